@@ -1,0 +1,3 @@
+from counterdesk.cli.main import run
+
+run()

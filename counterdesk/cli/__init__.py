@@ -1,0 +1,1 @@
+"""typer commands: parse arguments, call the services, print (rich tables or ``--json``)."""

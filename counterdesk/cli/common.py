@@ -1,0 +1,78 @@
+"""What every command group shares: the context (settings, engine), JSON output, clean errors."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, TypeVar
+
+import typer
+
+from counterdesk.config import Settings, load_settings
+from counterdesk.domain.errors import CounterdeskError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class CliContext:
+    """Built once per process by the root callback, stored in ``ctx.obj``."""
+
+    settings: Settings
+    _engine: Any = field(default=None, repr=False)
+
+    @property
+    def engine(self):
+        """The database engine, migrated to head on first use."""
+        if self._engine is None:
+            from counterdesk.store.engine import open_database
+
+            self._engine = open_database(self.settings.db_url)
+        return self._engine
+
+
+def context(ctx: typer.Context) -> CliContext:
+    """The CLI context, also when a command is invoked without the root callback (tests)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliContext):
+        root.obj = CliContext(load_settings())
+    return root.obj
+
+
+def emit_json(data: Any) -> None:
+    """Print exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One clear sentence on stderr, then exit with ``code``."""
+    sys.stderr.write(message.rstrip() + "\n")
+    raise typer.Exit(code)
+
+
+def refusals(func: F) -> F:
+    """Turn a service's refusal into one sentence on stderr and the matching exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CounterdeskError as error:
+            fail(error.message, error.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def read_password(prompt: str = "密码", env: str = "COUNTERDESK_PASSWORD", confirm: bool = False) -> str:
+    """A password from ``env`` or a hidden prompt (asked twice with ``confirm``)."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        fail(f"请设置环境变量 {env} 或在终端中运行以输入{prompt}。")
+    value = typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    return value

@@ -1,0 +1,101 @@
+"""Where things live: the working home, the database URL, the scanner inbox, SMTP.
+
+Plain values read from the environment (``COUNTERDESK_*``); the CLI's ``--home`` and ``--db``
+override them. Nothing here imports Textual, typer or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+DEFAULT_IDLE_LOCK_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Outgoing mail for the 明白卡 (clarity card)."""
+
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    sender: str = ""
+    starttls: bool = True
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.sender)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a process needs to find its data."""
+
+    home: Path
+    """The working home (``COUNTERDESK_HOME``); relative paths below are resolved against it."""
+    db_url: str
+    """SQLAlchemy URL of the database; SQLite file under the home by default."""
+    scans_dir: Path
+    """The scanner inbox (``scans/``); the attachment store lives in ``scans/store``."""
+    catalog_dir: Path | None = None
+    """A catalog folder other than the shipped one (``COUNTERDESK_CATALOG``)."""
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    """Largest scan accepted (``COUNTERDESK_MAX_FILE_MB``)."""
+    idle_lock_seconds: int = DEFAULT_IDLE_LOCK_SECONDS
+    """Idle time before the TUI locks (``COUNTERDESK_IDLE_LOCK``)."""
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+
+    @property
+    def store_dir(self) -> Path:
+        return self.scans_dir / "store"
+
+    @property
+    def attached_dir(self) -> Path:
+        return self.scans_dir / "attached"
+
+    @property
+    def output_dir(self) -> Path:
+        """Where PDFs are saved when there is no printer."""
+        return self.home / "data" / "output"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def load_settings(home: str | Path | None = None, db_url: str | None = None) -> Settings:
+    """Build settings from arguments, falling back to ``COUNTERDESK_*`` variables."""
+    env = os.environ
+    home_path = Path(home or env.get("COUNTERDESK_HOME") or ".").expanduser().resolve()
+    url = db_url or env.get("COUNTERDESK_DB_URL") or sqlite_url(home_path / "data" / "counterdesk.db")
+    scans = Path(env.get("COUNTERDESK_SCANS") or home_path / "scans")
+    if not scans.is_absolute():
+        scans = home_path / scans
+    catalog = env.get("COUNTERDESK_CATALOG")
+    smtp = SmtpSettings(
+        host=env.get("COUNTERDESK_SMTP_HOST", ""),
+        port=_int(env.get("COUNTERDESK_SMTP_PORT"), 587),
+        user=env.get("COUNTERDESK_SMTP_USER", ""),
+        password=env.get("COUNTERDESK_SMTP_PASSWORD", ""),
+        sender=env.get("COUNTERDESK_SMTP_FROM", ""),
+        starttls=env.get("COUNTERDESK_SMTP_STARTTLS", "1") not in {"0", "false", "no"},
+    )
+    return Settings(
+        home=home_path,
+        db_url=url,
+        scans_dir=scans,
+        catalog_dir=Path(catalog).resolve() if catalog else None,
+        max_file_bytes=_int(env.get("COUNTERDESK_MAX_FILE_MB"), DEFAULT_MAX_FILE_BYTES // 2**20) * 2**20,
+        idle_lock_seconds=_int(env.get("COUNTERDESK_IDLE_LOCK"), DEFAULT_IDLE_LOCK_SECONDS),
+        smtp=smtp,
+    )
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default

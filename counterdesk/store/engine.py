@@ -1,0 +1,137 @@
+"""One engine factory for SQLite and PostgreSQL, and the schema migrations (Alembic).
+
+SQLite runs in WAL mode with a busy timeout and foreign keys on, and every transaction starts
+with ``BEGIN IMMEDIATE`` so that two windows writing at once wait for each other instead of
+failing with "database is locked" when a read transaction tries to become a write.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from counterdesk.domain.errors import StorageError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 30_000
+
+
+def normalise_url(url: str) -> str:
+    """Pick the driver: a plain ``postgresql://`` URL uses psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; creates the SQLite file's folder (owner-only) when needed."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError as error:
+        raise StorageError(f"数据库地址无法识别：{url}", code="db_url") from error
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ImportError, SQLAlchemyError) as error:
+        raise StorageError(f"无法使用数据库地址 {url}：{error}", code="db_url") from error
+
+
+def _sqlite_engine(parsed) -> Engine:
+    database = parsed.database
+    if database and database != ":memory:":
+        path = Path(database)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            # Created owner-only before SQLite opens it: it holds citizens' personal data.
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+    engine = create_engine(
+        parsed,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        poolclass=NullPool if database in (None, "", ":memory:") else None,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _alembic_config(connection):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this code knows."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database, None for an empty one."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision``; refuse a database newer than this code."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    known = {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    stored = current_revision(engine)
+    if stored is not None and stored not in known:
+        raise StorageError(
+            "数据库的版本比当前程序新，请先升级 counterdesk 再打开此数据库。", code="db_newer"
+        )
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def open_database(url: str, *, upgrade: bool = True) -> Engine:
+    """Open (and by default migrate) the database at ``url`` with one clear error on failure."""
+    engine = make_engine(url)
+    try:
+        if upgrade:
+            migrate(engine)
+        else:
+            inspect(engine).get_table_names()
+    except StorageError:
+        engine.dispose()
+        raise
+    except (OperationalError, SQLAlchemyError, OSError) as error:
+        engine.dispose()
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        raise StorageError(f"无法打开数据库（{reason}），请检查数据库地址和文件。", code="db_open") from error
+    return engine

@@ -1,0 +1,206 @@
+"""SQLModel tables. One module, so that Alembic sees the whole schema in ``SQLModel.metadata``.
+
+Applications keep their wizard state in columns (step, form data typed so far) so a draft
+survives a crash at any step. Status events and the audit log are append-only: triggers created by
+the migrations refuse UPDATE and DELETE on them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from counterdesk.domain.clock import now
+
+
+class Setting(SQLModel, table=True):
+    """Hall settings (hall name, home county), changeable from the CLI."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=500)
+
+
+class Staff(SQLModel, table=True):
+    """A staff account (窗口工作人员 or 值班长)."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=64)
+    role: str = Field(max_length=16)
+    """``clerk`` or ``supervisor``."""
+    window: int | None = None
+    """The window (窗口) number this account works at."""
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=now)
+
+
+class Applicant(SQLModel, table=True):
+    """A citizen (personal) or a company (enterprise) that applies (申请人)."""
+
+    __table_args__ = (UniqueConstraint("id_type", "id_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    """``personal`` or ``enterprise``."""
+    id_type: str = Field(max_length=32)
+    """证件类型; ``credit_code`` for enterprises."""
+    id_number: str = Field(max_length=64, index=True)
+    name: str = Field(max_length=200)
+    sex: str | None = Field(default=None, max_length=1)
+    birth_date: date | None = None
+    mobile: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)
+    household_address: str | None = Field(default=None, max_length=500)
+    residence_address: str | None = Field(default=None, max_length=500)
+    legal_representative: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+
+
+class Application(SQLModel, table=True):
+    """One 一件事 application, from draft to completion (办件)."""
+
+    __table_args__ = (
+        Index("ix_application_day_status", "submitted_on", "status"),
+        Index("ix_application_day_window", "submitted_on", "window"),
+        Index("ix_application_window_status", "window", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str | None = Field(default=None, max_length=32, unique=True)
+    """办件编号, given at submit."""
+    ref: str | None = Field(default=None, max_length=128, unique=True)
+    """The batch row's ``ref`` for applications that came through an import."""
+    ref_digest: str | None = Field(default=None, max_length=64)
+    matter_code: str = Field(max_length=64, index=True)
+    county_code: str = Field(max_length=6)
+    status: str = Field(default="draft", max_length=32)
+    window: int | None = None
+    clerk_id: str = Field(foreign_key="staff.id", max_length=32, index=True)
+    applicant_id: int | None = Field(default=None, foreign_key="applicant.id", index=True)
+    ticket_no: str | None = Field(default=None, max_length=32)
+    """叫号单号, the hall queue ticket."""
+    remark: str = Field(default="", max_length=250)
+    agent_id_type: str | None = Field(default=None, max_length=32)
+    agent_id_number: str | None = Field(default=None, max_length=64)
+    agent_name: str | None = Field(default=None, max_length=64)
+    agent_phone: str | None = Field(default=None, max_length=32)
+    step: str = Field(default="guidance", max_length=32)
+    """The wizard step the draft was left at."""
+    form_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """What the clerk typed on the applicant form, valid or not, so nothing typed is lost."""
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+    submitted_at: datetime | None = None
+    submitted_on: date | None = None
+    """The hall's day of submission: the queue's main filter."""
+    version: int = 1
+    """Bumped on every status move (optimistic locking)."""
+
+
+class GuidanceAnswer(SQLModel, table=True):
+    """An answer to a situation question (办事情形)."""
+
+    application_id: int = Field(foreign_key="application.id", primary_key=True)
+    question_id: str = Field(primary_key=True, max_length=64)
+    option_id: str = Field(max_length=64)
+
+
+class Pickup(SQLModel, table=True):
+    """取件方式: on-site pickup or courier delivery of the result."""
+
+    application_id: int = Field(foreign_key="application.id", primary_key=True)
+    method: str = Field(max_length=16)
+    """``onsite`` or ``courier``."""
+    recipient: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, max_length=32)
+    address: str | None = Field(default=None, max_length=500)
+
+
+class StoredFile(SQLModel, table=True):
+    """A file in the content-addressed store (``scans/store/<2 hex>/<sha256>``)."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    pages: int
+    media_type: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=now)
+
+
+class ELicense(SQLModel, table=True):
+    """An e-license (电子证照) tied to an ID number or credit code."""
+
+    __tablename__ = "elicense"
+    __table_args__ = (UniqueConstraint("holder_id_number", "license_type", "license_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    holder_id_number: str = Field(max_length=64, index=True)
+    license_type: str = Field(max_length=64)
+    license_no: str = Field(max_length=64)
+    title: str = Field(max_length=200)
+    issuer: str = Field(default="", max_length=200)
+    issued_on: date | None = None
+    valid_until: date | None = None
+    sha256: str | None = Field(default=None, foreign_key="storedfile.sha256", max_length=64)
+
+
+class Attachment(SQLModel, table=True):
+    """A file attached to one material of an application."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    material_code: str = Field(max_length=64)
+    sha256: str = Field(foreign_key="storedfile.sha256", max_length=64, index=True)
+    original_name: str = Field(max_length=255)
+    source: str = Field(max_length=16)
+    """``inbox``, ``reuse``, ``license`` or ``batch``."""
+    license_id: int | None = Field(default=None, foreign_key="elicense.id")
+    precheck: str = Field(default="pending", max_length=16)
+    """预审: ``pending``, ``passed`` or ``failed``."""
+    precheck_reason: str | None = Field(default=None, max_length=250)
+    created_at: datetime = Field(default_factory=now)
+
+
+class StatusEvent(SQLModel, table=True):
+    """One move of an application's status. Append-only and hash-chained."""
+
+    __tablename__ = "status_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    at: datetime = Field(default_factory=now)
+    from_status: str | None = Field(default=None, max_length=32)
+    to_status: str = Field(max_length=32)
+    by_staff: str = Field(max_length=32)
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditEntry(SQLModel, table=True):
+    """An entry of the audit log (logins, full views of personal data, staff changes …)."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=now)
+    staff_id: str | None = Field(default=None, max_length=32)
+    action: str = Field(max_length=64)
+    target: str | None = Field(default=None, max_length=128)
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class NumberSequence(SQLModel, table=True):
+    """The last sequence number given in a county on a day (application numbers)."""
+
+    __tablename__ = "number_sequence"
+
+    county_code: str = Field(primary_key=True, max_length=6)
+    day: str = Field(primary_key=True, max_length=8)
+    last: int = 0
