@@ -1,0 +1,51 @@
+"""The ``counterdesk`` command: no subcommand starts the TUI; subcommands serve supervisors and scripts.
+
+Command groups are imported here but keep their own heavy imports (SQLModel, reportlab, Textual)
+inside the commands, so ``counterdesk --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from counterdesk.cli import catalog, staff, system
+from counterdesk.cli.common import CliContext, fail
+from counterdesk.config import load_settings
+
+app = typer.Typer(
+    name="counterdesk",
+    help="跨域通办窗口终端：不带子命令运行时启动窗口向导界面。",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(staff.app, name="staff")
+system.register(app)
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    home: Annotated[Optional[Path], typer.Option("--home", help="工作目录（COUNTERDESK_HOME），默认当前目录。")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="数据库地址（COUNTERDESK_DB_URL），默认 HOME/data/counterdesk.db。")] = None,
+) -> None:
+    """跨域通办窗口终端（一件事一次办）。"""
+    ctx.obj = CliContext(load_settings(home, db))
+    if ctx.invoked_subcommand is None:
+        from counterdesk.tui.app import run_tui
+
+        code = run_tui(ctx.obj.settings)
+        raise typer.Exit(code or 0)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        fail("已中断。", 130)

@@ -1,0 +1,274 @@
+"""The counter wizard's use cases: start a draft, answer guidance, confirm the applicant, choose
+pickup, submit. Every step is saved as it happens, so a crash loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from counterdesk.domain import guidance
+from counterdesk.domain.applicant import ApplicantForm, validate_form
+from counterdesk.domain.clock import now
+from counterdesk.domain.contact import validate_address, validate_name, validate_phone
+from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.workflow import OPEN_STATUSES
+from counterdesk.services import audit, numbers
+from counterdesk.services.access import load, load_draft
+from counterdesk.services.staff import Actor
+from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup
+
+STEPS = ("guidance", "guide", "applicant", "materials", "pickup", "review")
+PICKUP_METHODS = {"onsite": "现场取件", "courier": "快递寄送"}
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    """A draft of this window, for "resume" on the home screen."""
+
+    id: int
+    matter_code: str
+    county_code: str
+    step: str
+    applicant_name: str | None
+    updated_at: object
+
+
+def start_draft(session: Session, *, actor: Actor, catalog, matter_code: str, county_code: str) -> Application:
+    """Open a draft for a matter in a county where it is handled."""
+    matter = catalog.matter(matter_code)
+    if catalog.county(county_code) is None:
+        raise InvalidInput(f"区划代码 {county_code} 不是湖南省的县级区划。", code="county_unknown", field="county")
+    if not matter.handled_in(county_code):
+        raise InvalidInput(f"“{matter.name}”不在该县区办理，请另选办理地点。", code="county_not_handled",
+                           field="county")
+    application = Application(matter_code=matter.code, county_code=county_code, window=actor.window,
+                              clerk_id=actor.id)
+    session.add(application)
+    session.commit()
+    session.refresh(application)
+    return application
+
+
+def drafts_of_window(session: Session, *, actor: Actor) -> list[DraftSummary]:
+    """The drafts a clerk may resume: those of their window (a supervisor sees their own)."""
+    query = select(Application, Applicant.name).join(Applicant, isouter=True).where(Application.status == "draft")
+    if actor.window is not None:
+        query = query.where((Application.window == actor.window) | (Application.clerk_id == actor.id))
+    else:
+        query = query.where(Application.clerk_id == actor.id)
+    rows = session.exec(query.order_by(col(Application.updated_at).desc())).all()
+    return [DraftSummary(a.id, a.matter_code, a.county_code, a.step, name, a.updated_at) for a, name in rows]
+
+
+def _touch(session: Session, application: Application, step: str | None = None) -> None:
+    application.updated_at = now()
+    if step:
+        application.step = step
+    session.add(application)
+
+
+def set_step(session: Session, *, actor: Actor, application_id: int, step: str) -> None:
+    """Remember where the clerk is, so a resumed draft opens at the same step."""
+    if step not in STEPS:
+        raise InvalidInput(f"未知的步骤 {step}。", code="step")
+    application = load_draft(session, actor, application_id)
+    _touch(session, application, step)
+    session.commit()
+
+
+def answers_of(session: Session, application_id: int) -> dict[str, str]:
+    rows = session.exec(select(GuidanceAnswer).where(GuidanceAnswer.application_id == application_id))
+    return {r.question_id: r.option_id for r in rows}
+
+
+def save_answers(session: Session, *, actor: Actor, catalog, application_id: int,
+                 answers: Mapping[str, str]) -> dict[str, str]:
+    """Store the guidance answers (dropping those a changed answer made moot); returns them."""
+    application = load_draft(session, actor, application_id)
+    matter = catalog.matter(application.matter_code)
+    guidance.validate_answers(matter, answers, complete=False)
+    kept = guidance.clean_answers(matter, answers)
+    for row in session.exec(select(GuidanceAnswer).where(GuidanceAnswer.application_id == application_id)):
+        session.delete(row)
+    session.flush()
+    for question_id, option_id in kept.items():
+        session.add(GuidanceAnswer(application_id=application_id, question_id=question_id, option_id=option_id))
+    _touch(session, application)
+    session.commit()
+    return kept
+
+
+def save_form(session: Session, *, actor: Actor, application_id: int, form: Mapping[str, str]) -> None:
+    """Keep what was typed on the applicant form, valid or not (nothing typed is ever lost)."""
+    application = load_draft(session, actor, application_id)
+    application.form_json = json.dumps(dict(form), ensure_ascii=False)
+    _touch(session, application, "applicant")
+    session.commit()
+
+
+def saved_form(application: Application) -> dict[str, str]:
+    """The form as last typed, for a resumed draft."""
+    return json.loads(application.form_json) if application.form_json else {}
+
+
+def find_applicant(session: Session, id_type: str, id_number: str) -> Applicant | None:
+    """A returning applicant, to prefill the form (the number must already be normalised)."""
+    return session.exec(
+        select(Applicant).where(Applicant.id_type == id_type, Applicant.id_number == id_number)
+    ).first()
+
+
+def applicant_form_values(applicant: Applicant) -> dict[str, str]:
+    """A stored applicant as form values."""
+    values = {"kind": applicant.kind, "id_type": applicant.id_type, "name": applicant.name,
+              "mobile": applicant.mobile or "", "email": applicant.email or "",
+              "residence_address": applicant.residence_address or ""}
+    if applicant.kind == "enterprise":
+        values.update(credit_code=applicant.id_number, legal_representative=applicant.legal_representative or "")
+    else:
+        values.update(id_number=applicant.id_number, sex=applicant.sex or "",
+                      household_address=applicant.household_address or "")
+    return values
+
+
+def open_applications_for(session: Session, *, applicant_id: int, matter_code: str,
+                          exclude_id: int | None = None) -> list[Application]:
+    """Open applications or drafts of the same applicant for the same matter."""
+    query = select(Application).where(Application.applicant_id == applicant_id,
+                                      Application.matter_code == matter_code,
+                                      col(Application.status).in_(OPEN_STATUSES))
+    if exclude_id is not None:
+        query = query.where(Application.id != exclude_id)
+    return list(session.exec(query))
+
+
+def upsert_applicant(session: Session, form: ApplicantForm) -> Applicant:
+    """Insert or update the applicant row from a validated form (the caller commits)."""
+    data = form.applicant
+    applicant = find_applicant(session, data.id_type, data.id_number) or Applicant(
+        kind=data.kind, id_type=data.id_type, id_number=data.id_number, name=data.name)
+    for key in ("kind", "name", "sex", "birth_date", "mobile", "email", "household_address",
+                "residence_address", "legal_representative"):
+        setattr(applicant, key, getattr(data, key))
+    applicant.updated_at = now()
+    session.add(applicant)
+    session.flush()
+    return applicant
+
+
+def apply_form(application: Application, applicant: Applicant, form: ApplicantForm) -> None:
+    """Copy the validated form onto the application (agent, remark, ticket)."""
+    application.applicant_id = applicant.id
+    agent = form.agent
+    application.agent_id_type = agent.id_type if agent else None
+    application.agent_id_number = agent.id_number if agent else None
+    application.agent_name = agent.name if agent else None
+    application.agent_phone = agent.phone if agent else None
+    application.remark = form.remark
+    application.ticket_no = form.ticket_no
+
+
+def confirm_applicant(session: Session, *, actor: Actor, application_id: int,
+                      form: Mapping[str, str]) -> tuple[Applicant | None, dict[str, str]]:
+    """Validate and store the applicant; on problems, keep the typed form and return them by field."""
+    application = load_draft(session, actor, application_id)
+    application.form_json = json.dumps(dict(form), ensure_ascii=False)
+    cleaned, errors = validate_form(form)
+    if cleaned is None:
+        _touch(session, application, "applicant")
+        session.commit()
+        return None, errors
+    applicant = upsert_applicant(session, cleaned)
+    apply_form(application, applicant, cleaned)
+    _touch(session, application, "materials")
+    session.commit()
+    session.refresh(applicant)
+    return applicant, {}
+
+
+def validate_pickup(method: str, recipient: str | None, phone: str | None,
+                    address: str | None) -> Pickup:
+    """A checked pickup choice (not yet tied to an application)."""
+    if method not in PICKUP_METHODS:
+        raise InvalidInput("取件方式只能是现场取件（onsite）或快递寄送（courier）。", code="pickup_method",
+                           field="method")
+    if method == "onsite":
+        return Pickup(application_id=0, method="onsite")
+    for key, value, label in (("recipient", recipient, "收件人"), ("phone", phone, "收件人电话"),
+                              ("address", address, "收件地址")):
+        if not (value or "").strip():
+            raise InvalidInput(f"快递寄送需要填写{label}。", code=f"pickup_{key}", field=key)
+    return Pickup(application_id=0, method="courier",
+                  recipient=validate_name(recipient, field="recipient", label="收件人"),
+                  phone=validate_phone(phone, field="phone"),
+                  address=validate_address(address, field="address", label="收件地址"))
+
+
+def set_pickup(session: Session, *, actor: Actor, application_id: int, method: str,
+               recipient: str | None = None, phone: str | None = None, address: str | None = None) -> Pickup:
+    """Choose on-site pickup or courier delivery (recipient, phone and address required then)."""
+    application = load_draft(session, actor, application_id)
+    checked = validate_pickup(method, recipient, phone, address)
+    pickup = session.get(Pickup, application_id) or Pickup(application_id=application_id, method=method)
+    pickup.method, pickup.recipient, pickup.phone, pickup.address = (
+        checked.method, checked.recipient, checked.phone, checked.address)
+    session.add(pickup)
+    _touch(session, application, "review")
+    session.commit()
+    session.refresh(pickup)
+    return pickup
+
+
+def missing_for_submit(session: Session, catalog, application: Application) -> list[str]:
+    """Why the application cannot be submitted yet, in Chinese; empty when it can."""
+    matter = catalog.matter(application.matter_code)
+    answers = answers_of(session, application.id)
+    problems = [f"尚未回答：{q.text}" for q in guidance.pending_questions(matter, answers)]
+    if application.applicant_id is None:
+        problems.append("尚未确认申请人信息。")
+    attached = session.exec(select(Attachment).where(Attachment.application_id == application.id)).all()
+    for material in guidance.applicable_materials(matter, answers):
+        mine = [a for a in attached if a.material_code == material.code]
+        if any(a.precheck == "failed" for a in mine):
+            problems.append(f"材料预审未通过：{material.name}")
+        elif material.required and not mine:
+            problems.append(f"缺少必填材料：{material.name}")
+    if session.get(Pickup, application.id) is None:
+        problems.append("尚未选择取件方式。")
+    return problems
+
+
+def submit(session: Session, *, actor: Actor, catalog, application_id: int) -> str:
+    """Submit a complete draft: give it its number and record the event, all in one transaction."""
+    application = load_draft(session, actor, application_id)
+    problems = missing_for_submit(session, catalog, application)
+    if problems:
+        raise InvalidInput("还不能提交：" + "；".join(problems), code="incomplete")
+    return finish_submit(session, actor=actor, application=application)
+
+
+def finish_submit(session: Session, *, actor: Actor, application: Application) -> str:
+    """Number, stamp and record a checked draft, then commit (also used by the batch importer)."""
+    moment = now()
+    number = str(numbers.allocate(session, application.county_code, moment.date()))
+    application.number = number
+    application.status = "submitted"
+    application.submitted_at = moment
+    application.submitted_on = moment.date()
+    application.step = "done"
+    application.updated_at = moment
+    session.add(application)
+    session.flush()
+    audit.record_status(session, application_id=application.id, from_status="draft", to_status="submitted",
+                        by_staff=actor.id)
+    session.commit()
+    return number
+
+
+def get(session: Session, *, actor: Actor, application_id: int) -> Application:
+    """An application the actor may work on."""
+    return load(session, actor, application_id)

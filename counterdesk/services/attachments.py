@@ -1,0 +1,209 @@
+"""材料提交: attach scans from the inbox, reuse earlier files or e-licenses (资料复用), detach,
+pre-check (预审), and the materials table the screen and the notice show.
+
+A file is copied into the content-addressed store durably before any row refers to it, and the
+inbox copy moves to ``attached/`` only after the row is committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from counterdesk.config import Settings
+from counterdesk.documents.filestore import FileStore, StoredBlob
+from counterdesk.documents.inbox import InboxEntry, ScanInfo, inspect_file, list_inbox
+from counterdesk.domain import guidance
+from counterdesk.domain.errors import InvalidInput, NotFound
+from counterdesk.services.access import load, load_draft
+from counterdesk.services.applications import answers_of
+from counterdesk.services.staff import Actor
+from counterdesk.store.models import Applicant, Application, Attachment, ELicense, StoredFile
+
+SOURCES = {"inbox": "扫描上传", "reuse": "资料复用", "license": "电子证照", "batch": "批量导入"}
+PRECHECK = {"pending": "待预审", "passed": "预审通过", "failed": "预审未通过"}
+MEDIA_KINDS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif"}
+
+
+@dataclass
+class MaterialRow:
+    """One line of the materials table (序号, 材料名称, 份数, 材料类型, 是否提交, 提交方式, 是否必填)."""
+
+    index: int
+    material: object
+    attachments: list[Attachment] = field(default_factory=list)
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.attachments)
+
+    @property
+    def failed(self) -> list[Attachment]:
+        return [a for a in self.attachments if a.precheck == "failed"]
+
+    @property
+    def outstanding(self) -> bool:
+        """Still needed from the citizen: required and missing, or failed at pre-check."""
+        return bool(self.failed) or (self.material.required and not self.attachments)
+
+    @property
+    def how(self) -> str:
+        return "、".join(sorted({SOURCES[a.source] for a in self.attachments}))
+
+
+@dataclass(frozen=True)
+class ReuseCandidate:
+    """An earlier file of the same applicant, or an e-license, that could satisfy a material."""
+
+    label: str
+    attachment_id: int | None = None
+    license_id: int | None = None
+
+
+def store_of(settings: Settings) -> FileStore:
+    return FileStore(settings.store_dir)
+
+
+def inbox(settings: Settings) -> list[InboxEntry]:
+    """The scanner inbox, newest first, refused files with their reasons."""
+    return list_inbox(settings.scans_dir, settings.max_file_bytes)
+
+
+def _material(catalog, application: Application, material_code: str):
+    matter = catalog.matter(application.matter_code)
+    for material in matter.materials:
+        if material.code == material_code:
+            return material
+    raise InvalidInput(f"事项“{matter.name}”没有编号为 {material_code} 的材料。", code="material_unknown",
+                       field="material")
+
+
+def check_kind(material, info: ScanInfo) -> None:
+    """The material accepts this kind of file."""
+    kind = MEDIA_KINDS.get(info.media_type)
+    if material.file_kinds and kind not in material.file_kinds:
+        allowed = "、".join(k.upper() for k in material.file_kinds)
+        raise InvalidInput(f"“{material.name}”只接受 {allowed} 文件。", code="file_kind", field="file")
+
+
+def record_file(session: Session, blob: StoredBlob) -> None:
+    """The store's index row for a blob (the caller commits)."""
+    if session.get(StoredFile, blob.sha256) is None:
+        session.add(StoredFile(sha256=blob.sha256, size=blob.size, pages=blob.pages, media_type=blob.media_type))
+        session.flush()
+
+
+def attach_from_inbox(session: Session, *, actor: Actor, settings: Settings, catalog, application_id: int,
+                      material_code: str, path: Path) -> Attachment:
+    """Attach a scan: check it, store it durably, record it, then move it out of the inbox."""
+    application = load_draft(session, actor, application_id)
+    material = _material(catalog, application, material_code)
+    info = inspect_file(path, max_bytes=settings.max_file_bytes, root=settings.scans_dir)
+    check_kind(material, info)
+    store = store_of(settings)
+    blob = store.put(Path(path), info=info)
+    record_file(session, blob)
+    attachment = Attachment(application_id=application.id, material_code=material.code, sha256=blob.sha256,
+                            original_name=info.name, source="inbox")
+    session.add(attachment)
+    session.commit()
+    session.refresh(attachment)
+    store.move_to_attached(Path(path), settings.attached_dir, sha256=blob.sha256)
+    return attachment
+
+
+def reuse_candidates(session: Session, *, actor: Actor, catalog, application_id: int,
+                     material_code: str) -> list[ReuseCandidate]:
+    """Earlier files of this applicant for a material of the same name, and matching e-licenses."""
+    application = load(session, actor, application_id)
+    material = _material(catalog, application, material_code)
+    if application.applicant_id is None:
+        return []
+    candidates: list[ReuseCandidate] = []
+    earlier = session.exec(
+        select(Attachment, Application).join(Application)
+        .where(Application.applicant_id == application.applicant_id, Application.id != application.id)
+        .order_by(col(Attachment.created_at).desc())
+    ).all()
+    seen: set[str] = set()
+    for attachment, other in earlier:
+        other_material = catalog.matter(other.matter_code).material(attachment.material_code) \
+            if other.matter_code in catalog.matters else None
+        if other_material is None or other_material.name != material.name or attachment.sha256 in seen:
+            continue
+        if attachment.precheck == "failed":
+            continue
+        seen.add(attachment.sha256)
+        when = attachment.created_at.strftime("%Y-%m-%d") if attachment.created_at else ""
+        candidates.append(ReuseCandidate(f"{attachment.original_name}（{when} 提交）", attachment_id=attachment.id))
+    if material.license:
+        applicant = session.get(Applicant, application.applicant_id)
+        licenses = session.exec(select(ELicense).where(
+            ELicense.holder_id_number == applicant.id_number, ELicense.license_type == material.license,
+            col(ELicense.sha256).is_not(None)))
+        for lic in licenses:
+            candidates.append(ReuseCandidate(f"电子证照：{lic.title}（{lic.license_no}）", license_id=lic.id))
+    return candidates
+
+
+def reuse(session: Session, *, actor: Actor, catalog, application_id: int, material_code: str,
+          candidate: ReuseCandidate) -> Attachment:
+    """Satisfy a material with an earlier file or an e-license of the same applicant."""
+    application = load_draft(session, actor, application_id)
+    material = _material(catalog, application, material_code)
+    offered = reuse_candidates(session, actor=actor, catalog=catalog, application_id=application_id,
+                               material_code=material_code)
+    if candidate not in offered:
+        raise InvalidInput("所选文件不属于该申请人，或不适用于此材料。", code="reuse_invalid", field="material")
+    if candidate.attachment_id is not None:
+        earlier = session.get(Attachment, candidate.attachment_id)
+        sha, name, source, license_id = earlier.sha256, earlier.original_name, "reuse", None
+    else:
+        lic = session.get(ELicense, candidate.license_id)
+        sha, name, source, license_id = lic.sha256, f"{lic.title}.pdf", "license", lic.id
+    attachment = Attachment(application_id=application.id, material_code=material.code, sha256=sha,
+                            original_name=name, source=source, license_id=license_id)
+    session.add(attachment)
+    session.commit()
+    session.refresh(attachment)
+    return attachment
+
+
+def _attachment(session: Session, actor: Actor, attachment_id: int) -> tuple[Attachment, Application]:
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound("找不到该附件。", code="attachment_unknown")
+    return attachment, load_draft(session, actor, attachment.application_id)
+
+
+def detach(session: Session, *, actor: Actor, attachment_id: int) -> None:
+    """Remove a file from a material (the stored copy stays until ``scans gc``)."""
+    attachment, _ = _attachment(session, actor, attachment_id)
+    session.delete(attachment)
+    session.commit()
+
+
+def precheck(session: Session, *, actor: Actor, attachment_id: int, passed: bool, reason: str = "") -> None:
+    """The clerk's pre-check (预审): passed, or failed with the reason the citizen will read."""
+    attachment, _ = _attachment(session, actor, attachment_id)
+    reason = reason.strip()
+    if not passed and not reason:
+        raise InvalidInput("预审不通过时请写明原因。", code="precheck_reason", field="reason")
+    if len(reason) > 250:
+        raise InvalidInput("预审原因不超过 250 个字。", code="precheck_reason", field="reason")
+    attachment.precheck = "passed" if passed else "failed"
+    attachment.precheck_reason = None if passed else reason
+    session.add(attachment)
+    session.commit()
+
+
+def material_rows(session: Session, catalog, application: Application) -> list[MaterialRow]:
+    """The materials that apply given the answers, each with its attachments."""
+    matter = catalog.matter(application.matter_code)
+    materials = guidance.applicable_materials(matter, answers_of(session, application.id))
+    attached = session.exec(select(Attachment).where(Attachment.application_id == application.id)
+                            .order_by(Attachment.id)).all()
+    return [MaterialRow(i, m, [a for a in attached if a.material_code == m.code])
+            for i, m in enumerate(materials, start=1)]

@@ -1,0 +1,216 @@
+"""Staff accounts (工作人员): adding, listing, disabling, passwords, and logging in.
+
+Passwords are hashed with argon2id and never stored, printed or logged in clear. Five wrong
+passwords lock an account for fifteen minutes; every login, failure, lock-out and unlock is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, func, select
+
+from counterdesk.domain.clock import local, now
+from counterdesk.domain.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput, NotFound
+from counterdesk.services import audit
+from counterdesk.store.models import Staff
+
+ROLES = {"clerk": "窗口工作人员", "supervisor": "值班长"}
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The staff member a service call acts for."""
+
+    id: str
+    name: str
+    role: str
+    window: int | None
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+@dataclass(frozen=True)
+class StaffPublic:
+    """What may be shown of an account: never the hash."""
+
+    id: str
+    name: str
+    role: str
+    window: int | None
+    active: bool
+    locked_until: str | None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _public(staff: Staff) -> StaffPublic:
+    locked = staff.locked_until
+    return StaffPublic(staff.id, staff.name, staff.role, staff.window, staff.active,
+                       local(locked).isoformat(timespec="minutes") if locked and _is_locked(staff) else None)
+
+
+def _actor(staff: Staff) -> Actor:
+    return Actor(staff.id, staff.name, staff.role, staff.window)
+
+
+def has_staff(session: Session) -> bool:
+    """Whether any account exists (a new database asks for its first supervisor)."""
+    return session.exec(select(func.count()).select_from(Staff)).one() > 0
+
+
+def _require_supervisor(actor: Actor | None) -> None:
+    if actor is None or not actor.is_supervisor:
+        raise Forbidden("只有值班长可以管理工作人员账号。", code="role")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"密码至少需要 {MIN_PASSWORD_LENGTH} 位。", code="password_short", field="password")
+
+
+def _check_id(staff_id: str) -> str:
+    staff_id = staff_id.strip()
+    if not staff_id or len(staff_id) > 32 or not all(c.isalnum() or c in "-_." for c in staff_id) \
+            or not staff_id.isascii():
+        raise InvalidInput("工号只能由 1–32 位字母、数字、“-”、“_”或“.”组成。", code="staff_id", field="staff_id")
+    return staff_id
+
+
+def add_staff(session: Session, *, actor: Actor | None, staff_id: str, name: str, role: str,
+              password: str, window: int | None = None) -> StaffPublic:
+    """Add an account. The first account of a database must be a supervisor and needs no actor."""
+    staff_id = _check_id(staff_id)
+    first = not has_staff(session)
+    if first:
+        if role != "supervisor":
+            raise InvalidInput("数据库中还没有账号，第一个账号必须是值班长（supervisor）。", code="first_supervisor")
+    else:
+        _require_supervisor(actor)
+    if role not in ROLES:
+        raise InvalidInput("角色只能是 clerk（窗口工作人员）或 supervisor（值班长）。", code="role_value", field="role")
+    name = name.strip()
+    if not name or len(name) > 64 or any(ord(c) < 32 for c in name):
+        raise InvalidInput("姓名不能为空，且不超过 64 个字符。", code="staff_name", field="name")
+    if window is not None and not 1 <= window <= 999:
+        raise InvalidInput("窗口号应为 1–999 之间的整数。", code="window", field="window")
+    _check_password(password)
+    if session.get(Staff, staff_id) is not None:
+        raise Conflict(f"工号 {staff_id} 已存在。", code="staff_exists")
+    staff = Staff(id=staff_id, name=name, role=role, window=window, password_hash=_hasher.hash(password))
+    session.add(staff)
+    session.flush()
+    audit.record(session, "staff_add", staff_id=actor.id if actor else None, target=staff_id,
+                 detail=f"role={role} window={window}")
+    session.commit()
+    return _public(staff)
+
+
+def list_staff(session: Session) -> list[StaffPublic]:
+    """Every account, in ID order, without hashes."""
+    return [_public(s) for s in session.exec(select(Staff).order_by(Staff.id))]
+
+
+def _get(session: Session, staff_id: str) -> Staff:
+    staff = session.get(Staff, staff_id)
+    if staff is None:
+        raise NotFound(f"没有工号为 {staff_id} 的账号。", code="staff_unknown")
+    return staff
+
+
+def disable_staff(session: Session, *, actor: Actor, staff_id: str) -> StaffPublic:
+    """Disable an account; a supervisor cannot disable themself (someone must be left to manage)."""
+    _require_supervisor(actor)
+    staff = _get(session, staff_id)
+    if staff.id == actor.id:
+        raise InvalidInput("不能停用自己的账号。", code="disable_self")
+    staff.active = False
+    session.add(staff)
+    audit.record(session, "staff_disable", staff_id=actor.id, target=staff_id)
+    session.commit()
+    return _public(staff)
+
+
+def set_password(session: Session, *, actor: Actor, staff_id: str, password: str) -> None:
+    """Reset a password: one's own, or anyone's as a supervisor. Also lifts a lock-out."""
+    if actor.id != staff_id:
+        _require_supervisor(actor)
+    _check_password(password)
+    staff = _get(session, staff_id)
+    staff.password_hash = _hasher.hash(password)
+    staff.failed_logins = 0
+    staff.locked_until = None
+    session.add(staff)
+    audit.record(session, "staff_passwd", staff_id=actor.id, target=staff_id)
+    session.commit()
+
+
+def unlock_staff(session: Session, *, actor: Actor, staff_id: str) -> StaffPublic:
+    """Lift a lock-out before its fifteen minutes are over."""
+    _require_supervisor(actor)
+    staff = _get(session, staff_id)
+    staff.failed_logins = 0
+    staff.locked_until = None
+    session.add(staff)
+    audit.record(session, "staff_unlock", staff_id=actor.id, target=staff_id)
+    session.commit()
+    return _public(staff)
+
+
+def _is_locked(staff: Staff, at: datetime | None = None) -> bool:
+    return staff.locked_until is not None and local(staff.locked_until) > (at or now())
+
+
+def authenticate(session: Session, staff_id: str, password: str, *, at: datetime | None = None) -> Actor:
+    """Check a password. Wrong ones count towards a fifteen-minute lock-out; all is audited."""
+    at = at or now()
+    staff = session.get(Staff, staff_id.strip())
+    wrong = AuthenticationFailed("工号或密码不正确。", code="auth_failed")
+    if staff is None:
+        audit.record(session, "login_failed", staff_id=None, target=staff_id[:32], detail="unknown id")
+        session.commit()
+        raise wrong
+    if not staff.active:
+        audit.record(session, "login_failed", staff_id=staff.id, target=staff.id, detail="disabled")
+        session.commit()
+        raise AuthenticationFailed("该账号已停用，请联系值班长。", code="auth_disabled")
+    if _is_locked(staff, at):
+        audit.record(session, "login_failed", staff_id=staff.id, target=staff.id, detail="locked")
+        session.commit()
+        until = local(staff.locked_until).strftime("%H:%M")
+        raise AuthenticationFailed(f"密码错误次数过多，账号已锁定至 {until}。", code="auth_locked")
+    if staff.locked_until is not None:
+        staff.locked_until = None
+        staff.failed_logins = 0
+        audit.record(session, "staff_unlock", staff_id=None, target=staff.id, detail="lock expired")
+    try:
+        _hasher.verify(staff.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        staff.failed_logins += 1
+        audit.record(session, "login_failed", staff_id=staff.id, target=staff.id,
+                     detail=f"attempt {staff.failed_logins}")
+        if staff.failed_logins >= MAX_FAILED_LOGINS:
+            staff.locked_until = at + LOCKOUT
+            audit.record(session, "staff_lockout", staff_id=staff.id, target=staff.id)
+            session.add(staff)
+            session.commit()
+            raise AuthenticationFailed("密码连续错误 5 次，账号已锁定 15 分钟。", code="auth_locked")
+        session.add(staff)
+        session.commit()
+        raise wrong
+    staff.failed_logins = 0
+    session.add(staff)
+    audit.record(session, "login", staff_id=staff.id, target=staff.id)
+    session.commit()
+    return _actor(staff)
