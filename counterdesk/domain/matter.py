@@ -1,0 +1,210 @@
+"""The catalog's vocabulary: regions, matters (事项), situations (办事情形) and materials (材料).
+
+Plain frozen values, built by ``counterdesk.catalog`` from the TOML files in ``data/`` and read by
+the guidance rules, the services and the screens. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from counterdesk.domain.errors import InvalidInput
+
+AUDIENCES: dict[str, str] = {
+    "personal": "个人办事",
+    "enterprise": "企业办事",
+    "policy": "政策兑现",
+}
+"""The portal's three tabs, code → Chinese label, in the portal's order."""
+
+KINDS: dict[str, str] = {"original": "原件", "copy": "复印件"}
+"""How a material is handed in, code → Chinese label."""
+
+TYPES: tuple[str, ...] = ("行政许可", "行政确认", "行政给付", "行政裁决", "行政奖励", "公共服务", "其他")
+"""The matter types (事项类型) the portal's 综合服务区 filters by."""
+
+THEMES: tuple[str, ...] = (
+    # personal life cycle (个人生命周期)
+    "出生",
+    "户籍",
+    "教育",
+    "就业创业",
+    "婚姻家庭",
+    "住房",
+    "社保医保",
+    "医疗健康",
+    "交通出行",
+    "证照办理",
+    "退休养老",
+    "社会救助",
+    "残疾人服务",
+    "优待抚恤",
+    "公用事业",
+    "司法公证",
+    "身后事",
+    # enterprise life cycle (企业生命周期)
+    "开办企业",
+    "经营许可",
+    "工程建设",
+    "投资立项",
+    "变更登记",
+    "人力资源",
+    "纳税缴费",
+    "知识产权",
+    "融资信贷",
+    "进出口",
+    "安全生产",
+    "生态环境",
+    "注销退出",
+    # policy redemption (政策兑现)
+    "惠企政策",
+    "人才政策",
+    "科技创新",
+    "农业农村",
+)
+"""The life-cycle themes (生命周期主题) a matter may belong to."""
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A county-level division (区/县/县级市), or the province itself, with GB/T 2260 code."""
+
+    code: str
+    name: str
+    pinyin: str
+    """Toneless lowercase pinyin of the whole name without spaces, e.g. ``pingjiangxian``."""
+    initials: str
+    """First letter of each syllable, e.g. ``pjx``."""
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    """A prefecture-level division (市/州) and its counties."""
+
+    code: str
+    name: str
+    pinyin: str
+    initials: str
+    counties: tuple[Region, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One answer to a situation question."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A situation question (办事情形), asked only when one of its ``when`` clauses holds."""
+
+    id: str
+    text: str
+    options: tuple[Option, ...]
+    when: tuple[tuple[str, str], ...] = ()
+    """``(question id, option id)`` pairs, any of which makes the question apply; empty = always."""
+
+    def option(self, option_id: str) -> Option | None:
+        """The option with this id, or None."""
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    """A material (材料) the applicant hands in."""
+
+    code: str
+    name: str
+    kind: str
+    """``original`` (原件) or ``copy`` (复印件)."""
+    copies: int
+    required: bool
+    when: tuple[tuple[str, str], ...] = ()
+    """``(question id, option id)`` pairs, any of which makes the material apply; empty = always."""
+    file_kinds: tuple[str, ...] = ()
+    """Accepted scan file types (``pdf``, ``jpg`` …)."""
+    license: str | None = None
+    """The e-license type (电子证照) that can stand in for it, if any."""
+    note: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        """原件 or 复印件."""
+        return KINDS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An included matter (包含事项) of a one-go bundle and the department handling it."""
+
+    name: str
+    department: str
+
+
+@dataclass(frozen=True, slots=True)
+class Faq:
+    """One question-and-answer of the guide's FAQ."""
+
+    q: str
+    a: str
+
+
+@dataclass(frozen=True, slots=True)
+class Matter:
+    """A matter (事项 / 一件事) with its guide (办事指南)."""
+
+    code: str
+    name: str
+    audience: str
+    """``personal``, ``enterprise`` or ``policy`` (see ``AUDIENCES``)."""
+    theme: str
+    type: str
+    summary: str
+    keywords: tuple[str, ...] = ()
+    time_limit_days: int = 0
+    """Promised time limit in working days (承诺时限)."""
+    legal_time_limit_days: int | None = None
+    """Statutory time limit in working days (法定时限)."""
+    fee: str = ""
+    phone: str = ""
+    counties: frozenset[str] | None = None
+    """County codes where it is handled; None means every county of the province."""
+    items: tuple[Item, ...] = ()
+    questions: tuple[Question, ...] = ()
+    materials: tuple[Material, ...] = ()
+    process: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    legal_basis: tuple[str, ...] = ()
+    faq: tuple[Faq, ...] = ()
+
+    @property
+    def audience_label(self) -> str:
+        """个人办事, 企业办事 or 政策兑现."""
+        return AUDIENCES.get(self.audience, self.audience)
+
+    def question(self, question_id: str) -> Question:
+        """The situation question with this id; refuses an id the matter does not have."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise InvalidInput(
+            f"事项“{self.name}”没有编号为 {question_id} 的办事情形问题。",
+            code="unknown_question",
+            field=question_id,
+        )
+
+    def material(self, code: str) -> Material:
+        """The material with this code; refuses a code the matter does not list."""
+        for material in self.materials:
+            if material.code == code:
+                return material
+        raise InvalidInput(f"事项“{self.name}”没有编号为 {code} 的材料。", code="unknown_material", field=code)
+
+    def handled_in(self, county_code: str) -> bool:
+        """Whether the matter can be handled in this county."""
+        return self.counties is None or county_code in self.counties
