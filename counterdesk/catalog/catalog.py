@@ -1,0 +1,132 @@
+"""The loaded catalog: Hunan's divisions and the matters, with lookups and search."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from counterdesk.catalog.regions import search_places
+from counterdesk.catalog.search import MatterIndex, matches_filters
+from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, City, Matter, Region
+
+
+class Catalog:
+    """Regions and matters of one catalog folder; built by ``load_catalog``, never changed."""
+
+    def __init__(self, directory: Path, province: Region, cities: tuple[City, ...], matters: dict[str, Matter]):
+        self.directory = directory
+        """The folder the catalog was read from."""
+        self.province = province
+        """湖南省 itself (430000)."""
+        self.cities = cities
+        """The 14 prefecture-level divisions in code order, each with its counties."""
+        self.matters = matters
+        """Matters by code, in code order."""
+        self._cities = {city.code: city for city in cities}
+        self._counties = {county.code: county for city in cities for county in city.counties}
+        self._city_of = {county.code: city for city in cities for county in city.counties}
+        self._index: MatterIndex | None = None
+        self._index_lock = threading.Lock()
+
+    def county(self, code: str) -> Region:
+        """The county-level division with this code."""
+        try:
+            return self._counties[code]
+        except KeyError:
+            raise InvalidInput(f"没有代码为 {code} 的区县。", code="unknown_region", field="county") from None
+
+    def city(self, code: str) -> City:
+        """The prefecture-level division with this code."""
+        try:
+            return self._cities[code]
+        except KeyError:
+            raise InvalidInput(f"没有代码为 {code} 的市州。", code="unknown_region", field="city") from None
+
+    def city_of(self, county_code: str) -> City:
+        """The city a county belongs to."""
+        self.county(county_code)
+        return self._city_of[county_code]
+
+    def region(self, code: str) -> Region | City:
+        """The province, a city or a county by code."""
+        if code == self.province.code:
+            return self.province
+        if code in self._cities:
+            return self._cities[code]
+        if code in self._counties:
+            return self._counties[code]
+        raise InvalidInput(f"没有代码为 {code} 的行政区划。", code="unknown_region", field="region")
+
+    def counties_in(self, code: str) -> frozenset[str]:
+        """The county codes a region code covers: itself, a city's counties, or the whole province."""
+        place = self.region(code)
+        if isinstance(place, City):
+            return frozenset(county.code for county in place.counties)
+        if place is self.province:
+            return frozenset(self._counties)
+        return frozenset((code,))
+
+    def matter(self, code: str) -> Matter:
+        """The matter with this code."""
+        try:
+            return self.matters[code]
+        except KeyError:
+            raise InvalidInput(f"事项目录中没有编码为 {code} 的事项。", code="unknown_matter", field="matter") from None
+
+    def prepare_search(self) -> MatterIndex:
+        """Build the search index now (pinyin of every name), e.g. in a worker at start-up."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = MatterIndex(list(self.matters.values()))
+            return self._index
+
+    def search(
+        self,
+        query: str = "",
+        audience: str | None = None,
+        theme: str | None = None,
+        type: str | None = None,
+        region: str | None = None,
+        limit: int | None = None,
+    ) -> list[Matter]:
+        """Matters matching ``query`` (Chinese, pinyin or initials) and the filters, best first.
+
+        ``region`` is a county code, a city code (any of its counties) or the province code.
+        An empty query lists every matter that passes the filters, in code order.
+        """
+        audience = _audience(audience)
+        if theme is not None and theme not in THEMES:
+            raise InvalidInput(f"没有主题“{theme}”，可选：{'、'.join(THEMES)}。", code="unknown_theme", field="theme")
+        if type is not None and type not in TYPES:
+            raise InvalidInput(f"没有事项类型“{type}”，可选：{'、'.join(TYPES)}。", code="unknown_type", field="type")
+        counties = self.counties_in(region) if region else None
+        if counties is not None and len(counties) == len(self._counties):
+            counties = None
+        filtered = any(value is not None for value in (audience, theme, type, counties))
+
+        def accept(matter: Matter) -> bool:
+            return matches_filters(matter, audience, theme, type, counties)
+
+        if not query.split():
+            chosen = (m for m in self.matters.values() if not filtered or accept(m))
+            return list(chosen)[:limit]
+        return self.prepare_search().search(query, accept if filtered else None, limit)
+
+    def search_regions(self, query: str, within: str | None = None) -> list[Region | City]:
+        """Cities and counties for the location picker; ``within`` a city code keeps its counties only."""
+        if within is not None:
+            return search_places(self.city(within).counties, query)
+        places: list[Region | City] = list(self.cities)
+        places.extend(county for city in self.cities for county in city.counties)
+        return search_places(places, query)
+
+
+def _audience(value: str | None) -> str | None:
+    if value is None or value in AUDIENCES:
+        return value
+    for code, label in AUDIENCES.items():
+        if value == label:
+            return code
+    choices = "、".join(f"{code}（{label}）" for code, label in AUDIENCES.items())
+    raise InvalidInput(f"没有办事类别“{value}”，可选：{choices}。", code="unknown_audience", field="audience")

@@ -1,0 +1,95 @@
+"""Read a catalog folder: ``regions.toml`` and one TOML file per matter under ``matters/``.
+
+Every file is checked in full before anything is refused, so ``counterdesk catalog check`` can
+list all mistakes at once. A loaded catalog is kept per folder for the life of the process.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib.resources import files
+from pathlib import Path
+
+from counterdesk.catalog.catalog import Catalog
+from counterdesk.catalog.matters import parse_matter
+from counterdesk.catalog.problems import CatalogError, Problem
+from counterdesk.catalog.regions import Regions, parse_regions
+from counterdesk.domain.matter import Matter
+
+REGIONS_FILE = "regions.toml"
+
+
+def shipped_data_dir() -> Path:
+    """The ``data/`` folder shipped with the package (``counterdesk/_data``)."""
+    return Path(str(files("counterdesk") / "_data")).resolve()
+
+
+def load_catalog(directory: Path | str | None = None) -> Catalog:
+    """The catalog in ``directory`` (the shipped one when None); raises ``CatalogError``."""
+    root = Path(directory).expanduser().resolve() if directory is not None else shipped_data_dir()
+    return _load(root)
+
+
+def clear_cache() -> None:
+    """Forget loaded catalogs, so the next ``load_catalog`` reads the files again."""
+    _load.cache_clear()
+
+
+def _read(path: Path, label: str) -> tuple[dict | None, Problem | None]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), None
+    except UnicodeDecodeError:
+        return None, Problem(label, "", "文件不是 UTF-8 编码")
+    except tomllib.TOMLDecodeError as error:
+        return None, Problem(label, "", f"TOML 语法错误：{error}")
+    except OSError as error:
+        return None, Problem(label, "", f"无法读取文件：{error.strerror or error}")
+
+
+def _regions(root: Path) -> tuple[Regions | None, list[Problem]]:
+    path = root / REGIONS_FILE
+    if not path.is_file():
+        path = shipped_data_dir() / REGIONS_FILE
+    data, problem = _read(path, REGIONS_FILE)
+    if problem:
+        return None, [problem]
+    return parse_regions(data, REGIONS_FILE)
+
+
+def _matter_files(root: Path) -> list[Path]:
+    folder = root / "matters"
+    if folder.is_dir():
+        return sorted(folder.rglob("*.toml"))
+    return sorted(path for path in root.rglob("*.toml") if path.name != REGIONS_FILE)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(root: Path) -> Catalog:
+    if not root.is_dir():
+        raise CatalogError([Problem(str(root), "", "事项目录文件夹不存在")])
+    regions, problems = _regions(root)
+    county_names = {c.code: c.name for city in regions.cities for c in city.counties} if regions else {}
+    city_codes = {city.code for city in regions.cities} if regions else set()
+    matters: dict[str, Matter] = {}
+    origin: dict[str, str] = {}
+    for path in _matter_files(root):
+        label = path.relative_to(root).as_posix()
+        data, problem = _read(path, label)
+        if problem:
+            problems.append(problem)
+            continue
+        matter, found = parse_matter(data, label, county_names, city_codes)
+        problems.extend(found)
+        code = data.get("code")
+        if isinstance(code, str) and code in origin:
+            problems.append(Problem(label, "code", f"事项编码 {code} 与 {origin[code]} 重复"))
+        elif isinstance(code, str):
+            origin[code] = label
+            if matter is not None:
+                matters[code] = matter
+    if not origin and not problems:
+        problems.append(Problem(str(root), "", "没有找到任何事项文件（matters/*.toml）"))
+    if problems or regions is None:
+        raise CatalogError(problems)
+    return Catalog(root, regions.province, regions.cities, {code: matters[code] for code in sorted(matters)})
