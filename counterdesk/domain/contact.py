@@ -41,7 +41,7 @@ def validate_mobile(value: str, *, field: str = "mobile") -> str:
     if len(digits) == 13 and digits.startswith("861"):
         digits = digits[2:]
     if not (digits.isascii() and digits.isdigit()):
-        raise InvalidInput("手机号码只能包含数字。", code="mobile_format", field=field)
+        raise InvalidInput("手机号码只能包含数字，国际区号只支持+86。", code="mobile_format", field=field)
     if len(digits) != 11:
         raise InvalidInput(f"手机号码应为11位数字，当前为{len(digits)}位。", code="mobile_format", field=field)
     if not _MOBILE.fullmatch(digits):

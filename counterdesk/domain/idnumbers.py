@@ -168,7 +168,7 @@ def validate_taiwan_permit(value: str, *, field: str = _FIELD) -> str:
     Old booklets add an issue count after the 8 digits, typed either plainly (12345678B1) or
     in brackets as printed, e.g. 12345678(B).
     """
-    number = _compact(value, "通行证号码", field).replace("（", "(").replace("）", ")")
+    number = _compact(value, "通行证号码", field)
     if not _TAIWAN.fullmatch(number):
         raise InvalidInput(
             "台湾居民来往大陆通行证号码应为8位数字（旧版为8位数字加2位签发次数）。",
