@@ -1,0 +1,1 @@
+"""The Textual TUI: screens gather input, call the services, show the result."""

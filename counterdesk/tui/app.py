@@ -1,0 +1,113 @@
+"""The counter's App: opens the database in the background, logs the clerk in, locks when idle.
+
+Screens live in ``screens/`` (one per step), shared state in ``context.DeskContext``; this module
+only wires them together.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from counterdesk.config import Settings
+from counterdesk.tui.context import DeskContext
+from counterdesk.tui.screens.login import LoginScreen
+
+
+class CounterdeskApp(App[int]):
+    """跨域通办窗口 — the terminal wizard."""
+
+    CSS_PATH = ["styles/app.tcss", "styles/wizard.tcss", "styles/supervisor.tcss"]
+    TITLE = "一件事一次办 · 跨域通办窗口"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "退出", priority=True),
+        Binding("ctrl+l", "lock", "锁屏", show=False),
+    ]
+
+    step: reactive[str] = reactive("")
+    """The step of the flow on screen, shown in the header."""
+
+    def __init__(self, settings: Settings, *, ctx: DeskContext | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx or DeskContext(settings)
+        """Database, catalog, hall and the logged-in staff member."""
+        self.last_input = time.monotonic()
+        """When the clerk last pressed a key or clicked (idle lock)."""
+
+    def on_mount(self) -> None:
+        self.push_screen(LoginScreen())
+        if self.ctx.engine is None or self.ctx.catalog is None:
+            self.open_backends()
+        else:
+            self.call_after_refresh(self.backends_ready)
+        self.set_interval(5, self.lock_if_idle)
+
+    @work(thread=True, exclusive=True, group="startup")
+    def open_backends(self) -> None:
+        """Open (and migrate) the database and load the catalog without holding up the first screen."""
+        from counterdesk.catalog import load_catalog
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.store.engine import open_database
+
+        try:
+            self.ctx.catalog = load_catalog(self.ctx.settings.catalog_dir)
+            self.ctx.engine = open_database(self.ctx.settings.db_url)
+        except CounterdeskError as error:
+            self.call_from_thread(self.fatal, error.message)
+            return
+        self.call_from_thread(self.backends_ready)
+
+    def backends_ready(self) -> None:
+        """The database is open: a new one asks for its first supervisor and the hall's county."""
+        from counterdesk.services.hall import get_hall
+        from counterdesk.services.staff import has_staff
+
+        with self.ctx.session() as session:
+            self.ctx.hall = get_hall(session)
+            first_start = not has_staff(session)
+        if first_start:
+            from counterdesk.tui.screens.setup import SetupScreen
+
+            self.switch_screen(SetupScreen())
+        elif isinstance(self.screen, LoginScreen):
+            self.screen.ready()
+
+    def fatal(self, message: str) -> None:
+        """The database cannot be used: say why and leave."""
+        self.exit(2, return_code=2, message=message)
+
+    def logged_in(self) -> None:
+        """After login (or first set-up): the home screen."""
+        from counterdesk.tui.screens.home import HomeScreen
+
+        self.last_input = time.monotonic()
+        self.switch_screen(HomeScreen())
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def lock_if_idle(self) -> None:
+        """Lock the screen after the configured idle time while someone is logged in."""
+        idle = time.monotonic() - self.last_input
+        if self.ctx.actor is not None and idle >= self.ctx.settings.idle_lock_seconds:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        from counterdesk.tui.screens.lock import LockScreen
+
+        if self.ctx.actor is not None and not isinstance(self.screen, LockScreen):
+            self.push_screen(LockScreen())
+
+
+def run_tui(settings: Settings) -> int:
+    """Start the TUI; returns the process exit code."""
+    app = CounterdeskApp(settings)
+    code = app.run()
+    return code or 0

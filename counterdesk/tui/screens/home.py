@@ -1,0 +1,117 @@
+"""Home (首页): new application, resume a draft of this window, progress lookup, the queue."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from counterdesk.domain.clock import show
+from counterdesk.tui.widgets.header import DeskHeader
+
+
+class HomeScreen(Screen):
+    """What the clerk sees between citizens."""
+
+    BINDINGS = [
+        Binding("n", "new", "新建办件"),
+        Binding("r", "resume", "继续草稿"),
+        Binding("l", "lookup", "办件查询"),
+        Binding("q", "queue", "今日队列"),
+        Binding("o", "logout", "退出登录"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(id="header")
+        with Horizontal(id="home"):
+            with Vertical(id="home-actions"):
+                yield Static("请选择操作", classes="section-title")
+                yield Static(self._actions(), id="home-menu")
+            with Vertical(id="home-drafts"):
+                yield Static("本窗口的草稿（回车继续办理）", classes="section-title")
+                yield OptionList(id="drafts")
+        yield Footer()
+
+    def _actions(self) -> Text:
+        lines = [("N", "新建办件：为窗口前的群众办理一件事"), ("R", "继续草稿：群众补齐材料后回来"),
+                 ("L", "办件查询：按办件编号或证件号码查进度")]
+        if self.app.ctx.actor.is_supervisor:
+            lines.append(("Q", "今日队列：审核本大厅今天的办件"))
+        lines.append(("O", "退出登录"))
+        text = Text()
+        for key, label in lines:
+            text.append(f" {key} ", style="bold reverse")
+            text.append(f" {label}\n\n")
+        return text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "queue":
+            return self.app.ctx.actor is not None and self.app.ctx.actor.is_supervisor
+        return True
+
+    def on_mount(self) -> None:
+        self.app.step = "首页"
+
+    def on_screen_resume(self) -> None:
+        self.app.step = "首页"
+        self.load_drafts()
+
+    @work(thread=True, exclusive=True)
+    def load_drafts(self) -> None:
+        from counterdesk.services.applications import drafts_of_window
+
+        ctx = self.app.ctx
+        drafts = ctx.call(drafts_of_window, actor=ctx.actor)
+        self.app.call_from_thread(self._show_drafts, drafts)
+
+    def _show_drafts(self, drafts) -> None:
+        catalog = self.app.ctx.catalog
+        options = self.query_one("#drafts", OptionList)
+        options.clear_options()
+        for draft in drafts:
+            matter = catalog.matters.get(draft.matter_code)
+            county = catalog.county(draft.county_code)
+            label = Text(no_wrap=True, overflow="ellipsis")
+            label.append(matter.name if matter else draft.matter_code, style="bold")
+            label.append(f"\n  {county.name if county else draft.county_code} · ")
+            label.append(draft.applicant_name or "未填申请人")
+            label.append(f" · {show(draft.updated_at)}", style="dim")
+            options.add_option(Option(label, id=str(draft.id)))
+        if not drafts:
+            options.add_option(Option(Text("（暂无草稿）", style="dim"), disabled=True))
+
+    def action_new(self) -> None:
+        from counterdesk.tui.wizard import start_new
+
+        start_new(self.app)
+
+    def action_resume(self) -> None:
+        self.query_one("#drafts", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#drafts")
+    def resume_draft(self, event: OptionList.OptionSelected) -> None:
+        from counterdesk.tui.wizard import resume
+
+        if event.option.id:
+            resume(self.app, int(event.option.id))
+
+    def action_lookup(self) -> None:
+        from counterdesk.tui.screens.lookup import LookupScreen
+
+        self.app.push_screen(LookupScreen())
+
+    def action_queue(self) -> None:
+        from counterdesk.tui.screens.queue import QueueScreen
+
+        self.app.push_screen(QueueScreen())
+
+    def action_logout(self) -> None:
+        from counterdesk.tui.screens.login import LoginScreen
+
+        self.app.ctx.actor = None
+        self.app.switch_screen(LoginScreen())

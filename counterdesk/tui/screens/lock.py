@@ -1,0 +1,51 @@
+"""The idle lock: hides the citizen's data until the clerk's password is given again."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class LockScreen(ModalScreen[None]):
+    """An opaque screen over everything; only the logged-in clerk's password opens it."""
+
+    BINDINGS = [Binding("escape", "noop", show=False, priority=True)]
+
+    def compose(self) -> ComposeResult:
+        actor = self.app.ctx.actor
+        with Vertical(id="lock-box", classes="dialog"):
+            yield Static("屏幕已锁定", classes="dialog-title")
+            yield Static(f"{actor.name}（{actor.id}），请输入密码解锁。", id="lock-who")
+            yield Input(id="lock-password", password=True, placeholder="密码")
+            yield Static("", id="lock-message", classes="message error")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_noop(self) -> None:
+        """Escape does not unlock."""
+
+    @on(Input.Submitted)
+    def unlock(self, event: Input.Submitted) -> None:
+        self.check(event.value)
+
+    @work(thread=True, exclusive=True)
+    def check(self, password: str) -> None:
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.services.staff import authenticate
+
+        try:
+            self.app.ctx.call(authenticate, self.app.ctx.actor.id, password)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self._failed, error.message)
+            return
+        self.app.call_from_thread(self.dismiss)
+
+    def _failed(self, message: str) -> None:
+        field = self.query_one(Input)
+        field.value = ""
+        self.query_one("#lock-message", Static).update(message)

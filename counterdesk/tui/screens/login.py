@@ -1,0 +1,81 @@
+"""Staff login (登录): the first interactive screen, shown while the database opens."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from counterdesk.tui.widgets.header import DeskHeader
+
+
+class LoginScreen(Screen):
+    """Staff ID and password; the same check as the CLI (lock-out after five failures)."""
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(id="header")
+        with Vertical(id="login-box", classes="dialog"):
+            yield Static("工作人员登录", classes="dialog-title")
+            yield Label("工号")
+            yield Input(id="staff-id", placeholder="请输入工号")
+            yield Label("密码")
+            yield Input(id="password", password=True, placeholder="请输入密码")
+            yield Static("", id="login-message", classes="message")
+            yield Button("登录 (Enter)", id="login", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.step = "登录"
+        self.query_one("#staff-id", Input).focus()
+        if self.app.ctx.engine is None:
+            self.say("正在打开数据库……", error=False)
+
+    def ready(self) -> None:
+        """Called by the App once the database is open."""
+        self.say("")
+
+    def say(self, message: str, *, error: bool = True) -> None:
+        box = self.query_one("#login-message", Static)
+        box.update(message)
+        box.set_class(error and bool(message), "error")
+
+    @on(Input.Submitted, "#staff-id")
+    def next_field(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#login")
+    def submit(self) -> None:
+        staff_id = self.query_one("#staff-id", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not staff_id or not password:
+            self.say("请输入工号和密码。")
+            return
+        if self.app.ctx.engine is None:
+            self.say("数据库尚未打开，请稍候再试。")
+            return
+        self.authenticate(staff_id, password)
+
+    @work(thread=True, exclusive=True)
+    def authenticate(self, staff_id: str, password: str) -> None:
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.services.staff import authenticate
+
+        try:
+            actor = self.app.ctx.call(authenticate, staff_id, password)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self._failed, error.message)
+            return
+        self.app.call_from_thread(self._succeeded, actor)
+
+    def _failed(self, message: str) -> None:
+        password = self.query_one("#password", Input)
+        password.value = ""
+        password.focus()
+        self.say(message)
+
+    def _succeeded(self, actor) -> None:
+        self.app.ctx.actor = actor
+        self.app.logged_in()

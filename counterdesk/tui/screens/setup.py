@@ -1,0 +1,99 @@
+"""First start (首次启动): name the hall, choose its county, create the first supervisor account."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from counterdesk.services.hall import DEFAULT_HALL_NAME
+from counterdesk.tui.widgets.header import DeskHeader
+
+
+class SetupScreen(Screen):
+    """Shown once, on a database with no accounts."""
+
+    BINDINGS = [("ctrl+s", "save", "保存")]
+
+    def compose(self) -> ComposeResult:
+        catalog = self.app.ctx.catalog
+        cities = [(f"{c.name}", c.code) for c in catalog.cities]
+        yield DeskHeader(id="header")
+        with VerticalScroll(id="setup-box", classes="dialog wide"):
+            yield Static("首次启动：设置本大厅并创建第一个值班长账号", classes="dialog-title")
+            yield Label("大厅名称")
+            yield Input(DEFAULT_HALL_NAME, id="hall-name")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("所在市州")
+                    yield Select(cities, id="city", prompt="请选择市州")
+                with Vertical():
+                    yield Label("所在县市区")
+                    yield Select([], id="county", prompt="请先选择市州")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("值班长工号")
+                    yield Input(id="staff-id", placeholder="如 sup01")
+                with Vertical():
+                    yield Label("姓名")
+                    yield Input(id="staff-name")
+                with Vertical():
+                    yield Label("窗口号（可空）")
+                    yield Input(id="window", type="integer")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("密码（至少 8 位）")
+                    yield Input(id="password", password=True)
+                with Vertical():
+                    yield Label("再次输入密码")
+                    yield Input(id="password2", password=True)
+            yield Static("", id="setup-message", classes="message error")
+            yield Button("保存并登录 (Ctrl+S)", id="save", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.step = "首次启动"
+        self.query_one("#hall-name", Input).focus()
+
+    @on(Select.Changed, "#city")
+    def city_chosen(self, event: Select.Changed) -> None:
+        county = self.query_one("#county", Select)
+        city = next((c for c in self.app.ctx.catalog.cities if c.code == event.value), None)
+        county.set_options([(r.name, r.code) for r in city.counties] if city else [])
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        value = lambda key: self.query_one(f"#{key}", Input).value  # noqa: E731
+        county = self.query_one("#county", Select).value
+        message = self.query_one("#setup-message", Static)
+        if county is Select.BLANK:
+            message.update("请选择本大厅所在的县市区。")
+            return
+        if value("password") != value("password2"):
+            message.update("两次输入的密码不一致。")
+            return
+        window = int(value("window")) if value("window").strip() else None
+        self.save(value("hall-name"), str(county), value("staff-id"), value("staff-name"), window, value("password"))
+
+    @work(thread=True, exclusive=True)
+    def save(self, hall_name: str, county: str, staff_id: str, name: str, window: int | None,
+             password: str) -> None:
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.services.hall import set_hall
+        from counterdesk.services.staff import add_staff, authenticate
+
+        ctx = self.app.ctx
+        try:
+            with ctx.session() as session:
+                add_staff(session, actor=None, staff_id=staff_id, name=name, role="supervisor",
+                          password=password, window=window)
+                hall = set_hall(session, actor_id=staff_id.strip(), name=hall_name, county_code=county,
+                                catalog=ctx.catalog)
+                actor = authenticate(session, staff_id, password)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.query_one("#setup-message", Static).update, error.message)
+            return
+        ctx.hall, ctx.actor = hall, actor
+        self.app.call_from_thread(self.app.logged_in)

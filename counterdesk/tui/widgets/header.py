@@ -1,0 +1,32 @@
+"""The desk header: hall, window, clerk, the step on screen and the clock — always visible."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from counterdesk.domain.clock import now
+
+
+class DeskHeader(Static):
+    """One line across the top of every screen."""
+
+    def on_mount(self) -> None:
+        self.refresh_text()
+        self.set_interval(1, self.refresh_text)
+        self.watch(self.app, "step", lambda _: self.refresh_text(), init=False)
+
+    def refresh_text(self) -> None:
+        ctx = self.app.ctx
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" 一件事一次办 ", style="bold reverse")
+        if ctx.hall is not None:
+            text.append(" " + ctx.hall.name, style="bold")
+        if ctx.actor is not None:
+            window = f"{ctx.actor.window} 号窗口" if ctx.actor.window else "值班台"
+            text.append(f" │ {window} · {ctx.actor.name}")
+        if self.app.step:
+            text.append(" │ ")
+            text.append(self.app.step, style="bold")
+        text.append(f" │ {now():%H:%M:%S}")
+        self.update(text)
