@@ -47,6 +47,14 @@ def _read(path: Path, label: str) -> tuple[dict | None, Problem | None]:
         return None, Problem(label, "", f"无法读取文件：{error.strerror or error}")
 
 
+def load_regions(directory: Path | str | None = None) -> Regions:
+    """Only the divisions (``regions.toml`` of ``directory``, else the shipped one)."""
+    regions, problems = _regions(Path(directory) if directory is not None else shipped_data_dir())
+    if regions is None:
+        raise CatalogError(problems)
+    return regions
+
+
 def _regions(root: Path) -> tuple[Regions | None, list[Problem]]:
     path = root / REGIONS_FILE
     if not path.is_file():

@@ -1,0 +1,100 @@
+"""Hunan's divisions (GB/T 2260) and the location picker's search."""
+
+from __future__ import annotations
+
+import pytest
+from pypinyin import lazy_pinyin
+
+from counterdesk.catalog import Catalog, load_regions
+from counterdesk.domain.errors import InvalidInput
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory):
+    regions = load_regions()
+    return Catalog(tmp_path_factory.mktemp("catalog"), regions.province, regions.cities, {})
+
+
+def test_hunan_has_14_cities_and_122_counties_under_the_province(catalog):
+    assert (catalog.province.code, catalog.province.name) == ("430000", "湖南省")
+    assert len(catalog.cities) == 14
+    assert sum(len(city.counties) for city in catalog.cities) == 122
+
+
+def test_every_code_is_unique_and_a_county_code_starts_with_its_city_prefix(catalog):
+    codes = [city.code for city in catalog.cities] + [c.code for city in catalog.cities for c in city.counties]
+    assert len(codes) == len(set(codes)) == 136
+    for city in catalog.cities:
+        assert city.code.endswith("00")
+        assert all(county.code[:4] == city.code[:4] for county in city.counties)
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "city"),
+    [
+        ("430626", "平江县", "岳阳市"),
+        ("430121", "长沙县", "长沙市"),
+        ("430212", "渌口区", "株洲市"),
+        ("430582", "邵东市", "邵阳市"),
+        ("431181", "祁阳市", "永州市"),
+        ("431229", "靖州苗族侗族自治县", "怀化市"),
+        ("433101", "吉首市", "湘西土家族苗族自治州"),
+        ("433130", "龙山县", "湘西土家族苗族自治州"),
+    ],
+)
+def test_known_counties_carry_their_official_codes(catalog, code, name, city):
+    assert catalog.county(code).name == name
+    assert catalog.city_of(code).name == city
+
+
+def test_polyphones_in_place_names_are_spelt_as_locals_say_them(catalog):
+    assert catalog.city("430100").pinyin == "changshashi"
+    assert catalog.county("430481").pinyin == "leiyangshi"
+    assert catalog.county("430681").pinyin == "miluoshi"
+    assert catalog.county("430723").pinyin == "lixian"
+    assert catalog.county("431224").pinyin == "xupuxian"
+    assert catalog.county("433126").initials == "gzx"
+
+
+def test_stored_pinyin_and_initials_agree_with_the_name(catalog):
+    places = [catalog.province, *catalog.cities, *(c for city in catalog.cities for c in city.counties)]
+    for place in places:
+        syllables = lazy_pinyin(place.name)
+        assert place.pinyin == "".join(syllables), place.name
+        assert place.initials == "".join(s[0] for s in syllables), place.name
+
+
+def test_an_unknown_county_is_refused_with_a_chinese_sentence(catalog):
+    with pytest.raises(InvalidInput) as refused:
+        catalog.county("430699")
+    assert refused.value.code == "unknown_region"
+    assert "430699" in refused.value.message
+    with pytest.raises(InvalidInput):
+        catalog.city_of("430600")
+
+
+def test_a_city_code_covers_its_counties_and_the_province_covers_all(catalog):
+    assert "430626" in catalog.counties_in("430600")
+    assert len(catalog.counties_in("430600")) == 9
+    assert catalog.counties_in("430626") == frozenset({"430626"})
+    assert len(catalog.counties_in("430000")) == 122
+
+
+@pytest.mark.parametrize("query", ["pj", "pjx", "pingjiang", "PingJiang", "平江", "平江县", "430626"])
+def test_clerk_finds_pingjiang_by_initials_pinyin_name_or_code(catalog, query):
+    assert catalog.search_regions(query)[0].code == "430626"
+
+
+def test_city_ranks_before_its_namesake_county(catalog):
+    names = [place.name for place in catalog.search_regions("岳阳")]
+    assert names[:3] == ["岳阳市", "岳阳县", "岳阳楼区"]
+
+
+def test_search_within_a_city_keeps_to_its_counties(catalog):
+    found = catalog.search_regions("x", within="430600")
+    assert found and all(place.code.startswith("4306") for place in found)
+    assert [p.name for p in catalog.search_regions("", within="430600")][0] == "岳阳楼区"
+
+
+def test_region_search_with_no_match_is_empty(catalog):
+    assert catalog.search_regions("qqqq") == []

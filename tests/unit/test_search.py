@@ -1,0 +1,144 @@
+"""Matter search: Chinese text, full pinyin, initials, ranking and the picker's filters."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from counterdesk.catalog import Catalog, load_catalog, load_regions
+from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.matter import Item, Matter
+
+
+def matter(code: str, name: str, **fields) -> Matter:
+    defaults = dict(audience="personal", theme="社保医保", type="公共服务", summary="")
+    return Matter(code=code, name=name, **{**defaults, **fields})
+
+
+MATTERS = [
+    matter("A-01", "基本医疗保险关系转移接续", keywords=("医保", "转移"), summary="职工医保跨省转移。"),
+    matter("A-02", "社会保障卡申领", keywords=("社保卡",), summary="首次申领社保卡。"),
+    matter("A-03", "职工退休一件事", theme="退休养老", type="行政确认", keywords=("养老金",)),
+    matter("A-04", "灵活就业人员参保登记", summary="灵活就业人员办理医保和养老保险参保。", keywords=("参保",)),
+    matter("A-05", "异地就医备案", keywords=("医保", "异地"), counties=frozenset({"430626"})),
+    matter("B-01", "开办企业一件事", audience="enterprise", theme="开办企业", type="行政许可",
+           items=(Item("设立登记", "市场监管局"), Item("社保登记", "人社局"))),
+    matter("B-02", "我要开药店", audience="enterprise", theme="经营许可", type="行政许可",
+           counties=frozenset({"430102", "430103"})),
+    matter("C-01", "我要申请认定为就业困难人员", audience="policy", theme="就业创业", type="行政确认",
+           keywords=("就业困难", "灵活就业")),
+    matter("C-02", "南岳区安居补贴", audience="policy", theme="住房", type="行政给付"),
+]
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory) -> Catalog:
+    regions = load_regions()
+    return Catalog(tmp_path_factory.mktemp("catalog"), regions.province, regions.cities, {m.code: m for m in MATTERS})
+
+
+def codes(found):
+    return [m.code for m in found]
+
+
+@pytest.mark.parametrize("query", ["就业困难", "jiuye", "jykn", "JYKN", "jiuyekunnan", "jiu ye", "ｊｙｋｎ"])
+def test_the_guide_example_is_found_by_text_pinyin_and_initials(catalog, query):
+    assert codes(catalog.search(query))[0] == "C-01"
+
+
+def test_the_guide_example_ranks_first_for_its_initials_in_the_shipped_catalog():
+    assert codes(load_catalog().search("jykn"))[0] == "ZC-JYKN-001"
+
+
+@pytest.mark.parametrize(("query", "first"), [("医保", "A-01"), ("社保", "A-02"), ("退休", "A-03")])
+def test_two_character_queries_work(catalog, query, first):
+    assert codes(catalog.search(query))[0] == first
+
+
+def test_a_name_match_ranks_above_keyword_and_summary_matches(catalog):
+    found = codes(catalog.search("医保"))
+    assert found[:2] == ["A-01", "A-05"]
+    assert found.index("A-04") > found.index("A-05")
+
+
+def test_keywords_items_and_summary_are_searched(catalog):
+    assert codes(catalog.search("养老金")) == ["A-03"]
+    assert codes(catalog.search("市场监管")) == []
+    assert codes(catalog.search("设立登记")) == ["B-01"]
+    assert codes(catalog.search("跨省")) == ["A-01"]
+
+
+def test_an_exact_name_beats_a_prefix_and_a_prefix_beats_a_match_inside(catalog):
+    assert codes(catalog.search("异地就医备案"))[0] == "A-05"
+    assert codes(catalog.search("yd"))[0] == "A-05"
+
+
+def test_pinyin_matches_start_at_a_syllable(catalog):
+    # "nan" is a syllable of 南岳 but only the tail of "...kunnan": both still match by syllable.
+    assert set(codes(catalog.search("nanyue"))) == {"C-02"}
+    assert "A-03" not in codes(catalog.search("ian"))
+
+
+def test_every_word_of_a_query_must_match(catalog):
+    assert codes(catalog.search("医保 转移")) == ["A-01"]
+    assert codes(catalog.search("医保 开办")) == []
+
+
+def test_a_matter_code_is_found(catalog):
+    assert codes(catalog.search("b-02")) == ["B-02"]
+
+
+def test_filters_by_audience_theme_and_type(catalog):
+    assert codes(catalog.search(audience="enterprise")) == ["B-01", "B-02"]
+    assert codes(catalog.search(audience="企业办事")) == ["B-01", "B-02"]
+    assert codes(catalog.search(theme="退休养老")) == ["A-03"]
+    assert codes(catalog.search(type="行政确认")) == ["A-03", "C-01"]
+    # 异地就医备案 has "yb" (医备) in its name's initials; A-01 only in its keyword 医保.
+    assert codes(catalog.search("yb", audience="personal")) == ["A-05", "A-01"]
+
+
+def test_a_county_filter_keeps_matters_handled_there(catalog):
+    found = codes(catalog.search(region="430626"))
+    assert "A-05" in found and "B-02" not in found and "A-01" in found
+
+
+def test_a_city_filter_means_any_of_its_counties(catalog):
+    assert "B-02" in codes(catalog.search(region="430100"))
+    assert "A-05" in codes(catalog.search(region="430600"))
+    assert "A-05" not in codes(catalog.search(region="430100"))
+    assert len(catalog.search(region="430000")) == len(MATTERS)
+
+
+def test_no_query_lists_everything_in_code_order_and_limit_cuts(catalog):
+    assert codes(catalog.search()) == sorted(m.code for m in MATTERS)
+    assert len(catalog.search("", limit=3)) == 3
+    assert len(catalog.search("yi", limit=1)) == 1
+
+
+@pytest.mark.parametrize(
+    ("filters", "code"),
+    [
+        ({"audience": "citizen"}, "unknown_audience"),
+        ({"theme": "杂项"}, "unknown_theme"),
+        ({"type": "许可"}, "unknown_type"),
+        ({"region": "999999"}, "unknown_region"),
+    ],
+)
+def test_an_unknown_filter_value_is_refused(catalog, filters, code):
+    with pytest.raises(InvalidInput) as refused:
+        catalog.search("", **filters)
+    assert refused.value.code == code
+
+
+def test_nothing_found_is_an_empty_list(catalog):
+    assert catalog.search("火星移民") == []
+    assert catalog.search("qqqqq") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20))
+def test_search_never_raises_on_arbitrary_text(catalog, query):
+    found = catalog.search(query)
+    assert all(isinstance(m, Matter) for m in found)
+    assert isinstance(catalog.search_regions(query), list)
