@@ -9,8 +9,6 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
-APPEND_ONLY = ("status_event", "audit_log")
-
 
 revision = '0001'
 down_revision = None
@@ -190,10 +188,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_status_event_application_id'), ['application_id'], unique=False)
 
 
-    _append_only_triggers()
 
 def downgrade() -> None:
-    _drop_append_only_triggers()
     with op.batch_alter_table('status_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_status_event_application_id'))
 
@@ -228,34 +224,3 @@ def downgrade() -> None:
 
     op.drop_table('applicant')
 
-
-def _append_only_triggers() -> None:
-    """Status events and the audit log refuse UPDATE and DELETE at the database itself."""
-    if op.get_bind().dialect.name == "sqlite":
-        for table in APPEND_ONLY:
-            for verb in ("UPDATE", "DELETE"):
-                op.execute(
-                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-                )
-        return
-    op.execute(
-        "CREATE FUNCTION counterdesk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$"
-    )
-    for table in APPEND_ONLY:
-        op.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION counterdesk_append_only()"
-        )
-
-
-def _drop_append_only_triggers() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        for table in APPEND_ONLY:
-            for verb in ("update", "delete"):
-                op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
-        return
-    for table in APPEND_ONLY:
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-    op.execute("DROP FUNCTION IF EXISTS counterdesk_append_only()")
