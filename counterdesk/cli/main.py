@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli import catalog, staff, system
+from counterdesk.cli import catalog, papers, staff, system
 from counterdesk.cli.common import CliContext, fail
 from counterdesk.config import load_settings
 
@@ -26,6 +26,7 @@ app = typer.Typer(
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(staff.app, name="staff")
 system.register(app)
+papers.register(app)
 
 
 @app.callback(invoke_without_command=True)
