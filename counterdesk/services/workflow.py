@@ -1,0 +1,120 @@
+"""Moving an application through its statuses (受理, 补正, 不予受理, 办结, 撤回 …).
+
+The rules of which move is allowed for which role live in ``domain.workflow``; here they are
+applied to stored applications with optimistic locking: every move names the version the person
+was looking at, and a move made meanwhile by someone else wins, the late one is told to refresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from counterdesk.domain.appno import parse_application_number
+from counterdesk.domain.clock import now
+from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput, NotFound
+from counterdesk.domain.text import has_control
+from counterdesk.domain.workflow import check_move, status_label
+from counterdesk.services import audit
+from counterdesk.services.access import load
+from counterdesk.services.staff import Actor
+from counterdesk.store.models import Application
+
+REASON_MAX = 500
+"""Longest reason kept with a move (a supplement request lists every missing material)."""
+
+STALE = "该办件已被他人修改，请刷新后重试。"
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """A move that was made: what the application is now."""
+
+    application_id: int
+    number: str | None
+    from_status: str
+    to_status: str
+    version: int
+    """The application's version after the move (for the next move)."""
+    at: datetime
+
+
+def find_application(session: Session, number_or_id: int | str) -> Application:
+    """The application with this database id (int) or application number (str, as typed).
+
+    A malformed number or a wrong check character is refused as InvalidInput, so a slip at the
+    keyboard is named as such rather than reported as "not found".
+    """
+    if isinstance(number_or_id, int):
+        application = session.get(Application, number_or_id)
+        if application is None:
+            raise NotFound("找不到该办件。", code="application_unknown")
+        return application
+    number = str(parse_application_number(number_or_id))
+    application = session.exec(select(Application).where(Application.number == number)).first()
+    if application is None:
+        raise NotFound(f"没有编号为 {number} 的办件。", code="application_unknown")
+    return application
+
+
+def clean_reason(reason: str | None) -> str | None:
+    """The reason as stored: stripped, at most REASON_MAX characters, no control characters."""
+    text = (reason or "").strip()
+    if not text:
+        return None
+    if len(text) > REASON_MAX:
+        raise InvalidInput(f"原因不能超过 {REASON_MAX} 个字。", code="reason_long", field="reason")
+    if has_control(text, allow_newline=True):
+        raise InvalidInput("原因中含有不可见的控制字符，请重新输入。", code="reason_control", field="reason")
+    return text
+
+
+def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_status: str,
+            reason: str | None = None, expected_version: int | None = None) -> MoveResult:
+    """Move an application to ``to_status`` and record the event, in one transaction.
+
+    ``expected_version`` is the version the person saw; when another window moved the
+    application since, the move is refused with Conflict ``stale``. Without it the version read
+    here is used, which still catches a concurrent move between this read and the write.
+    """
+    status_label(to_status)
+    reason = clean_reason(reason)
+    try:
+        return _move(session, actor, number_or_id, to_status, reason, expected_version)
+    except CounterdeskError:
+        # A refused move must not keep the transaction (and SQLite's write lock) open.
+        session.rollback()
+        raise
+
+
+def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: str, reason: str | None,
+          expected_version: int | None) -> MoveResult:
+    found = find_application(session, number_or_id)
+    application = load(session, actor, found.id)
+    app_id, from_status, number = application.id, application.status, application.number
+    if expected_version is not None and expected_version != application.version:
+        raise Conflict(STALE, code="stale")
+    check_move(from_status, to_status, actor.role, reason)
+    version = application.version
+    moment = now()
+    changed = session.exec(
+        update(Application)
+        .where(Application.id == app_id, Application.version == version)
+        .values(status=to_status, version=version + 1, updated_at=moment)
+    ).rowcount
+    if changed != 1:
+        raise Conflict(STALE, code="stale")
+    audit.record_status(session, application_id=app_id, from_status=from_status,
+                        to_status=to_status, by_staff=actor.id, reason=reason)
+    session.commit()
+    return MoveResult(app_id, number, from_status, to_status, version + 1, moment)
+
+
+def withdraw(session: Session, *, actor: Actor, number_or_id: int | str, reason: str,
+             expected_version: int | None = None) -> MoveResult:
+    """撤回 at the citizen's request: a draft or a submitted application of the actor's window."""
+    return advance(session, actor=actor, number_or_id=number_or_id, to_status="withdrawn",
+                   reason=reason, expected_version=expected_version)
