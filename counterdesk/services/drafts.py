@@ -1,0 +1,34 @@
+"""Placing the draft in hand: the wizard's matter and location steps may be revisited.
+
+When the clerk goes back and picks another county or matter for a draft already started, the
+old draft must not linger on the home screen as a second, forgotten application for the same
+citizen: it is withdrawn (撤回) with a reason, and the answers carry over when the matter is
+the same.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from counterdesk.services.applications import answers_of, get, save_answers, start_draft
+from counterdesk.services.staff import Actor
+from counterdesk.services.workflow import withdraw
+from counterdesk.store.models import Application
+
+SUPERSEDED_REASON = "窗口重新选择了事项或办理地点，本草稿由新草稿取代。"
+
+
+def place_draft(session: Session, *, actor: Actor, catalog, application_id: int | None, matter_code: str,
+                county_code: str) -> Application:
+    """The draft for this matter and county: the one in hand if it already is, else a new one."""
+    old = get(session, actor=actor, application_id=application_id) if application_id is not None else None
+    if old is not None and old.status == "draft" and (old.matter_code, old.county_code) == (matter_code, county_code):
+        return old
+    new = start_draft(session, actor=actor, catalog=catalog, matter_code=matter_code, county_code=county_code)
+    if old is None or old.status != "draft":
+        return new
+    if old.matter_code == matter_code:
+        save_answers(session, actor=actor, catalog=catalog, application_id=new.id,
+                     answers=answers_of(session, old.id))
+    withdraw(session, actor=actor, number_or_id=old.id, reason=SUPERSEDED_REASON)
+    return get(session, actor=actor, application_id=new.id)
