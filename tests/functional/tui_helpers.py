@@ -1,0 +1,77 @@
+"""Shared helpers for the TUI's Pilot and snapshot tests: a counter in 平江县 with clerk 李娜 at window 3.
+
+Pilot tests run on SQLite only (the services are tested on both backends elsewhere), so a whole
+wizard test takes a second or two.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from counterdesk.config import Settings, sqlite_url
+from counterdesk.domain.clock import CST
+from counterdesk.services.hall import set_hall
+from counterdesk.services.staff import Actor, add_staff
+from counterdesk.tui.app import CounterdeskApp
+from counterdesk.tui.context import DeskContext
+from tests.conftest import PASSWORD
+
+PINGJIANG = "430626"
+HALL_NAME = "平江县政务服务中心"
+CLERK = Actor("c03", "李娜", "clerk", 3)
+FROZEN = datetime(2026, 11, 24, 9, 30, 0, tzinfo=CST)
+"""The clock shown in snapshots."""
+
+
+def desk_settings(home: Path) -> Settings:
+    """A working home with an SQLite database and an empty scanner inbox."""
+    (home / "scans").mkdir(parents=True, exist_ok=True)
+    return Settings(home=home, db_url=sqlite_url(home / "data" / "counterdesk.db"), scans_dir=home / "scans")
+
+
+def desk_app(home: Path, catalog, *, hall_county: str = PINGJIANG) -> CounterdeskApp:
+    """An app over a fresh database: a supervisor, clerk 李娜 and the hall set to ``hall_county``."""
+    from counterdesk.store.engine import open_database
+
+    settings = desk_settings(home)
+    engine = open_database(settings.db_url)
+    with Session(engine) as session:
+        add_staff(session, actor=None, staff_id="sup01", name="王科长", role="supervisor", password=PASSWORD,
+                  window=1)
+        supervisor = Actor("sup01", "王科长", "supervisor", 1)
+        add_staff(session, actor=supervisor, staff_id=CLERK.id, name=CLERK.name, role="clerk", password=PASSWORD,
+                  window=CLERK.window)
+        set_hall(session, actor_id="sup01", name=HALL_NAME, county_code=hall_county, catalog=catalog)
+    return CounterdeskApp(settings, ctx=DeskContext(settings, engine=engine, catalog=catalog))
+
+
+async def logged_in(app: CounterdeskApp, pilot, actor: Actor = CLERK) -> None:
+    """Skip the login screen: the clerk is at home once the database has been read."""
+    await pilot.pause()
+    app.ctx.actor = actor
+    app.logged_in()
+    await pilot.pause()
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their results reach the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def freeze_clock(monkeypatch) -> None:
+    """The header's clock at FROZEN, so snapshots do not change by the second."""
+    monkeypatch.setattr("counterdesk.tui.widgets.header.now", lambda: FROZEN)
+
+
+def still_cursors(app: CounterdeskApp) -> None:
+    """Stop every Input's cursor from blinking (snapshots)."""
+    from textual.widgets import Input
+
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
