@@ -1,0 +1,304 @@
+"""The supervisor's day queue (当日办件), progress lookup (我的办件查询) and the detail view.
+
+The queue is read one page at a time: a busy hall's day is a few thousand rows among millions,
+and both the page and the counts per status come straight from the ``submitted_on`` indexes.
+Lists are always masked; a detail view is full only for a supervisor or the window that took the
+application, and every full view is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from counterdesk.domain.appno import parse_application_number
+from counterdesk.domain.clock import local
+from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
+from counterdesk.domain.idnumbers import validate_resident_id
+from counterdesk.domain.masking import mask_id_number, mask_name
+from counterdesk.domain.text import fold_width, is_han
+from counterdesk.domain.workflow import STATUSES, status_label
+from counterdesk.services import audit
+from counterdesk.services.staff import Actor
+from counterdesk.services.workflow import find_application
+from counterdesk.store.models import Applicant, Application, Staff, StatusEvent
+
+SORTS = {
+    "submitted_at": Application.submitted_at,
+    "number": Application.number,
+    "status": Application.status,
+    "window": Application.window,
+    "clerk": Application.clerk_id,
+    "matter": Application.matter_code,
+    "county": Application.county_code,
+}
+"""Sort keys of the queue; prefix one with ``-`` for descending order."""
+
+PAGE_SIZE = 50
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A stored time as ISO 8601 in the hall's zone (the CLI's JSON form)."""
+    return local(moment).isoformat() if moment else None
+
+
+class Names:
+    """Matter and county names from the catalog, tolerant of codes it no longer has."""
+
+    def __init__(self, catalog=None) -> None:
+        self.catalog = catalog
+        """The catalog, or None when names are not needed (they are then empty)."""
+
+    def matter(self, code: str) -> str:
+        """The matter's name, or "" when unknown."""
+        matter = self.catalog.matters.get(code) if self.catalog else None
+        return matter.name if matter else ""
+
+    def county(self, code: str) -> str:
+        """The county's name, or "" when unknown."""
+        if self.catalog is None:
+            return ""
+        try:
+            return self.catalog.county(code).name
+        except InvalidInput:
+            return ""
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the day queue; the applicant is masked."""
+
+    id: int
+    number: str
+    status: str
+    matter_code: str
+    matter_name: str
+    county_code: str
+    county_name: str
+    window: int | None
+    clerk: str
+    clerk_name: str
+    submitted_at: datetime | None
+    applicant_masked: str
+    version: int
+    """For the next move (optimistic locking)."""
+
+    @property
+    def status_label(self) -> str:
+        """The status in Chinese."""
+        return STATUSES.get(self.status, self.status)
+
+    def to_dict(self) -> dict:
+        """The ``counterdesk queue --json`` form."""
+        return {"number": self.number, "status": self.status, "matter_code": self.matter_code,
+                "county_code": self.county_code, "window": self.window, "clerk": self.clerk,
+                "submitted_at": iso(self.submitted_at), "applicant_masked": self.applicant_masked}
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue, the number of matching rows and the counts per status.
+
+    The counts follow every filter but the status one, so the bar on top still shows how many
+    of each status there are while the table shows one of them.
+    """
+
+    rows: list[QueueRow]
+    total: int
+    counts_by_status: dict[str, int]
+    page: int = 0
+    page_size: int | None = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matching rows fill (at least one)."""
+        if not self.page_size:
+            return 1
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+def _require_supervisor(actor: Actor | None) -> None:
+    # None is the command line on the hall's own machine: it holds the database already and
+    # only ever prints masked rows.
+    if actor is not None and not actor.is_supervisor:
+        raise Forbidden("只有值班长可以查看全大厅的办件队列。", code="role")
+
+
+def _search_clause(text: str):
+    """Find by application number (whole or part) or by the applicant's masked name."""
+    query = fold_width(text).strip()
+    if not query:
+        return None
+    upper = query.upper()
+    if all(ch.isdigit() or ch in "-X" for ch in upper):
+        try:
+            return Application.number == str(parse_application_number(upper))
+        except InvalidInput:
+            return col(Application.number).contains(upper, autoescape=True)
+    first = query[0]
+    clause = col(Applicant.name).startswith(first, autoescape=True)
+    if is_han(first) and len(query) > 1:
+        # A masked Chinese name shows its length (张** is three characters): match on both.
+        clause = clause & (func.length(Applicant.name) == len(query))
+    return clause
+
+
+def day_queue(session: Session, *, actor: Actor | None, day: date, catalog=None, status: str | None = None,
+              window: int | None = None, clerk: str | None = None, matter: str | None = None,
+              county: str | None = None, search: str | None = None, sort: str = "submitted_at",
+              page: int = 0, page_size: int | None = PAGE_SIZE) -> QueuePage:
+    """The applications submitted on ``day``, filtered, sorted, one page (all with page_size None)."""
+    _require_supervisor(actor)
+    if status:
+        status_label(status)
+    sort_key = sort.lstrip("-")
+    if sort_key not in SORTS:
+        raise InvalidInput(f"不能按“{sort}”排序，可选：{'、'.join(SORTS)}。", code="sort", field="sort")
+    where = [Application.submitted_on == day]
+    for column, value in ((Application.window, window), (Application.clerk_id, clerk),
+                          (Application.matter_code, matter), (Application.county_code, county)):
+        if value not in (None, ""):
+            where.append(column == value)
+    searched = _search_clause(search or "")
+    if searched is not None:
+        where.append(searched)
+    counts_query = select(Application.status, func.count()).where(*where).group_by(Application.status)
+    if searched is not None:
+        counts_query = counts_query.join(Applicant, Application.applicant_id == Applicant.id, isouter=True)
+    counts = {code: n for code, n in session.exec(counts_query).all()}
+    total = counts.get(status, 0) if status else sum(counts.values())
+    if status:
+        where.append(Application.status == status)
+    order = SORTS[sort_key].desc() if sort.startswith("-") else SORTS[sort_key].asc()
+    rows_query = (
+        select(Application.id, Application.number, Application.status, Application.matter_code,
+               Application.county_code, Application.window, Application.clerk_id, Application.submitted_at,
+               Application.version, Applicant.name)
+        .join(Applicant, Application.applicant_id == Applicant.id, isouter=True)
+        .where(*where)
+        .order_by(order, Application.id)
+    )
+    if page_size:
+        rows_query = rows_query.offset(max(page, 0) * page_size).limit(page_size)
+    names = Names(catalog)
+    clerk_names = staff_names(session)
+    rows = [
+        QueueRow(id=r[0], number=r[1], status=r[2], matter_code=r[3], matter_name=names.matter(r[3]),
+                 county_code=r[4], county_name=names.county(r[4]), window=r[5], clerk=r[6],
+                 clerk_name=clerk_names.get(r[6], ""), submitted_at=r[7], version=r[8],
+                 applicant_masked=mask_name(r[9]))
+        for r in session.exec(rows_query).all()
+    ]
+    # End the read at once: on SQLite every transaction holds the write lock (BEGIN IMMEDIATE),
+    # and a queue refreshing every few seconds must not make the windows' submits wait.
+    session.rollback()
+    return QueuePage(rows, total, counts, page, page_size)
+
+
+def staff_names(session: Session) -> dict[str, str]:
+    """Staff ID → name, for lists and histories."""
+    return {staff_id: name for staff_id, name in session.exec(select(Staff.id, Staff.name)).all()}
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One move in an application's history."""
+
+    at: datetime
+    from_status: str | None
+    to_status: str
+    by: str
+    reason: str | None
+
+    def to_dict(self) -> dict:
+        """The ``counterdesk status --json`` form."""
+        return {"at": iso(self.at), "from": self.from_status, "to": self.to_status, "by": self.by,
+                "reason": self.reason}
+
+
+def timeline(session: Session, application_id: int) -> list[TimelineEvent]:
+    """The status events of an application, oldest first."""
+    events = session.exec(select(StatusEvent).where(StatusEvent.application_id == application_id)
+                          .order_by(StatusEvent.id))
+    return [TimelineEvent(e.at, e.from_status, e.to_status, e.by_staff, e.reason) for e in events]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an application is (办件进度): what anyone at a window may tell the citizen."""
+
+    number: str
+    status: str
+    matter_code: str
+    matter_name: str
+    county_code: str
+    county_name: str
+    submitted_at: datetime | None
+    applicant_masked: str
+    events: list[TimelineEvent] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        """The status in Chinese."""
+        return STATUSES.get(self.status, self.status)
+
+    def to_dict(self) -> dict:
+        """The ``counterdesk status --json`` form."""
+        return {"number": self.number, "status": self.status,
+                "matter": {"code": self.matter_code, "name": self.matter_name},
+                "county": {"code": self.county_code, "name": self.county_name},
+                "submitted_at": iso(self.submitted_at), "events": [e.to_dict() for e in self.events]}
+
+
+def _progress(session: Session, application: Application, names: Names) -> Progress:
+    applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
+    return Progress(application.number, application.status, application.matter_code,
+                    names.matter(application.matter_code), application.county_code,
+                    names.county(application.county_code), application.submitted_at,
+                    mask_name(applicant.name if applicant else ""), timeline(session, application.id))
+
+
+def progress(session: Session, *, number: str, catalog=None) -> Progress:
+    """The progress of one application by its number; a typo in the number is named as such."""
+    result = _progress(session, find_application(session, number), Names(catalog))
+    session.rollback()
+    return result
+
+
+def _looks_like_number(compact: str) -> bool:
+    return "-" in compact or len(compact) == 20
+
+
+def lookup(session: Session, *, actor: Actor | None = None, text: str, catalog=None) -> list[Progress]:
+    """办件查询 by application number or by the applicant's ID number (newest first).
+
+    Open to anyone at a window: what is shown is masked. A lookup by ID number searches for a
+    person, so it is written to the audit log.
+    """
+    compact = fold_width(text or "").replace(" ", "").upper()
+    if not compact:
+        raise InvalidInput("请输入办件编号或申请人证件号码。", code="required", field="query")
+    if _looks_like_number(compact):
+        return [progress(session, number=compact, catalog=catalog)]
+    applicants = session.exec(select(Applicant.id).where(Applicant.id_number == compact)).all()
+    if not applicants:
+        if len(compact) == 18 and compact[:17].isdigit():
+            validate_resident_id(compact, field="query")
+        raise NotFound("没有该证件号码的申请人办件。", code="applicant_unknown")
+    applications = session.exec(
+        select(Application)
+        .where(col(Application.applicant_id).in_(applicants), col(Application.number).is_not(None))
+        .order_by(col(Application.submitted_at).desc(), col(Application.id).desc())
+    ).all()
+    names = Names(catalog)
+    found = [_progress(session, a, names) for a in applications]
+    audit.record(session, "lookup_id", staff_id=actor.id if actor else None, target=mask_id_number(compact),
+                 detail=f"{len(found)} 件")
+    session.commit()
+    if not found:
+        raise NotFound("该申请人还没有已提交的办件。", code="application_unknown")
+    return found
