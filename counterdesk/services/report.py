@@ -1,0 +1,155 @@
+"""The daily report (日报): the day's applications by status, matter, county and clerk.
+
+Counted over the applications submitted on the day, each in the status it has now, and the
+median time from submission to the first acceptance (受理用时). Aggregates only: the report
+carries no personal data, so it needs no masking.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from counterdesk.domain.clock import local, now
+from counterdesk.domain.errors import Forbidden
+from counterdesk.domain.workflow import STATUSES
+from counterdesk.services.hall import get_hall
+from counterdesk.services.queue import Names, staff_names
+from counterdesk.services.staff import Actor
+from counterdesk.store.models import Application, StatusEvent
+
+SECTIONS = {"status": "状态", "matter": "事项", "county": "区县", "clerk": "经办人"}
+"""The report's breakdowns, in printed order."""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One line of a breakdown: a code, its label and how many applications."""
+
+    code: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    """The day's figures."""
+
+    hall_name: str
+    day: date
+    total: int
+    by_status: list[Tally]
+    by_matter: list[Tally]
+    by_county: list[Tally]
+    by_clerk: list[Tally]
+    accepted: int
+    """How many of the day's applications have been accepted (the median's sample)."""
+    median_accept_minutes: float | None
+    """Median minutes from submission to the first acceptance; None when nothing was accepted."""
+    generated_at: datetime = field(default_factory=now)
+
+    def breakdowns(self) -> dict[str, list[Tally]]:
+        """The four breakdowns by section key (see SECTIONS)."""
+        return {"status": self.by_status, "matter": self.by_matter, "county": self.by_county,
+                "clerk": self.by_clerk}
+
+    def to_dict(self) -> dict:
+        """The ``counterdesk report --json`` form."""
+        return {
+            "hall": self.hall_name, "date": self.day.isoformat(), "total": self.total,
+            **{f"by_{key}": [{"code": t.code, "label": t.label, "count": t.count} for t in tallies]
+               for key, tallies in self.breakdowns().items()},
+            "accepted": self.accepted, "median_accept_minutes": self.median_accept_minutes,
+        }
+
+
+def _tallies(pairs: Iterable[tuple[str, int]], label) -> list[Tally]:
+    """Most frequent first, then by code, so the report reads the same every time."""
+    return sorted((Tally(code or "", label(code or ""), n) for code, n in pairs), key=lambda t: (-t.count, t.code))
+
+
+def _minutes(start: datetime, end: datetime) -> float:
+    return (local(end) - local(start)).total_seconds() / 60
+
+
+def daily_report(session: Session, *, day: date, catalog=None, actor: Actor | None = None) -> DailyReport:
+    """The figures of ``day``. ``actor`` None is the hall machine's command line."""
+    if actor is not None and not actor.is_supervisor:
+        raise Forbidden("只有值班长可以查看日报。", code="role")
+    names = Names(catalog)
+    staff = staff_names(session)
+    of_day = Application.submitted_on == day
+
+    def grouped(column):
+        return session.exec(select(column, func.count()).where(of_day).group_by(column)).all()
+
+    by_status = sorted(grouped(Application.status), key=lambda pair: list(STATUSES).index(pair[0])
+                       if pair[0] in STATUSES else len(STATUSES))
+    accept_times = session.exec(
+        select(Application.submitted_at, func.min(StatusEvent.at))
+        .join(StatusEvent, StatusEvent.application_id == Application.id)
+        .where(of_day, StatusEvent.to_status == "accepted")
+        .group_by(Application.id, Application.submitted_at)
+    ).all()
+    durations = [_minutes(start, end) for start, end in accept_times if start and end]
+    report = DailyReport(
+        hall_name=get_hall(session).name,
+        day=day,
+        total=sum(n for _, n in by_status),
+        by_status=[Tally(code, STATUSES.get(code, code), n) for code, n in by_status],
+        by_matter=_tallies(grouped(Application.matter_code), lambda code: names.matter(code) or code),
+        by_county=_tallies(grouped(Application.county_code), lambda code: names.county(code) or code),
+        by_clerk=_tallies(grouped(Application.clerk_id),
+                          lambda code: f"{staff[code]}（{code}）" if code in staff else code),
+        accepted=len(durations),
+        median_accept_minutes=round(statistics.median(durations), 1) if durations else None,
+    )
+    session.rollback()
+    return report
+
+
+def render_csv(report: DailyReport) -> str:
+    """The report as CSV: one line per figure (section, code, label, count)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "code", "label", "count"])
+    writer.writerow(["total", "", f"{report.day.isoformat()} 合计", report.total])
+    for key, tallies in report.breakdowns().items():
+        for tally in tallies:
+            writer.writerow([key, tally.code, tally.label, tally.count])
+    writer.writerow(["accept", "accepted", "已受理件数", report.accepted])
+    writer.writerow(["accept", "median_minutes", "提交至受理用时中位数（分钟）",
+                     "" if report.median_accept_minutes is None else report.median_accept_minutes])
+    return out.getvalue()
+
+
+def report_data(report: DailyReport):
+    """The renderer's input (``documents.pdf.models.ReportData``)."""
+    from counterdesk.documents.pdf.models import ReportData
+
+    notes = ["按当日提交的办件统计，状态为生成报表时的当前状态。"]
+    if report.accepted:
+        notes.append(f"受理用时按提交至首次受理计算，样本 {report.accepted} 件。")
+    return ReportData(
+        hall_name=report.hall_name, day=report.day, total=report.total,
+        by_status=[(t.label, t.count) for t in report.by_status],
+        by_matter=[(t.label, t.count) for t in report.by_matter],
+        by_county=[(t.label, t.count) for t in report.by_county],
+        by_clerk=[(t.label, t.count) for t in report.by_clerk],
+        median_accept_minutes=report.median_accept_minutes,
+        generated_at=report.generated_at, notes=notes,
+    )
+
+
+def render_pdf(report: DailyReport) -> bytes:
+    """The report as a PDF with its chart."""
+    from counterdesk.documents.pdf.report import render_report
+
+    return render_report(report_data(report))

@@ -1,0 +1,82 @@
+"""The daily report: the day's figures by status, matter, county and clerk, and the acceptance time."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from counterdesk.domain.clock import now, today
+from counterdesk.domain.errors import Forbidden
+from counterdesk.services import report, workflow
+from counterdesk.store.models import Application
+from tests.factories import submitted_application
+
+
+def submitted_minutes_ago(session, application_id: int, minutes: int) -> None:
+    """Pretend the application came in ``minutes`` ago (the application row is not append-only)."""
+    session.exec(update(Application).where(Application.id == application_id)
+                 .values(submitted_at=now() - timedelta(minutes=minutes)))
+    session.commit()
+
+
+@pytest.fixture
+def day_figures(session, supervisor, clerk, other_clerk, catalog, settings):
+    """Window 3 took three (accepted after 10, 30 and 50 minutes), window 5 one still waiting."""
+    for minutes in (10, 30, 50):
+        made = submitted_application(session, clerk, catalog, settings)
+        submitted_minutes_ago(session, made.id, minutes)
+        workflow.advance(session, actor=supervisor, number_or_id=made.id, to_status="accepted")
+    submitted_application(session, other_clerk, catalog, settings)
+    return report.daily_report(session, day=today(), catalog=catalog)
+
+
+def test_report_counts_the_day_by_status_matter_county_and_clerk(day_figures):
+    assert day_figures.total == 4
+    assert [(t.code, t.label, t.count) for t in day_figures.by_status] == [("submitted", "已提交", 1),
+                                                                            ("accepted", "已受理", 3)]
+    assert [(t.label, t.count) for t in day_figures.by_matter] == [("我要申请认定为就业困难人员", 4)]
+    assert [(t.label, t.count) for t in day_figures.by_county] == [("平江县", 4)]
+    assert [(t.label, t.count) for t in day_figures.by_clerk] == [("李娜（c03）", 3), ("周强（c05）", 1)]
+
+
+def test_median_time_from_submission_to_acceptance(day_figures):
+    assert day_figures.accepted == 3
+    assert day_figures.median_accept_minutes == pytest.approx(30, abs=1)
+
+
+def test_a_day_without_acceptances_has_no_median(session, clerk, catalog, settings):
+    submitted_application(session, clerk, catalog, settings)
+    figures = report.daily_report(session, day=today(), catalog=catalog)
+    assert (figures.total, figures.accepted, figures.median_accept_minutes) == (1, 0, None)
+
+
+def test_csv_has_one_line_per_figure(day_figures):
+    rows = list(csv.reader(io.StringIO(report.render_csv(day_figures))))
+    assert rows[0] == ["section", "code", "label", "count"]
+    assert ["status", "accepted", "已受理", "3"] in rows
+    assert ["clerk", "c05", "周强（c05）", "1"] in rows
+    assert rows[-1][:2] == ["accept", "median_minutes"] and float(rows[-1][3]) == pytest.approx(30, abs=1)
+
+
+def test_the_renderer_gets_labels_and_counts(day_figures):
+    data = report.report_data(day_figures)
+    assert data.total == 4 and data.by_status == [("已提交", 1), ("已受理", 3)]
+    assert data.median_accept_minutes == day_figures.median_accept_minutes
+
+
+def test_only_a_supervisor_reads_the_report(session, clerk):
+    with pytest.raises(Forbidden):
+        report.daily_report(session, day=today(), actor=clerk)
+
+
+def test_report_pdf_is_rendered_with_the_days_figures(day_figures):
+    from pypdf import PdfReader
+
+    pdf = report.render_pdf(day_figures)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert pdf.startswith(b"%PDF") and len(reader.pages) >= 1
+    assert "每日办件统计报表" in reader.pages[0].extract_text()
