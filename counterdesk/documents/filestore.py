@@ -1,0 +1,211 @@
+"""The attachment store: every attached file, once, under its SHA-256 (``scans/store/<2 hex>/<sha256>``).
+
+Writes are atomic and durable (temporary file, fsync, rename, fsync of the folder), so a crash
+leaves either the whole file or nothing; the inbox copy is moved away only after that. Files
+and folders are created readable by the owner only: they are citizens' documents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from counterdesk.documents.inbox import ScanInfo
+from counterdesk.domain.errors import Conflict, InvalidInput, NotFound
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SHARD = re.compile(r"[0-9a-f]{2}")
+_TMP_PREFIX = ".tmp-"
+_STALE_TMP_SECONDS = 3600
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """A file held by the store (what the ``storedfile`` table records)."""
+
+    sha256: str
+    size: int
+    pages: int
+    media_type: str
+
+
+class FileStore:
+    """Content-addressed, owner-only file store rooted at one folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        """The store folder (``scans/store``); created on the first ``put``."""
+
+    def put(self, source: Path | bytes, *, info: ScanInfo) -> StoredBlob:
+        """Store a checked file (or its bytes) and return its identity; storing it twice is a no-op.
+
+        Refuses with ``Conflict`` when the file's size no longer matches what ``inspect_file``
+        saw, since the scanner may have rewritten it in between.
+        """
+        self._ensure_dir(self.root)
+        tmp = self.root / f"{_TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            sha256, size = self._write_tmp(source, tmp)
+            if size != info.size:
+                raise Conflict(
+                    f"“{info.name}”在检查后发生了变化，请重新选择该文件。", code="file_changed", field="file"
+                )
+            target = self._path(sha256)
+            shard_created = self._ensure_dir(target.parent)
+            if target.exists():
+                tmp.unlink()
+            else:
+                os.replace(tmp, target)
+                _fsync_dir(target.parent)
+            if shard_created:
+                _fsync_dir(self.root)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        return StoredBlob(sha256=sha256, size=size, pages=info.pages, media_type=info.media_type)
+
+    def path_of(self, sha256: str) -> Path:
+        """Where a stored file lives; ``NotFound`` when the store does not hold it."""
+        path = self._path(sha256)
+        if not path.is_file():
+            raise NotFound("附件文件不在附件库中，可能已被清理，请重新扫描上传。", code="file_missing")
+        return path
+
+    def exists(self, sha256: str) -> bool:
+        """Whether the store holds a file under this hash."""
+        return self._path(sha256).is_file()
+
+    def verify(self, sha256: str) -> bool:
+        """Re-hash a stored file: ``False`` when it is missing or its bytes no longer match."""
+        path = self._path(sha256)
+        digest = hashlib.sha256()
+        try:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(_CHUNK):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            return False
+        return digest.hexdigest() == sha256
+
+    def gc(self, referenced: set[str], *, dry_run: bool = True) -> list[str]:
+        """Hashes of stored files nothing references, sorted; deleted unless ``dry_run``.
+
+        Also removes temporary files an interrupted ``put`` left behind (older than an hour).
+        """
+        if not self.root.is_dir():
+            return []
+        orphans: list[str] = []
+        for shard in self.root.iterdir():
+            if not (_SHARD.fullmatch(shard.name) and shard.is_dir() and not shard.is_symlink()):
+                continue
+            for blob in shard.iterdir():
+                if _SHA256.fullmatch(blob.name) and blob.name not in referenced:
+                    orphans.append(blob.name)
+                    if not dry_run:
+                        blob.unlink(missing_ok=True)
+            if not dry_run:
+                _fsync_dir(shard)
+        if not dry_run:
+            self._remove_stale_tmp()
+        return sorted(orphans)
+
+    def move_to_attached(
+        self, inbox_file: Path, attached_dir: Path, *, sha256: str | None = None
+    ) -> Path:
+        """Move an inbox file into ``attached/`` under a free name (``扫描 (1).pdf``) and return it.
+
+        With ``sha256``, refuses unless the store already holds that content, so an inbox file is
+        never moved away before its copy is safe.
+        """
+        inbox_file = Path(inbox_file)
+        if sha256 is not None and not self.exists(sha256):
+            raise Conflict("附件尚未存入附件库，扫描件保留在收件箱中。", code="file_not_stored")
+        if inbox_file.is_symlink():
+            raise InvalidInput(f"“{inbox_file.name}”是链接文件，不予移动。", code="file_link", field="file")
+        self._ensure_dir(Path(attached_dir))
+        stem, suffix = inbox_file.stem, inbox_file.suffix
+        for n in range(10_000):
+            name = inbox_file.name if n == 0 else f"{stem} ({n}){suffix}"
+            target = Path(attached_dir) / name
+            if _move_no_replace(inbox_file, target):
+                _fsync_dir(target.parent)
+                return target
+        raise Conflict("已归档文件夹中同名文件过多，请先整理 attached 文件夹。", code="attached_full")
+
+    def _path(self, sha256: str) -> Path:
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+            raise InvalidInput("附件标识不是有效的 SHA-256 值。", code="sha256")
+        return self.root / sha256[:2] / sha256
+
+    def _write_tmp(self, source: Path | bytes, tmp: Path) -> tuple[str, int]:
+        digest = hashlib.sha256()
+        size = 0
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            if isinstance(source, bytes | bytearray | memoryview):
+                data = bytes(source)
+                digest.update(data)
+                out.write(data)
+                size = len(data)
+            else:
+                src_fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
+                with os.fdopen(src_fd, "rb") as src:
+                    while chunk := src.read(_CHUNK):
+                        digest.update(chunk)
+                        out.write(chunk)
+                        size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        return digest.hexdigest(), size
+
+    def _ensure_dir(self, path: Path) -> bool:
+        """Create an owner-only folder (and its parents); ``True`` when it was created."""
+        if path.is_dir():
+            return False
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return True
+
+    def _remove_stale_tmp(self) -> None:
+        cutoff = time.time() - _STALE_TMP_SECONDS
+        for tmp in self.root.glob(f"{_TMP_PREFIX}*"):
+            with contextlib.suppress(FileNotFoundError):
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+
+
+def _move_no_replace(source: Path, target: Path) -> bool:
+    """Move ``source`` to ``target`` unless ``target`` exists; ``False`` when the name is taken."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        # Shares and FAT-formatted scanner folders have no hard links: check, then rename.
+        if exc.errno not in {errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK}:
+            raise
+        if target.exists():
+            return False
+        shutil.move(source, target)
+        return True
+    source.unlink()
+    return True
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename or unlink in ``path`` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
