@@ -9,13 +9,33 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from counterdesk.documents.pdf.models import CardData, CardMaterial
+from counterdesk.config import Settings
+from counterdesk.documents.pdf.models import (
+    CardData,
+    CardMaterial,
+    NoticeData,
+    NoticeItem,
+    PacketData,
+    PacketFile,
+    ReceiptData,
+    ReceiptMaterial,
+)
 from counterdesk.domain import guidance
-from counterdesk.domain.clock import now
-from counterdesk.domain.errors import InvalidInput
-from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall
+from counterdesk.domain.appno import parse_application_number
+from counterdesk.domain.clock import local, now
+from counterdesk.domain.errors import InvalidInput, NotFound
+from counterdesk.domain.masking import mask_id_number, mask_name, mask_phone
+from counterdesk.domain.workdays import add_working_days
+from counterdesk.domain.workflow import status_label
+from counterdesk.services.access import load
+from counterdesk.services.applications import PICKUP_METHODS
+from counterdesk.services.attachments import SOURCES, material_rows, store_of
+from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall, get_hall
+from counterdesk.services.review import place_of
+from counterdesk.services.staff import Actor
+from counterdesk.store.models import Applicant, Application, Attachment, Pickup, Staff, StoredFile
 
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -79,3 +99,139 @@ def save_card(card: CardData, directory: Path) -> Path:
     from counterdesk.documents.pdf.card import render_card
 
     return write_pdf(render_card(card), directory / card_file_name(card))
+
+
+# -- receipt, one-time notice and packet (受理回执, 一次性告知单, 申请材料汇编) ---------------------------
+
+
+def find_application(session: Session, *, actor: Actor | None, application_id: int | None = None,
+                     number: str | None = None) -> Application:
+    """The application by id or by number as typed; with ``actor``, only if they may work on it.
+
+    Without an actor (the command line, run by whoever holds the database) no window check is made.
+    """
+    if number is not None:
+        wanted = str(parse_application_number(number))
+        application = session.exec(select(Application).where(Application.number == wanted)).first()
+        if application is None:
+            raise NotFound(f"没有编号为 {wanted} 的办件。", code="application_unknown")
+        return load(session, actor, application.id) if actor else application
+    if actor is not None:
+        return load(session, actor, application_id)
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NotFound("找不到该办件。", code="application_unknown")
+    return application
+
+
+def _desk(session: Session, application: Application) -> tuple[str, str, str]:
+    """(hall name, window, clerk name) of the application."""
+    staff = session.get(Staff, application.clerk_id)
+    window = f"{application.window} 号窗口" if application.window else "值班台"
+    return get_hall(session).name, window, staff.name if staff else application.clerk_id
+
+
+def _location(catalog, application: Application) -> str:
+    return "湖南省" + place_of(catalog, application.county_code)
+
+
+def receipt_for(session: Session, *, catalog, actor: Actor | None = None, application_id: int | None = None,
+                number: str | None = None) -> ReceiptData:
+    """The 受理回执 of a submitted application, personal data masked (the citizen takes it home)."""
+    application = find_application(session, actor=actor, application_id=application_id, number=number)
+    if application.number is None:
+        raise InvalidInput("该办件尚未提交，还没有受理回执。", code="not_submitted")
+    matter = catalog.matter(application.matter_code)
+    hall_name, window, clerk = _desk(session, application)
+    applicant = session.get(Applicant, application.applicant_id)
+    pickup = session.get(Pickup, application.id)
+    submitted = local(application.submitted_at)
+    files = session.exec(select(Attachment, StoredFile.pages).join(StoredFile)
+                         .where(Attachment.application_id == application.id).order_by(Attachment.id)).all()
+    order = {m.code: i for i, m in enumerate(matter.materials)}
+    names = {m.code: m.name for m in matter.materials}
+    files = sorted(files, key=lambda row: (order.get(row[0].material_code, len(order)), row[0].id))
+    materials = [ReceiptMaterial(names.get(a.material_code, a.material_code), pages, SOURCES.get(a.source, ""))
+                 for a, pages in files]
+    if pickup is not None and pickup.method == "courier":
+        detail = f"寄至收件人 {mask_name(pickup.recipient)}（{mask_phone(pickup.phone)}）登记的地址"
+    else:
+        detail = f"凭本回执到{hall_name}领取"
+    return ReceiptData(
+        hall_name=hall_name, application_number=application.number, matter_name=matter.name,
+        location=_location(catalog, application), applicant_name=mask_name(applicant.name),
+        applicant_id=mask_id_number(applicant.id_number), submitted_at=submitted,
+        promised_date=add_working_days(submitted.date(), matter.time_limit_days),
+        pickup_method=PICKUP_METHODS.get(pickup.method if pickup else "onsite", ""), pickup_detail=detail,
+        window=window, clerk=clerk, materials=materials, phone=matter.phone,
+        agent_name=mask_name(application.agent_name) if application.agent_name else "", generated_at=now(),
+    )
+
+
+def notice_for(session: Session, *, catalog, actor: Actor | None = None, application_id: int | None = None,
+               number: str | None = None) -> NoticeData:
+    """The 一次性告知单: every material still missing or refused at pre-check, with what it needs."""
+    application = find_application(session, actor=actor, application_id=application_id, number=number)
+    matter = catalog.matter(application.matter_code)
+    hall_name, window, clerk = _desk(session, application)
+    applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
+    items = []
+    for row in material_rows(session, catalog, application):
+        if not row.outstanding:
+            continue
+        m = row.material
+        reasons = "；".join(a.precheck_reason or "" for a in row.failed if a.precheck_reason)
+        items.append(NoticeItem(name=m.name, kind=m.kind, copies=m.copies, required=m.required, note=m.note,
+                                reason=reasons or ("预审未通过" if row.failed else None)))
+    return NoticeData(
+        hall_name=hall_name, matter_name=matter.name, location=_location(catalog, application),
+        applicant_name=mask_name(applicant.name) if applicant else "申请人", items=items, window=window,
+        clerk=clerk, phone=matter.phone, generated_at=now(), application_number=application.number or "",
+    )
+
+
+def packet_for(session: Session, *, catalog, settings: Settings, actor: Actor | None = None,
+               application_id: int | None = None, number: str | None = None) -> tuple[PacketData, list[PacketFile]]:
+    """The back office's packet: its cover (data in full) and every stored file in material order."""
+    application = find_application(session, actor=actor, application_id=application_id, number=number)
+    if application.number is None:
+        raise InvalidInput("该办件尚未提交，还不能汇编申请材料。", code="not_submitted")
+    matter = catalog.matter(application.matter_code)
+    hall_name, window, clerk = _desk(session, application)
+    applicant = session.get(Applicant, application.applicant_id)
+    pickup = session.get(Pickup, application.id)
+    store = store_of(settings)
+    media = {f.sha256: f.media_type for f in session.exec(
+        select(StoredFile).join(Attachment).where(Attachment.application_id == application.id))}
+    files = [PacketFile(material_code=a.material_code, material_name=row.material.name,
+                        path=store.path_of(a.sha256), media_type=media[a.sha256], original_name=a.original_name)
+             for row in material_rows(session, catalog, application) for a in row.attachments]
+    data = PacketData(
+        hall_name=hall_name, application_number=application.number, matter_name=matter.name,
+        location=_location(catalog, application), applicant_name=applicant.name,
+        applicant_id=applicant.id_number, submitted_at=local(application.submitted_at),
+        pickup_method=PICKUP_METHODS.get(pickup.method if pickup else "onsite", ""), window=window, clerk=clerk,
+        generated_at=now(), status=status_label(application.status),
+    )
+    return data, files
+
+
+def receipt_file_name(data: ReceiptData) -> str:
+    """受理回执-<number>.pdf."""
+    return f"受理回执-{data.application_number}.pdf"
+
+
+def notice_file_name(data: NoticeData) -> str:
+    """一次性告知单-<matter>-<time>.pdf."""
+    name = _UNSAFE_IN_FILE_NAME.sub("_", data.matter_name)[:40]
+    return f"一次性告知单-{name}-{data.generated_at:%Y%m%d-%H%M%S}.pdf"
+
+
+def deliver(settings: Settings, pdf: bytes, file_name: str, *, print_it: bool) -> str:
+    """Save a PDF in the hall's output folder and, when asked, print it; returns what happened."""
+    from counterdesk.documents.printing import print_pdf, save_pdf
+
+    path = save_pdf(pdf, settings.output_dir, file_name)
+    if print_it:
+        return print_pdf(path).message
+    return f"已保存到 {path}。"

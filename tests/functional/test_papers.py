@@ -1,0 +1,94 @@
+"""The receipt, the one-time notice and the packet, built from what the counter stored."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+
+from counterdesk.documents.pdf.notice import render_notice
+from counterdesk.documents.pdf.receipt import render_receipt
+from counterdesk.domain.appno import format_application_number
+from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
+from counterdesk.services import attachments
+from counterdesk.services.papers import notice_for, packet_for, receipt_for
+from counterdesk.services.review import pickup_defaults, review_of
+from tests.factories import draft_application, submitted_application
+
+
+def _text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_receipt_masks_the_citizen_and_lists_the_six_scans(session, clerk, catalog, settings, tmp_path):
+    application = submitted_application(session, clerk, catalog, settings, courier=True)
+    receipt = receipt_for(session, catalog=catalog, number=application.number)
+    assert receipt.applicant_name == "张*" and "*" in receipt.applicant_id
+    assert receipt.location == "湖南省岳阳市平江县" and receipt.window == "3 号窗口" and receipt.clerk == "李娜"
+    assert [m.name for m in receipt.materials][0] == "湖南省就业困难人员灵活就业社会保险补贴对象申报表"
+    assert len(receipt.materials) == 6 and receipt.pickup_method == "快递寄送"
+    assert "13812347777" not in receipt.pickup_detail
+    assert application.number in _text(render_receipt(receipt), tmp_path)
+
+
+def test_a_draft_has_no_receipt_yet(session, clerk, catalog):
+    draft = draft_application(session, clerk, catalog)
+    with pytest.raises(InvalidInput) as refused:
+        receipt_for(session, catalog=catalog, actor=clerk, application_id=draft.id)
+    assert refused.value.code == "not_submitted"
+
+
+def test_a_mistyped_number_is_named_as_a_slip_not_as_missing(session, clerk, catalog, settings):
+    application = submitted_application(session, clerk, catalog, settings)
+    wrong_check = application.number[:-1] + ("0" if application.number[-1] != "0" else "1")
+    with pytest.raises(InvalidInput):
+        receipt_for(session, catalog=catalog, number=wrong_check)
+    never_given = format_application_number("430626", application.submitted_on, 2)
+    with pytest.raises(NotFound):
+        receipt_for(session, catalog=catalog, number=never_given)
+
+
+def test_another_windows_clerk_cannot_print_a_notice_for_this_draft(session, clerk, other_clerk, catalog):
+    draft = draft_application(session, clerk, catalog)
+    with pytest.raises(Forbidden):
+        notice_for(session, catalog=catalog, actor=other_clerk, application_id=draft.id)
+
+
+def test_notice_lists_what_is_missing_and_why_a_scan_was_refused(session, clerk, catalog, settings, tmp_path):
+    from tests.conftest import write_pdf
+
+    draft = draft_application(session, clerk, catalog)
+    scan = write_pdf(settings.scans_dir / "申报表.pdf")
+    attached = attachments.attach_from_inbox(session, actor=clerk, settings=settings, catalog=catalog,
+                                             application_id=draft.id, material_code="M01", path=scan)
+    attachments.precheck(session, actor=clerk, attachment_id=attached.id, passed=False, reason="缺少本人签字")
+    notice = notice_for(session, catalog=catalog, actor=clerk, application_id=draft.id)
+    assert len(notice.items) == 6
+    assert notice.items[0].reason == "缺少本人签字"
+    assert all(item.reason is None for item in notice.items[1:])
+    text = _text(render_notice(notice), tmp_path)
+    assert "缺少本人签字" in text and "失业登记证" in text
+
+
+def test_packet_holds_every_stored_file_in_material_order(session, clerk, catalog, settings):
+    application = submitted_application(session, clerk, catalog, settings)
+    data, files = packet_for(session, catalog=catalog, settings=settings, number=application.number)
+    assert data.applicant_name == "张三" and data.status
+    assert [f.material_code for f in files] == ["M01", "M02", "M03", "M04", "M05", "M06"]
+    assert all(f.path.is_file() for f in files)
+
+
+def test_review_lists_the_situation_and_what_still_blocks_submit(session, clerk, catalog):
+    draft = draft_application(session, clerk, catalog)
+    review = review_of(session, actor=clerk, catalog=catalog, application_id=draft.id)
+    assert review.place == "岳阳市平江县"
+    assert ("申请人是否已开立邮政储蓄银行活期存折？", "已开立") in review.situation
+    assert "缺少必填材料：失业登记证" in review.missing and "尚未选择取件方式。" in review.missing
+
+
+def test_courier_pickup_is_prefilled_from_the_applicant(session, clerk, catalog):
+    draft = draft_application(session, clerk, catalog)
+    defaults = pickup_defaults(session, actor=clerk, application_id=draft.id)
+    assert defaults == {"method": "onsite", "recipient": "张三", "phone": "13812347777",
+                        "address": "湖南省岳阳市平江县汉昌镇建设路8号"}
