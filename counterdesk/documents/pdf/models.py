@@ -1,0 +1,171 @@
+"""What each PDF is made from: plain dataclasses that services fill from the database and catalog.
+
+Personal data arrives already masked where the document is handed to the citizen (receipt,
+notice): masking is a domain rule, applied once, before it reaches a renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+KIND_LABELS = {"original": "原件", "copy": "复印件", "both": "原件及复印件"}
+"""Catalog material kinds (原件/复印件) as printed."""
+
+
+def kind_label(kind: str) -> str:
+    """The printed name of a material kind; unknown kinds are printed as given."""
+    return KIND_LABELS.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class CardMaterial:
+    """One line of the 明白卡 material checklist."""
+
+    name: str
+    kind: str
+    """``original`` (原件) or ``copy`` (复印件), as in the catalog."""
+    copies: int = 1
+    required: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CardData:
+    """Everything on a 明白卡 (clarity card) for one matter, place and situation."""
+
+    hall_name: str
+    matter_name: str
+    matter_code: str
+    audience_label: str
+    """个人办事, 企业办事 or 政策兑现."""
+    county_name: str
+    county_code: str
+    city_name: str
+    situation: list[tuple[str, str]]
+    """The guidance questions with the answers chosen (办事情形)."""
+    materials: list[CardMaterial]
+    process: list[str]
+    conditions: list[str]
+    time_limit_days: int
+    """Promised working days (承诺时限); 0 means settled on the spot (即办)."""
+    fee: str
+    phone: str
+    generated_at: datetime
+
+
+@dataclass(frozen=True)
+class ReceiptMaterial:
+    """A material received with the application."""
+
+    name: str
+    pages: int
+    source: str = ""
+    """How it came: 扫描件, 资料复用, 电子证照 …"""
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    """The 受理回执 handed to the citizen when the application is submitted."""
+
+    hall_name: str
+    application_number: str
+    matter_name: str
+    location: str
+    """Where it is handled, e.g. 湖南省岳阳市平江县."""
+    applicant_name: str
+    """Masked (张*三)."""
+    applicant_id: str
+    """Masked ID number or credit code."""
+    submitted_at: datetime
+    promised_date: date | None
+    pickup_method: str
+    """现场取件 or 快递寄送."""
+    pickup_detail: str
+    """Pickup place, or the courier recipient and address (masked)."""
+    window: str
+    clerk: str
+    materials: list[ReceiptMaterial]
+    phone: str = ""
+    agent_name: str = ""
+    """Masked 经办人, when someone applies on the applicant's behalf."""
+    generated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """A material still missing or refused at pre-check (预审)."""
+
+    name: str
+    kind: str
+    copies: int = 1
+    required: bool = True
+    note: str = ""
+    reason: str | None = None
+    """Why the pre-check failed; ``None`` when the material was simply not provided."""
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    """The 一次性告知单: everything to bring back, so the citizen comes only once more."""
+
+    hall_name: str
+    matter_name: str
+    location: str
+    applicant_name: str
+    items: list[NoticeItem]
+    window: str
+    clerk: str
+    phone: str
+    generated_at: datetime
+    application_number: str = ""
+    deadline: date | None = None
+    """Date by which the supplement is expected, when there is one."""
+
+
+@dataclass(frozen=True)
+class PacketData:
+    """The cover page of an application packet (申请材料汇编) for the back office."""
+
+    hall_name: str
+    application_number: str
+    matter_name: str
+    location: str
+    applicant_name: str
+    applicant_id: str
+    submitted_at: datetime
+    pickup_method: str
+    window: str
+    clerk: str
+    generated_at: datetime
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class PacketFile:
+    """One attachment to merge into the packet, in material order."""
+
+    material_code: str
+    material_name: str
+    path: Path
+    """The stored file (``FileStore.path_of``)."""
+    media_type: str
+    original_name: str = ""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """The day's figures for the supervisors' report; each breakdown is (label, count)."""
+
+    hall_name: str
+    day: date
+    total: int
+    by_status: list[tuple[str, int]]
+    by_matter: list[tuple[str, int]]
+    by_county: list[tuple[str, int]]
+    by_clerk: list[tuple[str, int]]
+    median_accept_minutes: float | None
+    """Median submitted → accepted time, or ``None`` when nothing was accepted."""
+    generated_at: datetime
+    notes: list[str] = field(default_factory=list)

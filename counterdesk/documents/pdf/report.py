@@ -1,0 +1,137 @@
+"""The daily report (每日办件统计) supervisors print at the end of the day, from plain figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Table, TableStyle
+
+from counterdesk.documents.pdf.fonts import FONT
+from counterdesk.documents.pdf.layout import (
+    CONTENT_WIDTH,
+    MUTED,
+    build_pdf,
+    grid_table,
+    heading,
+    numbered,
+    para,
+    stamp_time,
+    title_block,
+)
+from counterdesk.documents.pdf.models import ReportData
+
+BAR = colors.HexColor("#2f5d8a")
+
+
+def render_report(data: ReportData) -> bytes:
+    """The daily report PDF: totals, the median time to acceptance, a chart and the breakdowns."""
+    w = CONTENT_WIDTH
+    day = f"{data.day.year}年{data.day.month}月{data.day.day}日"
+    story: list[Flowable] = [*title_block("每日办件统计报表", f"{data.hall_name} · {day}")]
+    story.append(
+        grid_table(
+            [["办件总数", f"{data.total} 件", "提交至受理中位时长", median_label(data.median_accept_minutes)]],
+            [w * 0.16, w * 0.24, w * 0.26, w * 0.34],
+            header=False,
+            label_cols=(0, 2),
+        )
+    )
+    story.append(heading("一、按办件状态"))
+    side = Table(
+        [[_bar_chart(data.by_status, w * 0.58), _breakdown(["状态", "件数"], data.by_status, data.total, w * 0.40)]],
+        colWidths=[w * 0.60, w * 0.40],
+    )
+    side.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    story.append(side)
+    for title, label, rows in (
+        ("二、按事项", "事项", data.by_matter),
+        ("三、按办理地", "办理地", data.by_county),
+        ("四、按窗口人员", "窗口人员", data.by_clerk),
+    ):
+        story.append(heading(title))
+        story.append(_breakdown([label, "件数"], rows, data.total, w))
+    if data.notes:
+        story.append(heading("说明"))
+        story.extend(numbered(data.notes))
+    return build_pdf(
+        story,
+        title=f"每日办件统计报表 - {data.day:%Y-%m-%d}",
+        author=data.hall_name,
+        footer=f"{data.hall_name} · 每日办件统计报表 · {stamp_time(data.generated_at)} 生成",
+    )
+
+
+def median_label(minutes: float | None) -> str:
+    """A duration for people: 45 分钟, 2 小时 5 分, 1 天 3 小时; a dash when there was none."""
+    if minutes is None:
+        return "—（当日无受理）"
+    total = round(minutes)
+    if total < 60:
+        return f"{total} 分钟"
+    hours, mins = divmod(total, 60)
+    if hours < 24:
+        return f"{hours} 小时 {mins} 分" if mins else f"{hours} 小时"
+    days, hours = divmod(hours, 24)
+    return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
+
+
+def _breakdown(head: list[str], rows: Sequence[tuple[str, int]], total: int, width: float) -> Flowable:
+    if not rows:
+        return para("当日无数据。")
+    ordered = sorted(rows, key=lambda r: (-r[1], r[0]))
+    table = [[*head, "占比"]]
+    table += [[label, str(count), _share(count, total)] for label, count in ordered]
+    return grid_table(table, [width * 0.64, width * 0.16, width * 0.20], center_cols=(1, 2))
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count * 100 / total:.1f}%" if total else "—"
+
+
+def _bar_chart(rows: Sequence[tuple[str, int]], width: float) -> Drawing:
+    height = 62 * mm
+    drawing = Drawing(width, height)
+    # The renderer otherwise opens every drawing in Helvetica, a font this PDF does not embed.
+    drawing.initialFontName = FONT
+    if not rows:
+        drawing.add(String(width / 2, height / 2, "当日无办件", fontName=FONT, fontSize=10,
+                           fillColor=MUTED, textAnchor="middle"))
+        return drawing
+    chart = VerticalBarChart()
+    chart.x, chart.y = 30, 28
+    chart.width, chart.height = width - 40, height - 40
+    chart.data = [[count for _, count in rows]]
+    chart.categoryAxis.categoryNames = [label for label, _ in rows]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 8.5
+    chart.categoryAxis.labels.dy = -4
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 8
+    chart.valueAxis.valueMin = 0
+    peak = max(count for _, count in rows)
+    chart.valueAxis.valueStep = max(1, -(-peak // 5))
+    chart.valueAxis.valueMax = max(chart.valueAxis.valueStep * 5, 1)
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#d0d5db")
+    chart.valueAxis.gridStrokeWidth = 0.4
+    chart.bars[0].fillColor = BAR
+    chart.bars[0].strokeColor = None
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 8
+    chart.barLabels.nudge = 6
+    drawing.add(chart)
+    return drawing

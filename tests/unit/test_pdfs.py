@@ -1,0 +1,308 @@
+"""The PDFs the counter hands out: Chinese that any viewer shows (embedded font) and a machine can read."""
+
+from __future__ import annotations
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from counterdesk.documents.pdf import render_card, render_notice, render_packet, render_receipt, render_report
+from counterdesk.documents.pdf.card import time_limit_label
+from counterdesk.documents.pdf.codes import card_qr_content
+from counterdesk.documents.pdf.fonts import FONT, register_fonts
+from counterdesk.documents.pdf.models import (
+    CardData,
+    CardMaterial,
+    NoticeData,
+    NoticeItem,
+    PacketData,
+    PacketFile,
+    ReceiptData,
+    ReceiptMaterial,
+    ReportData,
+)
+from counterdesk.documents.pdf.report import median_label
+from counterdesk.domain.errors import InvalidInput, NotFound
+
+HALL = "平江县政务服务中心"
+NUMBER = "430626-20261124-00017-3"
+MATTER = "我要申请认定为就业困难人员"
+
+CARD = CardData(
+    hall_name=HALL, matter_name=MATTER, matter_code="ZC-JYKN-001", audience_label="政策兑现",
+    county_name="平江县", county_code="430626", city_name="岳阳市",
+    situation=[("申请人属于以下哪类人员？", "城镇零就业家庭成员"), ("是否已开立邮政储蓄银行活期存折？", "已开立")],
+    materials=[
+        CardMaterial("湖南省就业困难人员灵活就业社会保险补贴对象申报表", "original", 1, True, "申请人本人签字。"),
+        CardMaterial("身份证、户口簿", "copy", 1, True, "复印在同一张 A4 纸上。"),
+        CardMaterial("失业登记证", "copy", 2, False, "《就业创业证》<A&B>"),
+    ],
+    process=["申请：向窗口提出申请并提交材料。", "受理：材料齐全的当场受理。"],
+    conditions=["处于法定劳动年龄内，有劳动能力和就业愿望。"],
+    time_limit_days=15, fee="不收费", phone="12333", generated_at=datetime(2026, 11, 24, 10, 30),
+)
+RECEIPT = ReceiptData(
+    hall_name=HALL, application_number=NUMBER, matter_name=MATTER, location="湖南省岳阳市平江县",
+    applicant_name="张*三", applicant_id="430626********1234", submitted_at=datetime(2026, 11, 24, 10, 42),
+    promised_date=date(2026, 12, 15), pickup_method="快递寄送", pickup_detail="张*三 138****5678 平江县天岳大道 88 号",
+    window="跨域通办 3 号窗口", clerk="李晓红",
+    materials=[ReceiptMaterial("身份证、户口簿", 2, "电子证照"), ReceiptMaterial("失业登记证", 1)], phone="12333",
+)
+NOTICE = NoticeData(
+    hall_name=HALL, matter_name=MATTER, location="岳阳市平江县", applicant_name="张*三",
+    items=[
+        NoticeItem("与单位解除劳动关系的证明书", "copy", 1, True, "原用人单位出具。"),
+        NoticeItem("当年缴纳养老保险的缴费凭证", "original", 1, True, "", reason="凭证年度不是当年。"),
+    ],
+    window="跨域通办 3 号窗口", clerk="李晓红", phone="12333", generated_at=datetime(2026, 11, 24, 10, 50),
+    application_number=NUMBER, deadline=date(2026, 12, 24),
+)
+REPORT = ReportData(
+    hall_name=HALL, day=date(2026, 11, 24), total=12,
+    by_status=[("已受理", 7), ("补正", 3), ("办结", 2)], by_matter=[(MATTER, 12)],
+    by_county=[("岳阳市平江县", 9), ("长沙市岳麓区", 3)], by_clerk=[("李晓红", 8), ("周建国", 4)],
+    median_accept_minutes=47.5, generated_at=datetime(2026, 11, 24, 17, 30),
+)
+PACKET = PacketData(
+    hall_name=HALL, application_number=NUMBER, matter_name=MATTER, location="湖南省岳阳市平江县",
+    applicant_name="张三", applicant_id="430626199001011234", submitted_at=datetime(2026, 11, 24, 10, 42),
+    pickup_method="现场取件", window="跨域通办 3 号窗口", clerk="李晓红", generated_at=datetime(2026, 11, 24, 11, 0),
+)
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def fonts_of(pdf: bytes) -> list:
+    """Every font dictionary used by any page (or form on a page)."""
+    found = []
+
+    def walk(resources) -> None:
+        resources = resources.get_object() if resources is not None else {}
+        for font in (resources.get("/Font") or {}).values():
+            found.append(font.get_object())
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                walk(xobject.get("/Resources"))
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        walk(page.get("/Resources"))
+    return found
+
+
+def assert_every_font_embedded(pdf: bytes) -> None:
+    fonts = fonts_of(pdf)
+    assert fonts, "no fonts at all"
+    for font in fonts:
+        if font.get("/Subtype") == "/Type0":
+            font = font["/DescendantFonts"][0].get_object()
+        assert "/FontFile2" in font["/FontDescriptor"].get_object(), font.get("/BaseFont")
+
+
+@pytest.fixture(scope="module")
+def card_pdf() -> bytes:
+    return render_card(CARD)
+
+
+def test_card_shows_matter_situation_materials_and_how_to_proceed(card_pdf: bytes) -> None:
+    text = text_of(card_pdf)
+    for expected in (MATTER, "明白卡", "湖南省岳阳市平江县", "城镇零就业家庭成员", "身份证、户口簿", "复印件", "原件",
+                     "可选", "必需", "15 个工作日", "不收费", "12333", "受理：材料齐全的当场受理。", "有劳动能力和就业愿望"):
+        assert expected in text, expected
+
+
+def test_card_prints_angle_brackets_and_ampersands_as_typed(card_pdf: bytes) -> None:
+    assert "<A&B>" in text_of(card_pdf)
+
+
+def test_card_font_is_embedded_so_any_viewer_shows_the_chinese(card_pdf: bytes) -> None:
+    assert_every_font_embedded(card_pdf)
+    assert all("/STSong" not in str(font.get("/BaseFont")) for font in fonts_of(card_pdf))
+
+
+def test_card_is_a4_one_page_and_carries_the_qr_content_as_subject(card_pdf: bytes) -> None:
+    reader = PdfReader(io.BytesIO(card_pdf))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width), 1), round(float(box.height), 1)) == (round(A4[0], 1), round(A4[1], 1))
+    assert reader.metadata.subject == card_qr_content("ZC-JYKN-001", "430626")
+    assert card_qr_content("ZC-JYKN-001", "430626") == "counterdesk:matter=ZC-JYKN-001;county=430626"
+
+
+def test_card_without_situation_or_materials_says_so_instead_of_empty_tables() -> None:
+    bare = CardData(**{**CARD.__dict__, "situation": [], "materials": [], "conditions": [], "process": [],
+                       "time_limit_days": 0})
+    text = text_of(render_card(bare))
+    assert "无需选择办事情形" in text and "无需提交材料" in text and "即办" in text
+
+
+def test_cards_rendered_from_several_threads_are_all_whole() -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pdfs = list(pool.map(lambda _: render_card(CARD), range(8)))
+    assert all(MATTER in text_of(pdf) for pdf in pdfs)
+
+
+def test_receipt_shows_number_masked_applicant_materials_and_pickup() -> None:
+    pdf = render_receipt(RECEIPT)
+    text = text_of(pdf)
+    for expected in ("受理回执", NUMBER, "张*三", "430626********1234", "身份证、户口簿", "电子证照", "扫描件",
+                     "合计", "快递寄送", "2026年12月15日", "跨域通办 3 号窗口", "李晓红", HALL):
+        assert expected in text, expected
+    assert "430626199001011234" not in text
+    assert_every_font_embedded(pdf)
+
+
+def test_notice_lists_every_missing_or_failed_material_with_what_is_required() -> None:
+    pdf = render_notice(NOTICE)
+    text = text_of(pdf)
+    for expected in ("一次性告知单", "与单位解除劳动关系的证明书", "原用人单位出具。", "缺少", "当年缴纳养老保险的缴费凭证",
+                     "预审未通过", "凭证年度不是当年。", "2 项", "2026年12月24日", NUMBER):
+        assert expected in text, expected
+    assert_every_font_embedded(pdf)
+
+
+def test_daily_report_shows_counts_median_and_chart_labels() -> None:
+    pdf = render_report(REPORT)
+    text = text_of(pdf)
+    for expected in ("每日办件统计报表", "2026年11月24日", "12 件", "48 分钟", "岳阳市平江县", "周建国", "58.3%"):
+        assert expected in text, expected
+    assert text.count("补正") >= 2  # the chart's axis label and the table row
+    assert_every_font_embedded(pdf)
+
+
+def test_daily_report_of_a_quiet_day_renders_without_figures() -> None:
+    quiet = ReportData(hall_name=HALL, day=date(2026, 11, 25), total=0, by_status=[], by_matter=[], by_county=[],
+                       by_clerk=[], median_accept_minutes=None, generated_at=datetime(2026, 11, 25, 17, 0))
+    text = text_of(render_report(quiet))
+    assert "当日无办件" in text and "当日无受理" in text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "label"),
+    [(None, "—（当日无受理）"), (0.4, "0 分钟"), (47.5, "48 分钟"), (60, "1 小时"), (125, "2 小时 5 分"),
+     (1440, "1 天"), (1500, "1 天 1 小时")],
+)
+def test_median_time_reads_in_minutes_hours_and_days(minutes: float | None, label: str) -> None:
+    assert median_label(minutes) == label
+
+
+@pytest.mark.parametrize(("days", "label"), [(0, "即办（当场办结）"), (15, "15 个工作日")])
+def test_time_limit_reads_as_promised(days: int, label: str) -> None:
+    assert time_limit_label(days) == label
+
+
+def _pdf_file(path: Path, title: str, pages: int, *, rotate: int = 0) -> Path:
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, initialFontName=FONT)
+    for n in range(pages):
+        canvas.setFont(FONT, 20)
+        canvas.drawString(72, 720, f"{title}第{n + 1}页")
+        canvas.showPage()
+    canvas.save()
+    writer = PdfWriter(clone_from=io.BytesIO(buffer.getvalue()))
+    for page in writer.pages:
+        if rotate:
+            page.rotate(rotate)
+    writer.write(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def attachments(tmp_path_factory: pytest.TempPathFactory) -> list[PacketFile]:
+    folder = tmp_path_factory.mktemp("store")
+    photo = Image.new("RGB", (800, 600), "white")
+    ImageDraw.Draw(photo).rectangle([0, 0, 799, 80], fill="black")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the phone was held upright: shown turned a quarter clockwise
+    photo.save(folder / "photo", "JPEG", exif=exif)
+    Image.new("RGBA", (600, 850), (255, 0, 0, 128)).save(folder / "png", "PNG", dpi=(150, 150))
+    frames = [Image.new("1", (1240, 1754), 1) for _ in range(3)]
+    frames[0].save(folder / "tiff", "TIFF", save_all=True, append_images=frames[1:], compression="group4",
+                   dpi=(150, 150))
+    return [
+        PacketFile("M01", "申报表", _pdf_file(folder / "form", "申报表", 2), "application/pdf", "申报表.pdf"),
+        PacketFile("M03", "身份证、户口簿", folder / "tiff", "image/tiff", "户口簿.tif"),
+        PacketFile("M03", "身份证、户口簿", folder / "photo", "image/jpeg", "身份证.jpg"),
+        PacketFile("M05", "存折", folder / "png", "image/png", "存折.png"),
+        PacketFile("M06", "失业登记证", _pdf_file(folder / "turned", "失业登记证", 1, rotate=90), "application/pdf"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def packet(attachments: list[PacketFile]) -> PdfReader:
+    return PdfReader(io.BytesIO(render_packet(PACKET, attachments)))
+
+
+def test_packet_has_a_cover_then_every_attachment_page_in_material_order(packet: PdfReader) -> None:
+    assert len(packet.pages) == 1 + 2 + 3 + 1 + 1 + 1
+    assert "申请材料汇编" in packet.pages[0].extract_text()
+    assert "申报表第1页" in packet.pages[1].extract_text()
+    assert "失业登记证第1页" in packet.pages[-1].extract_text()
+
+
+def test_packet_cover_says_where_each_material_starts(packet: PdfReader) -> None:
+    cover = packet.pages[0].extract_text()
+    for expected in (NUMBER, "张三", "2–3", "4–7", "8", "9"):
+        assert expected in cover, expected
+
+
+def test_every_packet_page_is_stamped_with_its_number_and_the_application(packet: PdfReader) -> None:
+    total = len(packet.pages)
+    for n, page in enumerate(packet.pages, 1):
+        text = page.extract_text()
+        assert f"第 {n} / {total} 页" in text and NUMBER in text
+
+
+def test_packet_has_a_bookmark_per_material_and_per_file_when_several(packet: PdfReader) -> None:
+    outline = packet.outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert titles == ["申请概要", "1. 申报表", "2. 身份证、户口簿", "3. 存折", "4. 失业登记证"]
+    nested = next(item for item in outline if isinstance(item, list))
+    assert [item.title for item in nested] == ["户口簿.tif", "身份证.jpg"]
+    assert packet.get_destination_page_number(outline[2]) == 3
+
+
+def test_scanned_images_become_a4_pages_upright(packet: PdfReader) -> None:
+    tiff_page, photo_page, png_page = packet.pages[3], packet.pages[6], packet.pages[7]
+    for page in (tiff_page, photo_page, png_page):
+        assert sorted((round(float(page.mediabox.width)), round(float(page.mediabox.height)))) == [595, 842]
+    assert float(photo_page.mediabox.height) > float(photo_page.mediabox.width)
+
+
+def test_turned_pdf_page_keeps_its_look_but_gets_an_upright_stamp(packet: PdfReader) -> None:
+    page = packet.pages[-1]
+    assert page.rotation == 0
+    assert float(page.mediabox.width) > float(page.mediabox.height)
+
+
+def test_packet_fonts_are_all_embedded(attachments: list[PacketFile]) -> None:
+    assert_every_font_embedded(render_packet(PACKET, attachments))
+
+
+def test_packet_refuses_when_a_stored_file_is_missing(tmp_path: Path) -> None:
+    gone = PacketFile("M01", "申报表", tmp_path / "gone", "application/pdf")
+    with pytest.raises(NotFound) as caught:
+        render_packet(PACKET, [gone])
+    assert caught.value.code == "file_missing" and "申报表" in caught.value.message
+
+
+def test_packet_refuses_a_damaged_stored_file(tmp_path: Path) -> None:
+    (tmp_path / "bad").write_bytes(b"%PDF-1.4 nothing else")
+    with pytest.raises(InvalidInput) as caught:
+        render_packet(PACKET, [PacketFile("M01", "申报表", tmp_path / "bad", "application/pdf")])
+    assert caught.value.code == "file_damaged"
+
+
+def test_packet_without_attachments_is_just_the_cover() -> None:
+    reader = PdfReader(io.BytesIO(render_packet(PACKET, [])))
+    assert len(reader.pages) == 1 and "本申请没有附件" in reader.pages[0].extract_text()
