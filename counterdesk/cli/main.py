@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli import catalog, papers, staff, system
+from counterdesk.cli import audit, catalog, papers, queue, staff, system
 from counterdesk.cli.common import CliContext, fail
 from counterdesk.config import load_settings
 
@@ -27,6 +27,8 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(staff.app, name="staff")
 system.register(app)
 papers.register(app)
+queue.register(app)
+app.add_typer(audit.app, name="audit")
 
 
 @app.callback(invoke_without_command=True)

@@ -121,6 +121,12 @@ class QueuePage:
         return max(1, math.ceil(self.total / self.page_size))
 
 
+def status_order(status: str) -> int:
+    """Statuses in the order an application passes through them (STATUSES)."""
+    order = list(STATUSES)
+    return order.index(status) if status in order else len(order)
+
+
 def _require_supervisor(actor: Actor | None) -> None:
     # None is the command line on the hall's own machine: it holds the database already and
     # only ever prints masked rows.
@@ -169,7 +175,7 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog=None,
     counts_query = select(Application.status, func.count()).where(*where).group_by(Application.status)
     if searched is not None:
         counts_query = counts_query.join(Applicant, Application.applicant_id == Applicant.id, isouter=True)
-    counts = {code: n for code, n in session.exec(counts_query).all()}
+    counts = dict(sorted(session.exec(counts_query).all(), key=lambda pair: status_order(pair[0])))
     total = counts.get(status, 0) if status else sum(counts.values())
     if status:
         where.append(Application.status == status)

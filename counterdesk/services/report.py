@@ -21,7 +21,7 @@ from counterdesk.domain.clock import local, now
 from counterdesk.domain.errors import Forbidden
 from counterdesk.domain.workflow import STATUSES
 from counterdesk.services.hall import get_hall
-from counterdesk.services.queue import Names, staff_names
+from counterdesk.services.queue import Names, staff_names, status_order
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application, StatusEvent
 
@@ -90,8 +90,7 @@ def daily_report(session: Session, *, day: date, catalog=None, actor: Actor | No
     def grouped(column):
         return session.exec(select(column, func.count()).where(of_day).group_by(column)).all()
 
-    by_status = sorted(grouped(Application.status), key=lambda pair: list(STATUSES).index(pair[0])
-                       if pair[0] in STATUSES else len(STATUSES))
+    by_status = sorted(grouped(Application.status), key=lambda pair: status_order(pair[0]))
     accept_times = session.exec(
         select(Application.submitted_at, func.min(StatusEvent.at))
         .join(StatusEvent, StatusEvent.application_id == Application.id)

@@ -1,0 +1,203 @@
+"""``counterdesk queue``, ``status``, ``advance`` and ``report``: the supervisor's day from the shell.
+
+``queue``, ``status`` and ``report`` run on the hall's own machine, which holds the database, and
+print masked data only; ``advance`` changes an application and so logs its ``--staff`` in.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from counterdesk.cli.common import context, emit_json, fail, refusals
+from counterdesk.cli.staff import StaffOpt, acting
+
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="日期 YYYY-MM-DD，默认今天。")]
+QUEUE_KEYS = ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
+              "applicant_masked"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the supervisor's commands to the root command."""
+    app.command("queue")(queue)
+    app.command("status")(status)
+    app.command("advance")(advance)
+    app.command("report")(report)
+
+
+def parse_day(value: str | None) -> date:
+    """``--date`` as a date; today in the hall when omitted."""
+    from counterdesk.domain.clock import today
+
+    if not value:
+        return today()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        fail(f"日期“{value}”无效，格式应为 YYYY-MM-DD，例如 2026-11-24。")
+
+
+def _catalog(ctx: typer.Context):
+    from counterdesk.catalog import load_catalog
+
+    return load_catalog(context(ctx).settings.catalog_dir)
+
+
+@refusals
+def queue(
+    ctx: typer.Context,
+    day: DateOpt = None,
+    status_: Annotated[Optional[str], typer.Option("--status", help="只列出此状态，如 submitted、accepted。")] = None,
+    window: Annotated[Optional[int], typer.Option("--window", help="只列出此窗口号。")] = None,
+    clerk: Annotated[Optional[str], typer.Option("--clerk", help="只列出此工号经办的。")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="输出 CSV。")] = False,
+) -> None:
+    """列出某天提交的办件（申请人信息已脱敏）。"""
+    from sqlmodel import Session
+
+    from counterdesk.domain.workflow import STATUSES
+    from counterdesk.services.queue import day_queue
+
+    if json_out and csv_out:
+        fail("--json 和 --csv 只能选一个。")
+    when = parse_day(day)
+    catalog = None if json_out or csv_out else _catalog(ctx)
+    with Session(context(ctx).engine) as session:
+        page = day_queue(session, actor=None, day=when, catalog=catalog, status=status_, window=window,
+                         clerk=clerk, page_size=None)
+    if json_out:
+        emit_json([row.to_dict() for row in page.rows])
+        return
+    if csv_out:
+        writer = csv.DictWriter(sys.stdout, fieldnames=QUEUE_KEYS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(row.to_dict() for row in page.rows)
+        return
+    _print_queue(when, page, STATUSES)
+
+
+def _print_queue(when: date, page, labels: dict[str, str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from counterdesk.domain.clock import show
+
+    counts = "，".join(f"{labels.get(code, code)} {n}" for code, n in page.counts_by_status.items())
+    table = Table(title=f"{when.isoformat()} 共 {page.total} 件" + (f"（{counts}）" if counts else ""))
+    table.add_column("办件编号", no_wrap=True)
+    for heading in ("状态", "事项", "区县", "窗口", "经办人", "提交时间", "申请人"):
+        table.add_column(heading, overflow="ellipsis")
+    for row in page.rows:
+        table.add_row(row.number, row.status_label, Text(row.matter_name or row.matter_code),
+                      row.county_name or row.county_code, str(row.window or ""), Text(row.clerk_name or row.clerk),
+                      show(row.submitted_at, "%H:%M"), Text(row.applicant_masked))
+    Console().print(table)
+
+
+@refusals
+def status(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="办件编号，如 430626-20261124-00017-3。")],
+    json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """查询办件进度：当前状态和办理记录。编号格式或校验位有误时退出码为 2，查无此件为 1。"""
+    from sqlmodel import Session
+
+    from counterdesk.services.queue import progress
+
+    with Session(context(ctx).engine) as session:
+        found = progress(session, number=number, catalog=_catalog(ctx))
+    if json_out:
+        emit_json(found.to_dict())
+        return
+    _print_progress(found)
+
+
+def _print_progress(found) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from counterdesk.domain.clock import show
+    from counterdesk.domain.workflow import STATUSES
+
+    console = Console()
+    console.print(Text(f"{found.number}  {found.status_label}", style="bold"))
+    console.print(Text(f"{found.matter_name or found.matter_code} · {found.county_name or found.county_code}"
+                       f" · 申请人 {found.applicant_masked} · 提交于 {show(found.submitted_at)}"))
+    table = Table("时间", "状态变化", "经办人", "说明")
+    for event in found.events:
+        change = f"{STATUSES.get(event.from_status, '') if event.from_status else ''} → {STATUSES.get(event.to_status)}"
+        table.add_row(show(event.at), change, event.by, Text(event.reason or ""))
+    console.print(table)
+
+
+@refusals
+def advance(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="办件编号。")],
+    to: Annotated[str, typer.Option("--to", help="新状态：accepted、in_progress、completed、supplement_requested、"
+                                                 "resubmitted、rejected、withdrawn。")],
+    reason: Annotated[Optional[str], typer.Option("--reason", help="原因；补正须写明缺少的材料，不予受理和撤回须写明原因。")] = None,
+    staff: StaffOpt = None,
+) -> None:
+    """变更办件状态（受理、补正、不予受理、办结、撤回……）。"""
+    from sqlmodel import Session
+
+    from counterdesk.domain.workflow import STATUSES
+    from counterdesk.services.workflow import advance as advance_service
+
+    actor = acting(ctx, staff)
+    with Session(context(ctx).engine) as session:
+        moved = advance_service(session, actor=actor, number_or_id=number, to_status=to, reason=reason)
+    typer.echo(f"办件 {moved.number} 已由“{STATUSES[moved.from_status]}”改为“{STATUSES[moved.to_status]}”。")
+
+
+@refusals
+def report(
+    ctx: typer.Context,
+    day: DateOpt = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="保存路径（PDF，或配合 --csv 保存 CSV）。")] = None,
+    csv_out: Annotated[bool, typer.Option("--csv", help="输出 CSV（无 -o 时打印到标准输出）。")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """某天的办件统计日报：按状态、事项、区县、经办人计数，提交至受理用时中位数，附图表。"""
+    from sqlmodel import Session
+
+    from counterdesk.services import report as report_service
+
+    if not (output or csv_out or json_out):
+        fail("请用 -o 指定日报 PDF 的保存路径，或使用 --csv / --json。")
+    when = parse_day(day)
+    with Session(context(ctx).engine) as session:
+        figures = report_service.daily_report(session, day=when, catalog=_catalog(ctx))
+    if json_out:
+        emit_json(figures.to_dict())
+        return
+    if csv_out and output is None:
+        sys.stdout.write(report_service.render_csv(figures))
+        return
+    content = report_service.render_csv(figures).encode("utf-8-sig") if csv_out \
+        else report_service.render_pdf(figures)
+    _write_private(output, content)
+    typer.echo(f"已保存 {when.isoformat()} 的日报：{output}（共 {figures.total} 件）。")
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Write an export readable by its owner only (it describes the hall's work)."""
+    import os
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+    except OSError as error:
+        fail(f"无法写入 {path}：{error.strerror}。")
