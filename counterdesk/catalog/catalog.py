@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from counterdesk.catalog.regions import search_places
-from counterdesk.catalog.search import MatterIndex, matches_filters
+from counterdesk.catalog.search import MatterIndex
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, City, Matter, Region
 
@@ -28,6 +28,7 @@ class Catalog:
         self._city_of = {county.code: city for city in cities for county in city.counties}
         self._index: MatterIndex | None = None
         self._index_lock = threading.Lock()
+        self._filtered: dict[tuple, frozenset[int]] = {}
 
     def county(self, code: str) -> Region:
         """The county-level division with this code."""
@@ -103,15 +104,35 @@ class Catalog:
         counties = self.counties_in(region) if region else None
         if counties is not None and len(counties) == len(self._counties):
             counties = None
-        filtered = any(value is not None for value in (audience, theme, type, counties))
-
-        def accept(matter: Matter) -> bool:
-            return matches_filters(matter, audience, theme, type, counties)
-
+        allowed = self._allowed(audience, theme, type, counties)
         if not query.split():
-            chosen = (m for m in self.matters.values() if not filtered or accept(m))
-            return list(chosen)[:limit]
-        return self.prepare_search().search(query, accept if filtered else None, limit)
+            matters = list(self.matters.values())
+            if allowed is not None:
+                matters = [matters[number] for number in sorted(allowed)]
+            return matters[:limit]
+        return self.prepare_search().search(query, allowed, limit)
+
+    def _allowed(
+        self, audience: str | None, theme: str | None, type_: str | None, counties: frozenset[str] | None
+    ) -> frozenset[int] | None:
+        """Positions of the matters passing the filters (None: no filter), kept per combination."""
+        key = (audience, theme, type_, counties)
+        if key == (None, None, None, None):
+            return None
+        known = self._filtered.get(key)
+        if known is None:
+            known = frozenset(
+                number
+                for number, matter in enumerate(self.matters.values())
+                if (audience is None or matter.audience == audience)
+                and (theme is None or matter.theme == theme)
+                and (type_ is None or matter.type == type_)
+                and (counties is None or matter.counties is None or not matter.counties.isdisjoint(counties))
+            )
+            if len(self._filtered) > 256:
+                self._filtered.clear()
+            self._filtered[key] = known
+        return known
 
     def search_regions(self, query: str, within: str | None = None) -> list[Region | City]:
         """Cities and counties for the location picker; ``within`` a city code keeps its counties only."""

@@ -11,6 +11,7 @@ import tomllib
 from importlib.resources import files
 from pathlib import Path
 
+from counterdesk.catalog import fasttoml
 from counterdesk.catalog.catalog import Catalog
 from counterdesk.catalog.matters import parse_matter
 from counterdesk.catalog.problems import CatalogError, Problem
@@ -38,7 +39,7 @@ def clear_cache() -> None:
 
 def _read(path: Path, label: str) -> tuple[dict | None, Problem | None]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")), None
+        return fasttoml.loads(path.read_text(encoding="utf-8")), None
     except UnicodeDecodeError:
         return None, Problem(label, "", "文件不是 UTF-8 编码")
     except tomllib.TOMLDecodeError as error:

@@ -41,6 +41,7 @@ _MATTER_KEYS = frozenset(
     "counties items questions materials process conditions legal_basis faq".split()
 )
 _MATERIAL_KEYS = frozenset("code name kind copies required when file_kinds license note".split())
+_OPTION_KEYS = frozenset(("id", "text"))
 _TABLE_KEYS = {
     "items": frozenset(("name", "department")),
     "questions": frozenset(("id", "text", "options", "when")),
@@ -48,6 +49,9 @@ _TABLE_KEYS = {
     "faq": frozenset(("q", "a")),
 }
 _MISSING = "缺少必填字段"
+_STR_ONLY = frozenset((str,))
+_DICT_ONLY = frozenset((dict,))
+_KIND_SET = frozenset(FILE_KINDS)
 
 
 class _Checker:
@@ -60,13 +64,19 @@ class _Checker:
     def add(self, field: str, message: str) -> None:
         self.problems.append(Problem(self.file, field, message))
 
-    def keys(self, table: dict, allowed: Collection[str], where: str) -> None:
+    def keys(self, table: dict, allowed: frozenset[str], where: str) -> None:
+        if table.keys() <= allowed:
+            return
         for key in table:
             if key not in allowed:
                 self.add(f"{where}{key}", f"未知字段 {key}")
 
     def text(self, table: dict, key: str, where: str, *, required: bool = False) -> str:
         value = table.get(key)
+        if value.__class__ is str:
+            value = value.strip()
+            if value or not required:
+                return value
         if value is None:
             if required:
                 self.add(f"{where}{key}", _MISSING)
@@ -107,6 +117,10 @@ class _Checker:
 
     def texts(self, table: dict, key: str, where: str, *, required: bool = False) -> tuple[str, ...]:
         value = table.get(key)
+        if value.__class__ is list and set(map(type, value)) <= _STR_ONLY:
+            stripped = tuple(map(str.strip, value))
+            if stripped and "" not in stripped:
+                return stripped
         if value is None:
             if required:
                 self.add(f"{where}{key}", _MISSING)
@@ -120,6 +134,8 @@ class _Checker:
 
     def tables(self, table: dict, key: str, where: str, *, required: bool = False) -> list[dict]:
         value = table.get(key)
+        if value.__class__ is list and value and set(map(type, value)) <= _DICT_ONLY:
+            return value
         if value is None:
             if required:
                 self.add(f"{where}{key}", _MISSING)
@@ -181,14 +197,14 @@ def _questions(check: _Checker, data: dict) -> tuple[tuple[Question, ...], set[s
     reachable: set[str] = set()
     for number, table in enumerate(raw, 1):
         where = f"questions[{_label(table, 'id', number)}]."
-        check.keys(table, ("id", "text", "options", "when"), where)
+        check.keys(table, _TABLE_KEYS["questions"], where)
         question_id = check.pattern(table, "id", where, _ID, "只能用字母、数字、下划线和连字符")
         text = check.text(table, "text", where, required=True)
         options: list[Option] = []
         raw_options = check.tables(table, "options", where, required=True)
         for n, option in enumerate(raw_options, 1):
             owhere = f"{where}options[{_label(option, 'id', n)}]."
-            check.keys(option, ("id", "text"), owhere)
+            check.keys(option, _OPTION_KEYS, owhere)
             option_id = check.pattern(option, "id", owhere, _ID, "只能用字母、数字、下划线和连字符")
             if option_id and any(o.id == option_id for o in options):
                 check.add(f"{owhere}id", f"选项编号 {option_id} 重复")
@@ -232,7 +248,7 @@ def _materials(check: _Checker, data: dict, questions: tuple[Question, ...], rea
         if when and sound and not any(q in reachable for q, _ in when):
             check.add(f"{where}when", "该材料永远不会适用：条件引用的问题不会被问到")
         file_kinds = check.texts(table, "file_kinds", where) or DEFAULT_FILE_KINDS
-        for file_kind in file_kinds:
+        for file_kind in () if _KIND_SET.issuperset(file_kinds) else file_kinds:
             if file_kind not in FILE_KINDS:
                 check.add(f"{where}file_kinds", f"文件类型 {file_kind} 无效，应为：{'、'.join(FILE_KINDS)}")
         license = table.get("license")
@@ -301,14 +317,14 @@ def parse_matter(data: dict, file: str, counties: dict[str, str], cities: Collec
         check.add("legal_time_limit_days", "法定时限不能短于承诺时限")
     items = []
     for number, table in enumerate(check.tables(data, "items", ""), 1):
-        check.keys(table, ("name", "department"), f"items[#{number}].")
+        check.keys(table, _TABLE_KEYS["items"], f"items[#{number}].")
         items.append(Item(check.text(table, "name", f"items[#{number}].", required=True),
                           check.text(table, "department", f"items[#{number}].", required=True)))
     questions, reachable = _questions(check, data)
     materials = _materials(check, data, questions, reachable)
     faq = []
     for number, table in enumerate(check.tables(data, "faq", ""), 1):
-        check.keys(table, ("q", "a"), f"faq[#{number}].")
+        check.keys(table, _TABLE_KEYS["faq"], f"faq[#{number}].")
         faq.append(Faq(check.text(table, "q", f"faq[#{number}].", required=True),
                        check.text(table, "a", f"faq[#{number}].", required=True)))
     matter = Matter(

@@ -1,9 +1,10 @@
 """Matter search by Chinese text, full pinyin and pinyin initials (就业困难 · jiuye · jykn).
 
-Pinyin is computed once, when the index is built, never per keystroke. Each searchable field of
-every matter is joined into one newline-separated haystack, so a query is a handful of C-level
-``str.find`` calls over a few big strings plus Python work only for the entries that match; that
-keeps a 10,000-matter catalog instant.
+Pinyin is computed once, when the index is built (first search, or ``Catalog.prepare_search``),
+never per keystroke. Each searchable field of every matter is joined into one newline-separated
+haystack, so a query is a handful of C-level ``str.find`` calls over a few big strings plus Python
+work only for the entries that match; that keeps a 10,000-matter catalog instant. The ranking of
+recent queries is kept, so retyping or changing a filter costs nothing.
 
 Ranking: a match in the name (or code) always beats matches in keywords, included items and the
 summary, which only add to it; within a field an exact match beats a prefix, which beats a match
@@ -15,14 +16,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from counterdesk.domain.matter import Matter
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _SYLLABLE = re.compile(r"[a-z]+\Z")
-NAME, KEYWORD, ITEM, SUMMARY = range(4)
 
 
 def normalize(text: str) -> str:
@@ -31,43 +31,67 @@ def normalize(text: str) -> str:
 
 
 class Pinyin:
-    """Toneless pinyin of texts, memoised because keywords and items repeat across matters."""
+    """Toneless pinyin of texts.
+
+    Texts are cut into words the way pypinyin itself cuts them (so 银行 stays yin-hang) and each
+    word and each text is spelt once: keywords repeat, and names of a big catalog share words.
+    """
 
     def __init__(self) -> None:
         from pypinyin import lazy_pinyin
+        from pypinyin.seg.simpleseg import seg
 
         self._lazy_pinyin = lazy_pinyin
-        self._memo: dict[str, tuple[str, str, frozenset[int]]] = {}
+        self._seg = seg
+        self._words: dict[str, list[str]] = {}
+        self._texts: dict[str, tuple[str, str, frozenset[int]]] = {}
 
     def __call__(self, text: str) -> tuple[str, str, frozenset[int]]:
         """``(full, initials, syllable start offsets in full)`` of an already normalised text."""
-        known = self._memo.get(text)
+        known = self._texts.get(text)
         if known is None:
-            syllables: list[str] = []
-            for chunk in self._lazy_pinyin(text):
-                syllables.extend([chunk] if _SYLLABLE.match(chunk) else _ASCII_WORD.findall(chunk))
-            starts, offset = [], 0
-            for syllable in syllables:
-                starts.append(offset)
-                offset += len(syllable)
-            known = ("".join(syllables), "".join(s[0] for s in syllables), frozenset(starts))
-            self._memo[text] = known
+            known = self._texts[text] = self._spell(text)
         return known
+
+    def _spell(self, text: str) -> tuple[str, str, frozenset[int]]:
+        syllables: list[str] = []
+        for word in self._seg(text):
+            spelt = self._words.get(word)
+            if spelt is None:
+                spelt = self._words[word] = [
+                    part
+                    for chunk in self._lazy_pinyin(word)
+                    for part in ([chunk] if _SYLLABLE.match(chunk) else _ASCII_WORD.findall(chunk))
+                ]
+            syllables.extend(spelt)
+        starts, offset = [], 0
+        for syllable in syllables:
+            starts.append(offset)
+            offset += len(syllable)
+        return "".join(syllables), "".join(s[0] for s in syllables), frozenset(starts)
+
+
+SCALE = 1 << 20
+"""Scores are multiples of SCALE; the remainder breaks ties (shorter name, then code order)."""
+CACHED_QUERIES = 512
 
 
 @dataclass(frozen=True)
 class _Weights:
-    group: int
     exact: int
     prefix: int
     inside: int
 
 
 class _Field:
-    """One haystack: the entries of one kind (names, keyword pinyin …) of every matter."""
+    """One haystack: the entries of one kind (names, keyword pinyin …) of every matter.
+
+    Entries of one matter are consecutive, so a matter's best score in this field is kept by
+    remembering the last matter seen rather than with a lookup per hit.
+    """
 
     def __init__(self, weights: _Weights, entries: list[tuple[int, str]], bounds: list[frozenset[int]] | None = None):
-        self.weights = weights
+        self.exact, self.prefix, self.inside = (w * SCALE for w in (weights.exact, weights.prefix, weights.inside))
         self.blob = "\n".join(text for _, text in entries)
         self.owners = [owner for owner, _ in entries]
         self.starts: list[int] = []
@@ -78,45 +102,50 @@ class _Field:
         self.starts.append(offset)
         self.bounds = bounds
 
-    def scan(self, term: str, found: dict[int, list[int]]) -> None:
-        """Add this field's best score per matching matter into ``found[owner]``."""
-        find, starts, owners, bounds, w = self.blob.find, self.starts, self.owners, self.bounds, self.weights
-        size = len(term)
+    def scan(self, term: str, totals: dict[int, int], base: list[int]) -> None:
+        """Add this field's best score per matching matter to ``totals``."""
+        find, starts, owners, bounds = self.blob.find, self.starts, self.owners, self.bounds
+        size, last_owner, last_score = len(term), -1, 0
         at = find(term)
         while at != -1:
             entry = bisect_right(starts, at) - 1
-            start, end = starts[entry], starts[entry + 1] - 1
-            offset = at - start
-            if bounds is not None and offset not in bounds[entry]:
+            start, following = starts[entry], starts[entry + 1]
+            if bounds is not None and at - start not in bounds[entry]:
                 at = find(term, at + 1)
                 continue
-            if offset == 0:
-                score = w.exact if size == end - start else w.prefix
+            if at != start:
+                score = self.inside
             else:
-                score = w.inside
-            row = found.get(owners[entry])
-            if row is None:
-                row = found[owners[entry]] = [0, 0, 0, 0, 1 << 30]
-            if score > row[w.group]:
-                row[w.group] = score
-            if w.group == NAME and offset < row[4]:
-                row[4] = offset
-            at = find(term, end)
+                score = self.exact if start + size + 1 == following else self.prefix
+            owner = owners[entry]
+            if owner != last_owner:
+                if score:
+                    totals[owner] = totals.get(owner, base[owner]) + score
+                    last_owner, last_score = owner, score
+            elif score > last_score:
+                totals[owner] += score - last_score
+                last_score = score
+            at = find(term, following)
 
 
-NAME_TEXT = _Weights(NAME, 1000, 800, 600)
-NAME_SPELLING = _Weights(NAME, 950, 750, 550)
-CODE = _Weights(NAME, 1000, 450, 0)
-KEYWORD_ANY = _Weights(KEYWORD, 300, 200, 150)
-ITEM_TEXT = _Weights(ITEM, 100, 100, 100)
-SUMMARY_TEXT = _Weights(SUMMARY, 50, 50, 50)
+NAME_TEXT = _Weights(1000, 800, 600)
+NAME_SPELLING = _Weights(950, 750, 550)
+CODE = _Weights(1000, 450, 0)
+KEYWORD_ANY = _Weights(300, 200, 150)
+ITEM_TEXT = _Weights(100, 100, 100)
+SUMMARY_TEXT = _Weights(50, 50, 50)
 
 
 class MatterIndex:
-    """A search index over a fixed sequence of matters."""
+    """A search index over a fixed sequence of matters; results per query are kept for reuse."""
 
     def __init__(self, matters: Sequence[Matter]) -> None:
         self.matters = list(matters)
+        by_length = sorted(range(len(self.matters)), key=lambda n: len(self.matters[n].name))
+        self._base = [0] * len(self.matters)
+        for rank, number in enumerate(by_length):
+            self._base[number] = -rank
+        self._cache: dict[str, tuple[int, ...]] = {}
         pinyin = Pinyin()
         names, codes, keywords, items, summaries = [], [], [], [], []
         spelled: dict[str, list] = {"name_full": [], "name_initials": [], "kw_full": [], "kw_initials": []}
@@ -141,59 +170,51 @@ class MatterIndex:
             _Field(ITEM_TEXT, items),
             _Field(SUMMARY_TEXT, summaries),
         ]
-        self._spelling_fields = [
+        self._spelling_fields = [  # full spelling, initials, full spelling, initials
             _Field(NAME_SPELLING, spelled["name_full"], bounds["name_full"]),
             _Field(NAME_SPELLING, spelled["name_initials"]),
             _Field(KEYWORD_ANY, spelled["kw_full"], bounds["kw_full"]),
             _Field(KEYWORD_ANY, spelled["kw_initials"]),
         ]
 
-    def search(
-        self, query: str, accept: Callable[[Matter], bool] | None = None, limit: int | None = None
-    ) -> list[Matter]:
-        """Matters matching every word of ``query`` and ``accept``, best first."""
-        totals: dict[int, list[int]] | None = None
-        for term in normalize(query).split():
-            found: dict[int, list[int]] = {}
+    def search(self, query: str, allowed: Collection[int] | None = None, limit: int | None = None) -> list[Matter]:
+        """Matters matching every word of ``query``, best first; ``allowed`` limits by position."""
+        ranked = self.ranked(query)
+        if allowed is not None:
+            ranked = [number for number in ranked if number in allowed]
+        return [self.matters[number] for number in ranked[:limit]]
+
+    def ranked(self, query: str) -> tuple[int, ...]:
+        """Positions of the matters matching every word of ``query``, best first."""
+        key = normalize(query)
+        known = self._cache.get(key)
+        if known is None:
+            if len(self._cache) >= CACHED_QUERIES:
+                self._cache.clear()
+            known = self._cache[key] = self._rank(key.split())
+        return known
+
+    def _spellings(self, term: str) -> list[tuple[_Field, str]]:
+        """The pinyin fields to scan for a term, with the term as they spell it (letters only)."""
+        spelling = "".join(_ASCII_WORD.findall(term)) if term.isascii() else ""
+        if not spelling:
+            return []
+        if len(spelling) == 1:
+            # One letter at a syllable start is exactly an initials match: skip the full spellings.
+            return [(field, spelling) for field in self._spelling_fields[1::2]]
+        return [(field, spelling) for field in self._spelling_fields]
+
+    def _rank(self, terms: list[str]) -> tuple[int, ...]:
+        totals: dict[int, int] | None = None
+        for term in terms:
+            found: dict[int, int] = {}
             for field in self._text_fields:
-                field.scan(term, found)
-            spelling = "".join(_ASCII_WORD.findall(term)) if term.isascii() else ""
-            if spelling:
-                for field in self._spelling_fields:
-                    field.scan(spelling, found)
-            totals = found if totals is None else _merge(totals, found)
+                field.scan(term, found, self._base)
+            for field, spelling in self._spellings(term):
+                field.scan(spelling, found, self._base)
+            totals = found if totals is None else {n: s + found[n] for n, s in totals.items() if n in found}
             if not totals:
-                return []
+                return ()
         if totals is None:
-            return [m for m in self.matters if accept is None or accept(m)][:limit]
-        ranked = sorted(
-            (-sum(row[:4]), row[4], len(self.matters[number].name), number)
-            for number, row in totals.items()
-            if accept is None or accept(self.matters[number])
-        )
-        return [self.matters[row[3]] for row in ranked[:limit]]
-
-
-def _merge(totals: dict[int, list[int]], found: dict[int, list[int]]) -> dict[int, list[int]]:
-    merged = {}
-    for number, row in totals.items():
-        other = found.get(number)
-        if other is not None:
-            merged[number] = [a + b for a, b in zip(row[:4], other[:4], strict=True)] + [min(row[4], other[4])]
-    return merged
-
-
-def matches_filters(
-    matter: Matter,
-    audience: str | None,
-    theme: str | None,
-    type_: str | None,
-    counties: Collection[str] | None,
-) -> bool:
-    """Whether a matter passes the picker's tab, theme, type and region filters."""
-    return (
-        (audience is None or matter.audience == audience)
-        and (theme is None or matter.theme == theme)
-        and (type_ is None or matter.type == type_)
-        and (counties is None or matter.counties is None or not matter.counties.isdisjoint(counties))
-    )
+            return tuple(range(len(self.matters)))
+        return tuple(sorted(totals, key=totals.__getitem__, reverse=True))

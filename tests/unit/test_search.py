@@ -142,3 +142,16 @@ def test_search_never_raises_on_arbitrary_text(catalog, query):
     found = catalog.search(query)
     assert all(isinstance(m, Matter) for m in found)
     assert isinstance(catalog.search_regions(query), list)
+
+
+def test_a_remembered_query_still_honours_each_call_s_filters(catalog):
+    assert codes(catalog.search("yb", audience="personal")) == ["A-05", "A-01"]
+    assert codes(catalog.search("yb", audience="enterprise")) == []
+    assert set(codes(catalog.search("yb"))) >= {"A-05", "A-01"}
+
+
+def test_a_single_letter_finds_names_with_a_syllable_starting_with_it(catalog):
+    found = codes(catalog.search("k"))
+    assert found[0] == "B-01"  # 开办企业一件事 starts with kai
+    assert "C-01" in found  # ...困难 (kun) inside
+    assert "A-05" not in found  # 异地就医备案: no syllable starts with k
