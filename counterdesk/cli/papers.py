@@ -70,7 +70,7 @@ def card(
     from counterdesk.documents.pdf.card import render_card
     from counterdesk.domain.contact import validate_email
     from counterdesk.services.hall import get_hall
-    from counterdesk.services.papers import card_for, write_pdf
+    from counterdesk.services.papers import card_for, mail_card, write_pdf
 
     cli = context(ctx)
     catalog = load_catalog(cli.settings.catalog_dir)
@@ -87,7 +87,5 @@ def card(
         return
     if not cli.settings.smtp.configured:
         fail("未配置发信服务器（COUNTERDESK_SMTP_HOST、COUNTERDESK_SMTP_FROM），明白卡未发送，文件已保存。", 1)
-    from counterdesk.documents.mail import send_card
-
-    send_card(cli.settings.smtp, to=address, card=data, pdf=pdf)
+    mail_card(cli.settings, data, address, pdf=pdf)
     typer.echo(f"明白卡已发送至 {address}")

@@ -94,11 +94,19 @@ def write_pdf(data: bytes, path: Path) -> Path:
     return path
 
 
-def save_card(card: CardData, directory: Path) -> Path:
-    """Render the 明白卡 and save it in ``directory`` (the hall's output folder); returns the file."""
+def mail_card(settings: Settings, card: CardData, to: str, *, pdf: bytes | None = None) -> str:
+    """E-mail the 明白卡 to the citizen through the hall's relay; returns the Message-ID."""
+    from counterdesk.documents.mail import send_card
     from counterdesk.documents.pdf.card import render_card
 
-    return write_pdf(render_card(card), directory / card_file_name(card))
+    body = (
+        f"您好！\n\n附件是您在{card.hall_name}咨询的“{card.matter_name}”明白卡"
+        f"（办理地点：湖南省{card.city_name}{card.county_name}），列明了您需要准备的全部材料。"
+        "材料备齐后，请携带原件到窗口办理。\n\n"
+        f"咨询电话：{card.phone or '请咨询办理窗口'}\n{card.hall_name}\n"
+    )
+    return send_card(settings.smtp, to, f"明白卡：{card.matter_name}", body, pdf or render_card(card),
+                     card_file_name(card))
 
 
 # -- receipt, one-time notice and packet (受理回执, 一次性告知单, 申请材料汇编) ---------------------------

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from counterdesk.cli.main import app
+from counterdesk.config import Settings
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.services.hall import Hall
-from counterdesk.services.papers import card_file_name, card_for, save_card
+from counterdesk.services.papers import card_file_name, card_for, mail_card
+from tests.functional.tui_helpers import Mailbox
 
 GUIDE = "ZC-JYKN-001"
 PINGJIANG = "430626"
@@ -48,13 +52,17 @@ def test_card_is_refused_for_a_county_where_the_matter_is_not_handled(catalog):
     assert refused.value.code == "county_not_handled"
 
 
-def test_saved_card_is_a_pdf_whose_text_names_the_matter_and_place(catalog, tmp_path):
+def test_card_is_mailed_as_a_pdf_named_after_the_matter(catalog, tmp_path):
     card = card_for(None, catalog=catalog, hall=None, matter_code=GUIDE, county_code=PINGJIANG, answers=LAID_OFF)
-    path = save_card(card, tmp_path / "output")
-    assert path.name == card_file_name(card) and path.name.startswith("明白卡-我要申请认定为就业困难人员-平江县-")
-    text = "".join(page.extract_text() for page in PdfReader(path).pages)
-    assert "我要申请认定为就业困难人员" in text and "平江县" in text
-    assert not list((tmp_path / "output").glob(".*.part"))
+    with Mailbox() as mailbox:
+        settings = Settings(home=tmp_path, db_url="sqlite://", scans_dir=tmp_path, smtp=mailbox.smtp())
+        mail_card(settings, card, "zhangsan@example.com")
+    [message] = mailbox.messages
+    assert message["Subject"] == "明白卡：我要申请认定为就业困难人员"
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == card_file_name(card)
+    text = PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text()
+    assert "平江县" in text
 
 
 @pytest.fixture
@@ -105,3 +113,15 @@ def test_cli_without_smtp_saves_the_card_and_says_the_mail_was_not_sent(run, tmp
     assert result.exit_code == 1
     assert "未配置发信服务器" in result.stderr
     assert (tmp_path / "c.pdf").is_file()
+
+
+def test_cli_mails_the_card_through_the_configured_relay(run, tmp_path, monkeypatch):
+    with Mailbox() as mailbox:
+        for name, value in (("HOST", "127.0.0.1"), ("PORT", str(mailbox.port)), ("FROM", "hall@pingjiang.example.cn"),
+                            ("STARTTLS", "0")):
+            monkeypatch.setenv(f"COUNTERDESK_SMTP_{name}", value)
+        result = run("card", GUIDE, "--region", PINGJIANG, "--answer", "category=laid_off", "--answer",
+                     "flexible=no", "-o", str(tmp_path / "c.pdf"), "--email", "zhangsan@example.com")
+    assert result.exit_code == 0, result.output
+    assert "明白卡已发送至 zhangsan@example.com" in result.stdout
+    assert [m["To"] for m in mailbox.messages] == ["zhangsan@example.com"]

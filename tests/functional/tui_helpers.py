@@ -75,3 +75,37 @@ def still_cursors(app: CounterdeskApp) -> None:
 
     for field in app.screen.query(Input):
         field.cursor_blink = False
+
+
+class Mailbox:
+    """A local SMTP relay (aiosmtpd) that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def __enter__(self) -> "Mailbox":
+        self._controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._controller.stop()
+
+    def smtp(self):
+        """Settings pointing at this relay (no TLS: it is local)."""
+        from counterdesk.config import SmtpSettings
+
+        return SmtpSettings(host="127.0.0.1", port=self.port, sender="hall@pingjiang.example.cn", starttls=False)
