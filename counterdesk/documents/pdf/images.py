@@ -45,7 +45,7 @@ def image_pages(path: Path) -> list[PageObject]:
         orientation = image.getexif().get(_ORIENTATION_TAG, 1)
         if image.format == "JPEG" and image.mode in _KEEP_MODES - {"1"} and orientation in _ROTATIONS:
             return [_jpeg_page(Path(path).read_bytes(), image, _ROTATIONS[orientation])]
-        return [_frame_page(frame) for frame in ImageSequence.Iterator(image)]
+        return [_frame_page(frame, orientation) for frame in ImageSequence.Iterator(image)]
 
 
 def _jpeg_page(data: bytes, image: Image.Image, angle: int) -> PageObject:
@@ -54,8 +54,9 @@ def _jpeg_page(data: bytes, image: Image.Image, angle: int) -> PageObject:
     return _sheet(xobject, image.size, _dpi(image), angle)
 
 
-def _frame_page(frame: Image.Image) -> PageObject:
-    flat = _pdf_ready(ImageOps.exif_transpose(frame))
+def _frame_page(frame: Image.Image, orientation: int) -> PageObject:
+    # exif_transpose copies the pixels even when nothing turns; a full-page scan is megabytes.
+    flat = _pdf_ready(ImageOps.exif_transpose(frame) if orientation != 1 else frame)
     if flat.mode == "1":
         # Pillow packs "1" rows MSB first with 1 = white, exactly PDF's 1-bit DeviceGray.
         xobject = _xobject(zlib.compress(flat.tobytes(), 6), "/FlateDecode", flat.size, "1")
