@@ -159,7 +159,9 @@ def list_inbox(
             continue
         if stat.S_ISDIR(st.st_mode) or st.st_mtime > cutoff:
             continue
-        listed.append(_entry(Path(entry.path), st, Path(inbox_dir), max_bytes))
+        checked = _entry(Path(entry.path), st, Path(inbox_dir), max_bytes)
+        if checked is not None:
+            listed.append(checked)
     listed.sort(key=lambda e: (e.modified, e.name), reverse=True)
     return listed
 
@@ -173,20 +175,24 @@ def _skipped(name: str) -> bool:
     )
 
 
-_cache: OrderedDict[tuple, ScanInfo | InvalidInput | NotFound] = OrderedDict()
+_cache: OrderedDict[tuple, ScanInfo | tuple[str, str]] = OrderedDict()
+"""Checked files by identity: a ScanInfo, or a refusal's (code, message). Never the exception
+itself, whose traceback would keep the file's bytes alive."""
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 512
 
 
-def _entry(path: Path, st: os.stat_result, root: Path, max_bytes: int) -> InboxEntry:
+def _entry(path: Path, st: os.stat_result, root: Path, max_bytes: int) -> InboxEntry | None:
     key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_mode, max_bytes)
     with _cache_lock:
         result = _cache.get(key)
     if result is None:
         try:
             result = inspect_file(path, max_bytes=max_bytes, root=root)
-        except (InvalidInput, NotFound) as exc:
-            result = exc
+        except NotFound:
+            return None
+        except InvalidInput as exc:
+            result = (exc.code, exc.message)
         with _cache_lock:
             _cache[key] = result
             while len(_cache) > _CACHE_SIZE:
@@ -194,14 +200,10 @@ def _entry(path: Path, st: os.stat_result, root: Path, max_bytes: int) -> InboxE
     modified = datetime.fromtimestamp(st.st_mtime, CST).replace(tzinfo=None, microsecond=0)
     if isinstance(result, ScanInfo):
         return InboxEntry(path=path, name=path.name, size=st.st_size, modified=modified, info=result)
+    code, message = result
     return InboxEntry(
-        path=path,
-        name=path.name,
-        size=st.st_size,
-        modified=modified,
-        info=None,
-        refusal=result.message,
-        refusal_code=result.code,
+        path=path, name=path.name, size=st.st_size, modified=modified, info=None,
+        refusal=message, refusal_code=code,
     )
 
 
