@@ -71,7 +71,9 @@ def engine(db_url):
 
 @pytest.fixture
 def session(engine):
-    with Session(engine) as session:
+    """One session for the test. On SQLite every transaction holds the write lock (BEGIN IMMEDIATE)
+    until it ends, so a test that hands over to another connection commits first."""
+    with Session(engine, expire_on_commit=False) as session:
         yield session
 
 

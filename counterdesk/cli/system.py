@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, refusals
+from counterdesk.cli.common import context, emit_json, fail, refusals
 
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("hall")(hall)
+    app.command("backup")(backup)
+    app.command("restore")(restore)
 
 
 @refusals
@@ -59,3 +62,35 @@ def hall(
         emit_json(data)
     else:
         typer.echo(f"{data['name']}（{data['county_name'] or '未设置县区'}）")
+
+
+@refusals
+def backup(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="备份文件路径（不得已存在）。")],
+) -> None:
+    """在线备份内置 SQLite 数据库（各窗口可照常办理）。PostgreSQL 请用 pg_dump。"""
+    from counterdesk.services.backup import backup as run_backup
+
+    written = run_backup(context(ctx).engine, path)
+    typer.echo(f"已备份到 {written}。")
+
+
+@refusals
+def restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="要恢复的备份文件。")],
+    yes: Annotated[bool, typer.Option("--yes", help="确认用备份覆盖当前数据库。")] = False,
+) -> None:
+    """用备份文件覆盖当前数据库，并核对每个附件在附件库中的文件。"""
+    from counterdesk.services.attachments import store_of
+    from counterdesk.services.backup import restore as run_restore
+
+    if not yes:
+        fail("恢复会覆盖当前数据库，请确认所有窗口已退出后加 --yes 重新运行。")
+    cli = context(ctx)
+    report = run_restore(cli.settings.db_url, path, store_of(cli.settings))
+    typer.echo(f"已恢复：{report.applications} 件办件，{report.attachments} 个附件引用。")
+    if report.missing_files:
+        fail(f"附件库中缺少 {len(report.missing_files)} 个文件（如 {report.missing_files[0]}），"
+             "请一并恢复 scans/store 目录。", 1)
