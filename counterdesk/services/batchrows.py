@@ -1,0 +1,339 @@
+"""One batch row: its shape (JSON Lines object or flat CSV columns) and the counter's checks on it.
+
+A row is checked exactly as the wizard checks a form: the matter is handled in the county, every
+question that applies is answered with one of its options, the applicant form passes
+``validate_form``, the pickup passes ``validate_pickup``, and every required material has a
+file that passes the scanner inbox's checks. Unlike the wizard, which silently drops what no
+longer applies, a row carrying an answer, a material or a pickup field that does not apply is
+refused: in a file nobody watches, dropped data would be lost data.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from counterdesk.documents.inbox import ScanInfo, inspect_file
+from counterdesk.domain import guidance
+from counterdesk.domain.applicant import (
+    ENTERPRISE_FIELDS,
+    KINDS,
+    LABELS,
+    PERSONAL_FIELDS,
+    ApplicantForm,
+    validate_form,
+)
+from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.matter import Matter
+from counterdesk.domain.text import as_text, has_control
+from counterdesk.services.applications import validate_pickup
+from counterdesk.services.attachments import check_kind
+
+SCALARS = ("ref", "matter", "county", "remark", "ticket_no")
+APPLICANT_KEYS = ("kind", "id_type", "id_number", "name", "sex", "mobile", "email", "household_address",
+                  "residence_address", "credit_code", "legal_representative")
+AGENT_KEYS = ("id_type", "id_number", "name", "phone")
+PICKUP_KEYS = ("method", "recipient", "phone", "address")
+GROUPS = {"applicant": APPLICANT_KEYS, "agent": AGENT_KEYS, "pickup": PICKUP_KEYS}
+FREE_GROUPS = ("answers", "attachments")
+"""Groups whose keys come from the catalog: question ids and material codes."""
+REQUIRED_COLUMNS = ("ref", "matter", "county")
+PATH_SEPARATOR = ";"
+"""Separates several files of one material in a CSV cell."""
+REF_MAX = 128
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """A row of the right shape, not yet checked against the catalog and the validators."""
+
+    ref: str
+    matter: str
+    county: str
+    answers: dict[str, str]
+    form: dict[str, str]
+    """The applicant form as ``validate_form`` takes it (agent and remark included)."""
+    attachments: dict[str, tuple[str, ...]]
+    pickup: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An attachment that passed the inbox checks, with its content hash."""
+
+    material_code: str
+    path: Path
+    info: ScanInfo
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    """A row that passed every check of the counter: ready to become a submitted application."""
+
+    ref: str
+    matter: Matter
+    county: str
+    answers: dict[str, str]
+    form: ApplicantForm
+    pickup: dict[str, str | None]
+    files: tuple[CheckedFile, ...]
+    digest: str
+    """The content digest that decides duplicate or conflict for an existing ``ref``."""
+
+
+def check_columns(header: list[str]) -> None:
+    """Refuse a CSV header with an unknown column or without ``ref``, ``matter``, ``county``."""
+    for name in header:
+        if not name.startswith("_"):
+            _split_column(name)
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise InvalidInput(f"CSV 表头缺少必需的列：{'、'.join(missing)}。", code="batch_columns")
+
+
+def _split_column(name: str) -> tuple[str, str | None]:
+    if name in SCALARS:
+        return name, None
+    group, _, key = name.partition(".")
+    if key and (group in FREE_GROUPS or key in GROUPS.get(group, ())):
+        return group, key
+    raise InvalidInput(f"CSV 表头中有无法识别的列“{name}”，请对照模板（counterdesk batch template）。",
+                       code="batch_columns")
+
+
+def unflatten(flat: Mapping[str, str]) -> dict[str, Any]:
+    """A CSV row (dotted columns) as the JSON Lines object it stands for."""
+    row: dict[str, Any] = {}
+    for name, cell in flat.items():
+        group, key = _split_column(name)
+        if key is None:
+            row[group] = cell
+        elif group == "attachments":
+            paths = [p.strip() for p in cell.split(PATH_SEPARATOR) if p.strip()]
+            row.setdefault(group, {})[key] = paths
+        else:
+            row.setdefault(group, {})[key] = cell
+    return row
+
+
+def flatten(row: Mapping[str, Any]) -> dict[str, str]:
+    """A JSON Lines object as one CSV row: the inverse of ``unflatten`` (``null`` values left out)."""
+    flat: dict[str, str] = {}
+    for group, value in row.items():
+        if value is None:
+            continue
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                text = PATH_SEPARATOR.join(item) if isinstance(item, list | tuple) else item
+                flat[f"{group}.{key}"] = "" if text is None else str(text)
+        else:
+            flat[group] = str(value)
+    return flat
+
+
+def _object(value: Any, label: str, code: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{label}应为 JSON 对象。", code=code)
+    return value
+
+
+def _keys(value: dict[str, Any], allowed: tuple[str, ...], group: str) -> None:
+    for key in value:
+        if key not in allowed:
+            raise InvalidInput(f"“{group}”中有无法识别的字段“{key}”，可用：{'、'.join(allowed)}。",
+                               code="unknown_field", field=f"{group}.{key}")
+
+
+def _kind_fields(form: dict[str, str]) -> None:
+    kind = form.get("kind") or "personal"
+    allowed = {"kind", *(PERSONAL_FIELDS if kind == "personal" else ENTERPRISE_FIELDS)}
+    for key, value in form.items():
+        if value and key not in allowed and kind in KINDS:
+            raise InvalidInput(f"{KINDS[kind]}申请人不填写“{LABELS[key]}”（applicant.{key}），请删除该项。",
+                               code="unknown_field", field=f"applicant.{key}")
+
+
+def _texts(value: dict[str, Any], group: str) -> dict[str, str]:
+    return {key: as_text(item, label=f"{group}.{key}", field=f"{group}.{key}") for key, item in value.items()}
+
+
+def normalise(data: Mapping[str, Any]) -> BatchRow:
+    """Check a row's shape (known keys, text where text belongs) and bring it into ``BatchRow`` form."""
+    unknown = [key for key in data if key not in SCALARS and key not in GROUPS and key not in FREE_GROUPS]
+    if unknown:
+        raise InvalidInput(f"无法识别的字段“{unknown[0]}”，请对照模板（counterdesk batch template）。",
+                           code="unknown_field", field=unknown[0])
+    scalars = {key: as_text(data.get(key), label=key, field=key) for key in SCALARS}
+    ref = scalars["ref"]
+    if not ref:
+        raise InvalidInput("缺少 ref（每行的唯一编号，用于防止重复导入）。", code="ref_missing", field="ref")
+    if len(ref) > REF_MAX or has_control(ref):
+        raise InvalidInput(f"ref 不超过 {REF_MAX} 个字符，且不能含控制字符。", code="ref_invalid", field="ref")
+    for key, label in (("matter", "事项编码"), ("county", "办理地区划代码")):
+        if not scalars[key]:
+            raise InvalidInput(f"缺少 {key}（{label}）。", code=f"{key}_missing", field=key)
+    applicant = _object(data.get("applicant"), "applicant", "applicant_format")
+    if not applicant:
+        raise InvalidInput("缺少 applicant（申请人信息）。", code="applicant_missing", field="applicant")
+    agent = _object(data.get("agent"), "agent", "agent_format")
+    pickup = _object(data.get("pickup"), "pickup", "pickup_format")
+    for group, value in (("applicant", applicant), ("agent", agent), ("pickup", pickup)):
+        _keys(value, GROUPS[group], group)
+    form = _texts(applicant, "applicant")
+    _kind_fields(form)
+    form.update({f"agent_{key}": text for key, text in _texts(agent, "agent").items()})
+    form["remark"] = scalars["remark"]
+    form["ticket_no"] = scalars["ticket_no"]
+    answers = {question: option for question, option in
+               _texts(_object(data.get("answers"), "answers", "answers_format"), "answers").items() if option}
+    return BatchRow(ref=ref, matter=scalars["matter"], county=scalars["county"], answers=answers, form=form,
+                    attachments=_attachments(data.get("attachments")), pickup=_texts(pickup, "pickup"))
+
+
+def _attachments(value: Any) -> dict[str, tuple[str, ...]]:
+    files: dict[str, tuple[str, ...]] = {}
+    for code, paths in _object(value, "attachments", "attachments_format").items():
+        listed = [paths] if isinstance(paths, str) else paths
+        if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+            raise InvalidInput(f"attachments.{code} 应为文件路径的列表。", code="attachments_format",
+                               field=f"attachments.{code}")
+        kept = tuple(p.strip() for p in listed if p.strip())
+        if kept:
+            files[code] = kept
+    return files
+
+
+def check_row(row: BatchRow, *, catalog, base_dir: Path, max_bytes: int) -> CheckedRow:
+    """Run the counter's checks on a row; the first problem found is raised as ``InvalidInput``."""
+    matter = catalog.matter(row.matter)
+    catalog.county(row.county)
+    if not matter.handled_in(row.county):
+        raise InvalidInput(f"“{matter.name}”不在该县区办理，请另选办理地点。", code="county_not_handled",
+                           field="county")
+    guidance.validate_answers(matter, row.answers, complete=True)
+    answers = guidance.clean_answers(matter, row.answers)
+    for question_id in row.answers.keys() - answers.keys():
+        raise InvalidInput(f"按所选情形，问题“{matter.question(question_id).text}”不适用，请删除该答案。",
+                           code="answer_not_applicable", field=f"answers.{question_id}")
+    form, errors = validate_form(row.form)
+    if form is None:
+        first = next(iter(errors))
+        reason = "；".join(f"{LABELS.get(key, key)}：{message}" for key, message in errors.items())
+        raise InvalidInput(reason, code=f"invalid_{first}", field=first)
+    pickup = _pickup(row.pickup)
+    files = _files(row, matter, answers, base_dir, max_bytes)
+    digest = content_digest(
+        matter=matter.code, county=row.county, answers=answers, applicant=applicant_content(form.applicant),
+        agent=asdict(form.agent) if form.agent else None, remark=form.remark, ticket_no=form.ticket_no,
+        pickup=pickup, attachments=_hashes(files))
+    return CheckedRow(ref=row.ref, matter=matter, county=row.county, answers=answers, form=form,
+                      pickup=pickup, files=files, digest=digest)
+
+
+def _pickup(fields: dict[str, str]) -> dict[str, str | None]:
+    method = fields.get("method", "")
+    if not method:
+        raise InvalidInput("缺少 pickup.method（取件方式：onsite 或 courier）。", code="pickup_method",
+                           field="pickup.method")
+    if method == "onsite" and any(fields.get(key) for key in ("recipient", "phone", "address")):
+        raise InvalidInput("现场取件无需填写收件人、电话和地址，请删除或改为快递寄送（courier）。",
+                           code="pickup_fields", field="pickup")
+    checked = _validate_pickup(method, fields.get("recipient"), fields.get("phone"), fields.get("address"))
+    return {"method": checked.method, "recipient": checked.recipient, "phone": checked.phone,
+            "address": checked.address}
+
+
+_validate_pickup = functools.lru_cache(maxsize=256)(validate_pickup)
+"""The counter's pickup check, remembered: most rows of a batch share the same pickup."""
+
+
+def _files(row: BatchRow, matter: Matter, answers: dict[str, str], base_dir: Path,
+           max_bytes: int) -> tuple[CheckedFile, ...]:
+    applicable = {m.code: m for m in guidance.applicable_materials(matter, answers)}
+    for code in row.attachments:
+        material = matter.material(code)
+        if code not in applicable:
+            raise InvalidInput(f"按所选情形，材料“{material.name}”（{code}）不适用，请删除该附件。",
+                               code="material_not_applicable", field=f"attachments.{code}")
+    for material in applicable.values():
+        if material.required and material.code not in row.attachments:
+            raise InvalidInput(f"缺少必填材料：{material.name}（{material.code}）。", code="material_missing",
+                               field=f"attachments.{material.code}")
+    checked = []
+    for code, paths in row.attachments.items():
+        for text in paths:
+            path = resolve_path(base_dir, text)
+            info = inspect_file(path, max_bytes=max_bytes, root=base_dir)
+            check_kind(applicable[code], info)
+            checked.append(CheckedFile(code, path, info, file_sha256(path)))
+    return tuple(checked)
+
+
+def resolve_path(base_dir: Path, text: str) -> Path:
+    """An attachment path of a row, inside the batch file's folder (``\\`` taken as ``/``)."""
+    if has_control(text):
+        raise InvalidInput("附件路径含有控制字符。", code="file_path", field="file")
+    relative = Path(text.replace("\\", "/"))
+    outside = InvalidInput(f"附件“{text}”不在批量文件所在的文件夹内，不予读取；路径应相对于批量文件。",
+                           code="file_outside", field="file")
+    if relative.is_absolute() or relative.drive:
+        raise outside
+    path = base_dir / relative
+    if not path.resolve().is_relative_to(base_dir.resolve()):
+        raise outside
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a regular file's content (no link followed, never blocking on a FIFO)."""
+    digest = hashlib.sha256()
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InvalidInput(f"“{path.name}”不是普通文件。", code="file_type", field="file")
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hashes(files: tuple[CheckedFile, ...]) -> dict[str, list[str]]:
+    hashes: dict[str, list[str]] = {}
+    for item in files:
+        hashes.setdefault(item.material_code, []).append(item.sha256)
+    return hashes
+
+
+def applicant_content(applicant: Any) -> dict[str, Any]:
+    """The applicant fields that make up a row's content, from ``ApplicantData`` or a stored ``Applicant``."""
+    keys = ("kind", "id_type", "id_number", "name", "sex", "birth_date", "mobile", "email", "household_address",
+            "residence_address", "legal_representative")
+    return {key: getattr(applicant, key) for key in keys}
+
+
+def content_digest(*, matter: str, county: str, answers: Mapping[str, str], applicant: Mapping[str, Any],
+                   agent: Mapping[str, Any] | None, remark: str, ticket_no: str | None,
+                   pickup: Mapping[str, Any], attachments: Mapping[str, list[str]]) -> str:
+    """The digest of an application's content as checked (not as typed), files by their SHA-256.
+
+    Checked values make the digest the same for a JSON Lines row and its CSV twin, for a lower-
+    case ``x`` and its normalised ``X``, and for a row and its own export, so only a real
+    difference is a conflict.
+    """
+    content = {
+        "matter": matter, "county": county, "answers": dict(sorted(answers.items())),
+        "applicant": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in applicant.items()},
+        "agent": dict(agent) if agent else None, "remark": remark, "ticket_no": ticket_no or None,
+        "pickup": dict(pickup), "attachments": {k: sorted(v) for k, v in sorted(attachments.items()) if v},
+    }
+    body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()

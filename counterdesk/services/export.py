@@ -1,0 +1,193 @@
+"""Rows the batch importer reads: the export of stored applications and a template for one matter.
+
+An export is written in the import format: importing it into an empty database reproduces the
+applications (with new numbers: the original number is the row's ``ref`` for applications
+entered at the counter, and ``_number`` repeats it for people reading the file). Attachments are
+copied next to the export file, under ``<name>.files/<number>/``, owner-only like the export.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from counterdesk.config import Settings
+from counterdesk.domain.clock import local
+from counterdesk.domain.errors import Forbidden, InvalidInput
+from counterdesk.domain.matter import Matter
+from counterdesk.services import audit
+from counterdesk.services.attachments import MEDIA_KINDS, store_of
+from counterdesk.services.batchfile import FORMATS, write_rows
+from counterdesk.services.batchrows import AGENT_KEYS, PICKUP_KEYS, SCALARS, applicant_content, content_digest, flatten
+from counterdesk.services.staff import Actor
+from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup, StoredFile
+
+_PERSONAL = ("kind", "id_type", "id_number", "name", "sex", "mobile", "email", "household_address",
+             "residence_address")
+_ENTERPRISE = ("kind", "credit_code", "name", "legal_representative", "mobile", "email", "residence_address")
+
+
+def _parts(session: Session, application: Application) -> dict[str, Any]:
+    applicant = session.get(Applicant, application.applicant_id)
+    answers = {a.question_id: a.option_id for a in session.exec(
+        select(GuidanceAnswer).where(GuidanceAnswer.application_id == application.id))}
+    pickup = session.get(Pickup, application.id)
+    attachments = list(session.exec(select(Attachment).where(Attachment.application_id == application.id)
+                                    .order_by(Attachment.id)))
+    agent = None
+    if application.agent_id_number:
+        agent = {"id_type": application.agent_id_type, "id_number": application.agent_id_number,
+                 "name": application.agent_name, "phone": application.agent_phone}
+    return {"applicant": applicant, "answers": answers, "agent": agent, "attachments": attachments,
+            "pickup": {key: getattr(pickup, key) if pickup else None for key in PICKUP_KEYS}}
+
+
+def application_digest(session: Session, application: Application) -> str:
+    """The content digest of a stored application, comparable with a checked batch row's."""
+    parts = _parts(session, application)
+    hashes: dict[str, list[str]] = {}
+    for attachment in parts["attachments"]:
+        hashes.setdefault(attachment.material_code, []).append(attachment.sha256)
+    return content_digest(
+        matter=application.matter_code, county=application.county_code, answers=parts["answers"],
+        applicant=applicant_content(parts["applicant"]), agent=parts["agent"], remark=application.remark,
+        ticket_no=application.ticket_no, pickup=parts["pickup"], attachments=hashes)
+
+
+def export(session: Session, *, actor: Actor, settings: Settings, out: Path, fmt: str = "jsonl",
+           day: date | None = None) -> int:
+    """Write the submitted applications (of ``day``, or all) to ``out`` in the import format; returns the count.
+
+    Supervisors only: an export holds every citizen's data of the hall.
+    """
+    if not actor.is_supervisor:
+        raise Forbidden("只有值班长可以导出办件。", code="role")
+    if fmt not in FORMATS:
+        raise InvalidInput(f"不支持的格式 {fmt}，只能是 jsonl 或 csv。", code="batch_format")
+    out = Path(out)
+    files_dir = out.with_name(f"{out.name}.files")
+    query = select(Application).where(Application.status != "draft")
+    if day is not None:
+        query = query.where(Application.submitted_on == day)
+    applications = list(session.exec(query.order_by(col(Application.submitted_at), col(Application.id))))
+    rows = [_row(session, settings, application, out.parent, files_dir) for application in applications]
+    if fmt == "jsonl":
+        write_rows(out, fmt, rows)
+    else:
+        flat = [flatten(row) for row in rows]
+        write_rows(out, fmt, flat, _columns(flat))
+    audit.record(session, "export", staff_id=actor.id, target=out.name[-128:],
+                 detail=f"day={day.isoformat() if day else 'all'} count={len(rows)}")
+    session.commit()
+    return len(rows)
+
+
+def _row(session: Session, settings: Settings, application: Application, base: Path, files_dir: Path) -> dict:
+    parts = _parts(session, application)
+    applicant = parts["applicant"]
+    keys = _ENTERPRISE if applicant.kind == "enterprise" else _PERSONAL
+    values = {key: applicant.id_number if key == "credit_code" else getattr(applicant, key) for key in keys}
+    row: dict[str, Any] = {
+        "ref": application.ref or application.number, "matter": application.matter_code,
+        "county": application.county_code, "answers": parts["answers"],
+        "applicant": {key: value for key, value in values.items() if value},
+        "agent": parts["agent"], "remark": application.remark,
+        "attachments": _copy_files(session, settings, application, parts["attachments"], base, files_dir),
+        "pickup": {key: value for key, value in parts["pickup"].items() if value},
+    }
+    if application.ticket_no:
+        row["ticket_no"] = application.ticket_no
+    row.update(_number=application.number, _status=application.status,
+               _submitted_at=local(application.submitted_at).isoformat() if application.submitted_at else None)
+    return row
+
+
+def _copy_files(session: Session, settings: Settings, application: Application, attachments: list[Attachment],
+                base: Path, files_dir: Path) -> dict[str, list[str]]:
+    store = store_of(settings)
+    if attachments:
+        files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = files_dir / application.number
+    copied: dict[str, list[str]] = {}
+    for attachment in attachments:
+        stored = session.get(StoredFile, attachment.sha256)
+        paths = copied.setdefault(attachment.material_code, [])
+        ext = MEDIA_KINDS.get(stored.media_type, "bin") if stored else "bin"
+        target = folder / f"{attachment.material_code}-{len(paths) + 1}.{ext}"
+        _copy_private(store.path_of(attachment.sha256), target)
+        paths.append(target.relative_to(base).as_posix())
+    return copied
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+
+
+def _columns(flat_rows: list[dict[str, str]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in flat_rows:
+        seen.update(dict.fromkeys(row))
+    order = {name: i for i, name in enumerate(SCALARS)}
+    groups = ("applicant", "agent", "answers", "attachments", "pickup")
+
+    def rank(name: str) -> tuple:
+        group = name.partition(".")[0]
+        if name in order:
+            return (0, order[name], name)
+        if group in groups:
+            return (1, groups.index(group), name)
+        return (2, 0, name)
+
+    return sorted(seen, key=rank)
+
+
+def template_row(matter: Matter, county: str | None = None) -> dict[str, Any]:
+    """A row to fill in for ``matter``: placeholders, and ``_questions``/``_materials`` explaining them.
+
+    An unconditional question shows its options as ``a|b|c`` (keep one); a question or material
+    that only applies after some answer is left empty, with its condition under ``_``.
+    """
+    counties = sorted(matter.counties) if matter.counties is not None else []
+    if matter.audience == "enterprise":
+        applicant = {"kind": "enterprise", "credit_code": "<18 位统一社会信用代码>", "name": "<企业名称>",
+                     "legal_representative": "<法定代表人>", "mobile": "<联系电话>", "email": "",
+                     "residence_address": ""}
+    else:
+        applicant = {"kind": "personal", "id_type": "resident_id", "id_number": "<18 位身份证号码>",
+                     "name": "<姓名>", "sex": "", "mobile": "<11 位手机号码>", "email": "",
+                     "household_address": "", "residence_address": ""}
+    return {
+        "ref": "<本行唯一编号>", "matter": matter.code,
+        "county": county or ("|".join(counties) if 0 < len(counties) <= 10 else "<6 位区县代码>"),
+        "answers": {q.id: "" if q.when else "|".join(o.id for o in q.options) for q in matter.questions},
+        "applicant": applicant, "agent": None, "remark": "", "ticket_no": "",
+        "attachments": {m.code: [] if m.when else [f"scans/{m.code}.pdf"] for m in matter.materials},
+        "pickup": {"method": "onsite|courier", "recipient": "", "phone": "", "address": ""},
+        "_questions": {q.id: {"text": q.text, "options": {o.id: o.text for o in q.options},
+                              "when": _when(q.when)} for q in matter.questions},
+        "_materials": {m.code: {"name": m.name, "required": m.required, "when": _when(m.when),
+                                "file_kinds": list(m.file_kinds), "license": m.license} for m in matter.materials},
+    }
+
+
+def template_csv_row(row: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+    """The CSV columns and the one placeholder row of a template (agent columns included, empty)."""
+    plain = {key: value for key, value in row.items() if not key.startswith("_")}
+    plain["agent"] = dict.fromkeys(AGENT_KEYS, "")
+    flat = flatten(plain)
+    return _columns([flat]), flat
+
+
+def _when(clauses: tuple[tuple[str, str], ...]) -> str | None:
+    return " 或 ".join(f"{question}={option}" for question, option in clauses) or None
