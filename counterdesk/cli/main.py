@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli import audit, catalog, papers, queue, staff, system
+from counterdesk.cli import audit, batch, catalog, papers, queue, staff, system
 from counterdesk.cli.common import CliContext, fail
 from counterdesk.config import load_settings
 
@@ -25,6 +25,9 @@ app = typer.Typer(
 )
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(staff.app, name="staff")
+app.add_typer(batch.app, name="batch")
+app.add_typer(batch.licenses_app, name="licenses")
+batch.register(app)
 system.register(app)
 papers.register(app)
 queue.register(app)
