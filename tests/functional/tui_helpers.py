@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from counterdesk.config import Settings, sqlite_url
+from counterdesk.config import Settings, SmtpSettings, sqlite_url
 from counterdesk.domain.clock import CST
 from counterdesk.services.hall import set_hall
 from counterdesk.services.staff import Actor, add_staff
@@ -20,23 +20,26 @@ from counterdesk.tui.context import DeskContext
 from tests.conftest import PASSWORD
 
 PINGJIANG = "430626"
+EXAMPLE_MATTER = "ZC-JYKN-001"
 HALL_NAME = "平江县政务服务中心"
 CLERK = Actor("c03", "李娜", "clerk", 3)
 FROZEN = datetime(2026, 11, 24, 9, 30, 0, tzinfo=CST)
 """The clock shown in snapshots."""
 
 
-def desk_settings(home: Path) -> Settings:
-    """A working home with an SQLite database and an empty scanner inbox."""
+def desk_settings(home: Path, smtp: SmtpSettings | None = None) -> Settings:
+    """A working home with an SQLite database and an empty scanner inbox (no mail relay by default)."""
     (home / "scans").mkdir(parents=True, exist_ok=True)
-    return Settings(home=home, db_url=sqlite_url(home / "data" / "counterdesk.db"), scans_dir=home / "scans")
+    return Settings(home=home, db_url=sqlite_url(home / "data" / "counterdesk.db"), scans_dir=home / "scans",
+                    smtp=smtp or SmtpSettings())
 
 
-def desk_app(home: Path, catalog, *, hall_county: str = PINGJIANG) -> CounterdeskApp:
+def desk_app(home: Path, catalog, *, hall_county: str = PINGJIANG,
+             smtp: SmtpSettings | None = None) -> CounterdeskApp:
     """An app over a fresh database: a supervisor, clerk 李娜 and the hall set to ``hall_county``."""
     from counterdesk.store.engine import open_database
 
-    settings = desk_settings(home)
+    settings = desk_settings(home, smtp)
     engine = open_database(settings.db_url)
     with Session(engine) as session:
         add_staff(session, actor=None, staff_id="sup01", name="王科长", role="supervisor", password=PASSWORD,
@@ -62,6 +65,29 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def start_at(app: CounterdeskApp, pilot, step: str, *, matter: str = EXAMPLE_MATTER,
+                   county: str = PINGJIANG, answers: dict[str, str] | None = None) -> int:
+    """Start a draft through the services (answers stored) and open the wizard at ``step``; returns its id."""
+    from counterdesk.services.applications import save_answers, start_draft
+
+    ctx = app.ctx
+    with ctx.session() as session:
+        application = start_draft(session, actor=ctx.actor, catalog=ctx.catalog, matter_code=matter,
+                                  county_code=county)
+        if answers:
+            save_answers(session, actor=ctx.actor, catalog=ctx.catalog, application_id=application.id,
+                         answers=answers)
+    await open_step(app, pilot, step, application.id)
+    return application.id
+
+
+def stored_answers(app: CounterdeskApp, application_id: int) -> dict[str, str]:
+    """The guidance answers in the database."""
+    from counterdesk.services.applications import answers_of
+
+    return app.ctx.call(answers_of, application_id)
 
 
 def freeze_clock(monkeypatch) -> None:
@@ -109,3 +135,39 @@ class Mailbox:
         from counterdesk.config import SmtpSettings
 
         return SmtpSettings(host="127.0.0.1", port=self.port, sender="hall@pingjiang.example.cn", starttls=False)
+
+
+async def open_step(app: CounterdeskApp, pilot, step: str, application_id: int) -> None:
+    """Open the wizard at ``step`` for a stored draft, as resuming it from home would."""
+    from counterdesk.services.applications import answers_of, get
+    from counterdesk.tui.wizard import Draft, go
+
+    with app.ctx.session() as session:
+        application = get(session, actor=app.ctx.actor, application_id=application_id)
+        answers = answers_of(session, application_id)
+    go(app, step, Draft(application.matter_code, application.county_code, application.id, answers,
+                        application.number))
+    await settle(pilot)
+
+
+def plain(widget) -> str:
+    """What a Static shows, as plain text (Rich tables included), for assertions."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
+
+
+def pilot_test(scenario):
+    """Run an ``async def`` Pilot test under plain pytest (no asyncio plugin is installed)."""
+    import asyncio
+    import functools
+
+    @functools.wraps(scenario)
+    def run(*args, **kwargs):
+        return asyncio.run(scenario(*args, **kwargs))
+
+    return run

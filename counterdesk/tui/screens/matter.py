@@ -41,6 +41,12 @@ class PickerState:
 class FilterTabs(Tabs, can_focus=False):
     """The audience tabs; switched by F2 or a click so that focus stays in the search box."""
 
+    def _on_tab_relabelled(self, event: Tab.Relabelled) -> None:
+        # The counts in the labels change as the clerk types; a sliding underline on every
+        # keystroke would only distract.
+        event.stop()
+        self._highlight_active(animate=False)
+
 
 def time_limit(days: int) -> str:
     """承诺时限 as the results list shows it."""
@@ -176,9 +182,9 @@ class MatterScreen(WizardScreen):
             counts[ALL] += 1
             counts[matter.audience] += 1
         for code, label in AUDIENCE_TABS.items():
-            tab_label = Text(label)
-            tab_label.append(f" {counts[code]}", style="dim")
-            self.query_one(f"#aud-{code}", Tab).label = tab_label
+            tab = self.query_one(f"#aud-{code}", Tab)
+            if tab.label.plain != f"{label} {counts[code]}":
+                tab.label = Text.assemble(label, (f" {counts[code]}", "dim"))
         self.results = [
             m for m in found
             if self.state.audience in (ALL, m.audience) and self.state.theme in (None, m.theme)

@@ -1,0 +1,148 @@
+"""找事项 at the counter: the clerk types a few letters and the citizen's matter is there."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input
+
+from counterdesk.tui.screens.home import HomeScreen
+from counterdesk.tui.screens.location import LocationScreen
+from counterdesk.tui.screens.matter import MatterScreen
+from tests.functional.tui_helpers import EXAMPLE_MATTER, PINGJIANG, desk_app, logged_in, pilot_test, plain, settle
+
+
+async def _new_application(app, pilot) -> MatterScreen:
+    await logged_in(app, pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(app.screen, MatterScreen)
+    return app.screen
+
+
+def _listed(screen: MatterScreen) -> list[str]:
+    return [matter.code for matter in screen.results]
+
+
+@pilot_test
+async def test_clerk_types_jykn_and_enter_picks_the_guides_example(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _new_application(app, pilot)
+        await pilot.press(*"jykn")
+        assert _listed(screen)[0] == EXAMPLE_MATTER
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LocationScreen)
+        assert app.screen.draft.matter_code == EXAMPLE_MATTER
+
+
+@pilot_test
+async def test_search_box_filters_as_the_clerk_types_chinese_and_full_pinyin(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _new_application(app, pilot)
+        everything = len(screen.results)
+        await pilot.press(*"jiuye")
+        by_pinyin = _listed(screen)
+        assert EXAMPLE_MATTER in by_pinyin and len(by_pinyin) < everything
+        screen.query_one("#matter-search", Input).value = "就业困难"
+        await pilot.pause()
+        assert _listed(screen)[0] == EXAMPLE_MATTER
+        assert screen.query_one("#matter-results", DataTable).row_count == len(screen.results)
+
+
+@pilot_test
+async def test_an_empty_tab_points_to_the_tab_that_has_the_matter(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _new_application(app, pilot)
+        await pilot.press(*"jykn", "f2")
+        await settle(pilot)
+        assert screen.state.audience == "personal" and screen.results == []
+        message = plain(screen.query_one("#matter-detail"))
+        assert "没有找到符合条件的事项" in message and "政策兑现" in message
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MatterScreen)
+
+
+@pilot_test
+async def test_theme_chips_follow_the_tab_and_filter_the_results(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _new_application(app, pilot)
+        await pilot.press("f2", "f2", "f2")
+        await settle(pilot)
+        assert screen.state.audience == "policy"
+        policy_themes = {m.theme for m in catalog.matters.values() if m.audience == "policy"}
+        chips = screen.query_one("#matter-themes")
+        assert set(chips.items[1:]) == policy_themes
+        await pilot.press("f3")
+        await settle(pilot)
+        assert screen.state.theme == chips.items[1]
+        assert screen.results and {m.theme for m in screen.results} == {screen.state.theme}
+        assert {m.audience for m in screen.results} == {"policy"}
+
+
+@pilot_test
+async def test_type_and_hall_county_filters_narrow_the_list(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _new_application(app, pilot)
+        everything = len(screen.results)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert screen.state.type and {m.type for m in screen.results} == {screen.state.type}
+        await pilot.press("shift+f4", "f5")
+        await settle(pilot)
+        assert screen.state.type is None and screen.state.local_only
+        assert all(m.handled_in(PINGJIANG) for m in screen.results)
+        assert len(screen.results) == sum(m.handled_in(PINGJIANG) for m in catalog.matters.values()) < everything
+        assert "只看平江县可办" in plain(screen.query_one("#matter-filters"))
+
+
+@pilot_test
+async def test_down_from_the_search_box_moves_in_the_results_and_enter_takes_that_row(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _new_application(app, pilot)
+        await pilot.press(*"jiuye")
+        second = screen.results[1]
+        await pilot.press("down")
+        assert app.focused is screen.query_one("#matter-search", Input)
+        assert screen.highlighted_matter() == second
+        assert second.name in plain(screen.query_one("#matter-detail"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.draft.matter_code == second.code
+
+
+@pilot_test
+async def test_typing_in_the_results_list_goes_on_with_the_search(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _new_application(app, pilot)
+        await pilot.press(*"jy", "tab")
+        assert app.focused is screen.query_one("#matter-results", DataTable)
+        await pilot.press(*"kn")
+        await settle(pilot)
+        assert screen.query_one("#matter-search", Input).value == "jykn"
+
+
+@pilot_test
+async def test_back_from_the_location_keeps_the_search_and_escape_clears_then_goes_home(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _new_application(app, pilot)
+        await pilot.press(*"jykn", "f2", "f2", "f2", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MatterScreen)
+        assert screen.query_one("#matter-search", Input).value == "jykn"
+        assert screen.state.audience == "policy" and screen.highlighted_matter().code == EXAMPLE_MATTER
+        await pilot.press("escape")
+        assert screen.query_one("#matter-search", Input).value == ""
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
