@@ -19,7 +19,7 @@ from counterdesk.domain.workflow import STATUSES, allowed_moves
 from counterdesk.services import audit
 from counterdesk.services.access import may_see_full, same_window
 from counterdesk.services.applications import PICKUP_METHODS
-from counterdesk.services.attachments import PRECHECK, SOURCES
+from counterdesk.services.attachments import PRECHECK, SOURCES, material_rows
 from counterdesk.services.queue import Names, TimelineEvent, staff_names, timeline
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
@@ -164,11 +164,15 @@ def _pickup_view(pickup: Pickup | None, full: bool) -> PickupView | None:
 
 
 def _situation(session: Session, application: Application, catalog) -> list[tuple[str, str]]:
+    """The answers in the matter's question order (unknown questions, from an older catalog, last)."""
     matter = catalog.matters.get(application.matter_code) if catalog else None
+    questions = {q.id: q for q in matter.questions} if matter else {}
+    order = list(questions)
     answers = session.exec(select(GuidanceAnswer).where(GuidanceAnswer.application_id == application.id)).all()
     shown = []
-    for answer in answers:
-        question = next((q for q in matter.questions if q.id == answer.question_id), None) if matter else None
+    for answer in sorted(answers, key=lambda a: order.index(a.question_id) if a.question_id in questions
+                         else len(order)):
+        question = questions.get(answer.question_id)
         option = question.option(answer.option_id) if question else None
         shown.append((question.text if question else answer.question_id,
                       option.text if option else answer.option_id))
@@ -217,3 +221,33 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str, catalog=N
     else:
         session.rollback()
     return shown
+
+
+def save_packet(session: Session, *, actor: Actor, catalog, settings, number_or_id: int | str) -> str:
+    """Build the packet (申请材料汇编, personal data in full), save it to the output folder, audit it.
+
+    Returns what happened, in Chinese (where the file was saved).
+    """
+    from counterdesk.documents.pdf.packet import render_packet
+    from counterdesk.services.papers import deliver, packet_for
+
+    application = find_application(session, number_or_id)
+    if not may_see_full(actor, application):
+        raise Forbidden("这是其他窗口的办件，您无权汇编其申请材料。", code="other_window")
+    data, files = packet_for(session, catalog=catalog, settings=settings, actor=actor,
+                             application_id=application.id)
+    pdf = render_packet(data, files)
+    audit.record(session, "view_full", staff_id=actor.id, target=data.application_number, detail="申请材料汇编")
+    session.commit()
+    return deliver(settings, pdf, f"申请材料汇编-{data.application_number}.pdf", print_it=False)
+
+
+def supplement_choices(session: Session, *, actor: Actor, catalog, number_or_id: int | str) -> list[tuple[str, bool]]:
+    """The materials a supplement request (补正) may name: those that apply to the application's
+    situation, each with whether it is still outstanding (missing or failed at pre-check)."""
+    application = find_application(session, number_or_id)
+    if not (actor.is_supervisor or same_window(actor, application)):
+        raise Forbidden("这是其他窗口的办件，您无权操作。", code="other_window")
+    rows = material_rows(session, catalog, application)
+    session.rollback()
+    return [(row.material.name, row.outstanding) for row in rows]

@@ -10,7 +10,7 @@ from sqlmodel import select
 from counterdesk.domain.clock import today
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
 from counterdesk.services import queue, workflow
-from counterdesk.services.detail import HIDDEN, detail
+from counterdesk.services.detail import HIDDEN, detail, save_packet, supplement_choices
 from counterdesk.store.models import AuditEntry
 from tests.factories import applicant_form, draft_application, resident_id, submitted_application
 
@@ -169,3 +169,24 @@ def test_another_windows_draft_stays_hidden(session, clerk, other_clerk, catalog
     draft = draft_application(session, clerk, catalog)
     with pytest.raises(Forbidden):
         detail(session, actor=other_clerk, number_or_id=draft.id, catalog=catalog)
+
+
+def test_supplement_choices_are_the_materials_of_the_situation_outstanding_ones_marked(
+        session, supervisor, clerk, catalog, settings):
+    made = draft_application(session, clerk, catalog)
+    choices = supplement_choices(session, actor=supervisor, catalog=catalog, number_or_id=made.id)
+    names = [m.name for m in catalog.matter("ZC-JYKN-001").materials]
+    assert [name for name, _ in choices] == [n for n in names if n not in ("残疾人证", "城镇零就业家庭证明")]
+    assert all(outstanding for _, outstanding in choices)
+
+
+def test_packet_is_saved_for_a_supervisor_and_audited(session, supervisor, other_clerk, catalog, settings,
+                                                      hall_day):
+    with pytest.raises(Forbidden):
+        save_packet(session, actor=other_clerk, catalog=catalog, settings=settings, number_or_id=hall_day[0])
+    outcome = save_packet(session, actor=supervisor, catalog=catalog, settings=settings, number_or_id=hall_day[0])
+    saved = list(settings.output_dir.glob("申请材料汇编-*.pdf"))
+    assert len(saved) == 1 and str(saved[0]) in outcome
+    assert saved[0].read_bytes().startswith(b"%PDF")
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "view_full")).one()
+    assert (entry.target, entry.detail) == (hall_day[0], "申请材料汇编")
