@@ -1,0 +1,193 @@
+"""办件详情: one application with all its data, attachments and history, and keys for its moves.
+
+What is shown in full or masked is decided by ``services.detail`` (and audited there); this screen
+only lays it out. Everything typed by people is shown as text, never as markup.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Static
+
+from counterdesk.domain.applicant import SEXES
+from counterdesk.domain.clock import show
+from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
+from counterdesk.tui.widgets.timeline import staff_label, status_text, timeline_text
+
+PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
+
+
+def _pairs(rows: list[tuple[str, str]]) -> Table:
+    """Label and value in two columns, values shown literally."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column()
+    for label, value in rows:
+        table.add_row(label, Text(value or "—"))
+    return table
+
+
+class DetailScreen(MovingScreen):
+    """All of one application; Esc goes back to the queue or the lookup."""
+
+    STEP_TITLE = "办件详情"
+    BINDINGS = [
+        Binding("escape", "back", "返回"),
+        Binding("f5", "reload", "刷新"),
+        Binding("k", "packet", "汇编材料"),
+        *MOVE_BINDINGS,
+    ]
+
+    def __init__(self, number_or_id: int | str, ctx=None) -> None:
+        super().__init__(ctx)
+        self.number_or_id = number_or_id
+        """The application to show: its number, or its id while still a draft."""
+        self.shown = None
+        """The ``services.detail.ApplicationDetail`` on screen."""
+
+    def compose(self) -> ComposeResult:
+        from counterdesk.tui.widgets.header import DeskHeader
+
+        yield DeskHeader(id="header")
+        with VerticalScroll(id="detail"):
+            yield Static(id="detail-summary", classes="detail-part")
+            yield Static(id="detail-people", classes="detail-part")
+            yield Static("办事情形", classes="section-title")
+            yield Static(id="detail-situation", classes="detail-part")
+            yield Static("申请材料", classes="section-title")
+            yield DataTable(id="detail-attachments", cursor_type="row", zebra_stripes=True)
+            yield Static("办理记录", classes="section-title")
+            yield Static(id="detail-history", classes="detail-part")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#detail-attachments", DataTable)
+        table.add_columns("材料", "文件", "页数", "来源", "预审")
+        self.query_one("#detail").focus()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        """Read the application again."""
+        self.load()
+
+    @work(thread=True, exclusive=True, group="detail-load")
+    def load(self) -> None:
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.services.detail import detail
+
+        ctx = self.ctx
+        try:
+            with ctx.session() as session:
+                shown = detail(session, actor=ctx.actor, number_or_id=self.number_or_id, catalog=ctx.catalog)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
+            self.app.call_from_thread(self.action_back)
+            return
+        self.app.call_from_thread(self.show_detail, shown)
+
+    def show_detail(self, shown) -> None:
+        """Lay the application out."""
+        self.shown = shown
+        self.query_one("#detail-summary", Static).update(self._summary(shown))
+        self.query_one("#detail-people", Static).update(self._people(shown))
+        self.query_one("#detail-situation", Static).update(self._situation(shown))
+        table = self.query_one("#detail-attachments", DataTable)
+        table.clear()
+        for a in shown.attachments:
+            table.add_row(Text(a.material_name), Text(a.original_name), str(a.pages), a.source_label,
+                          Text(a.precheck_label + (f"：{a.precheck_reason}" if a.precheck_reason else ""),
+                               style=PRECHECK_STYLES.get(a.precheck, "")))
+        self.query_one("#detail-history", Static).update(timeline_text(shown.events, shown.staff))
+        self.refresh_bindings()
+
+    def _summary(self, shown) -> Text:
+        text = Text()
+        text.append(shown.number or "（草稿，尚无办件编号）", style="bold")
+        text.append("  ")
+        text.append_text(status_text(shown.status))
+        if not shown.full:
+            text.append("  其他窗口的办件，个人信息已脱敏", style="dim italic")
+        text.append("\n")
+        text.append(f"{shown.matter_name or shown.matter_code}（{shown.matter_code}）")
+        text.append(f" · {shown.county_name or shown.county_code}")
+        window = f"{shown.window} 号窗口" if shown.window else "值班台"
+        text.append(f"\n{window} · 经办人 {staff_label(shown.clerk, shown.staff)} · 提交于 {show(shown.submitted_at)}",
+                    style="dim")
+        return text
+
+    def _people(self, shown) -> Table:
+        grid = Table.grid(padding=(0, 4))
+        grid.add_column(ratio=1)
+        grid.add_column(ratio=1)
+        left: list[tuple[str, str]] = []
+        person = shown.applicant
+        if person is not None:
+            left += [("申请人", person.name), ("证件类型", person.id_type_label), ("证件号码", person.id_number),
+                     ("性别", SEXES.get(person.sex, person.sex)), ("手机号码", person.mobile),
+                     ("电子邮箱", person.email), ("户籍地址", person.household_address),
+                     ("居住地址", person.residence_address)]
+            if person.legal_representative:
+                left.append(("法定代表人", person.legal_representative))
+        right: list[tuple[str, str]] = []
+        if shown.agent is not None:
+            right += [("经办人", shown.agent.name), ("经办人证件", shown.agent.id_number),
+                      ("经办人电话", shown.agent.mobile)]
+        if shown.pickup is not None:
+            right.append(("取件方式", shown.pickup.method_label))
+            if shown.pickup.method == "courier":
+                right += [("收件人", shown.pickup.recipient), ("收件电话", shown.pickup.phone),
+                          ("收件地址", shown.pickup.address)]
+        right += [("叫号单号", shown.ticket_no or ""), ("备注", shown.remark)]
+        grid.add_row(_pairs(left), _pairs(right))
+        return grid
+
+    def _situation(self, shown) -> Text:
+        text = Text()
+        for question, answer in shown.situation:
+            if text:
+                text.append("\n")
+            text.append(question, style="dim")
+            text.append("  ")
+            text.append(answer)
+        return text or Text("（无需回答情形问题）", style="dim")
+
+    def move_target(self) -> MoveTarget | None:
+        shown = self.shown
+        if shown is None:
+            return None
+        return MoveTarget(shown.id, shown.number or "", shown.status, shown.version, shown.matter_code,
+                          tuple(shown.moves))
+
+    def moved(self) -> None:
+        self.action_reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "packet":
+            return self.shown is not None and self.shown.full and self.shown.number is not None
+        return super().check_action(action, parameters)
+
+    def action_packet(self) -> None:
+        """Build the packet (申请材料汇编) of every attached file, saved to the output folder."""
+        if self.check_action("packet", ()):
+            self.notify("正在汇编申请材料……", markup=False)
+            self.build_packet()
+
+    @work(thread=True, exclusive=True, group="detail-packet")
+    def build_packet(self) -> None:
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.services.detail import save_packet
+
+        ctx = self.ctx
+        try:
+            with ctx.session() as session:
+                outcome = save_packet(session, actor=ctx.actor, catalog=ctx.catalog, settings=ctx.settings,
+                                      number_or_id=self.shown.id)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, outcome, markup=False)

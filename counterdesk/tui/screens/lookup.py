@@ -1,0 +1,108 @@
+"""办件查询 (for anyone at a window): by application number or the applicant's ID number.
+
+A mistyped number is named as such (the check character does not match) rather than reported as
+"not found", so the clerk asks the citizen to read it again. Results are masked.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input, Static
+
+from counterdesk.domain.clock import show
+from counterdesk.tui.screens.supervisor_base import DeskScreen
+from counterdesk.tui.widgets.timeline import status_text, timeline_text
+
+
+class LookupScreen(DeskScreen):
+    """Type a number, press Enter, read the status and its history."""
+
+    STEP_TITLE = "办件查询"
+    BINDINGS = [
+        Binding("escape", "back", "返回"),
+        Binding("ctrl+f", "focus_query", "重新输入", priority=True),
+        Binding("ctrl+o", "open", "打开详情", priority=True),
+    ]
+
+    def __init__(self, ctx=None, *, text: str = "") -> None:
+        super().__init__(ctx)
+        self.initial = text
+        """A number to look up at once (e.g. handed over from another screen)."""
+        self.found: list = []
+        """The ``services.queue.Progress`` results on screen."""
+
+    def compose(self) -> ComposeResult:
+        from counterdesk.tui.widgets.header import DeskHeader
+
+        yield DeskHeader(id="header")
+        with VerticalScroll(id="lookup"):
+            yield Static("请输入办件编号（如 430626-20261124-00017-3）或申请人证件号码，回车查询。",
+                         classes="section-title")
+            yield Input(self.initial, id="lookup-query", placeholder="办件编号或证件号码", max_length=40)
+            yield Static(id="lookup-message", classes="message")
+            yield Static(id="lookup-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#lookup-query", Input).focus()
+        if self.initial:
+            self.search(self.initial)
+
+    @on(Input.Submitted, "#lookup-query")
+    def submitted(self, event: Input.Submitted) -> None:
+        self.search(event.value)
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def search(self, text: str) -> None:
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.services.queue import lookup, staff_names
+
+        ctx = self.ctx
+        try:
+            with ctx.session() as session:
+                found = lookup(session, actor=ctx.actor, text=text, catalog=ctx.catalog)
+                names = staff_names(session)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.show_results, [], {}, error.message)
+            return
+        self.app.call_from_thread(self.show_results, found, names, "")
+
+    def show_results(self, found: list, names: dict[str, str], problem: str) -> None:
+        """The applications found, each with its timeline; or why there are none."""
+        self.found = found
+        message = self.query_one("#lookup-message", Static)
+        message.set_class(bool(problem), "error")
+        message.update(Text(problem) if problem else Text(f"找到 {len(found)} 件。", style="dim"))
+        blocks = []
+        for item in found:
+            head = Text()
+            head.append(item.number, style="bold")
+            head.append("  ")
+            head.append_text(status_text(item.status))
+            head.append(f"\n{item.matter_name or item.matter_code} · {item.county_name or item.county_code}"
+                        f" · 申请人 {item.applicant_masked} · 提交于 {show(item.submitted_at)}\n", style="dim")
+            blocks += [head, timeline_text(item.events, names), Text("")]
+        self.query_one("#lookup-results", Static).update(Group(*blocks))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return len(self.found) == 1
+        return True
+
+    def action_focus_query(self) -> None:
+        field = self.query_one("#lookup-query", Input)
+        field.value = ""
+        field.focus()
+
+    def action_open(self) -> None:
+        """The detail of the one application found (masked unless it is this window's)."""
+        from counterdesk.tui.screens.detail import DetailScreen
+
+        if len(self.found) == 1:
+            self.app.push_screen(DetailScreen(self.found[0].number, self._ctx))

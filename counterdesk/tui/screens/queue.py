@@ -1,0 +1,261 @@
+"""今日队列 (supervisors): the hall's applications of a day, counts per status, filters, moves.
+
+One page of the queue is on screen at a time and it is read again every few seconds, so what
+other windows submit appears without a key press. Enter opens the detail; the move keys shown
+in the footer are those the row under the cursor allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.worker import get_current_worker
+
+from counterdesk.domain.clock import show, today
+from counterdesk.domain.workflow import STATUSES, allowed_moves
+from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
+from counterdesk.tui.widgets.timeline import status_text
+
+COLUMNS = [("number", "办件编号", "number"), ("status", "状态", "status"), ("matter", "事项", "matter"),
+           ("county", "区县", "county"), ("window", "窗口", "window"), ("clerk", "经办人", "clerk"),
+           ("submitted", "提交时间", "submitted_at"), ("applicant", "申请人", None)]
+"""Column key, heading, and the queue's sort key when the heading is clicked."""
+
+SORT_CYCLE = ["submitted_at", "-submitted_at", "number", "status", "window", "clerk", "matter", "county"]
+SORT_LABELS = {"submitted_at": "提交时间", "number": "办件编号", "status": "状态", "window": "窗口",
+               "clerk": "经办人", "matter": "事项", "county": "区县"}
+FILTERS = [("q-window", "窗口", 10), ("q-clerk", "工号", 12), ("q-matter", "事项编码", 16),
+           ("q-county", "区县代码", 10), ("q-search", "编号或姓名（张**）", 24)]
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """What the queue on screen is showing."""
+
+    day: date
+    status: str | None = None
+    window: int | None = None
+    clerk: str | None = None
+    matter: str | None = None
+    county: str | None = None
+    search: str | None = None
+    sort: str = "submitted_at"
+    page: int = 0
+
+
+class QueueScreen(MovingScreen):
+    """The day's queue of the whole hall, for supervisors."""
+
+    STEP_TITLE = "今日队列"
+    BINDINGS = [
+        Binding("escape", "back", "返回"),
+        Binding("slash", "search", "查找"),
+        Binding("n", "page(1)", "下页"),
+        Binding("p", "page(-1)", "上页"),
+        Binding("o", "sort", "排序"),
+        Binding("f5", "reload", "刷新"),
+        *MOVE_BINDINGS,
+    ]
+
+    def __init__(self, ctx=None, *, day: date | None = None, refresh_seconds: float = 5, page_size: int = 50) -> None:
+        super().__init__(ctx)
+        self.query_state = QueueQuery(day or today())
+        """The filters, sort and page in use."""
+        self.page = None
+        """The ``services.queue.QueuePage`` on screen."""
+        self.refresh_seconds = refresh_seconds
+        self.page_size = page_size
+
+    def compose(self) -> ComposeResult:
+        from counterdesk.tui.widgets.header import DeskHeader
+
+        yield DeskHeader(id="header")
+        yield Static(id="queue-counts")
+        with Horizontal(id="queue-filters"):
+            yield Input(self.query_state.day.isoformat(), id="q-date", placeholder="日期", max_length=10)
+            yield Select([(label, code) for code, label in STATUSES.items() if code != "draft"],
+                         prompt="全部状态", id="q-status")
+            for field_id, placeholder, width in FILTERS:
+                field = Input(id=field_id, placeholder=placeholder, max_length=40)
+                field.styles.width = width
+                yield field
+        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="queue-pager")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, heading, _ in COLUMNS:
+            table.add_column(heading, key=key)
+        table.focus()
+        self.query_one("#q-date", Input).cursor_position = 0
+        self.reload()
+        self.set_interval(self.refresh_seconds, self.reload)
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the current page again."""
+        self.load(self.query_state)
+
+    @work(thread=True, exclusive=True, group="queue-load")
+    def load(self, query: QueueQuery) -> None:
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.services.queue import day_queue
+
+        ctx = self.ctx
+        try:
+            with ctx.session() as session:
+                page = day_queue(session, actor=ctx.actor, catalog=ctx.catalog, day=query.day, status=query.status,
+                                 window=query.window, clerk=query.clerk, matter=query.matter, county=query.county,
+                                 search=query.search, sort=query.sort, page=query.page, page_size=self.page_size)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.show_problem, error.message)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_page, query, page)
+
+    def show_page(self, query: QueueQuery, page) -> None:
+        """Put a page on screen, keeping the cursor on the same application."""
+        if query != self.query_state:
+            return
+        if page.rows and query.page >= page.pages:
+            self.query_state = replace(query, page=page.pages - 1)
+            self.reload()
+            return
+        self.query_one("#queue-counts", Static).update(self._counts(page))
+        if self.page is None or page.rows != self.page.rows:
+            self._fill(page.rows)
+        self.page = page
+        self.query_one("#queue-pager", Static).update(self._pager(page))
+        self.refresh_bindings()
+
+    def _fill(self, rows) -> None:
+        table = self.query_one(DataTable)
+        keep = self._current_key()
+        table.clear()
+        for row in rows:
+            table.add_row(Text(row.number), status_text(row.status), Text(row.matter_name or row.matter_code),
+                          Text(row.county_name or row.county_code), str(row.window or ""),
+                          Text(row.clerk_name or row.clerk), show(row.submitted_at, "%H:%M"),
+                          Text(row.applicant_masked), key=row.number)
+        numbers = [row.number for row in rows]
+        if keep in numbers:
+            table.move_cursor(row=numbers.index(keep), animate=False)
+
+    def _current_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _counts(self, page) -> Text:
+        chosen = self.query_state.status
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" 全部 {sum(page.counts_by_status.values())} ", style="bold reverse" if not chosen else "bold")
+        for code, count in page.counts_by_status.items():
+            text.append("  ")
+            label = status_text(code)
+            label.append(f" {count}")
+            if code == chosen:
+                label.stylize("reverse")
+            text.append_text(label)
+        return text
+
+    def _pager(self, page) -> Text:
+        sort = self.query_state.sort
+        arrow = "↓" if sort.startswith("-") else "↑"
+        return Text(f"第 {page.page + 1}/{page.pages} 页 · 共 {page.total} 件 · 排序：{SORT_LABELS[sort.lstrip('-')]}"
+                    f"{arrow} · 每 {self.refresh_seconds:g} 秒自动刷新", style="dim")
+
+    def show_problem(self, message: str) -> None:
+        """A filter the service refused: say why under the table."""
+        self.query_one("#queue-pager", Static).update(Text(message, style="bold red"))
+
+    def requery(self, **changes) -> None:
+        """Change filters (back to the first page) and read again."""
+        self.query_state = replace(self.query_state, page=0, **changes)
+        self.reload()
+
+    @on(Input.Changed)
+    def filter_changed(self, event: Input.Changed) -> None:
+        value = event.value.strip()
+        if event.input.id == "q-date":
+            try:
+                self.requery(day=date.fromisoformat(value))
+            except ValueError:
+                self.show_problem("日期格式应为 YYYY-MM-DD，例如 2026-11-24。")
+            return
+        if event.input.id == "q-window":
+            if value and not value.isdigit():
+                self.show_problem("窗口号应为数字。")
+                return
+            self.requery(window=int(value) if value else None)
+            return
+        key = {"q-clerk": "clerk", "q-matter": "matter", "q-county": "county", "q-search": "search"}[event.input.id]
+        self.requery(**{key: value or None})
+
+    @on(Input.Submitted)
+    def filter_submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(Select.Changed, "#q-status")
+    def status_changed(self, event: Select.Changed) -> None:
+        self.requery(status=None if event.value is Select.NULL else event.value)
+
+    @on(DataTable.RowHighlighted)
+    def row_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected)
+    def open_detail(self, event: DataTable.RowSelected) -> None:
+        from counterdesk.tui.screens.detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(event.row_key.value, self._ctx))
+
+    @on(DataTable.HeaderSelected)
+    def sort_by_column(self, event: DataTable.HeaderSelected) -> None:
+        sort = dict((key, sort) for key, _, sort in COLUMNS)[event.column_key.value]
+        if sort:
+            current = self.query_state.sort
+            self.requery(sort=f"-{sort}" if current == sort else sort)
+
+    def move_target(self) -> MoveTarget | None:
+        key = self._current_key() if self.page else None
+        row = next((r for r in self.page.rows if r.number == key), None) if key else None
+        if row is None:
+            return None
+        moves = tuple(allowed_moves(row.status, self.ctx.actor.role))
+        return MoveTarget(row.id, row.number, row.status, row.version, row.matter_code, moves)
+
+    def moved(self) -> None:
+        self.reload()
+
+    def action_search(self) -> None:
+        self.query_one("#q-search", Input).focus()
+
+    def action_page(self, step: int) -> None:
+        if self.page is None:
+            return
+        page = min(max(self.query_state.page + step, 0), self.page.pages - 1)
+        if page != self.query_state.page:
+            self.query_state = replace(self.query_state, page=page)
+            self.reload()
+
+    def action_sort(self) -> None:
+        current = self.query_state.sort
+        following = SORT_CYCLE[(SORT_CYCLE.index(current) + 1) % len(SORT_CYCLE)] if current in SORT_CYCLE \
+            else SORT_CYCLE[0]
+        self.requery(sort=following)
+
+    def action_reload(self) -> None:
+        self.reload()

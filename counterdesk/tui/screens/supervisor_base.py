@@ -1,0 +1,133 @@
+"""What the queue, detail and lookup screens share: the desk context and the status-move keys.
+
+A screen may be given its context (tests, another host) or use the App's ``ctx``. Moves run in
+a thread worker; a move that lost a race to another window is reported and the screen reloads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.binding import Binding
+from textual.screen import Screen
+
+MOVE_KEYS: dict[str, tuple[str, str]] = {
+    "accepted": ("a", "受理"),
+    "in_progress": ("i", "办理中"),
+    "completed": ("c", "办结"),
+    "supplement_requested": ("s", "补正"),
+    "resubmitted": ("b", "已补正"),
+    "rejected": ("r", "不予受理"),
+    "withdrawn": ("w", "撤回"),
+}
+"""Target status → key and footer label."""
+
+MOVE_BINDINGS = [Binding(key, f"move('{status}')", label) for status, (key, label) in MOVE_KEYS.items()]
+
+
+@dataclass(frozen=True)
+class MoveTarget:
+    """The application a move key acts on, as last read."""
+
+    id: int
+    number: str
+    status: str
+    version: int
+    matter_code: str
+    moves: tuple[str, ...]
+    """The statuses the logged-in staff member may move it to."""
+
+
+class DeskScreen(Screen):
+    """A screen working with the database through a ``DeskContext``."""
+
+    STEP_TITLE = ""
+    """Shown in the desk header."""
+
+    def __init__(self, ctx=None) -> None:
+        super().__init__()
+        self._ctx = ctx
+
+    @property
+    def ctx(self):
+        """The desk context: the one given, else the App's."""
+        return self._ctx if self._ctx is not None else self.app.ctx
+
+    def on_screen_resume(self) -> None:
+        if hasattr(self.app, "step"):
+            self.app.step = self.STEP_TITLE
+
+    def action_back(self) -> None:
+        """Leave for the screen underneath."""
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+
+class MovingScreen(DeskScreen):
+    """A screen with one application in focus and a key for each move its viewer may make."""
+
+    def move_target(self) -> MoveTarget | None:
+        """The application under the cursor (override)."""
+        return None
+
+    def moved(self) -> None:
+        """Called after a move was made or refused as stale: reload (override)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "move":
+            target = self.move_target()
+            return target is not None and parameters[0] in target.moves
+        return True
+
+    def action_move(self, to_status: str) -> None:
+        """Ask for the reason (where needed) and make the move."""
+        target = self.move_target()
+        if target is not None and to_status in target.moves:
+            self.ask_reason(target, to_status)
+
+    @work(thread=True, exclusive=True, group="move-ask")
+    def ask_reason(self, target: MoveTarget, to_status: str) -> None:
+        """Open the move dialog; a supplement request first reads which materials apply."""
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.services.detail import supplement_choices
+        from counterdesk.tui.dialogs.move import MoveDialog
+
+        materials: list[tuple[str, bool]] = []
+        if to_status == "supplement_requested":
+            try:
+                with self.ctx.session() as session:
+                    materials = supplement_choices(session, actor=self.ctx.actor, catalog=self.ctx.catalog,
+                                                   number_or_id=target.id)
+            except CounterdeskError as error:
+                self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
+                return
+
+        def given(reason: str | None) -> None:
+            if reason is not None:
+                self.make_move(target, to_status, reason)
+
+        dialog = MoveDialog(target.number, target.status, to_status, materials)
+        self.app.call_from_thread(self.app.push_screen, dialog, given)
+
+    @work(thread=True, group="move")
+    def make_move(self, target: MoveTarget, to_status: str, reason: str) -> None:
+        """Call the workflow service with the version the supervisor was looking at."""
+        from counterdesk.domain.errors import Conflict, CounterdeskError
+        from counterdesk.domain.workflow import STATUSES
+        from counterdesk.services.workflow import advance
+
+        try:
+            with self.ctx.session() as session:
+                advance(session, actor=self.ctx.actor, number_or_id=target.id, to_status=to_status,
+                        reason=reason or None, expected_version=target.version)
+        except Conflict as error:
+            self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
+            self.app.call_from_thread(self.moved)
+            return
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"办件 {target.number} 已改为“{STATUSES[to_status]}”。",
+                                  markup=False)
+        self.app.call_from_thread(self.moved)

@@ -1,0 +1,59 @@
+"""How a status and an application's history look on screen (queue, detail, lookup).
+
+Reasons and names come from people and are shown as typed: everything is built as ``Text``,
+never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from rich.text import Text
+
+from counterdesk.domain.clock import show
+from counterdesk.domain.workflow import STATUSES
+
+STATUS_STYLES = {
+    "submitted": "bold yellow",
+    "accepted": "bold green",
+    "in_progress": "bold cyan",
+    "completed": "green",
+    "supplement_requested": "bold magenta",
+    "resubmitted": "bold yellow",
+    "rejected": "bold red",
+    "withdrawn": "dim",
+    "draft": "dim",
+}
+"""The colour of each status wherever it is shown."""
+
+
+def status_text(status: str | None) -> Text:
+    """A status as its coloured Chinese label."""
+    if not status:
+        return Text("")
+    return Text(STATUSES.get(status, status), style=STATUS_STYLES.get(status, ""))
+
+
+def staff_label(staff_id: str, names: Mapping[str, str] | None = None) -> str:
+    """王科长（sup01）, or the bare ID when the name is not known."""
+    name = (names or {}).get(staff_id)
+    return f"{name}（{staff_id}）" if name else staff_id
+
+
+def timeline_text(events: Iterable, names: Mapping[str, str] | None = None) -> Text:
+    """The status events, oldest first, one line each and the reason indented below."""
+    text = Text()
+    for event in events:
+        if text:
+            text.append("\n")
+        text.append(show(event.at), style="dim")
+        text.append("  ")
+        if event.from_status:
+            text.append_text(status_text(event.from_status))
+            text.append(" → ")
+        text.append_text(status_text(event.to_status))
+        text.append(f"  {staff_label(event.by, names)}", style="dim")
+        if event.reason:
+            text.append("\n    原因：", style="dim")
+            text.append(event.reason)
+    return text or Text("（暂无办理记录）", style="dim")
