@@ -127,3 +127,18 @@ async def test_enter_goes_on_to_the_applicant_and_escape_back_to_the_questions(t
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "ApplicantScreen"
+
+
+@pilot_test
+async def test_the_command_palette_finds_the_card_actions_by_their_chinese_names(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _guide(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"保存明白卡")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GuideScreen)
+        assert len(list((tmp_path / "data" / "output").glob("明白卡-*.pdf"))) == 1

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from counterdesk.domain import guidance
 from counterdesk.domain.matter import Question
+from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 
 WIDE = 110
@@ -89,6 +90,7 @@ class GuidanceScreen(WizardScreen):
 
     STEP = "guidance"
     TITLE_TEXT = "智能引导"
+    COMMANDS = {ScreenKeys}
     BINDINGS = [
         Binding("1", "choose(1)", "选择选项", key_display="1-9"),
         *(Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)),

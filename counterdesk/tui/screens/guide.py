@@ -16,6 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
 from counterdesk.domain import guidance
+from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 
 
@@ -45,6 +46,7 @@ class GuideScreen(WizardScreen):
 
     STEP = "guide"
     TITLE_TEXT = "办事指南"
+    COMMANDS = {ScreenKeys}
     BINDINGS = [
         Binding("p", "card('print')", "打印明白卡", key_display="P"),
         Binding("s", "card('save')", "保存明白卡", key_display="S"),

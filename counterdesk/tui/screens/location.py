@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.matter import City, Region
+from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 
 
@@ -22,6 +23,7 @@ class LocationScreen(WizardScreen):
 
     STEP = "location"
     TITLE_TEXT = "选择办理地点"
+    COMMANDS = {ScreenKeys}
     BINDINGS = [
         Binding("enter", "pick", "确认区县", priority=True),
         Binding("escape", "back", "返回找事项"),

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
 
 from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, Matter
+from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.chips import ChipBar
 
@@ -58,6 +59,7 @@ class MatterScreen(WizardScreen):
 
     STEP = "matter"
     TITLE_TEXT = "找事项"
+    COMMANDS = {ScreenKeys}
     BINDINGS = [
         Binding("f2", "audience(1)", "分类", tooltip="切换：全部 / 个人办事 / 企业办事 / 政策兑现"),
         Binding("shift+f2", "audience(-1)", "上一分类", show=False),
