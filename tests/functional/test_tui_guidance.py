@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.widgets import OptionList
 
+from counterdesk.catalog import Catalog
 from counterdesk.services.applications import get
 from counterdesk.tui.screens.guidance import GuidanceScreen, QuestionBlock
 from counterdesk.tui.screens.guide import GuideScreen
@@ -132,3 +135,18 @@ async def test_a_resumed_draft_shows_its_stored_answers_and_escape_goes_back_to_
         await settle(pilot)
         assert app.screen.draft.application_id == application_id
         assert _questions(app) == ["category", "flexible", "bank"]
+
+
+@pilot_test
+async def test_a_matter_without_situation_questions_goes_on_with_enter(tmp_path, catalog):
+    example = catalog.matter("ZC-JYKN-001")
+    plain_matter = replace(example, questions=(), materials=tuple(m for m in example.materials if not m.when))
+    simple = Catalog(catalog.directory, catalog.province, catalog.cities, {**catalog.matters, example.code: plain_matter})
+    app = desk_app(tmp_path, simple)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _guidance(app, pilot)
+        assert _questions(app) == []
+        assert "已回答 0/0 · 适用材料 6 项" in plain(app.screen.query_one("#guidance-summary"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GuideScreen)

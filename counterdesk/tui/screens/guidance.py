@@ -95,6 +95,7 @@ class GuidanceScreen(WizardScreen):
         Binding("1", "choose(1)", "选择选项", key_display="1-9"),
         *(Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)),
         Binding("ctrl+right", "next", "继续：办事指南", key_display="Ctrl+→"),
+        Binding("enter", "next", show=False),
         Binding("escape", "back", "返回选地点"),
     ]
 
@@ -129,6 +130,9 @@ class GuidanceScreen(WizardScreen):
         title.append("  请按群众的实际情况回答，数字键选择", style="dim")
         self.query_one("#guidance-title", Static).update(title)
         self.answers = guidance.clean_answers(self.matter, self.answers)
+        if not self.matter.questions:
+            self.query_one("#guidance-questions").mount(
+                Static("本事项无需回答办事情形问题，回车进入办事指南。", classes="question"))
         self.sync()
         self.call_after_refresh(self.focus_pending)
         self.remember_step()
