@@ -1,0 +1,451 @@
+"""确认信息 (step 6): the applicant, personal or enterprise, an optional agent, remark and queue ticket.
+
+The ID number comes first: once it is valid a returning applicant is prefilled, and an open
+application of theirs for the same matter is pointed out before a second one is started.
+Everything typed is saved as typed (``save_form``) every few seconds and whenever the screen is
+left in any direction, so a crash or a power cut loses nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Select, Static, TextArea
+
+from counterdesk.domain.applicant import AGENT_FIELDS, LABELS, SEXES, validate_form
+from counterdesk.domain.clock import show
+from counterdesk.domain.contact import REMARK_MAX
+from counterdesk.domain.errors import CounterdeskError
+from counterdesk.domain.idnumbers import ID_TYPES, parse_resident_id, validate_credit_code, validate_id_number
+from counterdesk.domain.workflow import status_label
+from counterdesk.tui.commands import ScreenKeys
+from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.widgets.fields import FieldRow, field_value, set_field_value
+from counterdesk.tui.wizard import leave
+
+FIELD_ORDER = ("id_type", "id_number", "credit_code", "name", "sex", "legal_representative", "mobile", "email",
+               "household_address", "residence_address", *AGENT_FIELDS, "remark", "ticket_no")
+"""Every field on the form, in the order the clerk meets them (the ID number first)."""
+PERSONAL_ONLY = {"id_type", "id_number", "sex", "household_address"}
+ENTERPRISE_ONLY = {"credit_code", "legal_representative"}
+ENTERPRISE_LABELS = {"name": "企业名称", "mobile": "联系电话", "residence_address": "经营地址"}
+AUTOSAVE_SECONDS = 3
+"""How often typed input is written to the draft while the clerk types."""
+
+_WATCHED = (Input.Changed, Select.Changed, TextArea.Changed)
+
+
+class ApplicantScreen(WizardScreen):
+    """The applicant form with live validation beside every field."""
+
+    STEP = "applicant"
+    TITLE_TEXT = "确认信息"
+    COMMANDS = {ScreenKeys}
+    BINDINGS = [
+        Binding("ctrl+right", "next", "继续：材料提交", key_display="Ctrl+→", priority=True),
+        Binding("escape", "back", "返回办事指南"),
+        Binding("ctrl+left", "back", show=False, priority=True),
+        Binding("f2", "switch_kind", "个人/企业"),
+        Binding("f3", "toggle_agent", "经办人"),
+        Binding("f10", "home", "回首页", priority=True),
+    ]
+
+    def __init__(self, draft) -> None:
+        super().__init__(draft)
+        self.kind = "personal"
+        """``personal`` or ``enterprise`` (F2)."""
+        self.agent_on = False
+        """Whether the 经办人 block is open (F3)."""
+        self.touched: set[str] = set()
+        """Fields the clerk has typed in: only those show their problems until continuing is tried."""
+        self.show_all = False
+        self._loading = True
+        self._dirty = False
+        self._latest: dict[str, str] | None = None
+        """The form as last changed, kept for saving when the widgets are already gone."""
+        self._looked_up: tuple[str, str] | None = None
+        self._acknowledged: set[int] = set()
+        self._store_lock = threading.Lock()
+        self._form_closed = False
+        """Set once the form is confirmed or left: later autosaves must not move the draft's step back."""
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with VerticalScroll(id="applicant-form", classes="wizard-body"):
+            yield Static(id="kind-line")
+            id_types = [(label, code) for code, label in ID_TYPES.items()]
+            yield FieldRow("id_type", "证件类型", Select(id_types, value="resident_id", allow_blank=False,
+                                                     compact=True, id="f-id_type"))
+            yield FieldRow("id_number", "证件号码", self._input("id_number", "先录入证件号码，老用户自动调出"))
+            yield FieldRow("credit_code", "统一社会信用代码", self._input("credit_code", "18 位代码"))
+            yield FieldRow("name", "姓名", self._input("name"))
+            yield FieldRow("sex", "性别", Select([(label, code) for code, label in SEXES.items()], prompt="请选择",
+                                               compact=True, id="f-sex"))
+            yield Static(id="derived", markup=False)
+            yield FieldRow("legal_representative", "法定代表人", self._input("legal_representative"))
+            yield FieldRow("mobile", "手机号码", self._input("mobile", "11 位手机号码"))
+            yield FieldRow("email", "电子邮箱", self._input("email", "选填"))
+            yield FieldRow("household_address", "户籍地址", self._input("household_address", "选填"))
+            yield FieldRow("residence_address", "居住地址", self._input("residence_address", "选填"))
+            yield Static(id="agent-line")
+            with Vertical(id="agent-block"):
+                yield FieldRow("agent_id_type", "经办人证件类型", Select(id_types, value="resident_id",
+                                                                 allow_blank=False, compact=True,
+                                                                 id="f-agent_id_type"))
+                yield FieldRow("agent_id_number", "经办人证件号码", self._input("agent_id_number"))
+                yield FieldRow("agent_name", "经办人姓名", self._input("agent_name"))
+                yield FieldRow("agent_phone", "经办人电话", self._input("agent_phone"))
+            yield FieldRow("remark", "备注", TextArea(id="f-remark", compact=True, soft_wrap=True,
+                                                    tab_behavior="focus"))
+            yield FieldRow("ticket_no", "叫号单号", self._input("ticket_no", "选填，回车进入下一步"))
+        yield Footer(compact=True)
+
+    @staticmethod
+    def _input(key: str, placeholder: str = "") -> Input:
+        return Input(id=f"f-{key}", placeholder=placeholder, compact=True)
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def row(self, key: str) -> FieldRow:
+        return self.query_one(f"#row-{key}", FieldRow)
+
+    def widget(self, key: str):
+        return self.query_one(f"#f-{key}")
+
+    def on_mount(self) -> None:
+        self.apply_kind()
+        self.apply_agent()
+        self.load_form()
+        self.set_interval(AUTOSAVE_SECONDS, self.autosave)
+
+    def visible_keys(self) -> list[str]:
+        """The fields that apply to the applicant kind and agent choice, in order."""
+        hidden = ENTERPRISE_ONLY if self.kind == "personal" else PERSONAL_ONLY
+        keys = [k for k in FIELD_ORDER if k not in hidden and (self.agent_on or k not in AGENT_FIELDS)]
+        if self.kind == "personal" and self.id_type == "resident_id":
+            keys.remove("sex")
+        return keys
+
+    @property
+    def id_type(self) -> str:
+        return field_value(self.widget("id_type")) or "resident_id"
+
+    def apply_kind(self) -> None:
+        """Show the fields of a personal or an enterprise applicant."""
+        enterprise = self.kind == "enterprise"
+        for key in PERSONAL_ONLY | ENTERPRISE_ONLY:
+            self.row(key).display = (key in ENTERPRISE_ONLY) == enterprise
+        self.row("sex").display = not enterprise and self.id_type != "resident_id"
+        self.query_one("#derived").display = not enterprise and self.id_type == "resident_id"
+        for key, label in ENTERPRISE_LABELS.items():
+            self.row(key).relabel(label if enterprise else LABELS[key])
+        line = Text(" 申请人类型：", style="bold")
+        line.append("企业" if enterprise else "个人", style="bold reverse")
+        line.append("   F2 切换为" + ("个人" if enterprise else "企业"), style="dim")
+        self.query_one("#kind-line", Static).update(line)
+
+    def apply_agent(self) -> None:
+        """Open or close the 经办人 block."""
+        self.query_one("#agent-block").display = self.agent_on
+        line = Text(" 经办人：", style="bold")
+        line.append("代为办理（填写经办人信息）" if self.agent_on else "无，申请人本人办理")
+        line.append("   F3 " + ("移除经办人" if self.agent_on else "添加经办人"), style="dim")
+        self.query_one("#agent-line", Static).update(line)
+
+    def raw_form(self) -> dict[str, str]:
+        """Everything on the form exactly as typed (what is saved to the draft)."""
+        form = {key: field_value(self.widget(key)) for key in FIELD_ORDER}
+        form.update(kind=self.kind, agent_on="1" if self.agent_on else "")
+        return form
+
+    def checked_form(self) -> dict[str, str]:
+        """The form as the services check it: closed blocks left out, sex derived from a resident ID."""
+        form = self.raw_form()
+        del form["agent_on"]
+        if self.kind == "personal" and self.id_type == "resident_id":
+            form["sex"] = ""
+        if not self.agent_on:
+            form.update({key: "" for key in AGENT_FIELDS})
+        return form
+
+    def refresh_checks(self) -> dict[str, str]:
+        """Validate the whole form and show each field's problem beside it; returns the problems."""
+        form = self.checked_form()
+        errors = validate_form(form)[1]
+        for key in FIELD_ORDER:
+            shown = self.show_all or key in self.touched
+            self.row(key).show(errors.get(key) if shown else None,
+                               ok=shown and bool(form[key].strip()) and key not in errors)
+        self.show_derived(form, errors)
+        self.show_remark_count(form["remark"])
+        return errors
+
+    def show_derived(self, form: dict[str, str], errors: dict[str, str]) -> None:
+        text = Text(" 性别、出生日期：", style="bold")
+        if form["id_number"].strip() and "id_number" not in errors:
+            person = parse_resident_id(form["id_number"])
+            text.append(f"{SEXES[person.sex]}，{person.birth_date:%Y年%m月%d日}")
+            text.append("（由身份证号码得出）", style="dim")
+        else:
+            text.append("由身份证号码自动得出", style="dim")
+        self.query_one("#derived", Static).update(text)
+
+    def show_remark_count(self, remark: str) -> None:
+        count = len(remark.replace("\r\n", "\n"))
+        self.row("remark").relabel(f"备注 {count}/{REMARK_MAX}")
+        self.row("remark").query_one(".field-label").set_class(count > REMARK_MAX, "over")
+
+    # -- loading and saving --------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="applicant-load")
+    def load_form(self) -> None:
+        from counterdesk.services.applications import get, saved_form, set_step
+
+        ctx = self.app.ctx
+        with ctx.session() as session:
+            values = saved_form(get(session, actor=ctx.actor, application_id=self.draft.application_id))
+            set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step="applicant")
+        self.app.call_from_thread(self.fill, values)
+
+    def fill(self, values: dict[str, str]) -> None:
+        """Put a saved form back, exactly as it was typed."""
+        self.kind = values.get("kind") or "personal"
+        self.agent_on = values.get("agent_on") == "1" or any(values.get(k) for k in AGENT_FIELDS[1:])
+        with self.prevent(*_WATCHED):
+            for key in FIELD_ORDER:
+                if key in values:
+                    set_field_value(self.widget(key), values[key] or "")
+        self.apply_kind()
+        self.apply_agent()
+        self.touched = {key for key in FIELD_ORDER if (values.get(key) or "").strip()}
+        self._looked_up = self.lookup_key()
+        self._loading = False
+        self.refresh_checks()
+        self.widget("id_number" if self.kind == "personal" else "credit_code").focus()
+
+    def mark_changed(self) -> None:
+        """Something on the form changed: remember it, the next autosave writes it."""
+        self._dirty = True
+        self._latest = self.raw_form()
+
+    def autosave(self) -> None:
+        if self._dirty and not self._loading and not self._form_closed:
+            self._dirty = False
+            self.save_in_background(self._latest or self.raw_form())
+
+    @work(thread=True, group="applicant-save")
+    def save_in_background(self, form: dict[str, str]) -> None:
+        from counterdesk.services.applications import save_form
+
+        ctx = self.app.ctx
+        with self._store_lock:
+            if self._form_closed:
+                return
+            try:
+                ctx.call(save_form, actor=ctx.actor, application_id=self.draft.application_id, form=form)
+            except CounterdeskError as error:
+                self.app.call_from_thread(self.notify, error.message, severity="error")
+
+    def save_and_close(self, step: str | None = None) -> None:
+        """Save what is typed before leaving the screen (right now: the screen is about to go)."""
+        from counterdesk.services.applications import save_form, set_step
+
+        ctx = self.app.ctx
+        with self._store_lock:
+            if self._form_closed or self._loading:
+                self._form_closed = True
+                return
+            self._form_closed = True
+            form = self._latest if self._latest is not None else self.raw_form()
+            with ctx.session() as session:
+                save_form(session, actor=ctx.actor, application_id=self.draft.application_id, form=form)
+                if step:
+                    set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step=step)
+
+    def on_unmount(self) -> None:
+        # Quitting the app (Ctrl+Q) with unsaved typing: the widgets are gone, the snapshot is not.
+        if not self._form_closed and self._dirty:
+            self.save_and_close()
+
+    # -- typing --------------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def changed(self, event) -> None:
+        widget_id = event.control.id or ""
+        if self._loading or not widget_id.startswith("f-"):
+            return
+        key = widget_id[2:]
+        self.mark_changed()
+        self.touched.add(key)
+        if key == "id_type":
+            self.apply_kind()
+        self.refresh_checks()
+        if key in ("id_type", "id_number", "credit_code"):
+            self.maybe_look_up()
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        keys = self.visible_keys()
+        key = (event.input.id or "")[2:]
+        if key == keys[-1]:
+            self.action_next()
+        else:
+            self.focus_next()
+
+    def action_switch_kind(self) -> None:
+        self.kind = "enterprise" if self.kind == "personal" else "personal"
+        self.mark_changed()
+        self.apply_kind()
+        self.refresh_checks()
+        self.widget("id_number" if self.kind == "personal" else "credit_code").focus()
+
+    def action_toggle_agent(self) -> None:
+        self.agent_on = not self.agent_on
+        self.mark_changed()
+        self.apply_agent()
+        self.refresh_checks()
+        if self.agent_on:
+            self.widget("agent_id_number").focus()
+
+    # -- returning applicants ------------------------------------------------------------------
+
+    def lookup_key(self) -> tuple[str, str] | None:
+        """(证件类型, normalised number) once the number on the form is valid, else None."""
+        try:
+            if self.kind == "enterprise":
+                return "credit_code", validate_credit_code(field_value(self.widget("credit_code")))
+            id_type = self.id_type
+            return id_type, validate_id_number(id_type, field_value(self.widget("id_number")))
+        except CounterdeskError:
+            return None
+
+    def maybe_look_up(self) -> None:
+        key = self.lookup_key()
+        if key is not None and key != self._looked_up:
+            self._looked_up = key
+            self.look_up(*key)
+
+    @work(thread=True, exclusive=True, group="applicant-lookup")
+    def look_up(self, id_type: str, number: str) -> None:
+        from counterdesk.services.applications import applicant_form_values, find_applicant, open_applications_for
+
+        ctx = self.app.ctx
+        with ctx.session() as session:
+            applicant = find_applicant(session, id_type, number)
+            if applicant is None:
+                return
+            values = applicant_form_values(applicant)
+            others = open_applications_for(session, applicant_id=applicant.id, matter_code=self.draft.matter_code,
+                                           exclude_id=self.draft.application_id)
+        self.app.call_from_thread(self.prefill, (id_type, number), applicant.id, values, others)
+
+    def prefill(self, key: tuple[str, str], applicant_id: int, values: dict[str, str], others: list) -> None:
+        """Fill the empty fields from the stored applicant; what the clerk typed is kept."""
+        if key != self._looked_up or not self.is_attached:
+            return
+        filled = []
+        with self.prevent(*_WATCHED):
+            for name, value in values.items():
+                if name in FIELD_ORDER and value and not field_value(self.widget(name)).strip():
+                    set_field_value(self.widget(name), value)
+                    filled.append(name)
+        self.touched.update(filled)
+        self.mark_changed()
+        self.apply_kind()
+        self.refresh_checks()
+        self.notify("已调出老用户信息，请与申请人核对。" if filled else "老用户：已填写的信息保持不变。",
+                    title="老用户")
+        self.warn_open_applications(applicant_id, others)
+
+    def warn_open_applications(self, applicant_id: int, others: list, then=None) -> None:
+        """Say which open application or draft of this matter the applicant already has."""
+        if not others or applicant_id in self._acknowledged:
+            if then:
+                then()
+            return
+        from counterdesk.tui.dialogs.confirm import ConfirmDialog
+
+        body = Text("该申请人已有本事项尚未办结的办件：\n\n")
+        for other in others:
+            if other.number:
+                body.append(f"  办件编号 {other.number}（{status_label(other.status)}）\n", style="bold")
+            else:
+                window = f"{other.window} 号窗口" if other.window else "值班台"
+                body.append(f"  草稿（{window}，最后修改 {show(other.updated_at)}）\n", style="bold")
+        body.append("\n继续办理将再开一件；返回则保留本草稿，回首页处理原办件。")
+
+        def answered(go_on: bool | None) -> None:
+            if go_on:
+                self._acknowledged.add(applicant_id)
+                if then:
+                    then()
+            else:
+                self.action_home()
+
+        self.app.push_screen(ConfirmDialog("已有办件", body, yes="继续办理", no="返回首页"), answered)
+
+    # -- leaving -------------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        """Check the form; when it is valid, store the applicant and go on to 材料提交."""
+        if self._loading:
+            return
+        errors = validate_form(self.checked_form())[1]
+        if errors:
+            self.refuse(errors)
+            return
+        self.confirm({**self.checked_form(), "agent_on": "1" if self.agent_on else ""})
+
+    @work(thread=True, exclusive=True, group="applicant-confirm")
+    def confirm(self, form: dict[str, str]) -> None:
+        from counterdesk.services.applications import confirm_applicant, open_applications_for
+
+        ctx = self.app.ctx
+        others: list = []
+        with self._store_lock:
+            try:
+                with ctx.session() as session:
+                    applicant, errors = confirm_applicant(session, actor=ctx.actor,
+                                                          application_id=self.draft.application_id, form=form)
+                    if applicant is not None:
+                        self._form_closed = True
+                        others = open_applications_for(session, applicant_id=applicant.id,
+                                                       matter_code=self.draft.matter_code,
+                                                       exclude_id=self.draft.application_id)
+            except CounterdeskError as error:
+                self.app.call_from_thread(self.notify, error.message, severity="error")
+                return
+        self.app.call_from_thread(self.confirmed, applicant.id if applicant else None, errors, others)
+
+    def confirmed(self, applicant_id: int | None, errors: dict[str, str], others: list) -> None:
+        if errors or applicant_id is None:
+            self.refuse(errors)
+            return
+        self.warn_open_applications(applicant_id, others, then=lambda: self.go("materials"))
+
+    def refuse(self, errors: dict[str, str]) -> None:
+        """Show every problem, focus the first invalid field and name them all (and keep what is typed)."""
+        self.autosave()
+        self.show_all = True
+        self.refresh_checks()
+        keys = [key for key in self.visible_keys() if key in errors]
+        if keys:
+            self.widget(keys[0]).focus()
+            self.row(keys[0]).scroll_visible()
+        names = "、".join(self.row(key).label for key in keys) or "、".join(errors.values())
+        self.notify(f"请更正：{names}", title="还不能进入下一步", severity="error")
+
+    def action_back(self) -> None:
+        self.save_and_close(step="guide")
+        self.go("guide")
+
+    def action_home(self) -> None:
+        self.save_and_close()
+        leave(self.app)
