@@ -1,0 +1,398 @@
+"""材料提交 (step 7): the portal's materials table, the scanner inbox beside it, reuse and pre-check.
+
+The inbox refreshes itself every two seconds (in a worker, keeping the clerk's place), so a page
+the scanner drops appears without a key being pressed. Missing materials do not stop the clerk
+going on to pickup (submit is the hard stop); N hands the citizen the 一次性告知单 instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from counterdesk.domain.errors import CounterdeskError
+from counterdesk.tui.commands import ScreenKeys
+from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.wizard import leave
+
+INBOX_SECONDS = 2
+"""How often the inbox listing is read again."""
+PRECHECK_SHORT = {"pending": "待预审", "passed": "通过", "failed": "未通过"}
+COLUMNS = (("序号", 4), ("材料名称", 0), ("份数", 4), ("材料\n类型", 6), ("是否\n提交", 6), ("提交\n方式", 8),
+           ("是否\n必填", 4), ("预审", 6))
+"""The portal's columns with their widths; 0 is the name, which takes what is left."""
+
+
+class MaterialsScreen(WizardScreen):
+    """Attach, reuse, detach and pre-check the materials that apply to the answers."""
+
+    STEP = "materials"
+    TITLE_TEXT = "材料提交"
+    COMMANDS = {ScreenKeys}
+    BINDINGS = [
+        Binding("a", "attach", "附加", key_display="A"),
+        Binding("u", "reuse", "复用", key_display="U"),
+        Binding("d", "detach", "移除", key_display="D"),
+        Binding("y", "passed", "通过", key_display="Y"),
+        Binding("x", "failed", "不通过", key_display="X"),
+        Binding("n", "notice", "告知单", key_display="N"),
+        Binding("enter", "next", "继续", priority=True),
+        Binding("ctrl+right", "next", show=False, priority=True),
+        Binding("escape", "back", "返回确认信息"),
+        Binding("ctrl+left", "back", show=False, priority=True),
+        Binding("f10", "home", "回首页", priority=True),
+    ]
+
+    def __init__(self, draft) -> None:
+        super().__init__(draft)
+        self.rows: list = []
+        """``MaterialRow``s from the services, in table order."""
+        self.entries: dict[str, object] = {}
+        """Inbox entries by path, as last listed."""
+        self._inbox_seen: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with Vertical(classes="wizard-body", id="materials-body"):
+            yield DataTable(id="materials", cursor_type="row", header_height=2, zebra_stripes=True)
+            with Horizontal(id="materials-lower"):
+                with Vertical(id="inbox-pane"):
+                    yield Static("扫描收件箱（新→旧，自动刷新）", classes="pane-title")
+                    yield OptionList(id="inbox")
+                with Vertical(id="material-pane"):
+                    yield Static(id="material-detail", markup=False)
+            yield Static(id="materials-status", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#materials", DataTable).focus()
+        self.load_rows(set_step=True)
+        self.refresh_inbox()
+        self.set_interval(INBOX_SECONDS, self.refresh_inbox)
+
+    # -- the materials table -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="materials-rows")
+    def load_rows(self, set_step: bool = False, advance: bool = False) -> None:
+        from counterdesk.services.applications import get
+        from counterdesk.services.applications import set_step as store_step
+        from counterdesk.services.attachments import material_rows
+
+        ctx = self.app.ctx
+        with ctx.session() as session:
+            if set_step:
+                store_step(session, actor=ctx.actor, application_id=self.draft.application_id, step="materials")
+            application = get(session, actor=ctx.actor, application_id=self.draft.application_id)
+            rows = material_rows(session, ctx.catalog, application)
+        self.app.call_from_thread(self.show_rows, rows, advance)
+
+    def show_rows(self, rows: list, advance: bool = False) -> None:
+        table = self.query_one("#materials", DataTable)
+        current = table.cursor_row
+        self.rows = rows
+        self.build_table()
+        if advance:
+            after = [i for i, row in enumerate(rows) if i > current and not row.submitted]
+            current = after[0] if after else current
+        if rows:
+            table.move_cursor(row=min(max(current, 0), len(rows) - 1))
+        self.show_detail()
+        self.show_status()
+
+    def build_table(self) -> None:
+        table = self.query_one("#materials", DataTable)
+        table.clear(columns=True)
+        fixed = sum(width + 2 * table.cell_padding for _, width in COLUMNS if width)
+        name_width = max(12, table.size.width - fixed - 2 * table.cell_padding - 2)
+        for label, width in COLUMNS:
+            table.add_column(Text(label, style="bold"), width=width or name_width)
+        for row in self.rows:
+            m = row.material
+            state = _precheck_state(row)
+            table.add_row(
+                str(row.index),
+                Text(m.name, no_wrap=True, overflow="ellipsis"),
+                str(m.copies),
+                m.kind_label,
+                Text("已提交", style="green") if row.submitted else Text("未提交", style="red" if m.required else ""),
+                row.how or "—",
+                Text("必填", style="bold") if m.required else "选填",
+                Text(PRECHECK_SHORT[state], style={"failed": "bold red", "passed": "green"}.get(state, "dim"))
+                if row.submitted else "—",
+                key=m.code,
+            )
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self.show_rows(self.rows)
+
+    @on(DataTable.RowHighlighted, "#materials")
+    def highlighted(self) -> None:
+        self.show_detail()
+
+    def current(self):
+        """The material row under the table cursor, or None."""
+        table = self.query_one("#materials", DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def show_detail(self) -> None:
+        row = self.current()
+        text = Text()
+        if row is not None:
+            m = row.material
+            text.append(f"{m.name}\n", style="bold")
+            text.append(f"{m.kind_label} {m.copies} 份 · {'必填' if m.required else '选填'}")
+            if m.file_kinds:
+                text.append(" · " + "/".join(k.upper() for k in m.file_kinds))
+            text.append("\n")
+            if m.note:
+                text.append(m.note + "\n", style="dim")
+            for attachment in row.attachments:
+                text.append("▸ ")
+                text.append(attachment.original_name)
+                text.append(f"  {PRECHECK_SHORT[attachment.precheck]}",
+                            style="bold red" if attachment.precheck == "failed" else "")
+                if attachment.precheck_reason:
+                    text.append(f"：{attachment.precheck_reason}", style="red")
+                text.append("\n")
+            if row.attachments:
+                text.append("Y 预审通过　X 预审不通过　D 移除文件", style="dim")
+            else:
+                text.append("尚未提交：A 附加收件箱中选中的扫描件，U 资料复用", style="yellow")
+        self.query_one("#material-detail", Static).update(text)
+
+    def show_status(self) -> None:
+        outstanding = [row for row in self.rows if row.outstanding]
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if outstanding:
+            text.append(f"尚缺 {len(outstanding)} 项（N 告知单）：", style="bold yellow")
+            text.append("、".join(row.material.name for row in outstanding))
+        elif self.rows:
+            text.append("材料已齐全，回车进入取件方式。", style="bold green")
+        self.query_one("#materials-status", Static).update(text)
+
+    # -- the scanner inbox ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="materials-inbox")
+    def refresh_inbox(self) -> None:
+        from counterdesk.services.attachments import inbox
+
+        entries = inbox(self.app.ctx.settings)
+        self.app.call_from_thread(self.show_inbox, entries)
+
+    def show_inbox(self, entries: list) -> None:
+        seen = tuple((str(e.path), e.size, e.modified, e.refusal) for e in entries)
+        if seen == self._inbox_seen:
+            return
+        self._inbox_seen = seen
+        options = self.query_one("#inbox", OptionList)
+        highlighted = options.highlighted
+        kept = options.get_option_at_index(highlighted).id if highlighted is not None and options.option_count else None
+        self.entries = {str(e.path): e for e in entries}
+        options.clear_options()
+        for entry in entries:
+            options.add_option(Option(_entry_label(entry), id=str(entry.path), disabled=not entry.accepted))
+        if not entries:
+            options.add_option(Option(Text("（收件箱为空，请扫描材料）", style="dim"), disabled=True))
+            return
+        ids = [str(e.path) for e in entries]
+        index = ids.index(kept) if kept in ids else min(highlighted or 0, len(ids) - 1)
+        accepted = [i for i, e in enumerate(entries) if e.accepted]
+        if accepted:
+            options.highlighted = min(accepted, key=lambda i: (abs(i - index), i))
+
+    def selected_entry(self):
+        options = self.query_one("#inbox", OptionList)
+        if options.highlighted is None or not options.option_count:
+            return None
+        return self.entries.get(options.get_option_at_index(options.highlighted).id or "")
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_attach(self) -> None:
+        row, entry = self.current(), self.selected_entry()
+        if row is None:
+            return
+        if entry is None or not entry.accepted:
+            self.notify("请先在扫描收件箱中选中一个可用的文件（Tab 切换到收件箱）。", severity="warning")
+            return
+        self.attach(row.material.code, entry.path)
+
+    @work(thread=True, exclusive=True, group="materials-write")
+    def attach(self, material_code: str, path: Path) -> None:
+        from counterdesk.services.attachments import attach_from_inbox
+
+        ctx = self.app.ctx
+        if self._run(attach_from_inbox, settings=ctx.settings, catalog=ctx.catalog,
+                     application_id=self.draft.application_id, material_code=material_code, path=path):
+            self.app.call_from_thread(self.notify, f"已附加：{path.name}", title="材料提交")
+            self._after_write(advance=True)
+
+    def _run(self, service, /, **kwargs) -> bool:
+        """Call a writing service in this worker; a refusal is shown, not raised."""
+        ctx = self.app.ctx
+        try:
+            ctx.call(service, actor=ctx.actor, **kwargs)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", title="未完成")
+            return False
+        return True
+
+    def _after_write(self, advance: bool = False) -> None:
+        self.app.call_from_thread(self.load_rows, False, advance)
+        self.app.call_from_thread(self.refresh_inbox)
+
+    def action_reuse(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.offer_reuse(row.material.code, row.material.name)
+
+    @work(thread=True, exclusive=True, group="materials-read")
+    def offer_reuse(self, material_code: str, material_name: str) -> None:
+        from counterdesk.services.attachments import reuse_candidates
+
+        ctx = self.app.ctx
+        candidates = ctx.call(reuse_candidates, actor=ctx.actor, catalog=ctx.catalog,
+                              application_id=self.draft.application_id, material_code=material_code)
+        self.app.call_from_thread(self.pick_reuse, material_code, material_name, candidates)
+
+    def pick_reuse(self, material_code: str, material_name: str, candidates: list) -> None:
+        from counterdesk.tui.dialogs.pick import PickDialog
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.reuse(material_code, candidates[index])
+
+        self.app.push_screen(PickDialog(f"资料复用：{material_name}", [c.label for c in candidates],
+                                        empty="该申请人没有可复用的材料或电子证照"), chosen)
+
+    @work(thread=True, exclusive=True, group="materials-write")
+    def reuse(self, material_code: str, candidate) -> None:
+        from counterdesk.services.attachments import reuse
+
+        ctx = self.app.ctx
+        if self._run(reuse, catalog=ctx.catalog, application_id=self.draft.application_id,
+                     material_code=material_code, candidate=candidate):
+            self._after_write(advance=True)
+
+    def action_detach(self) -> None:
+        from counterdesk.tui.dialogs.pick import PickDialog
+
+        row = self.current()
+        if row is None or not row.attachments:
+            self.notify("该材料没有可移除的文件。", severity="warning")
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.detach(row.attachments[index].id)
+
+        labels = [Text(a.original_name) for a in row.attachments]
+        self.app.push_screen(PickDialog(f"移除文件：{row.material.name}", labels), chosen)
+
+    @work(thread=True, exclusive=True, group="materials-write")
+    def detach(self, attachment_id: int) -> None:
+        from counterdesk.services.attachments import detach
+
+        if self._run(detach, attachment_id=attachment_id):
+            self._after_write()
+
+    def action_passed(self) -> None:
+        row = self.current()
+        if row is not None and self._has_files(row):
+            self.mark([a.id for a in row.attachments], True, "")
+
+    def action_failed(self) -> None:
+        from counterdesk.tui.dialogs.reason import ReasonDialog
+
+        row = self.current()
+        if row is None or not self._has_files(row):
+            return
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self.mark([a.id for a in row.attachments], False, reason)
+
+        self.app.push_screen(ReasonDialog(f"预审不通过：{row.material.name}",
+                                          placeholder="原因将写入一次性告知单，如：复印件不清晰"), given)
+
+    def _has_files(self, row) -> bool:
+        if not row.attachments:
+            self.notify("该材料尚未提交文件，无法预审。", severity="warning")
+        return bool(row.attachments)
+
+    @work(thread=True, exclusive=True, group="materials-write")
+    def mark(self, attachment_ids: list[int], passed: bool, reason: str) -> None:
+        from counterdesk.services.attachments import precheck
+
+        if all(self._run(precheck, attachment_id=i, passed=passed, reason=reason) for i in attachment_ids):
+            self._after_write()
+
+    def action_notice(self) -> None:
+        self.make_notice()
+
+    @work(thread=True, exclusive=True, group="materials-paper")
+    def make_notice(self) -> None:
+        from counterdesk.services.papers import deliver, notice_file_name, notice_for
+
+        ctx = self.app.ctx
+        try:
+            with ctx.session() as session:
+                data = notice_for(session, actor=ctx.actor, catalog=ctx.catalog,
+                                  application_id=self.draft.application_id)
+            from counterdesk.documents.pdf.notice import render_notice
+
+            message = deliver(ctx.settings, render_notice(data), notice_file_name(data), print_it=True)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error")
+            return
+        self.app.call_from_thread(self.notify, message + "\n草稿已保留，群众补齐材料后可在首页继续办理（F10 回首页）。",
+                                  title="一次性告知单", timeout=8)
+
+    def action_next(self) -> None:
+        outstanding = [row.material.name for row in self.rows if row.outstanding]
+        if outstanding:
+            self.notify("尚缺：" + "、".join(outstanding) + "。可先选择取件方式，提交前须补齐。",
+                        title="材料未齐", severity="warning")
+        self.go("pickup")
+
+    def action_back(self) -> None:
+        self.go("applicant")
+
+    def action_home(self) -> None:
+        leave(self.app)
+
+
+def _precheck_state(row) -> str:
+    states = {a.precheck for a in row.attachments}
+    return "failed" if "failed" in states else "pending" if "pending" in states else "passed"
+
+
+def _entry_label(entry) -> Text:
+    """One inbox line: name, pages and size; a refused file dimmed with its reason."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if entry.accepted:
+        text.append(entry.name, style="bold")
+        text.append(f"  {entry.info.pages} 页 · {_size(entry.size)} · {entry.modified:%H:%M}", style="dim")
+    else:
+        text.append(entry.name, style="dim strike")
+        text.append(f"  不能使用：{entry.refusal}", style="dim")
+    return text
+
+
+def _size(size: int) -> str:
+    """A file size as people read it: 820 B, 14 KB, 2.3 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
