@@ -1,0 +1,208 @@
+"""确认提交 (step 8): the whole draft on one screen, a key to jump back to each part, and submit.
+
+The applicant is shown in full: the draft is this window's own work. Submit is refused, with
+the reasons, while anything ``missing_for_submit`` names is still missing.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static
+from textual.containers import VerticalScroll
+
+from counterdesk.domain.applicant import SEXES
+from counterdesk.domain.errors import CounterdeskError
+from counterdesk.domain.idnumbers import ID_TYPES
+from counterdesk.services.applications import PICKUP_METHODS
+from counterdesk.tui.commands import ScreenKeys
+from counterdesk.tui.screens.wizard_base import WizardScreen
+
+PRECHECK_TEXT = {"pending": ("待预审", "dim"), "passed": ("预审通过", "green"), "failed": ("预审未通过", "bold red")}
+
+
+class ReviewScreen(WizardScreen):
+    """Everything about the draft, then S to submit."""
+
+    STEP = "review"
+    TITLE_TEXT = "确认提交"
+    COMMANDS = {ScreenKeys}
+    BINDINGS = [
+        Binding("s", "submit", "提交申请", key_display="S"),
+        Binding("g", "edit('guidance')", "改情形", key_display="G"),
+        Binding("i", "edit('applicant')", "改申请人", key_display="I"),
+        Binding("m", "edit('materials')", "改材料", key_display="M"),
+        Binding("k", "edit('pickup')", "改取件", key_display="K"),
+        Binding("escape", "edit('pickup')", "返回取件方式"),
+        Binding("ctrl+left", "edit('pickup')", show=False, priority=True),
+        Binding("f10", "home", "回首页", priority=True),
+    ]
+
+    def __init__(self, draft) -> None:
+        super().__init__(draft)
+        self.review = None
+        """The ``services.review.Review`` on screen."""
+        self._submitting = False
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with VerticalScroll(id="review", classes="wizard-body"):
+            yield Static(id="review-missing", markup=False)
+            yield Static(id="review-matter", classes="review-part", markup=False)
+            yield Static(id="review-applicant", classes="review-part", markup=False)
+            yield Static(id="review-materials", classes="review-part", markup=False)
+            yield Static(id="review-pickup", classes="review-part", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#review").focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="review-load")
+    def load(self) -> None:
+        from counterdesk.services.applications import set_step
+        from counterdesk.services.review import review_of
+
+        ctx = self.app.ctx
+        with ctx.session() as session:
+            set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step="review")
+            review = review_of(session, actor=ctx.actor, catalog=ctx.catalog, application_id=self.draft.application_id)
+        self.app.call_from_thread(self.show_review, review)
+
+    def show_review(self, review) -> None:
+        self.review = review
+        self.query_one("#review-missing", Static).update(_missing(review.missing))
+        self.query_one("#review-missing").set_class(bool(review.missing), "blocked")
+        self.query_one("#review-matter", Static).update(_matter(review))
+        self.query_one("#review-applicant", Static).update(_applicant(review))
+        self.query_one("#review-materials", Static).update(_materials(review))
+        self.query_one("#review-pickup", Static).update(_pickup(review))
+
+    def action_edit(self, step: str) -> None:
+        self.go(step)
+
+    def action_submit(self) -> None:
+        if self.review is None or self._submitting:
+            return
+        self._submitting = True
+        self.submit()
+
+    @work(thread=True, exclusive=True, group="review-submit")
+    def submit(self) -> None:
+        from counterdesk.services.applications import submit
+        from counterdesk.services.review import review_of
+
+        ctx = self.app.ctx
+        try:
+            number = ctx.call(submit, actor=ctx.actor, catalog=ctx.catalog, application_id=self.draft.application_id)
+        except CounterdeskError as error:
+            with ctx.session() as session:
+                review = review_of(session, actor=ctx.actor, catalog=ctx.catalog,
+                                   application_id=self.draft.application_id)
+            self.app.call_from_thread(self.refused, error.message, review)
+            return
+        self.app.call_from_thread(self.submitted, number)
+
+    def refused(self, message: str, review) -> None:
+        self._submitting = False
+        self.show_review(review)
+        self.query_one("#review").scroll_home()
+        self.notify(message, title="不能提交", severity="error", timeout=8)
+
+    def submitted(self, number: str) -> None:
+        self.draft.number = number
+        self.go("done")
+
+
+def _part(title: str, key: str) -> Text:
+    text = Text()
+    text.append(f" {key} ", style="bold reverse")
+    text.append(f" {title}", style="bold")
+    text.append(f"  按 {key} 修改\n", style="dim")
+    return text
+
+
+def _grid(rows: list[tuple[str, str | Text]]) -> Table:
+    """Label │ value lines; values are applicants' text and are shown literally."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(ratio=1)
+    for label, value in rows:
+        grid.add_row(label, value if isinstance(value, Text) else Text(value or "—"))
+    return grid
+
+
+def _with_title(title: Text, body) -> Table:
+    outer = Table.grid()
+    outer.add_row(title)
+    outer.add_row(body)
+    return outer
+
+
+def _missing(missing: list[str]) -> Text:
+    if not missing:
+        return Text("✓ 信息完整，按 S 提交申请。", style="bold green")
+    text = Text("还不能提交，尚缺：\n", style="bold red")
+    for problem in missing:
+        text.append(f"  • {problem}\n", style="red")
+    return text
+
+
+def _matter(review) -> Table:
+    rows = [("事项名称", review.matter.name), ("办理地点", review.place)]
+    rows += [(f"情形 {i}", Text(f"{q}  ").append(a, style="bold")) for i, (q, a) in enumerate(review.situation, 1)]
+    return _with_title(_part("事项与办事情形", "G"), _grid(rows))
+
+
+def _applicant(review) -> Table:
+    a, app = review.applicant, review.application
+    if a is None:
+        rows = [("申请人", Text("尚未确认", style="red"))]
+    elif a.kind == "enterprise":
+        rows = [("企业名称", a.name), ("统一社会信用代码", a.id_number), ("法定代表人", a.legal_representative),
+                ("联系电话", a.mobile), ("电子邮箱", a.email), ("经营地址", a.residence_address)]
+    else:
+        born = f"{a.birth_date:%Y-%m-%d}" if a.birth_date else ""
+        rows = [("姓名", a.name), ("证件类型", ID_TYPES.get(a.id_type, a.id_type)), ("证件号码", a.id_number),
+                ("性别", SEXES.get(a.sex or "", "")), ("出生日期", born), ("手机号码", a.mobile), ("电子邮箱", a.email),
+                ("户籍地址", a.household_address), ("居住地址", a.residence_address)]
+    if app.agent_name:
+        rows += [("经办人", f"{app.agent_name}（{ID_TYPES.get(app.agent_id_type or '', '')} {app.agent_id_number}）"),
+                 ("经办人电话", app.agent_phone)]
+    rows += [("叫号单号", app.ticket_no), ("备注", app.remark)]
+    return _with_title(_part("申请人", "I"), _grid(rows))
+
+
+def _materials(review) -> Table:
+    rows: list[tuple[str, str | Text]] = []
+    for row in review.rows:
+        m = row.material
+        line = Text(m.name, style="bold")
+        line.append("（必填）" if m.required else "（选填）", style="dim")
+        if not row.attachments:
+            line.append("  未提交", style="bold red" if m.required else "yellow")
+        for attachment in row.attachments:
+            label, style = PRECHECK_TEXT[attachment.precheck]
+            line.append("\n  ▸ ")
+            line.append(attachment.original_name)
+            line.append(f"  {review.pages.get(attachment.sha256, 0)} 页  ", style="dim")
+            line.append(label, style=style)
+            if attachment.precheck_reason:
+                line.append(f"：{attachment.precheck_reason}", style="red")
+        rows.append((str(row.index), line))
+    return _with_title(_part("申请材料", "M"), _grid(rows))
+
+
+def _pickup(review) -> Table:
+    pickup = review.pickup
+    if pickup is None:
+        rows = [("取件方式", Text("尚未选择", style="red"))]
+    elif pickup.method == "courier":
+        rows = [("取件方式", PICKUP_METHODS["courier"]), ("收件人", pickup.recipient), ("收件人电话", pickup.phone),
+                ("收件地址", pickup.address)]
+    else:
+        rows = [("取件方式", PICKUP_METHODS["onsite"])]
+    return _with_title(_part("取件方式", "K"), _grid(rows))

@@ -1,0 +1,111 @@
+"""取件方式, 确认提交 and 办理成功: courier details checked live, submit refused until complete."""
+
+from __future__ import annotations
+
+import re
+
+from textual.widgets import Input
+
+from counterdesk.domain.clock import today
+from counterdesk.services import applications
+from counterdesk.store.models import Application, Pickup
+from counterdesk.tui.screens.home import HomeScreen
+from counterdesk.tui.screens.review import ReviewScreen
+from counterdesk.tui.screens.success import SuccessScreen
+from tests.factories import attach_all, draft_application
+from tests.functional.tui_helpers import CLERK, desk_app, logged_in, open_step, pilot_test, plain, settle
+
+
+def _draft(app, *, complete: bool) -> int:
+    with app.ctx.session() as session:
+        application = draft_application(session, CLERK, app.ctx.catalog)
+        if complete:
+            attach_all(session, CLERK, app.ctx.catalog, app.ctx.settings, application)
+            applications.set_pickup(session, actor=CLERK, application_id=application.id, method="onsite")
+    return application.id
+
+
+def _stored(app, application_id: int) -> tuple[Application, Pickup | None]:
+    with app.ctx.session() as session:
+        return session.get(Application, application_id), session.get(Pickup, application_id)
+
+
+@pilot_test
+async def test_courier_fields_start_from_the_applicant_and_a_bad_phone_is_named_beside_it(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await logged_in(app, pilot)
+        draft_id = _draft(app, complete=False)
+        await open_step(app, pilot, "pickup", draft_id)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#courier-block").display
+        assert screen.query_one("#f-recipient", Input).value == "张三"
+        phone = screen.query_one("#f-phone", Input)
+        phone.value = "1381234"
+        await settle(pilot)
+        assert "11位" in plain(screen.query_one("#msg-phone"))
+        await pilot.press("ctrl+right")
+        await settle(pilot)
+        assert app.screen is screen and app.focused is phone
+        phone.value = "13900002222"
+        await pilot.press("ctrl+right")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        _, pickup = _stored(app, draft_id)
+        assert (pickup.method, pickup.recipient, pickup.phone) == ("courier", "张三", "13900002222")
+
+
+@pilot_test
+async def test_submit_is_refused_with_the_missing_materials_listed(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await logged_in(app, pilot)
+        draft_id = _draft(app, complete=False)
+        await open_step(app, pilot, "review", draft_id)
+        assert "缺少必填材料：失业登记证" in plain(app.screen.query_one("#review-missing"))
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        application, _ = _stored(app, draft_id)
+        assert application.status == "draft" and application.number is None
+
+
+@pilot_test
+async def test_review_shows_the_applicant_in_full_and_m_goes_back_to_materials(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await logged_in(app, pilot)
+        draft_id = _draft(app, complete=True)
+        await open_step(app, pilot, "review", draft_id)
+        applicant = plain(app.screen.query_one("#review-applicant"))
+        assert "张三" in applicant and "13812347777" in applicant
+        assert "信息完整" in plain(app.screen.query_one("#review-missing"))
+        assert "现场取件" in plain(app.screen.query_one("#review-pickup"))
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.screen.STEP == "materials"
+
+
+@pilot_test
+async def test_success_shows_the_number_saves_the_receipt_and_enter_serves_the_next_citizen(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot)
+        draft_id = _draft(app, complete=True)
+        await open_step(app, pilot, "review", draft_id)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SuccessScreen)
+        application, _ = _stored(app, draft_id)
+        assert application.status == "submitted"
+        assert re.fullmatch(rf"430626-{today():%Y%m%d}-00001-[0-9X]", application.number)
+        assert app.screen.query_one("#success-number").value == application.number
+        assert plain(app.screen.query_one("#success-plain")).strip() == application.number
+        await pilot.press("s")
+        await settle(pilot)
+        assert (tmp_path / "data" / "output" / f"受理回执-{application.number}.pdf").is_file()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
