@@ -89,3 +89,112 @@ def card(
         fail("未配置发信服务器（COUNTERDESK_SMTP_HOST、COUNTERDESK_SMTP_FROM），明白卡未发送，文件已保存。", 1)
     mail_card(cli.settings, data, address, pdf=pdf)
     typer.echo(f"明白卡已发送至 {address}")
+
+
+# -- receipt, one-time notice, packet and the scanner inbox -------------------------------------
+
+NumberArg = Annotated[str, typer.Argument(help="办件编号，如 430626-20261124-00017-3。")]
+OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="PDF 的保存路径。")]
+
+
+def _paper(ctx: typer.Context, build, render, number: str, output: Path, label: str) -> None:
+    """Build a paper from the stored application, render it and write it to ``output``."""
+    from sqlmodel import Session
+
+    from counterdesk.catalog import load_catalog
+    from counterdesk.services.papers import write_pdf
+
+    cli = context(ctx)
+    catalog = load_catalog(cli.settings.catalog_dir)
+    with Session(cli.engine) as session:
+        data = build(session, catalog, number)
+    write_pdf(render(data), output)
+    typer.echo(f"{label}已保存：{output}")
+
+
+@refusals
+def receipt(ctx: typer.Context, number: NumberArg, output: OutputOpt) -> None:
+    """生成已提交办件的受理回执（PDF，申请人信息已脱敏）。"""
+    from counterdesk.documents.pdf.receipt import render_receipt
+    from counterdesk.services.papers import receipt_for
+
+    _paper(ctx, lambda s, c, n: receipt_for(s, catalog=c, number=n), render_receipt, number, output, "受理回执")
+
+
+@refusals
+def notice(ctx: typer.Context, number: NumberArg, output: OutputOpt) -> None:
+    """生成一次性告知单（PDF）：列出尚缺或预审未通过的全部材料。"""
+    from counterdesk.documents.pdf.notice import render_notice
+    from counterdesk.services.papers import notice_for
+
+    _paper(ctx, lambda s, c, n: notice_for(s, catalog=c, number=n), render_notice, number, output, "一次性告知单")
+
+
+@refusals
+def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt) -> None:
+    """生成申请材料汇编（PDF）：封面加按材料顺序合并的全部附件，供后台审核。"""
+    from counterdesk.documents.pdf.packet import render_packet
+    from counterdesk.services.papers import packet_for
+
+    settings = context(ctx).settings
+    _paper(ctx, lambda s, c, n: packet_for(s, catalog=c, settings=settings, number=n),
+           lambda built: render_packet(*built), number, output, "申请材料汇编")
+
+
+scans_app = typer.Typer(help="扫描收件箱与附件库：列出收件箱中的文件，清理无人引用的附件。", no_args_is_help=True)
+
+
+@scans_app.command("list")
+@refusals
+def scans_list(
+    ctx: typer.Context,
+    json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """列出扫描收件箱中的文件（新→旧），不能使用的文件附原因。"""
+    from counterdesk.cli.common import emit_json
+    from counterdesk.services.attachments import inbox
+
+    entries = inbox(context(ctx).settings)
+    if json_out:
+        emit_json([{"name": e.name, "path": str(e.path), "size": e.size, "modified": e.modified.isoformat(),
+                    "accepted": e.accepted, "pages": e.info.pages if e.info else None,
+                    "media_type": e.info.media_type if e.info else None,
+                    "refusal": e.refusal, "refusal_code": e.refusal_code} for e in entries])
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table("文件名", "页数", "大小（字节）", "修改时间", "状态")
+    for e in entries:
+        state = Text("可用", style="green") if e.accepted else Text(f"不能使用：{e.refusal}", style="red")
+        table.add_row(Text(e.name), str(e.info.pages) if e.info else "", str(e.size),
+                      f"{e.modified:%Y-%m-%d %H:%M}", state)
+    Console().print(table if entries else "扫描收件箱为空。")
+
+
+@scans_app.command("gc")
+@refusals
+def scans_gc(
+    ctx: typer.Context,
+    apply: Annotated[bool, typer.Option("--apply", help="真正删除（默认只列出，不删除）。")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """清理附件库中没有任何附件或电子证照引用的文件（默认试运行）。"""
+    from sqlmodel import Session
+
+    from counterdesk.cli.common import emit_json
+    from counterdesk.services.scans import collect_garbage
+
+    cli = context(ctx)
+    with Session(cli.engine) as session:
+        orphans = collect_garbage(session, cli.settings, apply=apply)
+    if json_out:
+        emit_json({"applied": apply, "orphans": orphans})
+        return
+    for sha256 in orphans:
+        typer.echo(sha256)
+    if apply:
+        typer.echo(f"已删除 {len(orphans)} 个无人引用的附件文件。")
+    else:
+        typer.echo(f"共 {len(orphans)} 个无人引用的附件文件（试运行，未删除；加 --apply 删除）。")

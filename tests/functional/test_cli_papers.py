@@ -1,0 +1,109 @@
+"""``counterdesk receipt / notice / packet`` and ``counterdesk scans`` as scripts use them."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from counterdesk.cli.main import app
+from counterdesk.domain.appno import format_application_number
+from counterdesk.domain.clock import today
+from counterdesk.services import attachments
+from counterdesk.services.attachments import store_of
+from counterdesk.store.models import Attachment
+from tests.conftest import write_pdf
+from tests.factories import draft_application, submitted_application
+
+
+@pytest.fixture
+def run(settings):
+    """Run ``counterdesk`` against the test database and inbox."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(app, ["--home", str(settings.home), "--db", settings.db_url, *args],
+                             env={"COUNTERDESK_SCANS": str(settings.scans_dir)})
+
+    return invoke
+
+
+def _text(path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_receipt_command_writes_the_masked_receipt(run, session, clerk, catalog, settings, tmp_path):
+    number = submitted_application(session, clerk, catalog, settings).number
+    out = tmp_path / "回执.pdf"
+    result = run("receipt", number, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = _text(out)
+    assert number in text and "张*" in text and "张三" not in text
+
+
+def test_packet_command_merges_the_six_scans_behind_a_cover(run, session, clerk, catalog, settings, tmp_path):
+    number = submitted_application(session, clerk, catalog, settings).number
+    out = tmp_path / "packet.pdf"
+    result = run("packet", number, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(PdfReader(out).pages) >= 7
+
+
+def test_notice_command_lists_a_material_refused_at_pre_check(run, session, clerk, catalog, settings, tmp_path):
+    application = submitted_application(session, clerk, catalog, settings)
+    first = session.exec(select(Attachment).where(Attachment.application_id == application.id)).first()
+    first.precheck, first.precheck_reason = "failed", "复印件不清晰"
+    session.add(first)
+    session.commit()
+    out = tmp_path / "notice.pdf"
+    assert run("notice", application.number, "-o", str(out)).exit_code == 0
+    assert "复印件不清晰" in _text(out)
+
+
+def test_a_mistyped_check_character_exits_2_and_an_unknown_number_exits_1(run, session, clerk, catalog, settings,
+                                                                          tmp_path):
+    number = submitted_application(session, clerk, catalog, settings).number
+    slip = number[:-1] + ("1" if number[-1] == "0" else "0")
+    typo = run("receipt", slip, "-o", str(tmp_path / "x.pdf"))
+    assert typo.exit_code == 2 and "校验" in typo.stderr and "Traceback" not in typo.output
+    never_given = format_application_number("430626", today(), 2)
+    unknown = run("receipt", never_given, "-o", str(tmp_path / "y.pdf"))
+    assert unknown.exit_code == 1 and never_given in unknown.stderr
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
+
+
+def test_scans_list_json_shows_accepted_and_refused_files(run, settings):
+    write_pdf(settings.scans_dir / "申报表.pdf", pages=2)
+    bad = settings.scans_dir / "notes.pdf"
+    bad.write_text("plain text")
+    os.utime(bad, (bad.stat().st_mtime - 10,) * 2)
+    result = run("scans", "list", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert rows["申报表.pdf"]["accepted"] and rows["申报表.pdf"]["pages"] == 2
+    assert not rows["notes.pdf"]["accepted"] and rows["notes.pdf"]["refusal"]
+
+
+def test_scans_gc_is_a_dry_run_until_apply_and_keeps_attached_files(run, session, clerk, catalog, settings):
+    application = submitted_application(session, clerk, catalog, settings)
+    kept = {a.sha256 for a in session.exec(select(Attachment).where(Attachment.application_id == application.id))}
+    draft = draft_application(session, clerk, catalog)
+    scan = write_pdf(settings.scans_dir / "作废.pdf", "orphan")
+    orphan = attachments.attach_from_inbox(session, actor=clerk, settings=settings, catalog=catalog,
+                                           application_id=draft.id, material_code="M01", path=scan)
+    attachments.detach(session, actor=clerk, attachment_id=orphan.id)
+    store = store_of(settings)
+
+    dry = run("scans", "gc", "--json")
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout) == {"applied": False, "orphans": [orphan.sha256]}
+    assert store.exists(orphan.sha256)
+
+    applied = run("scans", "gc", "--apply")
+    assert applied.exit_code == 0 and "已删除 1 个" in applied.stdout
+    assert not store.exists(orphan.sha256)
+    assert all(store.exists(sha) for sha in kept)
