@@ -66,6 +66,7 @@ class Rejection:
     ref: str | None = None
 
     def as_dict(self) -> dict:
+        """The rejection as JSON-ready data."""
         return {"line": self.line, "code": self.code, "reason": self.reason, "ref": self.ref}
 
 
@@ -85,11 +86,13 @@ class BatchResult:
 
     @property
     def rejected(self) -> int:
+        """How many rows were rejected."""
         return len(self.rejections)
 
     def check(self) -> None:
-        """Nothing lost: the invariant every import ends with."""
-        assert self.imported + self.duplicates + self.rejected == self.total, self
+        """Nothing lost: the invariant every import ends with (checked even under ``python -O``)."""
+        if self.imported + self.duplicates + self.rejected != self.total:
+            raise AssertionError(f"batch rows unaccounted for: {self}")
 
     def as_dict(self) -> dict:
         """The JSON document of ``counterdesk batch import --json``."""
@@ -121,6 +124,7 @@ class _Run:
         self.held.append((raw, Rejection(raw.line, error.code, error.message, ref)))
 
     def write_rejects(self) -> None:
+        """Write the held rejections to the rejects file and the result, in line order."""
         self.rejects.header = self.reader.header
         for raw, rejection in sorted(self.held, key=lambda item: item[1].line):
             self.rejects.write(raw, rejection.code, rejection.reason)
@@ -128,6 +132,7 @@ class _Run:
         self.held.clear()
 
     def check(self, raw: RawRow) -> CheckedRow | None:
+        """The checked row, or None when it was rejected."""
         try:
             if raw.problem is not None:
                 raise raw.problem
