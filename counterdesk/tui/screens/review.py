@@ -145,9 +145,9 @@ def _with_title(title: Text, body) -> Table:
 def _missing(missing: list[str]) -> Text:
     if not missing:
         return Text("✓ 信息完整，按 S 提交申请。", style="bold green")
-    text = Text("还不能提交，尚缺：\n", style="bold red")
+    text = Text("还不能提交，尚缺：", style="bold red")
     for problem in missing:
-        text.append(f"  • {problem}\n", style="red")
+        text.append(f"\n  • {problem}", style="red")
     return text
 
 
