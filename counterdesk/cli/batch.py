@@ -70,7 +70,7 @@ def import_(
     catalog = load_catalog(cli.settings.catalog_dir)
     machine = _machine_output(json_out)
     console = Console(highlight=False)
-    with Session(cli.engine) as session, _progress(console, machine) as progress:
+    with Session(cli.engine) as session, _ProgressBar(console, machine) as progress:
         try:
             result = import_batch(session, actor=actor, catalog=catalog, settings=cli.settings, path=file, fmt=fmt,
                                   dry_run=dry_run, rejects_path=rejects, progress=progress, chunk_rows=chunk_size)
@@ -79,7 +79,7 @@ def import_(
     _report(result, machine, console, "导入" if not dry_run else "检查（未保存）")
 
 
-class _progress:
+class _ProgressBar:
     """A rich progress bar over the bytes read, on a terminal only; used as the import's callback."""
 
     def __init__(self, console, machine: bool) -> None:
