@@ -249,7 +249,7 @@ class ApplicantScreen(WizardScreen):
             try:
                 ctx.call(save_form, actor=ctx.actor, application_id=self.draft.application_id, form=form)
             except CounterdeskError as error:
-                self.app.call_from_thread(self.notify, error.message, severity="error")
+                self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
 
     def save_and_close(self, step: str | None = None) -> None:
         """Save what is typed before leaving the screen (right now: the screen is about to go)."""
@@ -361,7 +361,7 @@ class ApplicantScreen(WizardScreen):
         self.apply_kind()
         self.refresh_checks()
         self.notify("已调出老用户信息，请与申请人核对。" if filled else "老用户：已填写的信息保持不变。",
-                    title="老用户")
+                    title="老用户", markup=False)
         self.warn_open_applications(applicant_id, others)
 
     def warn_open_applications(self, applicant_id: int, others: list, then=None) -> None:
@@ -420,7 +420,7 @@ class ApplicantScreen(WizardScreen):
                                                        matter_code=self.draft.matter_code,
                                                        exclude_id=self.draft.application_id)
             except CounterdeskError as error:
-                self.app.call_from_thread(self.notify, error.message, severity="error")
+                self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
                 return
         self.app.call_from_thread(self.confirmed, applicant.id if applicant else None, errors, others)
 
@@ -440,7 +440,7 @@ class ApplicantScreen(WizardScreen):
             self.widget(keys[0]).focus()
             self.row(keys[0]).scroll_visible()
         names = "、".join(self.row(key).label for key in keys) or "、".join(errors.values())
-        self.notify(f"请更正：{names}", title="还不能进入下一步", severity="error")
+        self.notify(f"请更正：{names}", title="还不能进入下一步", severity="error", markup=False)
 
     def action_back(self) -> None:
         self.save_and_close(step="guide")

@@ -223,7 +223,7 @@ class MaterialsScreen(WizardScreen):
         if row is None:
             return
         if entry is None or not entry.accepted:
-            self.notify("请先在扫描收件箱中选中一个可用的文件（Tab 切换到收件箱）。", severity="warning")
+            self.notify("请先在扫描收件箱中选中一个可用的文件（Tab 切换到收件箱）。", severity="warning", markup=False)
             return
         self.attach(row.material.code, entry.path)
 
@@ -234,7 +234,7 @@ class MaterialsScreen(WizardScreen):
         ctx = self.app.ctx
         if self._run(attach_from_inbox, settings=ctx.settings, catalog=ctx.catalog,
                      application_id=self.draft.application_id, material_code=material_code, path=path):
-            self.app.call_from_thread(self.notify, f"已附加：{path.name}", title="材料提交")
+            self.app.call_from_thread(self.notify, f"已附加：{path.name}", title="材料提交", markup=False)
             self._after_write(advance=True)
 
     def _run(self, service, /, **kwargs) -> bool:
@@ -243,7 +243,7 @@ class MaterialsScreen(WizardScreen):
         try:
             ctx.call(service, actor=ctx.actor, **kwargs)
         except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", title="未完成")
+            self.app.call_from_thread(self.notify, error.message, severity="error", title="未完成", markup=False)
             return False
         return True
 
@@ -289,7 +289,7 @@ class MaterialsScreen(WizardScreen):
 
         row = self.current()
         if row is None or not row.attachments:
-            self.notify("该材料没有可移除的文件。", severity="warning")
+            self.notify("该材料没有可移除的文件。", severity="warning", markup=False)
             return
 
         def chosen(index: int | None) -> None:
@@ -327,7 +327,7 @@ class MaterialsScreen(WizardScreen):
 
     def _has_files(self, row) -> bool:
         if not row.attachments:
-            self.notify("该材料尚未提交文件，无法预审。", severity="warning")
+            self.notify("该材料尚未提交文件，无法预审。", severity="warning", markup=False)
         return bool(row.attachments)
 
     @work(thread=True, exclusive=True, group="materials-write")
@@ -353,16 +353,16 @@ class MaterialsScreen(WizardScreen):
 
             message = deliver(ctx.settings, render_notice(data), notice_file_name(data), print_it=True)
         except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error")
+            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, message + "\n草稿已保留，群众补齐材料后可在首页继续办理（F10 回首页）。",
-                                  title="一次性告知单", timeout=8)
+                                  title="一次性告知单", timeout=8, markup=False)
 
     def action_next(self) -> None:
         outstanding = [row.material.name for row in self.rows if row.outstanding]
         if outstanding:
             self.notify("尚缺：" + "、".join(outstanding) + "。可先选择取件方式，提交前须补齐。",
-                        title="材料未齐", severity="warning")
+                        title="材料未齐", severity="warning", markup=False)
         self.go("pickup")
 
     def action_back(self) -> None:

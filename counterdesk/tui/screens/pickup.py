@@ -133,7 +133,7 @@ class PickupScreen(WizardScreen):
         if problem is not None:
             if problem.field in COURIER_FIELDS:
                 self.query_one(f"#f-{problem.field}", Input).focus()
-            self.notify(problem.message, title="还不能进入下一步", severity="error")
+            self.notify(problem.message, title="还不能进入下一步", severity="error", markup=False)
             return
         self.store(self.method, self.values(), "review")
 
@@ -164,6 +164,6 @@ class PickupScreen(WizardScreen):
                     set_step(session, actor=ctx.actor, application_id=self.draft.application_id,
                              step=then or "pickup")
         except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error")
+            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
             return
         self.app.call_from_thread(lambda: self.go(then) if then else leave(self.app))

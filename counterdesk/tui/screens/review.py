@@ -110,7 +110,7 @@ class ReviewScreen(WizardScreen):
         self._submitting = False
         self.show_review(review)
         self.query_one("#review").scroll_home()
-        self.notify(message, title="不能提交", severity="error", timeout=8)
+        self.notify(message, title="不能提交", severity="error", timeout=8, markup=False)
 
     def submitted(self, number: str) -> None:
         self.draft.number = number

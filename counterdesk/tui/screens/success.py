@@ -45,7 +45,7 @@ class SuccessScreen(WizardScreen):
         yield Footer(compact=True)
 
     def action_receipt(self, print_it: bool) -> None:
-        self.notify("正在生成受理回执……", timeout=2)
+        self.notify("正在生成受理回执……", timeout=2, markup=False)
         self.receipt(print_it)
 
     @work(thread=True, exclusive=True, group="success-receipt")
@@ -60,9 +60,9 @@ class SuccessScreen(WizardScreen):
                                    application_id=self.draft.application_id)
             message = deliver(ctx.settings, render_receipt(data), receipt_file_name(data), print_it=print_it)
         except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error")
+            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, message, title="受理回执", timeout=8)
+        self.app.call_from_thread(self.notify, message, title="受理回执", timeout=8, markup=False)
 
     def action_next_citizen(self) -> None:
         leave(self.app)
