@@ -144,6 +144,7 @@ class ApplicantScreen(WizardScreen):
         self.query_one("#derived").display = not enterprise and self.id_type == "resident_id"
         for key, label in ENTERPRISE_LABELS.items():
             self.row(key).relabel(label if enterprise else LABELS[key])
+        self.widget("mobile").placeholder = "手机或固定电话，如 0730-1234567" if enterprise else "11 位手机号码"
         line = Text(" 申请人类型：", style="bold")
         line.append("企业" if enterprise else "个人", style="bold reverse")
         line.append("   F2 切换为" + ("个人" if enterprise else "企业"), style="dim")
