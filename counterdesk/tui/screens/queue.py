@@ -128,7 +128,7 @@ class QueueScreen(MovingScreen):
         """Put a page on screen, keeping the cursor on the same application."""
         if query != self.query_state:
             return
-        if page.rows and query.page >= page.pages:
+        if query.page and query.page >= page.pages:
             self.query_state = replace(query, page=page.pages - 1)
             self.reload()
             return
