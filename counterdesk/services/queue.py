@@ -20,7 +20,7 @@ from counterdesk.domain.clock import local
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
 from counterdesk.domain.idnumbers import validate_resident_id
 from counterdesk.domain.masking import mask_id_number, mask_name
-from counterdesk.domain.text import fold_width, is_han
+from counterdesk.domain.text import fold_width, has_control, is_han
 from counterdesk.domain.workflow import STATUSES, status_label
 from counterdesk.services import audit
 from counterdesk.services.staff import Actor
@@ -134,11 +134,19 @@ def _require_supervisor(actor: Actor | None) -> None:
         raise Forbidden("只有值班长可以查看全大厅的办件队列。", code="role")
 
 
+def _refuse_control(text: str) -> None:
+    # Nothing stored contains control characters (the validators refuse them), and PostgreSQL
+    # cannot even be asked about a NUL.
+    if has_control(text):
+        raise InvalidInput("查询内容含有不可见的控制字符，请重新输入。", code="query_control", field="query")
+
+
 def _search_clause(text: str):
     """Find by application number (whole or part) or by the applicant's masked name."""
     query = fold_width(text).strip()
     if not query:
         return None
+    _refuse_control(query)
     upper = query.upper()
     if all(ch.isdigit() or ch in "-X" for ch in upper):
         try:
@@ -168,6 +176,8 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog=None,
     for column, value in ((Application.window, window), (Application.clerk_id, clerk),
                           (Application.matter_code, matter), (Application.county_code, county)):
         if value not in (None, ""):
+            if isinstance(value, str):
+                _refuse_control(value)
             where.append(column == value)
     searched = _search_clause(search or "")
     if searched is not None:
@@ -288,6 +298,7 @@ def lookup(session: Session, *, actor: Actor | None = None, text: str, catalog=N
     compact = fold_width(text or "").replace(" ", "").upper()
     if not compact:
         raise InvalidInput("请输入办件编号或申请人证件号码。", code="required", field="query")
+    _refuse_control(compact)
     if _looks_like_number(compact):
         return [progress(session, number=compact, catalog=catalog)]
     applicants = session.exec(select(Applicant.id).where(Applicant.id_number == compact)).all()

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from counterdesk.domain.clock import today
-from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
+from counterdesk.domain.errors import CounterdeskError, Forbidden, InvalidInput, NotFound
 from counterdesk.services import queue, workflow
 from counterdesk.services.detail import HIDDEN, detail, save_packet, supplement_choices
 from counterdesk.store.models import AuditEntry
@@ -190,3 +193,15 @@ def test_packet_is_saved_for_a_supervisor_and_audited(session, supervisor, other
     assert saved[0].read_bytes().startswith(b"%PDF")
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "view_full")).one()
     assert (entry.target, entry.detail) == (hall_day[0], "申请材料汇编")
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(typed=st.text(max_size=40) | st.sampled_from(["\x00", "张\x00", "[bold]x[/bold]", "\x1b[2J", "%_\\", "4306-"]))
+def test_anything_typed_into_search_or_lookup_is_answered_or_refused_clearly(session, supervisor, typed):
+    for attempt in (lambda: queue.day_queue(session, actor=supervisor, day=today(), search=typed).total,
+                    lambda: queue.day_queue(session, actor=supervisor, day=today(), clerk=typed).total,
+                    lambda: queue.lookup(session, actor=supervisor, text=typed)):
+        try:
+            assert not attempt()
+        except CounterdeskError as refused:
+            assert refused.message and refused.code
