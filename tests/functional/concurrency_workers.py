@@ -27,3 +27,15 @@ def submit_many(url: str, window: int, count: int, county: str, queue) -> None:
         queue.put(("error", f"{type(error).__name__}: {error}"))
     finally:
         engine.dispose()
+
+
+def submit_until_killed(url: str, window: int) -> None:
+    """Open drafts and submit them one by one, forever: the parent kills this process mid-way."""
+    engine = make_engine(url)
+    actor = Actor(f"w{window}", f"窗口{window}", "clerk", window)
+    while True:
+        with Session(engine) as session:
+            draft = Application(matter_code="ZC-JYKN-001", county_code="430626", window=window, clerk_id=actor.id)
+            session.add(draft)
+            session.commit()
+            finish_submit(session, actor=actor, application=draft)

@@ -1,0 +1,51 @@
+"""Submitting while the process is killed by SIGKILL at random moments: never half submitted."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import signal
+import sqlite3
+import time
+
+import pytest
+from sqlmodel import Session, select
+
+from counterdesk.domain.appno import parse_application_number
+from counterdesk.store.engine import open_database
+from counterdesk.store.models import Application, Staff, StatusEvent
+from tests.functional.concurrency_workers import submit_until_killed
+
+
+@pytest.mark.slow
+def test_submit_killed_at_random_moments_is_all_or_nothing(sqlite_db_url):
+    engine = open_database(sqlite_db_url)
+    with Session(engine) as session:
+        session.add(Staff(id="w1", name="窗口1", role="clerk", window=1, password_hash="x"))
+        session.commit()
+    spawn = multiprocessing.get_context("spawn")
+    rng = random.Random(20261125)
+    for _ in range(5):
+        worker = spawn.Process(target=submit_until_killed, args=(sqlite_db_url, 1))
+        worker.start()
+        time.sleep(1.5 + rng.random())
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join()
+    with Session(engine) as session:
+        applications = session.exec(select(Application)).all()
+        events = {e.application_id: e for e in session.exec(select(StatusEvent))}
+    submitted = [a for a in applications if a.status == "submitted"]
+    assert submitted, "the workers never got to submit anything"
+    for application in applications:
+        if application.status == "draft":
+            assert application.number is None and application.id not in events
+        else:
+            assert application.status == "submitted" and application.number and application.submitted_at
+            assert events[application.id].to_status == "submitted"
+    seqs = sorted(parse_application_number(a.number).seq for a in submitted)
+    assert seqs == list(range(1, len(submitted) + 1))
+    engine.dispose()
+    path = sqlite_db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
