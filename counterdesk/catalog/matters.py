@@ -15,8 +15,8 @@ The layout is the one of ``data/matters/policy-jiuye-kunnan.toml``:
   on questions listed before it.
 
 TOML puts keys written after a ``[[materials]]`` (or ``[[faq]]`` …) header into that last table,
-and the reference file does exactly that with ``process``, ``conditions`` and ``legal_basis``.
-Matter-level keys found in such a table, which the table itself cannot have, are moved back up.
+so the matter's own lists come before the first ``[[table]]``; misplaced, they are reported as
+unknown keys of that table.
 
 Unknown keys are mistakes too: a misspelt ``conditons`` would otherwise vanish from the guide.
 """
@@ -277,32 +277,9 @@ def _counties(check: _Checker, data: dict, counties: dict[str, str], cities: Col
     return frozenset(value)
 
 
-def _hoist(check: _Checker, data: dict) -> dict:
-    """Move matter-level keys that TOML put into the preceding array-of-tables entry back up."""
-    data = dict(data)
-    for array, own_keys in _TABLE_KEYS.items():
-        entries = data.get(array)
-        if not isinstance(entries, list):
-            continue
-        tidied = []
-        for entry in entries:
-            if isinstance(entry, dict):
-                stray = [key for key in entry if key in _MATTER_KEYS and key not in own_keys and key not in _TABLE_KEYS]
-                if stray:
-                    entry = dict(entry)
-                    for key in stray:
-                        if key in data:
-                            check.add(key, f"字段 {key} 重复出现")
-                        data[key] = entry.pop(key)
-            tidied.append(entry)
-        data[array] = tidied
-    return data
-
-
 def parse_matter(data: dict, file: str, counties: dict[str, str], cities: Collection[str]) -> tuple[Matter | None, list[Problem]]:
     """Build one matter from a parsed TOML document; ``counties`` maps known county codes to names."""
     check = _Checker(file)
-    data = _hoist(check, data)
     check.keys(data, _MATTER_KEYS, "")
     code = check.pattern(data, "code", "", _CODE, "只能用字母、数字、点、下划线和连字符")
     name = check.text(data, "name", "", required=True)

@@ -48,7 +48,7 @@ TAIL = """
 process = ["受理", "办结"]
 """
 
-VALID = HEAD + QUESTIONS + MATERIALS + TAIL
+VALID = HEAD + TAIL + QUESTIONS + MATERIALS
 
 
 def write(root: Path, text: str, name: str = "test.toml") -> Path:
@@ -76,12 +76,10 @@ def test_a_well_formed_matter_loads_with_its_questions_and_materials(tmp_path):
     assert matter.counties is None and matter.handled_in("430626")
 
 
-def test_guide_sections_written_after_the_last_material_belong_to_the_matter(tmp_path):
-    # TOML files these keys into the last [[materials]] table; the reference file does this.
-    write(tmp_path, HEAD + QUESTIONS + MATERIALS + '\nprocess = ["受理"]\nconditions = ["本省户籍"]\n')
-    matter = load_catalog(tmp_path).matter("GR-TEST-001")
-    assert matter.process == ("受理",)
-    assert matter.conditions == ("本省户籍",)
+def test_guide_sections_written_after_the_last_material_are_named_as_misplaced(tmp_path):
+    # TOML files these keys into the last [[materials]] table, where they would silently vanish.
+    write(tmp_path, HEAD + QUESTIONS + MATERIALS + '\nprocess = ["受理"]\n')
+    assert any("materials[M02].process" in p and "未知字段" in p for p in problems_of(tmp_path))
 
 
 def test_the_shipped_reference_matter_loads_with_its_guide_sections():
