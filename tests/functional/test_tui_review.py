@@ -109,3 +109,20 @@ async def test_success_shows_the_number_saves_the_receipt_and_enter_serves_the_n
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+@pilot_test
+async def test_markup_typed_by_a_citizen_is_shown_literally_on_review(tmp_path, catalog):
+    from tests.factories import applicant_form
+
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await logged_in(app, pilot)
+        with app.ctx.session() as session:
+            application = draft_application(session, CLERK, app.ctx.catalog, form=applicant_form(
+                remark="[bold red]加急[/] [link=http://x]点我[/link]",
+                residence_address="平江县[reverse]天岳大道[/reverse]1号"))
+        await open_step(app, pilot, "review", application.id)
+        shown = "\n".join(plain(widget) for widget in app.screen.query("Static"))
+        assert "[bold red]加急[/] [link=http://x]点我[/link]" in shown
+        assert "平江县[reverse]天岳大道[/reverse]1号" in shown
