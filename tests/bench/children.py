@@ -1,0 +1,106 @@
+"""The benchmarks' child processes: ``python children.py <kind>``, started by ``run.py``.
+
+Each kind prints one JSON line on stdout. Start-up kinds print the wall-clock time (``time.time()``)
+at which the first screen was mounted, so the parent can measure from before it spawned the process;
+memory kinds print the peak resident set size in MB. Imports stay inside the functions so that a
+child pays only for what it measures.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process.
+
+    ``VmHWM`` rather than ``ru_maxrss``: on Linux the latter keeps the parent's peak across
+    fork and exec, so every child would report the size of the benchmark process itself.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def report(**values) -> None:
+    print(json.dumps(values), flush=True)
+
+
+def label_app(kind: str) -> None:
+    """The baseline: a Textual app that only mounts one Label."""
+    from textual.app import App
+    from textual.widgets import Label
+
+    class OneLabel(App):
+        def compose(self):
+            yield Label("一件事一次办")
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.done)
+
+        def done(self) -> None:
+            report(mounted=time.time(), rss_mb=peak_rss_mb())
+            self.exit()
+
+    OneLabel().run(headless=True, size=(120, 40))
+
+
+def desk_app(kind: str) -> None:
+    """The counter as started from the command line, headless.
+
+    ``startup`` leaves as soon as the login screen is mounted; ``rss`` waits until the database is
+    open and the catalog (``COUNTERDESK_CATALOG``) loaded and indexed for search, then reports memory.
+    """
+    from counterdesk.config import load_settings
+    from counterdesk.tui import app as app_module
+    from counterdesk.tui.app import CounterdeskApp
+    from counterdesk.tui.screens.login import LoginScreen
+
+    class Probe(CounterdeskApp):
+        # Textual resolves CSS_PATH next to the module that defines the class: point at the product's.
+        CSS_PATH = [str(Path(app_module.__file__).parent / path) for path in CounterdeskApp.CSS_PATH]
+
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.set_interval(0.002, self.check)
+
+        def check(self) -> None:
+            if not (isinstance(self.screen, LoginScreen) and self.screen.is_mounted):
+                return
+            if kind == "startup":
+                report(mounted=time.time())
+                self.exit()
+            elif self.ctx.catalog is not None and self.ctx.hall is not None:
+                self.ctx.catalog.prepare_search()
+                report(rss_mb=peak_rss_mb(), matters=len(self.ctx.catalog.matters))
+                self.exit()
+
+    Probe(load_settings()).run(headless=True, size=(120, 40))
+
+
+def typer_app(kind: str) -> None:
+    """The baseline of ``--help``: a typer app with one command."""
+    import typer
+
+    app = typer.Typer(add_completion=False)
+
+    @app.command()
+    def hello(name: str = "张三") -> None:
+        """Say hello."""
+        print(name)
+
+    app()
+
+
+KINDS = {"label": label_app, "label_rss": label_app, "startup": desk_app, "rss": desk_app, "typer": typer_app}
+
+if __name__ == "__main__":
+    kind = sys.argv.pop(1)
+    KINDS[kind](kind)

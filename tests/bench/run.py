@@ -1,0 +1,418 @@
+"""Benchmarks: the figures that say the counter never waits for the tool (issue 10).
+
+Run on demand, from the project root, with the project's Python::
+
+    python tests/bench/run.py            # full sizes: 10,000 matters, 1,000,000 applications
+    python tests/bench/run.py --quick    # smaller sizes, about a minute
+    python tests/bench/run.py --json     # one JSON object {"<figure>": {"value", "unit", ...}}
+
+Everything is built in a temporary home that is removed afterwards: a catalog made by varying the
+shipped matters (new codes and names), a database of stored applications inserted in bulk, scanned
+PDFs for the attachments. Each figure is printed next to a baseline measured in the same run, their
+ratio, its target and whether it was met. The process-level figures (start-up, memory, ``--help``)
+run in child processes: ``run.py --child <kind>`` is that child and not meant to be called by hand.
+
+pytest does not collect this file (it is not named ``test_*.py``); the smoke test
+``tests/functional/test_bench_smoke.py`` runs ``--quick --json`` when COUNTERDESK_BENCH_SMOKE=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.bench.synthetic import (  # noqa: E402 - the project root must be on the path first
+    BENCH_MATTER, SUPERVISOR_ID, batch_file, build_catalog, fill_queue, open_home, write_scan)
+
+FULL = {"matters": 10_000, "applications": 1_000_000, "today": 2_000, "import_rows": 10_000, "runs": 5}
+QUICK = {"matters": 1_000, "applications": 100_000, "today": 2_000, "import_rows": 1_000, "runs": 5}
+QUERIES = ["就业困难", "jiuyekunnan", "jykn", "开书店", "kaishudian", "ksd", "营业执照", "yingyezhizhao", "yyzz"]
+"""Searches as the clerk types them, one key at a time: Chinese, full pinyin, initials."""
+
+
+@dataclass
+class Figure:
+    """One measured figure next to its baseline and target."""
+
+    name: str
+    value: float | None
+    unit: str
+    baseline: float | None
+    target: str
+    met: bool | None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.baseline:
+            return None
+        return self.value / self.baseline
+
+    def as_dict(self) -> dict:
+        data = {"value": _round(self.value), "unit": self.unit, "baseline": _round(self.baseline),
+                "ratio": _round(self.ratio), "target": self.target, "met": self.met}
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _at_most(value: float | None, limit: float) -> bool | None:
+    return None if value is None else value <= limit
+
+
+def median_time(func, runs: int) -> float:
+    """Median wall time of ``func()`` in seconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def child(kind: str, env: dict[str, str], *args: str) -> tuple[float, dict]:
+    """Run ``children.py kind``; returns the wall time from spawn to its report, and the report."""
+    start = time.time()
+    done = subprocess.run([sys.executable, str(HERE / "children.py"), kind, *args], env=env, capture_output=True,
+                          text=True, timeout=120)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"child {kind} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    data = json.loads(lines[-1])
+    return data.get("mounted", time.time()) - start, data
+
+
+def command_time(argv: list[str], env: dict[str, str]) -> float:
+    """Wall time of a whole process."""
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, capture_output=True, check=True, timeout=60)
+    return time.perf_counter() - start
+
+
+def bench_startup(env: dict[str, str], runs: int) -> Figure:
+    """Process start to the login screen, against a Textual app with one Label (median of ``runs``)."""
+    value = statistics.median(child("startup", env)[0] for _ in range(runs))
+    baseline = statistics.median(child("label", env)[0] for _ in range(runs))
+    return Figure("startup_s", value, "s", baseline, "≤ 1.5 × baseline and ≤ 1.0 s",
+                  value <= 1.5 * baseline and value <= 1.0)
+
+
+def bench_rss(env: dict[str, str]) -> Figure:
+    """Peak memory of the TUI once the big catalog is loaded and indexed, against the Label app."""
+    value = child("rss", env)[1]["rss_mb"]
+    baseline = child("label_rss", env)[1]["rss_mb"]
+    return Figure("tui_rss_mb", value, "MB", baseline, "≤ 200 MB", _at_most(value, 200))
+
+
+def bench_cli_help(env: dict[str, str], runs: int) -> Figure:
+    """``counterdesk --help`` as a whole process, against a typer app with one command."""
+    script = Path(sys.executable).with_name("counterdesk")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "counterdesk"]
+    value = statistics.median(command_time([*argv, "--help"], env) for _ in range(runs))
+    baseline = statistics.median(command_time([sys.executable, str(HERE / "children.py"), "typer", "--help"], env)
+                                 for _ in range(runs))
+    return Figure("cli_help_s", value, "s", baseline, "≤ 0.4 s", _at_most(value, 0.4))
+
+
+def keystrokes() -> list[str]:
+    """Every prefix of every query, as typed."""
+    return [query[:end] for query in QUERIES for end in range(1, len(query) + 1)]
+
+
+def bench_search(catalog) -> Figure:
+    """p95 of one search per keystroke, against a plain substring scan of the names."""
+    catalog.prepare_search()
+    typed = keystrokes() * 3
+    names = [matter.name for matter in catalog.matters.values()]
+
+    def p95(func) -> float:
+        times = []
+        for text in typed:
+            start = time.perf_counter()
+            func(text)
+            times.append((time.perf_counter() - start) * 1000)
+        return statistics.quantiles(times, n=20)[-1]
+
+    value = p95(catalog.search)
+    baseline = p95(lambda text: [name for name in names if text in name])
+    return Figure("search_p95_ms", value, "ms", baseline, "≤ 5 ms", _at_most(value, 5))
+
+
+QUEUE_SQL = (
+    "SELECT status, count(*) FROM application WHERE submitted_on = ? GROUP BY status",
+    "SELECT a.id, a.number, a.status, a.matter_code, a.county_code, a.window, a.clerk_id, a.submitted_at, "
+    "a.version, p.name FROM application a LEFT OUTER JOIN applicant p ON a.applicant_id = p.id "
+    "WHERE a.submitted_on = ? ORDER BY a.submitted_at, a.id LIMIT 50 OFFSET 0",
+)
+
+
+def bench_queue(settings, engine, catalog, runs: int) -> Figure:
+    """The day's first page with counts per status, against the same SELECTs through ``sqlite3``."""
+    from sqlmodel import Session
+
+    from counterdesk.domain.clock import today
+    from counterdesk.services.queue import day_queue
+    from counterdesk.services.staff import Actor
+
+    actor = Actor(SUPERVISOR_ID, "王科长", "supervisor", 1)
+    day = today()
+
+    def service() -> None:
+        with Session(engine) as session:
+            page = day_queue(session, actor=actor, day=day, catalog=catalog)
+        assert page.rows and page.total > 0
+
+    con = sqlite3.connect(settings.home / "data" / "counterdesk.db")
+
+    def direct() -> None:
+        for sql in QUEUE_SQL:
+            con.execute(sql, (day.isoformat(),)).fetchall()
+
+    service()
+    direct()
+    value = median_time(service, runs * 4) * 1000
+    baseline = median_time(direct, runs * 4) * 1000
+    con.close()
+    return Figure("queue_ms", value, "ms", baseline, "≤ 50 ms", _at_most(value, 50))
+
+
+def bench_queue_screen(settings, engine, catalog, runs: int) -> Figure:
+    """From pushing the queue screen to its first page of rows in the table (headless, median)."""
+    import asyncio
+
+    from textual.widgets import DataTable
+
+    from counterdesk.services.staff import Actor
+    from counterdesk.tui.app import CounterdeskApp
+    from counterdesk.tui.context import DeskContext
+    from counterdesk.tui.screens.queue import QueueScreen
+
+    async def once() -> float:
+        ctx = DeskContext(settings, engine=engine, catalog=catalog)
+        app = CounterdeskApp(settings, ctx=ctx)
+        async with app.run_test(size=(150, 40)) as pilot:
+            await pilot.pause()
+            ctx.actor = Actor(SUPERVISOR_ID, "王科长", "supervisor", 1)
+            start = time.perf_counter()
+            screen = QueueScreen()
+            await app.push_screen(screen)
+            table = screen.query_one("#queue-table", DataTable)
+            while not table.row_count:
+                await asyncio.sleep(0.001)
+            await pilot.pause()
+            return time.perf_counter() - start
+
+    value = statistics.median(asyncio.run(once()) for _ in range(runs)) * 1000
+    return Figure("queue_screen_ms", value, "ms", None, "≤ 300 ms", _at_most(value, 300))
+
+
+def bench_import(home: Path, settings, engine, catalog, rows: int, *, attachments: bool) -> Figure:
+    """A batch import of ``rows`` valid rows, with or without one 1-page PDF each (rows per second)."""
+    from sqlmodel import Session
+
+    from counterdesk.services.batch import import_batch
+    from counterdesk.services.staff import Actor
+
+    folder = home / ("batch-att" if attachments else "batch")
+    path = batch_file(folder, rows, attachments=attachments)
+    actor = Actor(SUPERVISOR_ID, "王科长", "supervisor", 1)
+    start = time.perf_counter()
+    with Session(engine) as session:
+        result = import_batch(session, actor=actor, catalog=catalog, settings=settings, path=path)
+    elapsed = time.perf_counter() - start
+    if result.imported != rows:
+        raise RuntimeError(f"import stored {result.imported} of {rows} rows; see {result.rejects_path}")
+    value = rows / elapsed
+    if attachments:
+        return Figure("import_att_rows_s", value, "rows/s", None, "≥ 300 rows/s", value >= 300)
+    baseline = raw_insert_rate(home / "raw.db", path)
+    return Figure("import_rows_s", value, "rows/s", baseline, "≥ 2,000 rows/s", value >= 2000)
+
+
+def raw_insert_rate(db_path: Path, batch: Path) -> float:
+    """Rows per second of ``sqlite3`` ``executemany`` of the same rows into one table."""
+    lines = batch.read_text(encoding="utf-8").splitlines()
+    start = time.perf_counter()
+    con = sqlite3.connect(db_path)
+    con.execute("CREATE TABLE row (ref TEXT PRIMARY KEY, matter TEXT, county TEXT, applicant TEXT, data TEXT)")
+    parsed = (json.loads(line) for line in lines)
+    con.executemany("INSERT INTO row VALUES (?, ?, ?, ?, ?)",
+                    ((r["ref"], r["matter"], r["county"], json.dumps(r["applicant"], ensure_ascii=False),
+                      json.dumps(r, ensure_ascii=False)) for r in parsed))
+    con.commit()
+    con.close()
+    return len(lines) / (time.perf_counter() - start)
+
+
+def bench_card(engine, catalog, runs: int) -> Figure:
+    """One 明白卡 PDF, warm, against a one-page reportlab PDF with Latin text only."""
+    import io
+
+    from reportlab.pdfgen import canvas
+    from sqlmodel import Session
+
+    from counterdesk.documents.pdf import render_card
+    from counterdesk.services.papers import card_for
+
+    answers = {"category": "laid_off", "flexible": "yes", "bank": "yes"}
+
+    def card() -> None:
+        with Session(engine) as session:
+            data = card_for(session, catalog=catalog, hall=None, matter_code=BENCH_MATTER, county_code="430626",
+                            answers=answers)
+        assert render_card(data).startswith(b"%PDF")
+
+    def latin() -> None:
+        out = io.BytesIO()
+        c = canvas.Canvas(out)
+        c.drawString(72, 720, "Clarity card: employment assistance, Pingjiang county")
+        c.showPage()
+        c.save()
+
+    card()
+    latin()
+    value = median_time(card, runs * 2) * 1000
+    baseline = median_time(latin, runs * 2) * 1000
+    return Figure("card_ms", value, "ms", baseline, "≤ 50 ms", _at_most(value, 50))
+
+
+def bench_packet(home: Path, runs: int) -> Figure:
+    """A packet of 20 attachments × 3 pages, against a pypdf merge of the same files."""
+    import io
+    from datetime import datetime
+
+    from pypdf import PdfWriter
+
+    from counterdesk.documents.pdf import render_packet
+    from counterdesk.documents.pdf.models import PacketData, PacketFile
+
+    files = []
+    for i in range(20):
+        path = home / "packet" / f"{i:02d}.pdf"
+        write_scan(path, f"attachment {i}", pages=3)
+        code = f"M{1 + i // 4:02d}"
+        files.append(PacketFile(material_code=code, material_name=f"材料{code}", path=path,
+                                media_type="application/pdf", original_name=path.name))
+    moment = datetime(2026, 11, 24, 9, 30)
+    data = PacketData(hall_name="平江县政务服务中心", application_number="4306262026112400001",
+                      matter_name="我要申请认定为就业困难人员", location="岳阳市平江县", applicant_name="张三",
+                      applicant_id="430626198506150013", submitted_at=moment, pickup_method="窗口领取",
+                      window="3号窗口", clerk="李娜", generated_at=moment, status="已提交")
+
+    def packet() -> None:
+        assert render_packet(data, files).startswith(b"%PDF")
+
+    def merge() -> None:
+        writer = PdfWriter()
+        for item in files:
+            writer.append(str(item.path))
+        writer.write(io.BytesIO())
+
+    value = median_time(packet, runs)
+    baseline = median_time(merge, runs)
+    return Figure("packet_s", value, "s", baseline, "≤ 1 s", _at_most(value, 1))
+
+
+def guarded(name: str, unit: str, target: str, measure) -> Figure:
+    """Measure one figure; one that fails is reported with value null and the reason."""
+    try:
+        return measure()
+    except Exception as error:  # noqa: BLE001 - a broken figure must not hide the others
+        return Figure(name, None, unit, None, target, None, note=f"not measured: {type(error).__name__}: {error}")
+
+
+def run_all(sizes: dict, home: Path, progress) -> list[Figure]:
+    """Build the data in ``home`` and measure every figure."""
+    runs = sizes["runs"]
+    progress(f"catalog of {sizes['matters']} matters")
+    catalog_dir = build_catalog(home, sizes["matters"])
+    settings, engine, catalog = open_home(home, catalog_dir)
+    progress(f"{sizes['applications']} applications")
+    fill_queue(home / "data" / "counterdesk.db", sizes["applications"], sizes["today"], catalog)
+    env = dict(os.environ, COUNTERDESK_HOME=str(home), COUNTERDESK_CATALOG=str(catalog_dir),
+               COUNTERDESK_DB_URL=settings.db_url)
+    import_settings, import_engine, _ = open_home(home / "import", catalog_dir)
+    steps = [
+        ("startup_s", "s", "≤ 1.5 × baseline and ≤ 1.0 s", lambda: bench_startup(env, runs)),
+        ("search_p95_ms", "ms", "≤ 5 ms", lambda: bench_search(catalog)),
+        ("queue_ms", "ms", "≤ 50 ms", lambda: bench_queue(settings, engine, catalog, runs)),
+        ("queue_screen_ms", "ms", "≤ 300 ms", lambda: bench_queue_screen(settings, engine, catalog, runs)),
+        ("import_rows_s", "rows/s", "≥ 2,000 rows/s",
+         lambda: bench_import(home, import_settings, import_engine, catalog, sizes["import_rows"],
+                              attachments=False)),
+        ("import_att_rows_s", "rows/s", "≥ 300 rows/s",
+         lambda: bench_import(home, import_settings, import_engine, catalog, sizes["import_rows"],
+                              attachments=True)),
+        ("card_ms", "ms", "≤ 50 ms", lambda: bench_card(engine, catalog, runs)),
+        ("packet_s", "s", "≤ 1 s", lambda: bench_packet(home, runs)),
+        ("tui_rss_mb", "MB", "≤ 200 MB", lambda: bench_rss(env)),
+        ("cli_help_s", "s", "≤ 0.4 s", lambda: bench_cli_help(env, runs)),
+    ]
+    figures = []
+    for name, unit, target, measure in steps:
+        progress(name)
+        figures.append(guarded(name, unit, target, measure))
+    engine.dispose()
+    import_engine.dispose()
+    return figures
+
+
+def table(figures: list[Figure]) -> str:
+    """The figures as aligned text lines."""
+    def cell(value: float | None) -> str:
+        return "—" if value is None else f"{value:,.3f}" if value < 100 else f"{value:,.0f}"
+
+    lines = [f"{'figure':<18} {'value':>10} {'unit':<7} {'baseline':>10} {'ratio':>8}  {'target':<30} met"]
+    for f in figures:
+        met = "—" if f.met is None else "yes" if f.met else "NO"
+        lines.append(f"{f.name:<18} {cell(f.value):>10} {f.unit:<7} {cell(f.baseline):>10} {cell(f.ratio):>8}  "
+                     f"{f.target:<30} {met}")
+        if f.note:
+            lines.append(f"    {f.note}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options, measure, print; exit code 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description="Measure counterdesk's benchmark figures (issue 10).")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, about a minute")
+    parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else on stdout")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+
+    def progress(message: str) -> None:
+        print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+    home = Path(tempfile.mkdtemp(prefix="counterdesk-bench-"))
+    try:
+        figures = run_all(sizes, home, progress)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    if args.json:
+        print(json.dumps({f.name: f.as_dict() for f in figures}, ensure_ascii=False))
+    else:
+        print(table(figures))
+    return 0 if all(f.met for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

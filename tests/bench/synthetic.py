@@ -1,0 +1,132 @@
+"""Synthetic data for the benchmarks: a large catalog, a busy hall's database, batch files with scans."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_MATTER = "BENCH-JYKN-000"
+"""The example matter with every material optional, so batch rows may come without attachments."""
+SUPERVISOR_ID = "sup01"
+NAME_SUFFIXES = ["长沙", "株洲", "湘潭", "衡阳", "邵阳", "岳阳", "常德", "张家界", "益阳", "郴州", "永州", "怀化",
+                 "娄底", "湘西"]
+
+
+def build_catalog(home: Path, count: int) -> Path:
+    """A catalog folder of ``count`` matters: the shipped files again and again, with new codes and names."""
+    from counterdesk.catalog import shipped_data_dir
+
+    source = sorted((shipped_data_dir() / "matters").glob("*.toml"))
+    folder = home / "catalog"
+    target = folder / "matters"
+    target.mkdir(parents=True)
+    texts = [path.read_text(encoding="utf-8") for path in source]
+    for i in range(count):
+        text = texts[i % len(texts)]
+        suffix = f"（{NAME_SUFFIXES[i % len(NAME_SUFFIXES)]}{i // len(texts)}）"
+        text = re.sub(r'^code = "([^"]+)"', lambda m: f'code = "{m.group(1)}-{i:05d}"', text, count=1, flags=re.M)
+        text = re.sub(r'^name = "([^"]+)"', lambda m: f'name = "{m.group(1)}{suffix}"', text, count=1, flags=re.M)
+        (target / f"m{i:05d}.toml").write_text(text, encoding="utf-8")
+    example = (shipped_data_dir() / "matters" / "policy-jiuye-kunnan.toml").read_text(encoding="utf-8")
+    example = example.replace('code = "ZC-JYKN-001"', f'code = "{BENCH_MATTER}"', 1)
+    (target / "bench-optional.toml").write_text(example.replace("required = true", "required = false"),
+                                                encoding="utf-8")
+    return folder
+
+
+def open_home(home: Path, catalog_dir: Path):
+    """Settings, a migrated database with a supervisor and the hall, and the catalog."""
+    from sqlmodel import Session
+
+    from counterdesk.catalog import load_catalog
+    from counterdesk.config import Settings, sqlite_url
+    from counterdesk.services.hall import set_hall
+    from counterdesk.services.staff import add_staff
+    from counterdesk.store.engine import open_database
+
+    (home / "scans").mkdir(parents=True, exist_ok=True)
+    settings = Settings(home=home, db_url=sqlite_url(home / "data" / "counterdesk.db"), scans_dir=home / "scans",
+                        catalog_dir=catalog_dir)
+    engine = open_database(settings.db_url)
+    catalog = load_catalog(catalog_dir)
+    with Session(engine) as session:
+        add_staff(session, actor=None, staff_id=SUPERVISOR_ID, name="王科长", role="supervisor",
+                  password="counter-2026", window=1)
+        set_hall(session, actor_id=SUPERVISOR_ID, name="平江县政务服务中心", county_code="430626", catalog=catalog)
+    return settings, engine, catalog
+
+
+def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
+    """``total`` submitted applications, ``on_today`` of them today, inserted with raw ``executemany``."""
+    from datetime import datetime, timedelta
+
+    from counterdesk.domain.clock import today
+
+    day = today()
+    codes = list(catalog.matters)[:200]
+    statuses = ["submitted", "accepted", "in_progress", "completed", "supplement_requested", "rejected"]
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA synchronous=OFF")
+    con.executemany("INSERT INTO applicant (kind, id_type, id_number, name, created_at, updated_at) "
+                    "VALUES ('personal', 'resident_id', ?, ?, ?, ?)",
+                    ((f"4306261985{i:08d}", f"申请人{i}", "2026-01-01 00:00:00", "2026-01-01 00:00:00")
+                     for i in range(1000)))
+
+    def rows(start: int, stop: int):
+        for i in range(start, stop):
+            on = day if i < on_today else day - timedelta(days=1 + i % 700)
+            at = datetime.combine(on, datetime.min.time()) + timedelta(hours=8, seconds=i % 30000)
+            stamp = at.isoformat(" ")
+            yield (f"B{on:%Y%m%d}{i:08d}", codes[i % len(codes)], "430626", statuses[i % len(statuses)],
+                   1 + i % 12, SUPERVISOR_ID, 1 + i % 1000, "", "submitted", stamp, stamp, stamp, on.isoformat(), 1)
+
+    sql = ("INSERT INTO application (number, matter_code, county_code, status, window, clerk_id, applicant_id, "
+           "remark, step, created_at, updated_at, submitted_at, submitted_on, version) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    chunk = 250_000
+    for start in range(0, total, chunk):
+        con.executemany(sql, rows(start, min(total, start + chunk)))
+        con.commit()
+    con.execute("ANALYZE")
+    con.close()
+
+
+def write_scan(path: Path, text: str, pages: int = 1) -> None:
+    """A small real PDF, as a scanner drops it."""
+    from reportlab.pdfgen import canvas
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    c = canvas.Canvas(str(path))
+    for page in range(pages):
+        c.drawString(72, 720, f"{text} page {page + 1}")
+        c.showPage()
+    c.save()
+
+
+def batch_file(folder: Path, count: int, *, attachments: bool) -> Path:
+    """``count`` valid rows of the bench matter, each with its own scan of M01 when ``attachments``."""
+    from datetime import date, timedelta
+
+    from counterdesk.domain.idnumbers import build_resident_id
+
+    sample = json.loads((ROOT / "data" / "samples" / "applications.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    folder.mkdir(parents=True, exist_ok=True)
+    if attachments:
+        write_scan(folder / "scans" / "base.pdf", "scan M01")
+        base = (folder / "scans" / "base.pdf").read_bytes()
+    lines = []
+    for i in range(count):
+        row = dict(sample, ref=f"{folder.name.upper()}-{i:06d}", matter=BENCH_MATTER, attachments={})
+        born = date(1960, 1, 1) + timedelta(days=i // 900)
+        row["applicant"] = dict(sample["applicant"], id_number=build_resident_id("430626", born, 1 + i % 900))
+        if attachments:
+            # Different bytes per row (a comment after %%EOF) so every row stores its own file.
+            (folder / "scans" / f"{i}.pdf").write_bytes(base + f"\n% {i}\n".encode())
+            row["attachments"] = {"M01": [f"scans/{i}.pdf"]}
+        lines.append(json.dumps(row, ensure_ascii=False))
+    path = folder / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

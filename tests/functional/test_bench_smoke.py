@@ -1,0 +1,28 @@
+"""The benchmark script still runs end to end (only with COUNTERDESK_BENCH_SMOKE=1: it takes about a minute)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RUN = Path(__file__).resolve().parents[1] / "bench" / "run.py"
+FIGURES = {"startup_s", "search_p95_ms", "queue_ms", "queue_screen_ms", "import_rows_s", "import_att_rows_s",
+           "card_ms", "packet_s", "tui_rss_mb", "cli_help_s"}
+
+
+@pytest.mark.skipif(os.environ.get("COUNTERDESK_BENCH_SMOKE") != "1",
+                    reason="benchmarks run on demand: set COUNTERDESK_BENCH_SMOKE=1 to smoke-test run.py")
+def test_quick_benchmark_reports_every_figure_as_one_json_object():
+    done = subprocess.run([sys.executable, str(RUN), "--quick", "--json"], capture_output=True, text=True,
+                          timeout=300)
+    figures = json.loads(done.stdout)
+    assert set(figures) == FIGURES
+    for name, figure in figures.items():
+        assert set(figure) >= {"value", "unit", "baseline", "ratio", "target", "met"}, name
+        assert figure["value"] is not None, f"{name}: {figure.get('note')}"
+    assert done.returncode == (0 if all(f["met"] for f in figures.values()) else 1)
