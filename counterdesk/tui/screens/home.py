@@ -38,10 +38,9 @@ class HomeScreen(Screen):
         yield Footer()
 
     def _actions(self) -> Text:
-        lines = [("N", "新建办件：为窗口前的群众办理一件事"), ("R", "继续草稿：群众补齐材料后回来"),
-                 ("L", "办件查询：按办件编号或证件号码查进度")]
+        lines = [("N", "新建办件"), ("R", "继续草稿（群众补齐材料后）"), ("L", "办件查询（编号或证件号）")]
         if self.app.ctx.actor.is_supervisor:
-            lines.append(("Q", "今日队列：审核本大厅今天的办件"))
+            lines.append(("Q", "今日队列（审核本大厅办件）"))
         lines.append(("O", "退出登录"))
         text = Text()
         for key, label in lines:
@@ -91,7 +90,10 @@ class HomeScreen(Screen):
         start_new(self.app)
 
     def action_resume(self) -> None:
-        self.query_one("#drafts", OptionList).focus()
+        drafts = self.query_one("#drafts", OptionList)
+        drafts.focus()
+        if drafts.highlighted is None and drafts.option_count and not drafts.get_option_at_index(0).disabled:
+            drafts.highlighted = 0
 
     @on(OptionList.OptionSelected, "#drafts")
     def resume_draft(self, event: OptionList.OptionSelected) -> None:

@@ -1,4 +1,5 @@
-"""The desk header: hall, window, clerk, the step on screen and the clock — always visible."""
+"""The desk header: window, clerk, the step on screen and the clock first (always visible at 80
+columns), then the hall's name."""
 
 from __future__ import annotations
 
@@ -20,13 +21,13 @@ class DeskHeader(Static):
         ctx = self.app.ctx
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" 一件事一次办 ", style="bold reverse")
-        if ctx.hall is not None:
-            text.append(" " + ctx.hall.name, style="bold")
         if ctx.actor is not None:
             window = f"{ctx.actor.window} 号窗口" if ctx.actor.window else "值班台"
-            text.append(f" │ {window} · {ctx.actor.name}")
+            text.append(f" {window} · {ctx.actor.name} │")
         if self.app.step:
-            text.append(" │ ")
-            text.append(self.app.step, style="bold")
-        text.append(f" │ {now():%H:%M:%S}")
+            text.append(f" {self.app.step}", style="bold")
+            text.append(" │")
+        text.append(f" {now():%H:%M:%S}")
+        if ctx.hall is not None:
+            text.append(f" │ {ctx.hall.name}", style="dim")
         self.update(text)
