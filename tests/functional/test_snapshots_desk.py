@@ -1,0 +1,59 @@
+"""How the desk looks around the wizard at 80×24 and 120×36: login, home, the supervisor's queue.
+
+Update after a deliberate change of layout with ``pytest --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from counterdesk.services.staff import Actor
+from tests.factories import submitted_application
+from tests.functional.tui_helpers import CLERK, FROZEN, desk_app, freeze_clock, logged_in, settle, still_cursors
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+SUPERVISOR = Actor("sup01", "王科长", "supervisor", 1)
+
+
+@pytest.fixture
+def app(tmp_path, catalog, monkeypatch):
+    freeze_clock(monkeypatch)
+    monkeypatch.setattr("counterdesk.services.applications.now", lambda: FROZEN)
+    return desk_app(tmp_path, catalog)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_login_screen(snap_compare, app, size):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        still_cursors(app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_supervisor_home_with_nothing_pending(snap_compare, app, size):
+    async def run_before(pilot) -> None:
+        await logged_in(app, pilot, SUPERVISOR)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_queue_screen_with_three_submitted_applications(snap_compare, app, size):
+    from counterdesk.tui.screens.queue import QueueScreen
+
+    async def run_before(pilot) -> None:
+        with app.ctx.session() as session:
+            for name in ("张三", "李四", "欧阳娜娜"):
+                from tests.factories import applicant_form
+
+                submitted_application(session, CLERK, app.ctx.catalog, app.ctx.settings,
+                                      form=applicant_form(name=name))
+        await logged_in(app, pilot, SUPERVISOR)
+        app.push_screen(QueueScreen(day=FROZEN.date(), refresh_seconds=3600))
+        await settle(pilot)
+        still_cursors(app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
