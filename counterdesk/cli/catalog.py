@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, fail, refusals
+from counterdesk.cli.common import context, emit_json, parse_answers, refusals
 
 app = typer.Typer(help="事项目录：区划、事项、办事指南", no_args_is_help=True)
 
@@ -85,16 +85,6 @@ def search(
     _console().print(table)
 
 
-def _parse_answers(pairs: list[str]) -> dict[str, str]:
-    answers: dict[str, str] = {}
-    for pair in pairs:
-        question, equals, option = (part.strip() for part in pair.partition("="))
-        if not equals or not question or not option:
-            fail(f"回答“{pair}”的格式应为 问题编号=选项编号。")
-        answers[question] = option
-    return answers
-
-
 @app.command("show")
 @refusals
 def show(
@@ -108,7 +98,7 @@ def show(
     """显示事项的办事指南：按已回答的办事情形列出仍需回答的问题和需要提交的材料。"""
     from counterdesk.domain.guidance import guide
 
-    answers = _parse_answers(answer or [])
+    answers = parse_answers(answer or [])
     catalog = _catalog(ctx)
     result = guide(catalog.matter(code), answers)
     if json_out:

@@ -76,3 +76,14 @@ def read_password(prompt: str = "密码", env: str = "COUNTERDESK_PASSWORD", con
         fail(f"请设置环境变量 {env} 或在终端中运行以输入{prompt}。")
     value = typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
     return value
+
+
+def parse_answers(pairs: list[str]) -> dict[str, str]:
+    """``--answer Q=O`` pairs as a question → option mapping; a malformed pair is a usage error."""
+    answers: dict[str, str] = {}
+    for pair in pairs:
+        question, equals, option = (part.strip() for part in pair.partition("="))
+        if not equals or not question or not option:
+            fail(f"回答“{pair}”的格式应为 问题编号=选项编号。")
+        answers[question] = option
+    return answers

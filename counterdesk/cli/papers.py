@@ -7,23 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli.common import context, fail, refusals
+from counterdesk.cli.common import context, fail, parse_answers, refusals
 
 
 def register(app: typer.Typer) -> None:
     """Add the paper commands to the root command."""
     app.command("card")(card)
-
-
-def parse_answers(pairs: list[str]) -> dict[str, str]:
-    """``Q=O`` pairs as a question → option mapping; a malformed pair is a usage error."""
-    answers: dict[str, str] = {}
-    for pair in pairs:
-        question, equals, option = (part.strip() for part in pair.partition("="))
-        if not equals or not question or not option:
-            fail(f"回答“{pair}”的格式应为 问题编号=选项编号。")
-        answers[question] = option
-    return answers
 
 
 def resolve_county(catalog, value: str) -> str:

@@ -13,7 +13,7 @@ def _audit_fields(row: AuditEntry) -> dict:
             "target": row.target, "detail": row.detail}
 
 
-def _event_fields(row: StatusEvent) -> dict:
+def event_fields(row: StatusEvent) -> dict:
     return {"application_id": row.application_id, "at": row.at, "from": row.from_status,
             "to": row.to_status, "by": row.by_staff, "reason": row.reason}
 
@@ -28,7 +28,7 @@ def record(session: Session, action: str, *, staff_id: str | None, target: str |
 def record_status(session: Session, *, application_id: int, from_status: str | None,
                   to_status: str, by_staff: str, reason: str | None = None) -> StatusEvent:
     """Append a status event to the session's transaction (the caller commits)."""
-    return chain.append(session, StatusEvent, _event_fields, application_id=application_id,
+    return chain.append(session, StatusEvent, event_fields, application_id=application_id,
                         from_status=from_status, to_status=to_status, by_staff=by_staff,
                         reason=reason)
 
@@ -37,5 +37,5 @@ def verify_all(session: Session) -> dict[str, tuple[int, chain.ChainBreak | None
     """Check both chains: rows checked and the first break of each."""
     return {
         "audit_log": chain.verify(session, AuditEntry, _audit_fields),
-        "status_event": chain.verify(session, StatusEvent, _event_fields),
+        "status_event": chain.verify(session, StatusEvent, event_fields),
     }

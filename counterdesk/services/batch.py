@@ -23,15 +23,14 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from counterdesk.config import Settings
-from counterdesk.domain.appno import ApplicationNumber
 from counterdesk.domain.clock import now
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput
-from counterdesk.services import audit, chain
+from counterdesk.services import audit, chain, numbers
 from counterdesk.services.attachments import store_of
 from counterdesk.services.batchfile import BatchReader, RawRow, RejectsWriter
 from counterdesk.services.batchrows import CheckedRow, check_columns, check_row, normalise, unflatten
@@ -292,28 +291,11 @@ def _insert(session: Session, actor: Actor, rows: list[CheckedRow]) -> list[str]
     return given
 
 
-_BUMP = text(
-    "INSERT INTO number_sequence (county_code, day, last) VALUES (:county, :day, :count) "
-    "ON CONFLICT (county_code, day) DO UPDATE SET last = number_sequence.last + :count "
-    "RETURNING last"
-)
-
-
 def _allocate(session: Session, counties: list[str], day: date) -> list[str]:
-    """Numbers for the rows' counties, in row order: ``numbers.allocate`` by the block, one statement a county.
-
-    Same sequence row, same transaction, so a rollback returns the whole block and numbers stay gap-free.
-    """
-    wanted = Counter(counties)
-    next_seq = {}
-    for county, count in wanted.items():
-        last = session.execute(_BUMP, {"county": county, "day": day.strftime("%Y%m%d"), "count": count}).scalar_one()
-        next_seq[county] = last - count + 1
-    given = []
-    for county in counties:
-        given.append(str(ApplicationNumber(county_code=county, day=day, seq=next_seq[county])))
-        next_seq[county] += 1
-    return given
+    """Numbers for the rows' counties, in row order: one block per county, in this transaction."""
+    blocks = {county: iter(numbers.allocate_block(session, county, day, count))
+              for county, count in Counter(counties).items()}
+    return [str(next(blocks[county])) for county in counties]
 
 
 def _upsert_applicants(session: Session, rows: list[CheckedRow], moment) -> dict[tuple[str, str], int]:
@@ -381,7 +363,7 @@ def _record_events(session: Session, actor: Actor, application_ids: list[int], m
     for app_id in application_ids[1:]:
         event = {"application_id": app_id, "at": moment, "from_status": "draft", "to_status": "submitted",
                  "by_staff": actor.id, "reason": SUBMIT_REASON, "prev_hash": prev}
-        prev = event["hash"] = chain.digest(prev, audit._event_fields(SimpleNamespace(**event)))
+        prev = event["hash"] = chain.digest(prev, audit.event_fields(SimpleNamespace(**event)))
         events.append(event)
     if events:
         session.execute(insert(StatusEvent), events)

@@ -99,7 +99,7 @@ def _sheet(xobject: StreamObject, size: tuple[int, int], dpi: float | None, angl
     if _scale(shown_w, shown_h, landscape, dpi) > scale:
         scale = _scale(shown_w, shown_h, landscape, dpi)
         sheet_w, sheet_h = landscape
-    placed_w, placed_h = shown_w * scale, shown_h * scale
+    placed_h = shown_h * scale
     # Small scans (an ID card) sit at the top of the sheet, as they would on a photocopy.
     top = sheet_h - PAGE_MARGIN if placed_h < sheet_h / 2 else (sheet_h + placed_h) / 2
     centre_x, centre_y = sheet_w / 2, top - placed_h / 2
