@@ -137,7 +137,7 @@ class QueueScreen(MovingScreen):
             self._fill(page.rows)
         self.page = page
         self.query_one("#queue-pager", Static).update(self._pager(page))
-        self.refresh_bindings()
+        self.refresh_moves()
 
     def _fill(self, rows) -> None:
         table = self.query_one(DataTable)
@@ -214,7 +214,7 @@ class QueueScreen(MovingScreen):
 
     @on(DataTable.RowHighlighted)
     def row_highlighted(self) -> None:
-        self.refresh_bindings()
+        self.refresh_moves()
 
     @on(DataTable.RowSelected)
     def open_detail(self, event: DataTable.RowSelected) -> None:

@@ -74,6 +74,14 @@ class MovingScreen(DeskScreen):
     def moved(self) -> None:
         """Called after a move was made or refused as stale: reload (override)."""
 
+    def refresh_moves(self) -> None:
+        """Re-check the move keys only when the moves on offer changed: a footer rebuild is costly."""
+        target = self.move_target()
+        moves = tuple(target.moves) if target is not None else ()
+        if moves != getattr(self, "_shown_moves", None):
+            self._shown_moves = moves
+            self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move":
             target = self.move_target()
