@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlmodel import Session
 
 from counterdesk.services.applications import finish_submit
@@ -39,3 +41,23 @@ def submit_until_killed(url: str, window: int) -> None:
             session.add(draft)
             session.commit()
             finish_submit(session, actor=actor, application=draft)
+
+
+def attach_until_killed(url: str, home: str, application_id: int) -> None:
+    """Scan a fresh PDF into the inbox and attach it, forever: the parent kills this process mid-way."""
+    from pathlib import Path
+
+    from counterdesk.catalog import load_catalog
+    from counterdesk.config import Settings
+    from counterdesk.services.attachments import attach_from_inbox
+    from tests.conftest import write_pdf
+
+    engine = make_engine(url)
+    settings = Settings(home=Path(home), db_url=url, scans_dir=Path(home) / "scans")
+    catalog = load_catalog()
+    actor = Actor("w1", "窗口1", "clerk", 1)
+    for serial in range(1_000_000):
+        scan = write_pdf(settings.scans_dir / f"扫描-{os.getpid()}-{serial}.pdf", f"scan {serial}", pages=3)
+        with Session(engine) as session:
+            attach_from_inbox(session, actor=actor, settings=settings, catalog=catalog,
+                              application_id=application_id, material_code="M01", path=scan)

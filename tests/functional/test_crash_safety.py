@@ -49,3 +49,36 @@ def test_submit_killed_at_random_moments_is_all_or_nothing(sqlite_db_url):
     path = sqlite_db_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.slow
+def test_attaching_killed_at_random_moments_never_references_a_missing_or_partial_file(tmp_path, sqlite_db_url):
+    from counterdesk.documents.filestore import FileStore
+    from counterdesk.store.models import Attachment
+    from tests.functional.concurrency_workers import attach_until_killed
+
+    (tmp_path / "scans").mkdir()
+    engine = open_database(sqlite_db_url)
+    with Session(engine) as session:
+        session.add(Staff(id="w1", name="窗口1", role="clerk", window=1, password_hash="x"))
+        session.commit()
+        draft = Application(matter_code="ZC-JYKN-001", county_code="430626", window=1, clerk_id="w1")
+        session.add(draft)
+        session.commit()
+        draft_id = draft.id
+    spawn = multiprocessing.get_context("spawn")
+    rng = random.Random(1125)
+    for _ in range(4):
+        worker = spawn.Process(target=attach_until_killed, args=(sqlite_db_url, str(tmp_path), draft_id))
+        worker.start()
+        time.sleep(2.0 + rng.random())
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join()
+    store = FileStore(tmp_path / "scans" / "store")
+    with Session(engine) as session:
+        hashes = session.exec(select(Attachment.sha256)).all()
+    assert hashes, "the workers never got to attach anything"
+    assert all(store.verify(sha) for sha in hashes)
+    engine.dispose()
+    with sqlite3.connect(sqlite_db_url.removeprefix("sqlite:///")) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
