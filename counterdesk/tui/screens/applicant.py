@@ -47,8 +47,8 @@ class ApplicantScreen(WizardScreen):
     TITLE_TEXT = "确认信息"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
-        Binding("ctrl+right", "next", "继续：材料提交", key_display="Ctrl+→", priority=True),
-        Binding("escape", "back", "返回办事指南"),
+        Binding("ctrl+right", "next", "继续", key_display="Ctrl+→", priority=True),
+        Binding("escape", "back", "返回"),
         Binding("ctrl+left", "back", show=False, priority=True),
         Binding("f2", "switch_kind", "个人/企业"),
         Binding("f3", "toggle_agent", "经办人"),

@@ -45,7 +45,7 @@ class MaterialsScreen(WizardScreen):
         Binding("n", "notice", "告知单", key_display="N"),
         Binding("enter", "next", "继续", priority=True),
         Binding("ctrl+right", "next", show=False, priority=True),
-        Binding("escape", "back", "返回确认信息"),
+        Binding("escape", "back", "返回"),
         Binding("ctrl+left", "back", show=False, priority=True),
         Binding("f10", "home", "回首页", priority=True),
     ]
