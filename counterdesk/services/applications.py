@@ -37,13 +37,22 @@ class DraftSummary:
     updated_at: object
 
 
+def place(catalog, matter_code: str, county_code: str):
+    """The matter and the county, refused unless the county is Hunan's and handles the matter.
+
+    One rule for the wizard, the 明白卡 and the batch importer.
+    """
+    matter = catalog.matter(matter_code)
+    county = catalog.county(county_code)
+    if not matter.handled_in(county.code):
+        raise InvalidInput(f"“{matter.name}”不在{county.name}办理，请另选办理地点。",
+                           code="county_not_handled", field="county")
+    return matter, county
+
+
 def start_draft(session: Session, *, actor: Actor, catalog, matter_code: str, county_code: str) -> Application:
     """Open a draft for a matter in a county where it is handled."""
-    matter = catalog.matter(matter_code)
-    catalog.county(county_code)  # refuses a code that is not one of Hunan's counties
-    if not matter.handled_in(county_code):
-        raise InvalidInput(f"“{matter.name}”不在该县区办理，请另选办理地点。", code="county_not_handled",
-                           field="county")
+    matter, _ = place(catalog, matter_code, county_code)
     application = Application(matter_code=matter.code, county_code=county_code, window=actor.window,
                               clerk_id=actor.id)
     session.add(application)

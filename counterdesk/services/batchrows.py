@@ -33,7 +33,7 @@ from counterdesk.domain.applicant import (
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import Matter
 from counterdesk.domain.text import as_text, has_control
-from counterdesk.services.applications import validate_pickup
+from counterdesk.services.applications import place, validate_pickup
 from counterdesk.services.attachments import check_kind
 
 SCALARS = ("ref", "matter", "county", "remark", "ticket_no")
@@ -215,11 +215,7 @@ def _attachments(value: Any) -> dict[str, tuple[str, ...]]:
 
 def check_row(row: BatchRow, *, catalog, base_dir: Path, max_bytes: int) -> CheckedRow:
     """Run the counter's checks on a row; the first problem found is raised as ``InvalidInput``."""
-    matter = catalog.matter(row.matter)
-    catalog.county(row.county)
-    if not matter.handled_in(row.county):
-        raise InvalidInput(f"“{matter.name}”不在该县区办理，请另选办理地点。", code="county_not_handled",
-                           field="county")
+    matter, _ = place(catalog, row.matter, row.county)
     guidance.validate_answers(matter, row.answers, complete=True)
     answers = guidance.clean_answers(matter, row.answers)
     for question_id in row.answers.keys() - answers.keys():

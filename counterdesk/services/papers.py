@@ -30,7 +30,7 @@ from counterdesk.domain.masking import mask_id_number, mask_name, mask_phone
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.domain.workflow import status_label
 from counterdesk.services.access import load
-from counterdesk.services.applications import PICKUP_METHODS
+from counterdesk.services.applications import PICKUP_METHODS, place
 from counterdesk.services.attachments import SOURCES, material_rows, store_of
 from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall, get_hall
 from counterdesk.services.review import place_of
@@ -47,11 +47,7 @@ def card_for(session: Session, *, catalog, hall: Hall | None, matter_code: str, 
     ``session`` is taken like every service's, so a later card may add stored facts (the hall's
     address, opening hours) without changing its callers.
     """
-    matter = catalog.matter(matter_code)
-    county = catalog.county(county_code)
-    if not matter.handled_in(county.code):
-        raise InvalidInput(f"“{matter.name}”不在{county.name}办理，请另选办理地点。",
-                           code="county_not_handled", field="county")
+    matter, county = place(catalog, matter_code, county_code)
     guidance.validate_answers(matter, answers, complete=True)
     result = guidance.guide(matter, answers)
     situation = [(q.text, q.option(result.answers[q.id]).text) for q in result.questions]
