@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+import numpy as np
 
 from counterdesk.catalog.regions import search_places
 from counterdesk.catalog.search import MatterIndex
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, City, Matter, Region
+from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, City, Matter, MatterEntry, Region
 
 
 class Catalog:
-    """Regions and matters of one catalog folder; built by ``load_catalog``, never changed."""
+    """Regions and matters of one catalog folder; built by ``load_catalog``, never changed.
 
-    def __init__(self, directory: Path, province: Region, cities: tuple[City, ...], matters: dict[str, Matter]):
+    It keeps every matter's list entry; ``matter(code)`` gives the full matter with its guide, read
+    through ``guide`` (which may read it again from its file).
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        province: Region,
+        cities: tuple[City, ...],
+        matters: dict[str, MatterEntry],
+        guide: Callable[[str], Matter],
+    ):
         self.directory = directory
         """The folder the catalog was read from."""
         self.province = province
@@ -22,13 +36,21 @@ class Catalog:
         self.cities = cities
         """The 14 prefecture-level divisions in code order, each with its counties."""
         self.matters = matters
-        """Matters by code, in code order."""
+        """Matters' list entries by code, in code order."""
+        self._guide = guide
         self._cities = {city.code: city for city in cities}
         self._counties = {county.code: county for city in cities for county in city.counties}
         self._city_of = {county.code: city for city in cities for county in city.counties}
         self._index: MatterIndex | None = None
         self._index_lock = threading.Lock()
-        self._filtered: dict[tuple, frozenset[int]] = {}
+        self._filtered: dict[tuple, np.ndarray] = {}
+
+    @classmethod
+    def of(cls, directory: Path, province: Region, cities: tuple[City, ...], matters: Iterable[Matter]) -> Catalog:
+        """A catalog of matters already in memory (tests, tools)."""
+        full = {matter.code: matter for matter in sorted(matters, key=lambda matter: matter.code)}
+        return cls(directory, province, cities, {code: matter.entry for code, matter in full.items()},
+                   full.__getitem__)
 
     def county(self, code: str) -> Region:
         """The county-level division with this code."""
@@ -69,11 +91,14 @@ class Catalog:
         return frozenset((code,))
 
     def matter(self, code: str) -> Matter:
-        """The matter with this code."""
-        try:
-            return self.matters[code]
-        except KeyError:
-            raise InvalidInput(f"事项目录中没有编码为 {code} 的事项。", code="unknown_matter", field="matter") from None
+        """The matter with this code, with its whole guide."""
+        if code not in self.matters:
+            raise InvalidInput(f"事项目录中没有编码为 {code} 的事项。", code="unknown_matter", field="matter")
+        return self._guide(code)
+
+    def find(self, code: str) -> Matter | None:
+        """The matter with this code, or None when the catalog does not have it (any more)."""
+        return self._guide(code) if code in self.matters else None
 
     def prepare_search(self) -> MatterIndex:
         """Build the search index now (pinyin of every name), e.g. in a worker at start-up."""
@@ -90,7 +115,7 @@ class Catalog:
         type: str | None = None,
         region: str | None = None,
         limit: int | None = None,
-    ) -> list[Matter]:
+    ) -> list[MatterEntry]:
         """Matters matching ``query`` (Chinese, pinyin or initials) and the filters, best first.
 
         ``region`` is a county code, a city code (any of its counties) or the province code.
@@ -108,28 +133,31 @@ class Catalog:
         if not query.split():
             matters = list(self.matters.values())
             if allowed is not None:
-                matters = [matters[number] for number in sorted(allowed)]
+                matters = [matters[number] for number in np.flatnonzero(allowed).tolist()]
             return matters[:limit]
         return self.prepare_search().search(query, allowed, limit)
 
     def _allowed(
         self, audience: str | None, theme: str | None, type_: str | None, counties: frozenset[str] | None
-    ) -> frozenset[int] | None:
-        """Positions of the matters passing the filters (None: no filter), kept per combination."""
+    ) -> np.ndarray | None:
+        """A mask by position of the matters passing the filters (None: no filter), kept per combination."""
         key = (audience, theme, type_, counties)
         if key == (None, None, None, None):
             return None
         known = self._filtered.get(key)
         if known is None:
-            known = frozenset(
-                number
-                for number, matter in enumerate(self.matters.values())
-                if (audience is None or matter.audience == audience)
-                and (theme is None or matter.theme == theme)
-                and (type_ is None or matter.type == type_)
-                and (counties is None or matter.counties is None or not matter.counties.isdisjoint(counties))
+            known = np.fromiter(
+                (
+                    (audience is None or matter.audience == audience)
+                    and (theme is None or matter.theme == theme)
+                    and (type_ is None or matter.type == type_)
+                    and (counties is None or matter.counties is None or not matter.counties.isdisjoint(counties))
+                    for matter in self.matters.values()
+                ),
+                dtype=bool,
+                count=len(self.matters),
             )
-            if len(self._filtered) > 256:
+            if len(self._filtered) >= 32:
                 self._filtered.clear()
             self._filtered[key] = known
         return known

@@ -1,12 +1,15 @@
 """Read a catalog folder: ``regions.toml`` and one TOML file per matter under ``matters/``.
 
 Every file is checked in full before anything is refused, so ``counterdesk catalog check`` can
-list all mistakes at once. A loaded catalog is kept per folder for the life of the process.
+list all mistakes at once. A loaded catalog is kept per folder for the life of the process; it holds
+each matter's list entry, and reads the full guide from the matter's file again when it is opened
+(a file changed since then is refused, so the process never mixes two versions of a matter).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import tomllib
 from importlib.resources import files
 from pathlib import Path
@@ -16,7 +19,8 @@ from counterdesk.catalog.catalog import Catalog
 from counterdesk.catalog.matters import parse_matter
 from counterdesk.catalog.problems import CatalogError, Problem
 from counterdesk.catalog.regions import Regions, parse_regions
-from counterdesk.domain.matter import Matter
+from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.matter import Matter, MatterEntry
 
 REGIONS_FILE = "regions.toml"
 
@@ -38,14 +42,49 @@ def clear_cache() -> None:
 
 
 def _read(path: Path, label: str) -> tuple[dict | None, Problem | None]:
+    data, _, problem = _read_bytes(path, label)
+    return data, problem
+
+
+def _read_bytes(path: Path, label: str) -> tuple[dict | None, bytes, Problem | None]:
+    """The parsed file and its digest, or the problem with it."""
     try:
-        return fasttoml.loads(path.read_text(encoding="utf-8")), None
+        raw = path.read_bytes()
+        return fasttoml.loads(raw.decode("utf-8")), _digest(raw), None
     except UnicodeDecodeError:
-        return None, Problem(label, "", "文件不是 UTF-8 编码")
+        return None, b"", Problem(label, "", "文件不是 UTF-8 编码")
     except tomllib.TOMLDecodeError as error:
-        return None, Problem(label, "", f"TOML 语法错误：{error}")
+        return None, b"", Problem(label, "", f"TOML 语法错误：{error}")
     except OSError as error:
-        return None, Problem(label, "", f"无法读取文件：{error.strerror or error}")
+        return None, b"", Problem(label, "", f"无法读取文件：{error.strerror or error}")
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+class _GuideFiles:
+    """Full matters read again from their files, as they were when the catalog was checked."""
+
+    def __init__(self, county_names: dict[str, str], city_codes: set[str]) -> None:
+        self.county_names = county_names
+        self.city_codes = city_codes
+        self.files: dict[str, tuple[str, bytes]] = {}
+        """Matter code → (file, digest of the content that was checked)."""
+        self.read = functools.lru_cache(maxsize=32)(self._read)
+
+    def _read(self, code: str) -> Matter:
+        path, digest = self.files[code]
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as error:
+            raise InvalidInput(f"无法读取事项 {code} 的目录文件（{error.strerror or error}），请联系管理员。",
+                               code="catalog_changed", field="matter") from None
+        if _digest(raw) != digest:
+            raise InvalidInput(f"事项 {code} 的目录文件在本程序启动后被修改，请重新启动 counterdesk 以载入新目录。",
+                               code="catalog_changed", field="matter")
+        matter, _ = parse_matter(fasttoml.loads(raw.decode("utf-8")), path, self.county_names, self.city_codes)
+        return matter
 
 
 def load_regions(directory: Path | str | None = None) -> Regions:
@@ -80,11 +119,12 @@ def _load(root: Path) -> Catalog:
     regions, problems = _regions(root)
     county_names = {c.code: c.name for city in regions.cities for c in city.counties} if regions else {}
     city_codes = {city.code for city in regions.cities} if regions else set()
-    matters: dict[str, Matter] = {}
+    entries: dict[str, MatterEntry] = {}
+    guides = _GuideFiles(county_names, city_codes)
     origin: dict[str, str] = {}
     for path in _matter_files(root):
         label = path.relative_to(root).as_posix()
-        data, problem = _read(path, label)
+        data, digest, problem = _read_bytes(path, label)
         if problem:
             problems.append(problem)
             continue
@@ -96,9 +136,11 @@ def _load(root: Path) -> Catalog:
         elif isinstance(code, str):
             origin[code] = label
             if matter is not None:
-                matters[code] = matter
+                entries[code] = matter.entry
+                guides.files[code] = (str(path), digest)
     if not origin and not problems:
         problems.append(Problem(str(root), "", "没有找到任何事项文件（matters/*.toml）"))
     if problems or regions is None:
         raise CatalogError(problems)
-    return Catalog(root, regions.province, regions.cities, {code: matters[code] for code in sorted(matters)})
+    return Catalog(root, regions.province, regions.cities, {code: entries[code] for code in sorted(entries)},
+                   guides.read)

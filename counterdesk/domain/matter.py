@@ -155,8 +155,46 @@ class Faq:
     a: str
 
 
+class _Listed:
+    """What a matter and its list entry both answer."""
+
+    __slots__ = ()
+    audience: str
+    counties: frozenset[str] | None
+
+    @property
+    def audience_label(self) -> str:
+        """个人办事, 企业办事 or 政策兑现."""
+        return AUDIENCES.get(self.audience, self.audience)
+
+    def handled_in(self, county_code: str) -> bool:
+        """Whether the matter can be handled in this county."""
+        return self.counties is None or county_code in self.counties
+
+
 @dataclass(frozen=True, slots=True)
-class Matter:
+class MatterEntry(_Listed):
+    """What the matter list and search need of a matter.
+
+    The catalog keeps one per matter for its whole life; the full guide (``Matter``) is read when a
+    matter is opened, so a catalog of ten thousand matters stays small.
+    """
+
+    code: str
+    name: str
+    audience: str
+    theme: str
+    type: str
+    summary: str
+    keywords: tuple[str, ...] = ()
+    item_names: tuple[str, ...] = ()
+    """Names of the included matters (包含事项), searched like keywords."""
+    time_limit_days: int = 0
+    counties: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Matter(_Listed):
     """A matter (事项 / 一件事) with its guide (办事指南)."""
 
     code: str
@@ -184,9 +222,10 @@ class Matter:
     faq: tuple[Faq, ...] = ()
 
     @property
-    def audience_label(self) -> str:
-        """个人办事, 企业办事 or 政策兑现."""
-        return AUDIENCES.get(self.audience, self.audience)
+    def entry(self) -> MatterEntry:
+        """The matter as the list and search see it."""
+        return MatterEntry(self.code, self.name, self.audience, self.theme, self.type, self.summary, self.keywords,
+                           tuple(item.name for item in self.items), self.time_limit_days, self.counties)
 
     def question(self, question_id: str) -> Question:
         """The situation question with this id; refuses an id the matter does not have."""
@@ -205,7 +244,3 @@ class Matter:
             if material.code == code:
                 return material
         raise InvalidInput(f"事项“{self.name}”没有编号为 {code} 的材料。", code="unknown_material", field=code)
-
-    def handled_in(self, county_code: str) -> bool:
-        """Whether the matter can be handled in this county."""
-        return self.counties is None or county_code in self.counties

@@ -129,8 +129,8 @@ def reuse_candidates(session: Session, *, actor: Actor, catalog, application_id:
     ).all()
     seen: set[str] = set()
     for attachment, other in earlier:
-        other_material = catalog.matter(other.matter_code).material(attachment.material_code) \
-            if other.matter_code in catalog.matters else None
+        other_matter = catalog.find(other.matter_code)
+        other_material = other_matter.material(attachment.material_code) if other_matter else None
         if other_material is None or other_material.name != material.name or attachment.sha256 in seen:
             continue
         if attachment.precheck == "failed":

@@ -165,7 +165,7 @@ def _pickup_view(pickup: Pickup | None, full: bool) -> PickupView | None:
 
 def _situation(session: Session, application: Application, catalog) -> list[tuple[str, str]]:
     """The answers in the matter's question order (unknown questions, from an older catalog, last)."""
-    matter = catalog.matters.get(application.matter_code) if catalog else None
+    matter = catalog.find(application.matter_code) if catalog else None
     questions = {q.id: q for q in matter.questions} if matter else {}
     order = list(questions)
     answers = session.exec(select(GuidanceAnswer).where(GuidanceAnswer.application_id == application.id)).all()
@@ -180,7 +180,7 @@ def _situation(session: Session, application: Application, catalog) -> list[tupl
 
 
 def _attachments(session: Session, application: Application, catalog) -> list[AttachmentView]:
-    matter = catalog.matters.get(application.matter_code) if catalog else None
+    matter = catalog.find(application.matter_code) if catalog else None
     names = {m.code: m.name for m in matter.materials} if matter else {}
     rows = session.exec(select(Attachment, StoredFile.pages).join(StoredFile)
                         .where(Attachment.application_id == application.id)

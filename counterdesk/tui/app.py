@@ -49,7 +49,10 @@ class CounterdeskApp(App[int]):
 
     @work(thread=True, exclusive=True, group="startup")
     def open_backends(self) -> None:
-        """Open (and migrate) the database and load the catalog without holding up the first screen."""
+        """Open (and migrate) the database, load the catalog and build its search index.
+
+        All without holding up the first screen; the index is ready before the clerk has logged in.
+        """
         from counterdesk.catalog import load_catalog
         from counterdesk.domain.errors import CounterdeskError
         from counterdesk.store.engine import open_database
@@ -61,6 +64,7 @@ class CounterdeskApp(App[int]):
             self.call_from_thread(self.fatal, error.message)
             return
         self.call_from_thread(self.backends_ready)
+        self.ctx.catalog.prepare_search()
 
     def backends_ready(self) -> None:
         """The database is open: a new one asks for its first supervisor and the hall's county."""

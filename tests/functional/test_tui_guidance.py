@@ -141,8 +141,8 @@ async def test_a_resumed_draft_shows_its_stored_answers_and_escape_goes_back_to_
 async def test_a_matter_without_situation_questions_goes_on_with_enter(tmp_path, catalog):
     example = catalog.matter("ZC-JYKN-001")
     plain_matter = replace(example, questions=(), materials=tuple(m for m in example.materials if not m.when))
-    matters = {**catalog.matters, example.code: plain_matter}
-    simple = Catalog(catalog.directory, catalog.province, catalog.cities, matters)
+    matters = [plain_matter if code == example.code else catalog.matter(code) for code in catalog.matters]
+    simple = Catalog.of(catalog.directory, catalog.province, catalog.cities, matters)
     app = desk_app(tmp_path, simple)
     async with app.run_test(size=(80, 24)) as pilot:
         await _guidance(app, pilot)

@@ -244,3 +244,34 @@ def test_matters_are_listed_in_code_order():
 
 def test_the_shipped_data_folder_is_found_through_the_package():
     assert (shipped_data_dir() / "regions.toml").is_file()
+
+
+def test_the_catalog_keeps_list_entries_and_reads_a_guide_when_it_is_opened(tmp_path):
+    from counterdesk.domain.matter import Matter, MatterEntry
+
+    write(tmp_path, VALID)
+    clear_cache()
+    catalog = load_catalog(tmp_path)
+    entry = catalog.matters["GR-TEST-001"]
+    assert isinstance(entry, MatterEntry) and entry.name == "测试事项" and entry.time_limit_days == 5
+    matter = catalog.matter("GR-TEST-001")
+    assert isinstance(matter, Matter) and matter.entry == entry and matter.process == ("受理", "办结")
+    assert catalog.find("GR-NONE-001") is None
+
+
+@pytest.mark.parametrize("change", ["edit", "delete"])
+def test_a_matter_file_changed_after_loading_is_refused_in_chinese_not_mixed_in(tmp_path, change):
+    from counterdesk.domain.errors import InvalidInput
+
+    path = write(tmp_path, VALID)
+    clear_cache()
+    catalog = load_catalog(tmp_path)
+    if change == "edit":
+        path.write_text(VALID.replace("测试事项", "改过的事项"), encoding="utf-8")
+    else:
+        path.unlink()
+    with pytest.raises(InvalidInput) as refused:
+        catalog.matter("GR-TEST-001")
+    assert refused.value.code == "catalog_changed"
+    assert ("重新启动" if change == "edit" else "无法读取") in refused.value.message
+    assert catalog.matters["GR-TEST-001"].name == "测试事项"

@@ -12,7 +12,7 @@ from counterdesk.domain.errors import InvalidInput
 @pytest.fixture(scope="module")
 def catalog(tmp_path_factory):
     regions = load_regions()
-    return Catalog(tmp_path_factory.mktemp("catalog"), regions.province, regions.cities, {})
+    return Catalog.of(tmp_path_factory.mktemp("catalog"), regions.province, regions.cities, [])
 
 
 def test_hunan_has_14_cities_and_122_counties_under_the_province(catalog):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from counterdesk.catalog import Catalog, load_catalog, load_regions
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.domain.matter import Item, Matter
+from counterdesk.domain.matter import Item, Matter, MatterEntry
 
 
 def matter(code: str, name: str, **fields) -> Matter:
@@ -35,7 +37,7 @@ MATTERS = [
 @pytest.fixture(scope="module")
 def catalog(tmp_path_factory) -> Catalog:
     regions = load_regions()
-    return Catalog(tmp_path_factory.mktemp("catalog"), regions.province, regions.cities, {m.code: m for m in MATTERS})
+    return Catalog.of(tmp_path_factory.mktemp("catalog"), regions.province, regions.cities, MATTERS)
 
 
 def codes(found):
@@ -140,7 +142,7 @@ def test_nothing_found_is_an_empty_list(catalog):
 @given(st.text(max_size=20))
 def test_search_never_raises_on_arbitrary_text(catalog, query):
     found = catalog.search(query)
-    assert all(isinstance(m, Matter) for m in found)
+    assert all(isinstance(m, MatterEntry) for m in found)
     assert isinstance(catalog.search_regions(query), list)
 
 
@@ -155,3 +157,112 @@ def test_a_single_letter_finds_names_with_a_syllable_starting_with_it(catalog):
     assert found[0] == "B-01"  # 开办企业一件事 starts with kai
     assert "C-01" in found  # ...困难 (kun) inside
     assert "A-05" not in found  # 异地就医备案: no syllable starts with k
+
+
+# -- the index against a plain, obviously right scorer -------------------------------------------
+
+def _reference(matters, query: str) -> list[str]:
+    """Every matter scored entry by entry in plain Python, as the ranking rules in search.py say."""
+    from counterdesk.catalog.search import (CODE, ITEM_TEXT, KEYWORD_ANY, NAME_SPELLING, NAME_TEXT, SUMMARY_TEXT,
+                                            normalize)
+    from counterdesk.catalog.spelling import spell_here
+
+    def level(weights, texts, term, starts_of=None, prefix_only=False):
+        best = 0
+        for text in texts:
+            if text == term:
+                best = max(best, weights.exact)
+            elif text.startswith(term):
+                best = max(best, weights.prefix)
+            elif not prefix_only and any(
+                    text.startswith(term, at) for at in (starts_of(text) if starts_of else range(len(text)))):
+                best = max(best, weights.inside)
+        return best
+
+    def spelt(text):
+        return spell_here([text])[0].split()
+
+    def full(text):
+        return "".join(spelt(text))
+
+    def initials(text):
+        return "".join(s[0] for s in spelt(text))
+
+    def syllable_starts(spelling_of):
+        def starts(text):
+            offsets, at = [], 0
+            for syllable in spelling_of[text]:
+                offsets.append(at)
+                at += len(syllable)
+            return offsets
+        return starts
+
+    terms = normalize(query).split()
+    by_length = sorted(range(len(matters)), key=lambda n: len(matters[n].name))
+    rank = {number: position for position, number in enumerate(by_length)}
+    scored = []
+    for number, matter in enumerate(matters):
+        names = [normalize(matter.name)]
+        keywords = [normalize(k) for k in matter.keywords]
+        total, every_term = 0, True
+        for term in terms:
+            score = (level(NAME_TEXT, names, term) + level(CODE, [matter.code.lower()], term, prefix_only=True)
+                     + level(KEYWORD_ANY, keywords, term)
+                     + level(ITEM_TEXT, [normalize(i) for i in matter.item_names], term)
+                     + level(SUMMARY_TEXT, [normalize(matter.summary)], term))
+            spelling = "".join(re.findall(r"[a-z0-9]+", term)) if term.isascii() else ""
+            if spelling:
+                for weights, texts in ((NAME_SPELLING, names), (KEYWORD_ANY, keywords)):
+                    if len(spelling) > 1:
+                        spelt_texts = {full(t): spelt(t) for t in texts}
+                        score += level(weights, list(spelt_texts), spelling, syllable_starts(spelt_texts))
+                    score += level(weights, [initials(t) for t in texts], spelling)
+            total += score
+            every_term = every_term and score > 0
+        if every_term:
+            scored.append((-total, rank[number], matter.code))
+    return [code for *_, code in sorted(scored)]
+
+
+_CHARS = "开业医保就困难银行重"
+_SPELLINGS = ["kai", "ye", "yi", "bao", "jiu", "kun", "nan", "yin", "hang", "chong", "k", "y", "ky", "yb", "an", "ji",
+              "yiyi", "anan", "t-0", "t-01"]
+
+
+@st.composite
+def _catalogs_and_queries(draw):
+    words = st.text(_CHARS, min_size=1, max_size=4)
+    matters = [
+        Matter(f"T-{number:02d}", draw(words), "personal", "就业创业", "公共服务", draw(words),
+               keywords=tuple(draw(st.lists(words, max_size=3))),
+               items=tuple(Item(name, "人社局") for name in draw(st.lists(words, max_size=2))))
+        for number in range(draw(st.integers(1, 8)))
+    ]
+    terms = draw(st.lists(st.one_of(words, st.sampled_from(_SPELLINGS)), min_size=1, max_size=2))
+    return matters, " ".join(terms)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_catalogs_and_queries())
+def test_the_index_ranks_exactly_like_a_plain_scorer(catalog, generated):
+    from counterdesk.catalog import search
+    from counterdesk.catalog.spelling import spell_here
+
+    matters, query = generated
+    small = Catalog.of(catalog.directory, catalog.province, catalog.cities, matters)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "spell", spell_here)  # the child process is tested in test_spelling
+        found = codes(small.search(query))
+    assert found == _reference(list(small.matters.values()), query)
+
+
+def test_an_overlapping_match_that_starts_a_syllable_is_not_skipped():
+    import numpy as np
+
+    from counterdesk.catalog.search import NAME_SPELLING, _Field
+
+    # "xna|nan": "nan" first occurs inside the first syllable, then again, overlapping, at the second.
+    field = _Field(NAME_SPELLING, [(0, "xnanan")], [[0, 3]])
+    best = np.zeros(1, dtype=np.int32)
+    field.scores("nan", best)
+    assert best[0] == NAME_SPELLING.inside
