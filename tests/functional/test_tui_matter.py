@@ -146,3 +146,24 @@ async def test_back_from_the_location_keeps_the_search_and_escape_clears_then_go
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+@pilot_test
+async def test_a_large_catalog_lists_the_best_rows_and_says_how_many_matched(tmp_path, catalog):
+    from dataclasses import replace
+
+    from counterdesk.catalog import Catalog
+    from counterdesk.tui.screens.matter import SHOWN_ROWS
+
+    example = catalog.matter(EXAMPLE_MATTER)
+    copies = [replace(example, code=f"ZC-COPY-{n:03d}", name=f"就业困难人员认定（第{n}批）")
+              for n in range(SHOWN_ROWS + 50)]
+    large = Catalog.of(catalog.directory, catalog.province, catalog.cities, [example, *copies])
+    app = desk_app(tmp_path, large)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _new_application(app, pilot)
+        await pilot.press(*"jykn")
+        assert len(screen.results) == SHOWN_ROWS + 51
+        assert screen.query_one("#matter-results", DataTable).row_count == SHOWN_ROWS
+        assert f"找到 {SHOWN_ROWS + 51} 项，列出最相关的 {SHOWN_ROWS} 项" in plain(screen.query_one("#matter-filters"))
+        assert screen.highlighted_matter() == screen.results[0]

@@ -1,7 +1,9 @@
 """找事项 (find the matter): the portal's tabs and life-cycle themes, type and region filters, and a
 search box that filters as the clerk types — Chinese, full pinyin or initials (就业困难 · jiuye · jykn).
 
-The catalog's search answers in a few milliseconds, so it runs on every keystroke directly.
+The catalog's search answers in a few milliseconds, so it runs on every keystroke directly. The
+list shows the best ``SHOWN_ROWS`` results: a table row costs far more to draw than a search, and
+with a large catalog one letter matches thousands of matters nobody scrolls through.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
 
-from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, Matter
+from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, MatterEntry
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.chips import ChipBar
@@ -26,6 +28,8 @@ AUDIENCE_TABS = {ALL: "全部", **AUDIENCES}
 PICKER_STATE = "matter_picker"
 """Key in ``ctx.extras`` where the search is kept while the clerk looks at the location step."""
 FIXED_COLUMNS = (("主题", 10), ("类型", 8), ("承诺时限", 11))
+SHOWN_ROWS = 200
+"""At most this many results are listed; the count shows how many matched."""
 
 
 @dataclass
@@ -80,7 +84,7 @@ class MatterScreen(WizardScreen):
         super().__init__(draft)
         self.state = PickerState()
         """The tab, filters and query on screen."""
-        self.results: list[Matter] = []
+        self.results: list[MatterEntry] = []
         self._columns_width = 0
 
     def compose(self) -> ComposeResult:
@@ -207,7 +211,7 @@ class MatterScreen(WizardScreen):
         else:
             table.clear()
         row_of_kept = 0
-        for row, matter in enumerate(self.results):
+        for row, matter in enumerate(self.results[:SHOWN_ROWS]):
             table.add_row(Text(matter.name, overflow="ellipsis", no_wrap=True), matter.theme, matter.type,
                           time_limit(matter.time_limit_days), key=matter.code)
             if matter.code == keep:
@@ -229,6 +233,8 @@ class MatterScreen(WizardScreen):
         else:
             text.append("全省", style="bold")
         text.append(f"  找到 {found} 项", style="dim")
+        if found > SHOWN_ROWS:
+            text.append(f"，列出最相关的 {SHOWN_ROWS} 项，输入更多关键字可缩小范围", style="dim")
         self.query_one("#matter-filters", Static).update(text)
 
     @on(DataTable.RowHighlighted, "#matter-results")
@@ -260,7 +266,7 @@ class MatterScreen(WizardScreen):
         detail.update(text)
         detail.add_class("empty")
 
-    def highlighted_matter(self) -> Matter | None:
+    def highlighted_matter(self) -> MatterEntry | None:
         """The matter under the cursor, or None when nothing is listed."""
         table = self.query_one("#matter-results", DataTable)
         if not self.results or not table.row_count:
