@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from counterdesk.cli.common import context, fail, parse_answers, refusals
+from counterdesk.cli.staff import acting
 
 
 def register(app: typer.Typer) -> None:
@@ -84,6 +85,7 @@ def card(
 
 NumberArg = Annotated[str, typer.Argument(help="办件编号，如 430626-20261124-00017-3。")]
 OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="PDF 的保存路径。")]
+StaffOpt = Annotated[Optional[str], typer.Option("--staff", help="汇编人的工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
 
 
 def _paper(ctx: typer.Context, build, render, number: str, output: Path, label: str) -> None:
@@ -120,14 +122,24 @@ def notice(ctx: typer.Context, number: NumberArg, output: OutputOpt) -> None:
 
 
 @refusals
-def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt) -> None:
-    """生成申请材料汇编（PDF）：封面加按材料顺序合并的全部附件，供后台审核。"""
-    from counterdesk.documents.pdf.packet import render_packet
-    from counterdesk.services.papers import packet_for
+def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt, staff: StaffOpt = None) -> None:
+    """生成申请材料汇编（PDF，含完整个人信息）：封面加按材料顺序合并的全部附件，供后台审核。
 
-    settings = context(ctx).settings
-    _paper(ctx, lambda s, c, n: packet_for(s, catalog=c, settings=settings, number=n),
-           lambda built: render_packet(*built), number, output, "申请材料汇编")
+    须用 --staff 登录：值班长可汇编任何办件，窗口人员只能汇编本窗口的办件；每次汇编都记入审计日志。
+    """
+    from sqlmodel import Session
+
+    from counterdesk.catalog import load_catalog
+    from counterdesk.services.detail import packet_pdf
+    from counterdesk.services.papers import write_pdf
+
+    actor = acting(ctx, staff)
+    cli = context(ctx)
+    with Session(cli.engine) as session:
+        pdf, _ = packet_pdf(session, actor=actor, catalog=load_catalog(cli.settings.catalog_dir),
+                            settings=cli.settings, number_or_id=number)
+    write_pdf(pdf, output)
+    typer.echo(f"申请材料汇编已保存：{output}")
 
 
 scans_app = typer.Typer(help="扫描收件箱与附件库：列出收件箱中的文件，清理无人引用的附件。", no_args_is_help=True)

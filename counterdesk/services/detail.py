@@ -223,13 +223,13 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str, catalog=N
     return shown
 
 
-def save_packet(session: Session, *, actor: Actor, catalog, settings, number_or_id: int | str) -> str:
-    """Build the packet (申请材料汇编, personal data in full), save it to the output folder, audit it.
+def packet_pdf(session: Session, *, actor: Actor, catalog, settings, number_or_id: int | str) -> tuple[bytes, str]:
+    """The packet (申请材料汇编, personal data in full) as a PDF, and its application number.
 
-    Returns what happened, in Chinese (where the file was saved).
+    Only for a supervisor or the application's own window; every packet made is audited.
     """
     from counterdesk.documents.pdf.packet import render_packet
-    from counterdesk.services.papers import deliver, packet_for
+    from counterdesk.services.papers import packet_for
 
     application = find_application(session, number_or_id)
     if not may_see_full(actor, application):
@@ -239,7 +239,15 @@ def save_packet(session: Session, *, actor: Actor, catalog, settings, number_or_
     pdf = render_packet(data, files)
     audit.record(session, "view_full", staff_id=actor.id, target=data.application_number, detail="申请材料汇编")
     session.commit()
-    return deliver(settings, pdf, f"申请材料汇编-{data.application_number}.pdf", print_it=False)
+    return pdf, data.application_number
+
+
+def save_packet(session: Session, *, actor: Actor, catalog, settings, number_or_id: int | str) -> str:
+    """Make the packet and save it to the output folder; returns where, in Chinese."""
+    from counterdesk.services.papers import deliver
+
+    pdf, number = packet_pdf(session, actor=actor, catalog=catalog, settings=settings, number_or_id=number_or_id)
+    return deliver(settings, pdf, f"申请材料汇编-{number}.pdf", print_it=False)
 
 
 def supplement_choices(session: Session, *, actor: Actor, catalog, number_or_id: int | str) -> list[tuple[str, bool]]:

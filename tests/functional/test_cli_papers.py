@@ -15,8 +15,8 @@ from counterdesk.domain.appno import format_application_number
 from counterdesk.domain.clock import today
 from counterdesk.services import attachments
 from counterdesk.services.attachments import store_of
-from counterdesk.store.models import Attachment
-from tests.conftest import write_pdf
+from counterdesk.store.models import Attachment, AuditEntry
+from tests.conftest import PASSWORD, write_pdf
 from tests.factories import draft_application, submitted_application
 
 
@@ -25,9 +25,11 @@ def run(settings):
     """Run ``counterdesk`` against the test database and inbox."""
     runner = CliRunner()
 
-    def invoke(*args: str):
-        return runner.invoke(app, ["--home", str(settings.home), "--db", settings.db_url, *args],
-                             env={"COUNTERDESK_SCANS": str(settings.scans_dir)})
+    def invoke(*args: str, password: str | None = None):
+        env = {"COUNTERDESK_SCANS": str(settings.scans_dir)}
+        if password is not None:
+            env["COUNTERDESK_PASSWORD"] = password
+        return runner.invoke(app, ["--home", str(settings.home), "--db", settings.db_url, *args], env=env)
 
     return invoke
 
@@ -48,9 +50,25 @@ def test_receipt_command_writes_the_masked_receipt(run, session, clerk, catalog,
 def test_packet_command_merges_the_six_scans_behind_a_cover(run, session, clerk, catalog, settings, tmp_path):
     number = submitted_application(session, clerk, catalog, settings).number
     out = tmp_path / "packet.pdf"
-    result = run("packet", number, "-o", str(out))
+    result = run("packet", number, "-o", str(out), "--staff", clerk.id, password=PASSWORD)
     assert result.exit_code == 0, result.output
     assert len(PdfReader(out).pages) >= 7
+    session.expire_all()
+    seen = session.exec(select(AuditEntry).where(AuditEntry.action == "view_full")).all()
+    assert [(event.staff_id, event.target) for event in seen] == [(clerk.id, number)]
+
+
+def test_the_packet_holds_personal_data_in_full_so_it_needs_a_login_of_that_window(
+        run, session, clerk, other_clerk, supervisor, catalog, settings, tmp_path):
+    number = submitted_application(session, clerk, catalog, settings).number
+    out = tmp_path / "packet.pdf"
+    anonymous = run("packet", number, "-o", str(out))
+    assert anonymous.exit_code == 2 and "--staff" in anonymous.stderr
+    other = run("packet", number, "-o", str(out), "--staff", other_clerk.id, password=PASSWORD)
+    assert other.exit_code == 2 and "其他窗口" in other.stderr and "Traceback" not in other.output
+    wrong = run("packet", number, "-o", str(out), "--staff", clerk.id, password="not-the-password")
+    assert wrong.exit_code == 2 and not out.exists()
+    assert run("packet", number, "-o", str(out), "--staff", supervisor.id, password=PASSWORD).exit_code == 0
 
 
 def test_notice_command_lists_a_material_refused_at_pre_check(run, session, clerk, catalog, settings, tmp_path):
