@@ -12,6 +12,7 @@ from counterdesk.catalog.regions import search_places
 from counterdesk.catalog.search import MatterIndex
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, City, Matter, MatterEntry, Region
+from counterdesk.domain.workdays import WEEKENDS_ONLY, WorkCalendar
 
 
 class Catalog:
@@ -28,6 +29,7 @@ class Catalog:
         cities: tuple[City, ...],
         matters: dict[str, MatterEntry],
         guide: Callable[[str], Matter],
+        calendar: WorkCalendar = WEEKENDS_ONLY,
     ):
         self.directory = directory
         """The folder the catalog was read from."""
@@ -38,6 +40,8 @@ class Catalog:
         self.matters = matters
         """Matters' list entries by code, in code order."""
         self._guide = guide
+        self.calendar = calendar
+        """Public holidays and make-up working days, for promised dates (``holidays.toml``)."""
         self._cities = {city.code: city for city in cities}
         self._counties = {county.code: county for city in cities for county in city.counties}
         self._city_of = {county.code: city for city in cities for county in city.counties}

@@ -16,13 +16,16 @@ from pathlib import Path
 
 from counterdesk.catalog import fasttoml
 from counterdesk.catalog.catalog import Catalog
+from counterdesk.catalog.holidays import parse_calendar
 from counterdesk.catalog.matters import parse_matter
 from counterdesk.catalog.problems import CatalogError, Problem
 from counterdesk.catalog.regions import Regions, parse_regions
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import Matter, MatterEntry
+from counterdesk.domain.workdays import WorkCalendar
 
 REGIONS_FILE = "regions.toml"
+HOLIDAYS_FILE = "holidays.toml"
 
 
 def shipped_data_dir() -> Path:
@@ -96,20 +99,29 @@ def load_regions(directory: Path | str | None = None) -> Regions:
 
 
 def _regions(root: Path) -> tuple[Regions | None, list[Problem]]:
-    path = root / REGIONS_FILE
+    return _shared_file(root, REGIONS_FILE, parse_regions)
+
+
+def _calendar(root: Path) -> tuple[WorkCalendar | None, list[Problem]]:
+    return _shared_file(root, HOLIDAYS_FILE, parse_calendar)
+
+
+def _shared_file(root: Path, name: str, parse):
+    """``parse`` of the catalog folder's own ``name``, else of the shipped one."""
+    path = root / name
     if not path.is_file():
-        path = shipped_data_dir() / REGIONS_FILE
-    data, problem = _read(path, REGIONS_FILE)
+        path = shipped_data_dir() / name
+    data, problem = _read(path, name)
     if problem:
         return None, [problem]
-    return parse_regions(data, REGIONS_FILE)
+    return parse(data, name)
 
 
 def _matter_files(root: Path) -> list[Path]:
     folder = root / "matters"
     if folder.is_dir():
         return sorted(folder.rglob("*.toml"))
-    return sorted(path for path in root.rglob("*.toml") if path.name != REGIONS_FILE)
+    return sorted(path for path in root.rglob("*.toml") if path.name not in (REGIONS_FILE, HOLIDAYS_FILE))
 
 
 @functools.lru_cache(maxsize=8)
@@ -117,6 +129,8 @@ def _load(root: Path) -> Catalog:
     if not root.is_dir():
         raise CatalogError([Problem(str(root), "", "事项目录文件夹不存在")])
     regions, problems = _regions(root)
+    calendar, calendar_problems = _calendar(root)
+    problems.extend(calendar_problems)
     county_names = {c.code: c.name for city in regions.cities for c in city.counties} if regions else {}
     city_codes = {city.code for city in regions.cities} if regions else set()
     entries: dict[str, MatterEntry] = {}
@@ -143,4 +157,4 @@ def _load(root: Path) -> Catalog:
     if problems or regions is None:
         raise CatalogError(problems)
     return Catalog(root, regions.province, regions.cities, {code: entries[code] for code in sorted(entries)},
-                   guides.read)
+                   guides.read, calendar)

@@ -190,6 +190,9 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         raise typer.Exit(2) from None
     counties = sum(len(city.counties) for city in catalog.cities)
     if json_out:
-        emit_json({"ok": True, "matters": len(catalog.matters), "cities": len(catalog.cities), "counties": counties, "problems": []})
+        emit_json({"ok": True, "matters": len(catalog.matters), "cities": len(catalog.cities), "counties": counties,
+                   "holiday_years": sorted(catalog.calendar.years), "problems": []})
         return
-    typer.echo(f"事项目录检查通过：{len(catalog.matters)} 个事项，{len(catalog.cities)} 个市州、{counties} 个区县。")
+    years = "、".join(str(year) for year in sorted(catalog.calendar.years)) or "无"
+    typer.echo(f"事项目录检查通过：{len(catalog.matters)} 个事项，{len(catalog.cities)} 个市州、{counties} 个区县；"
+               f"已载入节假日安排的年份：{years}。")

@@ -150,6 +150,7 @@ def receipt_for(session: Session, *, catalog, actor: Actor | None = None, applic
     applicant = session.get(Applicant, application.applicant_id)
     pickup = session.get(Pickup, application.id)
     submitted = local(application.submitted_at)
+    promised = add_working_days(submitted.date(), matter.time_limit_days, catalog.calendar)
     files = session.exec(select(Attachment, StoredFile.pages).join(StoredFile)
                          .where(Attachment.application_id == application.id).order_by(Attachment.id)).all()
     order = {m.code: i for i, m in enumerate(matter.materials)}
@@ -165,7 +166,7 @@ def receipt_for(session: Session, *, catalog, actor: Actor | None = None, applic
         hall_name=hall_name, application_number=application.number, matter_name=matter.name,
         location=_location(catalog, application), applicant_name=mask_name(applicant.name),
         applicant_id=mask_id_number(applicant.id_number), submitted_at=submitted,
-        promised_date=add_working_days(submitted.date(), matter.time_limit_days),
+        promised_date=promised, holidays_counted=catalog.calendar.knows(submitted.date(), promised),
         pickup_method=PICKUP_METHODS.get(pickup.method if pickup else "onsite", ""), pickup_detail=detail,
         window=window, clerk=clerk, materials=materials, phone=matter.phone,
         agent_name=mask_name(application.agent_name) if application.agent_name else "", generated_at=now(),

@@ -275,3 +275,19 @@ def test_a_matter_file_changed_after_loading_is_refused_in_chinese_not_mixed_in(
     assert refused.value.code == "catalog_changed"
     assert ("重新启动" if change == "edit" else "无法读取") in refused.value.message
     assert catalog.matters["GR-TEST-001"].name == "测试事项"
+
+
+@pytest.mark.parametrize(("holidays", "message"), [
+    ('[[years]]\nyear = 2026\nholidays = [["2026-10-01", "2026-13-07"]]\n', "不是 YYYY-MM-DD"),
+    ('[[years]]\nyear = 2026\nholidays = [["2026-10-07", "2026-10-01"]]\n', "晚于结束日期"),
+    ('[[years]]\nyear = 2026\nholidays = [["2025-12-31", "2026-01-01"]]\n', "不在 2026 年"),
+    ('[[years]]\nyear = 2026\nworking_weekends = ["2026-10-12"]\n', "不是周末"),
+    ('[[years]]\nyear = 2026\nholidays = [["2026-10-01", "2026-10-11"]]\nworking_weekends = ["2026-10-10"]\n',
+     "既是假日又是调休上班日"),
+    ('[[years]]\nyear = 2026\n[[years]]\nyear = 2026\n', "2026 年重复"),
+])
+def test_a_wrong_holiday_table_is_refused_with_the_field_named(tmp_path, holidays, message):
+    write(tmp_path, VALID)
+    (tmp_path / "holidays.toml").write_text(holidays, encoding="utf-8")
+    found = problems_of(tmp_path)
+    assert any(problem.startswith("holidays.toml:") and message in problem for problem in found), found

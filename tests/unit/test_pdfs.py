@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -157,8 +158,13 @@ def test_receipt_shows_number_masked_applicant_materials_and_pickup() -> None:
     for expected in ("受理回执", NUMBER, "张*三", "430626********1234", "身份证、户口簿", "电子证照", "扫描件",
                      "合计", "快递寄送", "2026年12月15日", "跨域通办 3 号窗口", "李晓红", HALL):
         assert expected in text, expected
-    assert "430626199001011234" not in text
+    assert "430626199001011234" not in text and "未计节假日" not in text
     assert_every_font_embedded(pdf)
+
+
+def test_a_promise_running_into_a_year_without_its_holiday_notice_says_so() -> None:
+    text = text_of(render_receipt(replace(RECEIPT, holidays_counted=False)))
+    assert "2026年12月15日（未计节假日）" in text
 
 
 def test_notice_lists_every_missing_or_failed_material_with_what_is_required() -> None:

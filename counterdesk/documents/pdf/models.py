@@ -91,6 +91,8 @@ class ReceiptData:
     agent_name: str = ""
     """Masked 经办人, when someone applies on the applicant's behalf."""
     generated_at: datetime | None = None
+    holidays_counted: bool = True
+    """False when the holiday calendar does not know a year the promise runs into (weekends only)."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ def render_receipt(data: ReceiptData) -> bytes:
 
     story.append(heading("一、办件信息"))
     promised = f"{data.promised_date:%Y年%m月%d日}" if data.promised_date else "以审核结果为准"
+    if data.promised_date and not data.holidays_counted:
+        promised += "（未计节假日）"
     rows = [
         ["事项名称", data.matter_name, "", ""],
         ["办理地点", data.location, "提交时间", stamp_time(data.submitted_at)],
