@@ -1,6 +1,6 @@
 """The command palette lists the keys of the screen it was opened on (Ctrl+P, then type 打印 …).
 
-Every key the footer shows becomes a command, named as in the footer with its key as help, so a
+Every key the key bar shows becomes a command, named as in the bar with its key as help, so a
 clerk who forgot a key finds it by its Chinese name.
 """
 
@@ -12,7 +12,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
 class ScreenKeys(Provider):
-    """The enabled bindings the calling screen shows in its footer, as commands."""
+    """The enabled bindings the calling screen shows in its key bar, as commands."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
         commands = []

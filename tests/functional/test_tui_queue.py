@@ -11,6 +11,8 @@ from counterdesk.tui.dialogs.move import MoveDialog
 from counterdesk.tui.screens.detail import DetailScreen
 from counterdesk.tui.screens.lookup import LookupScreen
 from counterdesk.tui.screens.queue import QueueScreen
+from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.widgets.moves import MovesBar
 from tests.factories import applicant_form, submitted_application
 from tests.functional.tui_helpers import CLERK, desk_app, logged_in, pilot_test, plain
 
@@ -59,9 +61,13 @@ async def open_queue(app, pilot) -> QueueScreen:
 
 
 def move_keys(screen) -> list[str]:
-    """The move keys the footer offers for the row under the cursor."""
-    return [active.binding.description for active in screen.active_bindings.values()
-            if active.binding.action.startswith("move(") and active.enabled]
+    """The moves the bar above the keys offers for the row under the cursor; exactly those keys work."""
+    shown = plain(screen.query_one(MovesBar)).strip().removeprefix("办件操作：")
+    labels = [] if shown.startswith(("未选中", "当前状态下")) else [item.split(" ", 1)[1] for item in shown.split("  ")]
+    working = [active.binding.description for active in screen.active_bindings.values()
+               if active.binding.action.startswith("move(") and active.enabled]
+    assert labels == working
+    return labels
 
 
 def table_numbers(screen) -> list[str]:
@@ -244,3 +250,23 @@ async def test_clerk_looks_up_progress_and_a_typo_is_named(tmp_path, catalog):
         await settle(pilot)
         results = plain(app.screen.query_one("#lookup-results"))
         assert number in results and "已提交" in results and "张**" in results and "张三丰" not in results
+
+
+@pilot_test
+async def test_a_move_and_a_key_can_also_be_clicked(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    submit_some(app, 1)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await open_queue(app, pilot)
+        bar = plain(queue.query_one(MovesBar))
+        assert bar.startswith("办件操作：A 受理")
+        await pilot.click(MovesBar, offset=(14, 0))  # padding 1 + 办件操作： (10 cells) + "A " → 受理
+        await pilot.pause()
+        assert isinstance(app.screen, MoveDialog) and "受理" in plain(app.screen.query_one("#move-what"))
+        await pilot.press("escape")
+        await pilot.pause()
+        keys = plain(queue.query_one(KeyBar))
+        assert keys.startswith("esc 返回")
+        await pilot.click(KeyBar, offset=(1 + len("esc "), 0))
+        await pilot.pause()
+        assert not isinstance(app.screen, QueueScreen)

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from counterdesk.domain.applicant import AGENT_FIELDS, LABELS, SEXES, validate_form
 from counterdesk.domain.clock import show
@@ -26,6 +26,7 @@ from counterdesk.domain.workflow import status_label
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.fields import FieldRow, field_value, set_field_value
+from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import leave
 
 FIELD_ORDER = ("id_type", "id_number", "credit_code", "name", "sex", "legal_representative", "mobile", "email",
@@ -103,7 +104,7 @@ class ApplicantScreen(WizardScreen):
             yield FieldRow("remark", "备注", TextArea(id="f-remark", compact=True, soft_wrap=True,
                                                     tab_behavior="focus"))
             yield FieldRow("ticket_no", "叫号单号", self._input("ticket_no", "选填，回车进入下一步"))
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @staticmethod
     def _input(key: str, placeholder: str = "") -> Input:

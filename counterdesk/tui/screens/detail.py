@@ -12,11 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from counterdesk.domain.applicant import SEXES
 from counterdesk.domain.clock import show
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
+from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import staff_label, status_text, timeline_text
 
 PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
@@ -63,7 +65,8 @@ class DetailScreen(MovingScreen):
             yield DataTable(id="detail-attachments", cursor_type="row", zebra_stripes=True)
             yield Static("办理记录", classes="section-title")
             yield Static(id="detail-history", classes="detail-part")
-        yield Footer()
+        yield MovesBar()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#detail-attachments", DataTable)
@@ -104,6 +107,7 @@ class DetailScreen(MovingScreen):
                                style=PRECHECK_STYLES.get(a.precheck, "")))
         self.query_one("#detail-history", Static).update(timeline_text(shown.events, shown.staff))
         self.refresh_bindings()
+        self.refresh_moves()
 
     def _summary(self, shown) -> Text:
         text = Text()

@@ -14,13 +14,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain import guidance
 from counterdesk.domain.matter import Question
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.widgets.keybar import KeyBar
 
 WIDE = 110
 """From this width on, the materials that apply are listed beside the questions."""
@@ -119,7 +120,7 @@ class GuidanceScreen(WizardScreen):
                     yield Static("适用材料", classes="section-title")
                     yield Static(id="guidance-materials")
             yield Static(id="guidance-summary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         ctx = self.app.ctx

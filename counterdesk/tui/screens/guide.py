@@ -13,11 +13,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from counterdesk.domain import guidance
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.widgets.keybar import KeyBar
 
 
 def _numbered(lines) -> Table:
@@ -65,7 +66,7 @@ class GuideScreen(WizardScreen):
             with VerticalScroll(id="guide-scroll"):
                 yield Static(id="guide-body")
             yield Static(id="guide-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#guide-body", Static).update(self.body())

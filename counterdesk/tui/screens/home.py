@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.clock import show
 from counterdesk.tui.widgets.header import DeskHeader
+from counterdesk.tui.widgets.keybar import KeyBar
 
 
 class HomeScreen(Screen):
@@ -35,7 +36,7 @@ class HomeScreen(Screen):
             with Vertical(id="home-drafts"):
                 yield Static("本窗口的草稿（回车继续办理）", classes="section-title")
                 yield OptionList(id="drafts")
-        yield Footer()
+        yield KeyBar()
 
     def _actions(self) -> Text:
         lines = [("N", "新建办件"), ("R", "继续草稿（群众补齐材料后）"), ("L", "办件查询（编号或证件号）")]

@@ -10,12 +10,13 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.matter import City, Region
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.widgets.keybar import KeyBar
 
 
 class LocationScreen(WizardScreen):
@@ -56,7 +57,7 @@ class LocationScreen(WizardScreen):
                     yield Static("区县（↑/↓，回车确认）", classes="column-title")
                     yield OptionList(id="location-counties")
             yield Static(id="location-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         ctx = self.app.ctx

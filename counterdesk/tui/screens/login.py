@@ -6,9 +6,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from counterdesk.tui.widgets.header import DeskHeader
+from counterdesk.tui.widgets.keybar import KeyBar
 
 
 class LoginScreen(Screen):
@@ -24,7 +25,7 @@ class LoginScreen(Screen):
             yield Input(id="password", password=True, placeholder="请输入密码")
             yield Static("", id="login-message", classes="message")
             yield Button("登录 (Enter)", id="login", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.app.step = "登录"

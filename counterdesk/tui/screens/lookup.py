@@ -12,10 +12,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from counterdesk.domain.clock import show
 from counterdesk.tui.screens.supervisor_base import DeskScreen
+from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.timeline import status_text, timeline_text
 
 
@@ -46,7 +47,7 @@ class LookupScreen(DeskScreen):
             yield Input(self.initial, id="lookup-query", placeholder="办件编号或证件号码", max_length=40)
             yield Static(id="lookup-message", classes="message")
             yield Static(id="lookup-results")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#lookup-query", Input).focus()

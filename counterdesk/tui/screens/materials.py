@@ -14,12 +14,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.errors import CounterdeskError
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import leave
 
 INBOX_SECONDS = 2
@@ -69,7 +70,7 @@ class MaterialsScreen(WizardScreen):
                 with Vertical(id="material-pane"):
                     yield Static(id="material-detail", markup=False)
             yield Static(id="materials-status", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#materials", DataTable).focus()

@@ -15,12 +15,13 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
+from textual.widgets import DataTable, Input, Static, Tab, Tabs
 
 from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, MatterEntry
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.chips import ChipBar
+from counterdesk.tui.widgets.keybar import KeyBar
 
 ALL = "all"
 AUDIENCE_TABS = {ALL: "全部", **AUDIENCES}
@@ -98,7 +99,7 @@ class MatterScreen(WizardScreen):
             yield Static(id="matter-filters")
             yield DataTable(id="matter-results", cursor_type="row", zebra_stripes=True)
             yield Static(id="matter-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         kept = self.app.ctx.extras.get(PICKER_STATE)

@@ -11,13 +11,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from counterdesk.domain.errors import CounterdeskError, InvalidInput
 from counterdesk.services.applications import PICKUP_METHODS
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.fields import FieldRow
+from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import leave
 
 COURIER_FIELDS = {"recipient": "收件人", "phone": "收件人电话", "address": "收件地址"}
@@ -53,7 +54,7 @@ class PickupScreen(WizardScreen):
                 for key, label in COURIER_FIELDS.items():
                     yield FieldRow(key, label, Input(id=f"f-{key}", compact=True))
             yield Static(id="pickup-hint", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#courier-block").display = False

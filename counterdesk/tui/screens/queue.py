@@ -1,8 +1,8 @@
 """今日队列 (supervisors): the hall's applications of a day, counts per status, filters, moves.
 
 One page of the queue is on screen at a time and it is read again every few seconds, so what
-other windows submit appears without a key press. Enter opens the detail; the move keys shown
-in the footer are those the row under the cursor allows.
+other windows submit appears without a key press. Enter opens the detail; the moves offered
+above the keys (and their keys) are those the row under the cursor allows.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
 from counterdesk.domain.clock import show, today
 from counterdesk.domain.workflow import STATUSES, allowed_moves
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
+from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import status_text
 
 COLUMNS = [("number", "办件编号", "number"), ("status", "状态", "status"), ("matter", "事项", "matter"),
@@ -88,7 +90,8 @@ class QueueScreen(MovingScreen):
                 yield field
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="queue-pager")
-        yield Footer()
+        yield MovesBar()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.containers import VerticalScroll
 
 from counterdesk.domain.applicant import SEXES
@@ -20,6 +20,7 @@ from counterdesk.domain.idnumbers import ID_TYPES
 from counterdesk.services.applications import PICKUP_METHODS
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.widgets.keybar import KeyBar
 
 PRECHECK_TEXT = {"pending": ("待预审", "dim"), "passed": ("预审通过", "green"), "failed": ("预审未通过", "bold red")}
 
@@ -55,7 +56,7 @@ class ReviewScreen(WizardScreen):
             yield Static(id="review-applicant", classes="review-part", markup=False)
             yield Static(id="review-materials", classes="review-part", markup=False)
             yield Static(id="review-pickup", classes="review-part", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#review").focus()

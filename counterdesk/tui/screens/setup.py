@@ -6,10 +6,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from counterdesk.services.hall import DEFAULT_HALL_NAME
 from counterdesk.tui.widgets.header import DeskHeader
+from counterdesk.tui.widgets.keybar import KeyBar
 
 
 class SetupScreen(Screen):
@@ -51,7 +52,7 @@ class SetupScreen(Screen):
                     yield Input(id="password2", password=True)
             yield Static("", id="setup-message", classes="message error")
             yield Button("保存并登录 (Ctrl+S)", id="save", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.app.step = "首次启动"

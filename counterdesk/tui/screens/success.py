@@ -7,12 +7,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from counterdesk.domain.errors import CounterdeskError
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.bignumber import BigNumber
+from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import leave
 
 
@@ -42,7 +43,7 @@ class SuccessScreen(WizardScreen):
                 yield Static(Text(number, style="bold"), id="success-plain")
             yield Static(Text(matter.name if matter else "", justify="center"), id="success-matter")
             yield Static(_hints(), id="success-hints")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def action_receipt(self, print_it: bool) -> None:
         self.notify("正在生成受理回执……", timeout=2, markup=False)

@@ -12,6 +12,8 @@ from textual import work
 from textual.binding import Binding
 from textual.screen import Screen
 
+from counterdesk.tui.widgets.moves import MovesBar
+
 MOVE_KEYS: dict[str, tuple[str, str]] = {
     "accepted": ("a", "受理"),
     "in_progress": ("i", "办理中"),
@@ -21,9 +23,10 @@ MOVE_KEYS: dict[str, tuple[str, str]] = {
     "rejected": ("r", "不予受理"),
     "withdrawn": ("w", "撤回"),
 }
-"""Target status → key and footer label."""
+"""Target status → key and label."""
 
-MOVE_BINDINGS = [Binding(key, f"move('{status}')", label) for status, (key, label) in MOVE_KEYS.items()]
+MOVE_BINDINGS = [Binding(key, f"move('{status}')", label, show=False) for status, (key, label) in MOVE_KEYS.items()]
+"""Shown in the screen's ``MovesBar`` rather than the footer (see ``widgets.moves``)."""
 
 
 @dataclass(frozen=True)
@@ -75,12 +78,10 @@ class MovingScreen(DeskScreen):
         """Called after a move was made or refused as stale: reload (override)."""
 
     def refresh_moves(self) -> None:
-        """Re-check the move keys only when the moves on offer changed: a footer rebuild is costly."""
+        """Show the moves on offer for the application in focus in the screen's ``MovesBar``."""
         target = self.move_target()
-        moves = tuple(target.moves) if target is not None else ()
-        if moves != getattr(self, "_shown_moves", None):
-            self._shown_moves = moves
-            self.refresh_bindings()
+        for bar in self.query(MovesBar):
+            bar.show_moves(tuple(target.moves) if target else (), MOVE_KEYS, focused=target is not None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move":
