@@ -108,10 +108,19 @@ def command_time(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def paired_medians(measure, baseline, runs: int) -> tuple[float, float]:
+    """Medians of ``runs`` timings of each, taken in turns so a slower spell of a shared machine
+    weighs on both alike (one after the other, it could fall on either and skew the ratio)."""
+    values, baselines = [], []
+    for _ in range(runs):
+        values.append(measure())
+        baselines.append(baseline())
+    return statistics.median(values), statistics.median(baselines)
+
+
 def bench_startup(env: dict[str, str], runs: int) -> Figure:
     """Process start to the login screen, against a Textual app with one Label (median of ``runs``)."""
-    value = statistics.median(child("startup", env)[0] for _ in range(runs))
-    baseline = statistics.median(child("label", env)[0] for _ in range(runs))
+    value, baseline = paired_medians(lambda: child("startup", env)[0], lambda: child("label", env)[0], runs)
     return Figure("startup_s", value, "s", baseline, "≤ 1.5 × baseline and ≤ 1.0 s",
                   value <= 1.5 * baseline and value <= 1.0)
 
@@ -127,9 +136,9 @@ def bench_cli_help(env: dict[str, str], runs: int) -> Figure:
     """``counterdesk --help`` as a whole process, against a typer app with one command."""
     script = Path(sys.executable).with_name("counterdesk")
     argv = [str(script)] if script.exists() else [sys.executable, "-m", "counterdesk"]
-    value = statistics.median(command_time([*argv, "--help"], env) for _ in range(runs))
-    baseline = statistics.median(command_time([sys.executable, str(HERE / "children.py"), "typer", "--help"], env)
-                                 for _ in range(runs))
+    value, baseline = paired_medians(
+        lambda: command_time([*argv, "--help"], env),
+        lambda: command_time([sys.executable, str(HERE / "children.py"), "typer", "--help"], env), runs)
     return Figure("cli_help_s", value, "s", baseline, "≤ 0.4 s", _at_most(value, 0.4))
 
 
