@@ -92,6 +92,25 @@ async def test_clerk_logs_in_after_a_wrong_password_is_named(tmp_path, catalog):
 
 
 @pilot_test
+async def test_enter_pressed_while_the_database_opens_logs_in_once_it_is_open(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        engine, app.ctx.engine = app.ctx.engine, None  # as while the start-up worker is still loading
+        await _type(pilot, screen.query_one("#staff-id", Input), "c03")
+        await _type(pilot, screen.query_one("#password", Input), PASSWORD)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "完成后自动登录" in plain(screen.query_one("#login-message"))
+        assert isinstance(app.screen, LoginScreen)
+        app.ctx.engine = engine
+        screen.ready()
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+@pilot_test
 async def test_idle_counter_locks_and_only_the_clerks_password_unlocks_it(tmp_path, catalog):
     app = desk_app(tmp_path, catalog)
     app.ctx.settings = dataclasses.replace(app.ctx.settings, idle_lock_seconds=60)

@@ -15,6 +15,9 @@ from counterdesk.tui.widgets.keybar import KeyBar
 class LoginScreen(Screen):
     """Staff ID and password; the same check as the CLI (lock-out after five failures)."""
 
+    _waiting = False
+    """Enter was pressed before the database was open: log in as soon as it is."""
+
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
         with Vertical(id="login-box", classes="dialog"):
@@ -31,11 +34,14 @@ class LoginScreen(Screen):
         self.app.step = "登录"
         self.query_one("#staff-id", Input).focus()
         if self.app.ctx.engine is None:
-            self.say("正在打开数据库……", error=False)
+            self.say("正在打开数据库、载入事项目录……", error=False)
 
     def ready(self) -> None:
-        """Called by the App once the database is open."""
+        """Called by the App once the database is open; a login asked for meanwhile goes ahead."""
         self.say("")
+        if self._waiting:
+            self._waiting = False
+            self.submit()
 
     def say(self, message: str, *, error: bool = True) -> None:
         box = self.query_one("#login-message", Static)
@@ -55,7 +61,8 @@ class LoginScreen(Screen):
             self.say("请输入工号和密码。")
             return
         if self.app.ctx.engine is None:
-            self.say("数据库尚未打开，请稍候再试。")
+            self._waiting = True
+            self.say("正在打开数据库、载入事项目录，完成后自动登录……", error=False)
             return
         self.authenticate(staff_id, password)
 
