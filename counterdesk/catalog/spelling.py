@@ -3,7 +3,7 @@
 pypinyin needs its phrase dictionary to read polyphones right (银行 is yin-hang, 重新 chong-xin),
 and that dictionary takes about 55 MB once loaded: more than the rest of a 10,000-matter catalog.
 It is needed only while the index is built, so the texts are spelt by a short-lived child process
-(``python -m counterdesk.catalog.spelling``, JSON on stdin and stdout) and the counter never carries
+(this file run by the same Python, JSON on stdin and stdout) and the counter never carries
 the dictionary. The child also keeps that second of work off the process drawing the screen. When
 the child cannot run, the texts are spelt here instead: slower to give back memory, same result.
 """
@@ -11,7 +11,6 @@ the child cannot run, the texts are spelt here instead: slower to give back memo
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -64,13 +63,12 @@ def spell(texts: list[str]) -> list[str]:
     """
     if not texts:
         return []
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
     try:
+        # This file run as a script: the child needs pypinyin, not the rest of the package (numpy …).
         done = subprocess.run(
-            [sys.executable, "-m", "counterdesk.catalog.spelling"],
+            [sys.executable, "-P", str(Path(__file__).resolve())],  # -P: no catalog/ on sys.path
             input=json.dumps(texts, ensure_ascii=False).encode("utf-8"),
-            capture_output=True, env=env, timeout=CHILD_TIMEOUT_S, check=True,
+            capture_output=True, timeout=CHILD_TIMEOUT_S, check=True,
         )
         spelt = json.loads(done.stdout)
         if isinstance(spelt, list) and len(spelt) == len(texts) and all(isinstance(s, str) for s in spelt):
