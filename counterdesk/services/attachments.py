@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from counterdesk.config import Settings
 from counterdesk.documents.filestore import FileStore, StoredBlob
 from counterdesk.documents.inbox import InboxEntry, ScanInfo, inspect_file, list_inbox
 from counterdesk.domain import guidance
+from counterdesk.domain.clock import today
 from counterdesk.domain.errors import InvalidInput, NotFound
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.applications import answers_of
@@ -114,6 +115,18 @@ def attach_from_inbox(session: Session, *, actor: Actor, settings: Settings, cat
     return attachment
 
 
+def usable_licenses(session: Session, holder: str, license_type: str) -> list[ELicense]:
+    """The holder's e-licenses of this type that can stand in for a material: with a file, not expired.
+
+    The counter's reuse list and a batch row's ``license:<type>`` both ask here.
+    """
+    return list(session.exec(select(ELicense).where(
+        ELicense.holder_id_number == holder, ELicense.license_type == license_type,
+        col(ELicense.sha256).is_not(None),
+        or_(col(ELicense.valid_until).is_(None), col(ELicense.valid_until) >= today()),
+    ).order_by(ELicense.id)))
+
+
 def reuse_candidates(session: Session, *, actor: Actor, catalog, application_id: int,
                      material_code: str) -> list[ReuseCandidate]:
     """Earlier files of this applicant for a material of the same name, and matching e-licenses."""
@@ -140,10 +153,7 @@ def reuse_candidates(session: Session, *, actor: Actor, catalog, application_id:
         candidates.append(ReuseCandidate(f"{attachment.original_name}（{when} 提交）", attachment_id=attachment.id))
     if material.license:
         applicant = session.get(Applicant, application.applicant_id)
-        licenses = session.exec(select(ELicense).where(
-            ELicense.holder_id_number == applicant.id_number, ELicense.license_type == material.license,
-            col(ELicense.sha256).is_not(None)))
-        for lic in licenses:
+        for lic in usable_licenses(session, applicant.id_number, material.license):
             candidates.append(ReuseCandidate(f"电子证照：{lic.title}（{lic.license_no}）", license_id=lic.id))
     return candidates
 

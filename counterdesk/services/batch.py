@@ -15,6 +15,7 @@ importing an export into the database it came from also gives duplicates.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -31,9 +32,9 @@ from counterdesk.config import Settings
 from counterdesk.domain.clock import now
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput
 from counterdesk.services import audit, chain, numbers
-from counterdesk.services.attachments import store_of
+from counterdesk.services.attachments import store_of, usable_licenses
 from counterdesk.services.batchfile import BatchReader, RawRow, RejectsWriter
-from counterdesk.services.batchrows import CheckedRow, check_columns, check_row, normalise, unflatten
+from counterdesk.services.batchrows import CheckedRow, LicenseFile, check_columns, check_row, normalise, unflatten
 from counterdesk.services.export import application_digest
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import (
@@ -117,6 +118,8 @@ class _Run:
         self.result = BatchResult(dry_run=dry_run)
         self.stored: dict[str, str] = {}
         self.held: list[tuple[RawRow, Rejection]] = []
+        self.find_license = functools.lru_cache(maxsize=1024)(self._find_license)
+        """A row's ``license:<type>`` looked up once per holder and type in this run."""
 
     def reject(self, raw: RawRow, error: CounterdeskError, ref: str | None = None) -> None:
         """Hold a rejection until its chunk is settled, so the rejects come out in line order."""
@@ -130,6 +133,17 @@ class _Run:
             self.result.rejections.append(rejection)
         self.held.clear()
 
+    def _find_license(self, holder: str, license_type: str) -> LicenseFile | None:
+        """The holder's usable e-license of this type, for a row's ``license:<type>``."""
+        found = None
+        for lic in usable_licenses(self.session, holder, license_type):
+            stored = self.session.get(StoredFile, lic.sha256)
+            found = LicenseFile(lic.id, lic.title, lic.sha256, stored.size, stored.pages, stored.media_type)
+            break
+        # Nothing is pending between chunks: end the read so other windows are not held up meanwhile.
+        self.session.rollback()
+        return found
+
     def check(self, raw: RawRow) -> CheckedRow | None:
         """The checked row, or None when it was rejected."""
         try:
@@ -137,7 +151,7 @@ class _Run:
                 raise raw.problem
             data = unflatten(raw.data) if self.reader.format == "csv" else raw.data
             return check_row(normalise(data), catalog=self.catalog, base_dir=self.base_dir,
-                             max_bytes=self.settings.max_file_bytes)
+                             max_bytes=self.settings.max_file_bytes, licenses=self.find_license)
         except CounterdeskError as error:
             self.reject(raw, error, _ref_of(raw))
             return None
@@ -165,7 +179,7 @@ class _Run:
         for raw, row in pending:
             try:
                 for item in row.files:
-                    if not store.exists(item.sha256):
+                    if item.license_id is None and not store.exists(item.sha256):
                         blob = store.put(item.path, info=item.info)
                         if blob.sha256 != item.sha256:
                             raise InvalidInput(f"“{item.info.name}”在检查后发生了变化，请重新导入该行。",
@@ -279,8 +293,9 @@ def _insert(session: Session, actor: Actor, rows: list[CheckedRow]) -> list[str]
         answers.extend({"application_id": app_id, "question_id": q, "option_id": o} for q, o in row.answers.items())
         pickups.append({"application_id": app_id, **row.pickup})
         attachments.extend({"application_id": app_id, "material_code": f.material_code, "sha256": f.sha256,
-                            "original_name": f.info.name[:255], "source": "batch", "precheck": "pending",
-                            "created_at": moment} for f in row.files)
+                            "original_name": f.info.name[:255], "source": "license" if f.license_id else "batch",
+                            "license_id": f.license_id, "precheck": "pending", "created_at": moment}
+                           for f in row.files)
     if answers:
         session.execute(insert(GuidanceAnswer), answers)
     session.execute(insert(Pickup), pickups)

@@ -3,7 +3,8 @@
 A row is checked exactly as the wizard checks a form: the matter is handled in the county, every
 question that applies is answered with one of its options, the applicant form passes
 ``validate_form``, the pickup passes ``validate_pickup``, and every required material has a
-file that passes the scanner inbox's checks. Unlike the wizard, which silently drops what no
+file that passes the scanner inbox's checks, or names one of the applicant's imported e-licenses
+(``license:<type>``, 资料复用) that the material accepts. Unlike the wizard, which silently drops what no
 longer applies, a row carrying an answer, a material or a pickup field that does not apply is
 refused: in a file nobody watches, dropped data would be lost data.
 """
@@ -15,7 +16,8 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Mapping
+from datetime import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ from counterdesk.domain.applicant import (
     validate_form,
 )
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.domain.matter import Matter
+from counterdesk.domain.matter import Material, Matter
 from counterdesk.domain.text import as_text, has_control
 from counterdesk.services.applications import place, validate_pickup
 from counterdesk.services.attachments import check_kind
@@ -47,6 +49,8 @@ FREE_GROUPS = ("answers", "attachments")
 REQUIRED_COLUMNS = ("ref", "matter", "county")
 PATH_SEPARATOR = ";"
 """Separates several files of one material in a CSV cell."""
+LICENSE_PREFIX = "license:"
+"""An attachment written ``license:resident_id`` is the applicant's imported e-license of that type."""
 REF_MAX = 128
 
 
@@ -69,9 +73,28 @@ class CheckedFile:
     """An attachment that passed the inbox checks, with its content hash."""
 
     material_code: str
-    path: Path
+    path: Path | None
+    """None for an e-license: its file is already in the store."""
     info: ScanInfo
     sha256: str
+    license_id: int | None = None
+    """The e-license (电子证照) standing in for the material, if any."""
+
+
+@dataclass(frozen=True)
+class LicenseFile:
+    """An imported e-license with its stored file, as ``license:<type>`` finds it."""
+
+    id: int
+    title: str
+    sha256: str
+    size: int
+    pages: int
+    media_type: str
+
+
+LicenseLookup = Callable[[str, str], "LicenseFile | None"]
+"""(holder ID number or credit code, licence type) → a usable e-license of the holder, or None."""
 
 
 @dataclass(frozen=True)
@@ -213,8 +236,12 @@ def _attachments(value: Any) -> dict[str, tuple[str, ...]]:
     return files
 
 
-def check_row(row: BatchRow, *, catalog, base_dir: Path, max_bytes: int) -> CheckedRow:
-    """Run the counter's checks on a row; the first problem found is raised as ``InvalidInput``."""
+def check_row(row: BatchRow, *, catalog, base_dir: Path, max_bytes: int,
+              licenses: LicenseLookup | None = None) -> CheckedRow:
+    """Run the counter's checks on a row; the first problem found is raised as ``InvalidInput``.
+
+    ``licenses`` finds the e-licenses a ``license:<type>`` attachment names (none without it).
+    """
     matter, _ = place(catalog, row.matter, row.county)
     guidance.validate_answers(matter, row.answers, complete=True)
     answers = guidance.clean_answers(matter, row.answers)
@@ -227,7 +254,7 @@ def check_row(row: BatchRow, *, catalog, base_dir: Path, max_bytes: int) -> Chec
         reason = "；".join(f"{LABELS.get(key, key)}：{message}" for key, message in errors.items())
         raise InvalidInput(reason, code=f"invalid_{first}", field=first)
     pickup = _pickup(row.pickup)
-    files = _files(row, matter, answers, base_dir, max_bytes)
+    files = _files(row, matter, answers, base_dir, max_bytes, form.applicant.id_number, licenses)
     digest = content_digest(
         matter=matter.code, county=row.county, answers=answers, applicant=applicant_content(form.applicant),
         agent=asdict(form.agent) if form.agent else None, remark=form.remark, ticket_no=form.ticket_no,
@@ -253,8 +280,8 @@ _validate_pickup = functools.lru_cache(maxsize=256)(validate_pickup)
 """The counter's pickup check, remembered: most rows of a batch share the same pickup."""
 
 
-def _files(row: BatchRow, matter: Matter, answers: dict[str, str], base_dir: Path,
-           max_bytes: int) -> tuple[CheckedFile, ...]:
+def _files(row: BatchRow, matter: Matter, answers: dict[str, str], base_dir: Path, max_bytes: int,
+           holder: str, licenses: LicenseLookup | None) -> tuple[CheckedFile, ...]:
     applicable = {m.code: m for m in guidance.applicable_materials(matter, answers)}
     for code in row.attachments:
         material = matter.material(code)
@@ -268,11 +295,29 @@ def _files(row: BatchRow, matter: Matter, answers: dict[str, str], base_dir: Pat
     checked = []
     for code, paths in row.attachments.items():
         for text in paths:
+            if text.startswith(LICENSE_PREFIX):
+                checked.append(_license(applicable[code], text[len(LICENSE_PREFIX):].strip(), holder, licenses))
+                continue
             path = resolve_path(base_dir, text)
             info = inspect_file(path, max_bytes=max_bytes, root=base_dir)
             check_kind(applicable[code], info)
             checked.append(CheckedFile(code, path, info, file_sha256(path)))
     return tuple(checked)
+
+
+def _license(material: Material, license_type: str, holder: str, licenses: LicenseLookup | None) -> CheckedFile:
+    """The applicant's e-license of ``license_type`` standing in for ``material``."""
+    field = f"attachments.{material.code}"
+    if material.license != license_type:
+        accepted = f"只接受电子证照 {material.license}" if material.license else "不接受电子证照"
+        raise InvalidInput(f"材料“{material.name}”（{material.code}）{accepted}，不能用 {license_type or '（空）'} 代替。",
+                           code="license_not_accepted", field=field)
+    found = licenses(holder, license_type) if licenses is not None else None
+    if found is None:
+        raise InvalidInput(f"申请人没有可用的电子证照 {license_type}（须已用 licenses import 导入、附有文件且未过期），"
+                           f"请附上“{material.name}”的扫描件。", code="license_missing", field=field)
+    info = ScanInfo(None, f"{found.title}.pdf", found.size, found.pages, found.media_type, datetime.min)
+    return CheckedFile(material.code, None, info, found.sha256, found.id)
 
 
 def resolve_path(base_dir: Path, text: str) -> Path:

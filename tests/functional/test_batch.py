@@ -286,3 +286,55 @@ def test_filled_template_row_imports(session, clerk, catalog, settings, tmp_path
                attachments={**row["attachments"], "M07": ["scans/M07.pdf"]})
     assert run(session, clerk, catalog, settings, write_jsonl(folder / "t.jsonl", [row])).imported == 1
     assert re.fullmatch(r"430626-\d{8}-00001-[0-9X]", session.exec(select(Application.number)).one())
+
+
+def _licence_for(session, supervisor, settings, folder, holder, **overrides):
+    from counterdesk.services.licenses import import_licenses
+
+    row = {"holder": holder, "type": "resident_id", "number": holder, "title": "居民身份证", "issuer": "平江县公安局",
+           "issued_on": "2019-05-20", "valid_until": "2039-05-20", "file": "scans/M03.pdf", **overrides}
+    path = write_jsonl(folder / f"licences-{holder}.jsonl", [row])
+    assert import_licenses(session, actor=supervisor, settings=settings, path=path).imported == 1
+
+
+def test_a_row_may_name_the_applicants_e_license_for_a_material_that_accepts_it(
+        session, supervisor, clerk, catalog, settings, tmp_path):
+    from counterdesk.store.models import ELicense
+
+    folder = batch_folder(tmp_path)
+    row = example_row("lic-01")
+    holder = row["applicant"]["id_number"]
+    _licence_for(session, supervisor, settings, folder, holder)
+    row["attachments"]["M03"] = ["license:resident_id"]
+    path = write_jsonl(folder / "rows.jsonl", [row])
+    result = run(session, clerk, catalog, settings, path)
+    assert (result.imported, result.rejected) == (1, 0), result.rejections
+    licence = session.exec(select(ELicense)).one()
+    stored = session.exec(select(Attachment).where(Attachment.material_code == "M03")).one()
+    assert (stored.source, stored.license_id, stored.sha256) == ("license", licence.id, licence.sha256)
+    assert stored.original_name == "居民身份证.pdf"
+    again = run(session, clerk, catalog, settings, path)
+    assert (again.imported, again.duplicates) == (0, 1)
+
+
+def test_an_e_license_the_material_does_not_take_or_the_applicant_lacks_is_refused(
+        session, supervisor, clerk, catalog, settings, tmp_path):
+    folder = batch_folder(tmp_path)
+    expired_holder = resident_id()
+    _licence_for(session, supervisor, settings, folder, expired_holder, valid_until="2020-01-01")
+    wrong_material = example_row("lic-02")
+    wrong_material["attachments"]["M01"] = ["license:resident_id"]
+    _licence_for(session, supervisor, settings, folder, wrong_material["applicant"]["id_number"])
+    wrong_type = example_row("lic-03")
+    wrong_type["attachments"]["M03"] = ["license:driving_licence"]
+    none_imported = example_row("lic-04")
+    none_imported["attachments"]["M03"] = ["license:resident_id"]
+    expired = example_row("lic-05", applicant={**none_imported["applicant"], "id_number": expired_holder})
+    expired["attachments"]["M03"] = ["license:resident_id"]
+    path = write_jsonl(folder / "rows.jsonl", [wrong_material, wrong_type, none_imported, expired])
+    result = run(session, clerk, catalog, settings, path)
+    assert result.imported == 0
+    assert [r.code for r in result.rejections] == ["license_not_accepted", "license_not_accepted",
+                                                    "license_missing", "license_missing"]
+    assert "只接受电子证照 resident_id" in result.rejections[1].reason
+    assert "未过期" in result.rejections[3].reason

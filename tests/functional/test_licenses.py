@@ -32,6 +32,20 @@ def test_imported_id_card_licence_is_offered_for_the_id_material(session, superv
     assert [c.label for c in offered] == [f"电子证照：居民身份证（{holder}）"]
 
 
+def test_an_expired_licence_or_one_without_a_file_is_not_offered(session, supervisor, clerk, catalog, settings,
+                                                                  tmp_path):
+    holder = resident_id()
+    rows = [licence(holder, number="A-1", valid_until="2020-12-31"), licence(holder, number="A-2", file=None),
+            licence(holder, number="A-3", valid_until=None)]
+    path = write_jsonl(batch_folder(tmp_path) / "licences.jsonl", [{k: v for k, v in row.items() if v is not None
+                                                                   or k == "valid_until"} for row in rows])
+    assert import_licenses(session, actor=supervisor, settings=settings, path=path).imported == 3
+    draft = draft_application(session, clerk, catalog, form=applicant_form(id_number=holder))
+    offered = attachments.reuse_candidates(session, actor=clerk, catalog=catalog, application_id=draft.id,
+                                           material_code="M03")
+    assert [c.label for c in offered] == ["电子证照：居民身份证（A-3）"]
+
+
 def test_licence_file_again_gives_duplicates_and_a_changed_one_a_conflict(session, supervisor, settings, tmp_path):
     folder = batch_folder(tmp_path)
     holder = resident_id()
