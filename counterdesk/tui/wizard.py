@@ -44,9 +44,20 @@ def screen_for(step: str, draft: Draft):
 
 
 def go(app, step: str, draft: Draft) -> None:
-    """Show ``step``: replaces the current wizard screen, or opens the wizard over home."""
+    """Show ``step``: replaces the current wizard screen, or opens the wizard over home.
+
+    The draft's matter is read first: one whose file was edited or removed since start-up is
+    refused here, with the reason on screen, rather than failing inside the next screen.
+    """
+    from counterdesk.domain.errors import CounterdeskError
     from counterdesk.tui.screens.wizard_base import WizardScreen
 
+    if draft.matter_code:
+        try:
+            app.ctx.catalog.matter(draft.matter_code)
+        except CounterdeskError as error:
+            app.notify(error.message, severity="error", markup=False)
+            return
     screen = screen_for(step, draft)
     if isinstance(app.screen, WizardScreen):
         app.switch_screen(screen)

@@ -167,3 +167,25 @@ async def test_a_large_catalog_lists_the_best_rows_and_says_how_many_matched(tmp
         assert screen.query_one("#matter-results", DataTable).row_count == SHOWN_ROWS
         assert f"找到 {SHOWN_ROWS + 51} 项，列出最相关的 {SHOWN_ROWS} 项" in plain(screen.query_one("#matter-filters"))
         assert screen.highlighted_matter() == screen.results[0]
+
+
+@pilot_test
+async def test_a_matter_file_edited_while_the_counter_runs_is_refused_on_screen(tmp_path):
+    import shutil
+
+    from counterdesk.catalog import clear_cache, load_catalog, shipped_data_dir
+
+    folder = tmp_path / "catalog"
+    shutil.copytree(shipped_data_dir(), folder, ignore=shutil.ignore_patterns("samples", "output"))
+    clear_cache()
+    catalog = load_catalog(folder)
+    app = desk_app(tmp_path / "home", catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _new_application(app, pilot)
+        await pilot.press(*"jykn")
+        example = folder / "matters" / "policy-jiuye-kunnan.toml"
+        example.write_text(example.read_text(encoding="utf-8") + "\n# 管理员刚改过\n", encoding="utf-8")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.query_one("#matter-search", Input).value == "jykn"
+        assert any("重新启动" in str(n.message) for n in app._notifications)
