@@ -25,10 +25,15 @@ from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import status_text
 
-COLUMNS = [("number", "办件编号", "number"), ("status", "状态", "status"), ("matter", "事项", "matter"),
-           ("county", "区县", "county"), ("window", "窗口", "window"), ("clerk", "经办人", "clerk"),
-           ("submitted", "提交时间", "submitted_at"), ("applicant", "申请人", None)]
-"""Column key, heading, and the queue's sort key when the heading is clicked."""
+COLUMNS = [("number", "办件编号", "number", 23), ("status", "状态", "status", 8), ("matter", "事项", "matter", None),
+           ("county", "区县", "county", 10), ("window", "窗口", "window", 4), ("clerk", "经办人", "clerk", 8),
+           ("submitted", "提交时间", "submitted_at", 8), ("applicant", "申请人", None, 10)]
+"""Column key, heading, the queue's sort key when the heading is clicked, and width in cells.
+
+Widths are fixed (the matter takes what is left) so columns do not jump as pages and refreshes
+bring longer or shorter names, and the first page is drawn at its final widths at once.
+"""
+MATTER_MIN_WIDTH = 16
 
 SORT_CYCLE = ["submitted_at", "-submitted_at", "number", "status", "window", "clerk", "matter", "county"]
 SORT_LABELS = {"submitted_at": "提交时间", "number": "办件编号", "status": "状态", "window": "窗口",
@@ -94,10 +99,9 @@ class QueueScreen(MovingScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, heading, _ in COLUMNS:
-            table.add_column(heading, key=key)
-        table.focus()
+        self._columns_width = 0
+        self._set_columns()
+        self.query_one(DataTable).focus()
         self.query_one("#q-date", Input).cursor_position = 0
         self.reload()
         self.set_interval(self.refresh_seconds, self.reload)
@@ -154,6 +158,23 @@ class QueueScreen(MovingScreen):
         numbers = [row.number for row in rows]
         if keep in numbers:
             table.move_cursor(row=numbers.index(keep), animate=False)
+
+    def on_resize(self) -> None:
+        if self._set_columns() and self.page is not None:
+            self._fill(self.page.rows)
+
+    def _set_columns(self) -> bool:
+        """Lay the columns out for the table's width; False when they already are."""
+        table = self.query_one(DataTable)
+        width = table.size.width or self.app.size.width
+        if width == self._columns_width:
+            return False
+        self._columns_width = width
+        fixed = sum(w + 2 for *_, w in COLUMNS if w) + 2 + 2  # cell padding, the matter's, the scroll bar
+        table.clear(columns=True)
+        for key, heading, _, column_width in COLUMNS:
+            table.add_column(heading, key=key, width=column_width or max(MATTER_MIN_WIDTH, width - fixed))
+        return True
 
     def _current_key(self) -> str | None:
         table = self.query_one(DataTable)
@@ -227,7 +248,7 @@ class QueueScreen(MovingScreen):
 
     @on(DataTable.HeaderSelected)
     def sort_by_column(self, event: DataTable.HeaderSelected) -> None:
-        sort = dict((key, sort) for key, _, sort in COLUMNS)[event.column_key.value]
+        sort = {key: sort for key, _, sort, _ in COLUMNS}[event.column_key.value]
         if sort:
             current = self.query_state.sort
             self.requery(sort=f"-{sort}" if current == sort else sort)
