@@ -52,7 +52,7 @@ def _catalog(ctx: typer.Context):
 def queue(
     ctx: typer.Context,
     day: DateOpt = None,
-    status_: Annotated[Optional[str], typer.Option("--status", help="只列出此状态，如 submitted、accepted。")] = None,
+    status_: Annotated[Optional[str], typer.Option("--status", help="只列出此状态，如 received、accepted。")] = None,
     window: Annotated[Optional[int], typer.Option("--window", help="只列出此窗口号。")] = None,
     clerk: Annotated[Optional[str], typer.Option("--clerk", help="只列出此工号经办的。")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
@@ -126,7 +126,7 @@ def _print_progress(found) -> None:
     from rich.text import Text
 
     from counterdesk.domain.clock import show
-    from counterdesk.domain.workflow import STATUSES
+    from counterdesk.domain.workflow import status_label
 
     console = Console()
     console.print(Text(f"{found.number}  {found.status_label}", style="bold"))
@@ -134,7 +134,7 @@ def _print_progress(found) -> None:
                        f" · 申请人 {found.applicant_masked} · 提交于 {show(found.submitted_at)}"))
     table = Table("时间", "状态变化", "经办人", "说明")
     for event in found.events:
-        change = f"{STATUSES.get(event.from_status, '') if event.from_status else ''} → {STATUSES.get(event.to_status)}"
+        change = f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}"
         table.add_row(show(event.at), change, event.by, Text(event.reason or ""))
     console.print(table)
 
@@ -151,13 +151,13 @@ def advance(
     """变更办件状态（受理、补正、不予受理、办结、撤回……）。"""
     from sqlmodel import Session
 
-    from counterdesk.domain.workflow import STATUSES
+    from counterdesk.domain.workflow import status_label
     from counterdesk.services.workflow import advance as advance_service
 
     actor = acting(ctx, staff)
     with Session(context(ctx).engine) as session:
         moved = advance_service(session, actor=actor, number_or_id=number, to_status=to, reason=reason)
-    typer.echo(f"办件 {moved.number} 已由“{STATUSES[moved.from_status]}”改为“{STATUSES[moved.to_status]}”。")
+    typer.echo(f"办件 {moved.number} 已由“{status_label(moved.from_status)}”改为“{status_label(moved.to_status)}”。")
 
 
 @refusals

@@ -264,14 +264,14 @@ def finish_submit(session: Session, *, actor: Actor, application: Application) -
     moment = now()
     number = str(numbers.allocate(session, application.county_code, moment.date()))
     application.number = number
-    application.status = "submitted"
+    application.status = "received"
     application.submitted_at = moment
     application.submitted_on = moment.date()
     application.step = "done"
     application.updated_at = moment
     session.add(application)
     session.flush()
-    audit.record_status(session, application_id=application.id, from_status="draft", to_status="submitted",
+    audit.record_status(session, application_id=application.id, from_status="draft", to_status="received",
                         by_staff=actor.id)
     session.commit()
     return number

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import Session
 
+from counterdesk.domain.workflow import EventKind
 from counterdesk.services import chain
 from counterdesk.store.models import AuditEntry, StatusEvent
 
@@ -14,8 +17,12 @@ def _audit_fields(row: AuditEntry) -> dict:
 
 
 def event_fields(row: StatusEvent) -> dict:
-    return {"application_id": row.application_id, "at": row.at, "from": row.from_status,
-            "to": row.to_status, "by": row.by_staff, "reason": row.reason}
+    fields = {"application_id": row.application_id, "at": row.at, "from": row.from_status,
+              "to": row.to_status, "by": row.by_staff, "reason": row.reason}
+    # Fields added later are hashed only when set, so events chained before them still verify.
+    extra = {"kind": None if row.kind == EventKind.MOVE else row.kind, "detail": row.detail,
+             "hall": row.hall_code}
+    return fields | {key: value for key, value in extra.items() if value is not None}
 
 
 def record(session: Session, action: str, *, staff_id: str | None, target: str | None = None,
@@ -26,11 +33,18 @@ def record(session: Session, action: str, *, staff_id: str | None, target: str |
 
 
 def record_status(session: Session, *, application_id: int, from_status: str | None,
-                  to_status: str, by_staff: str, reason: str | None = None) -> StatusEvent:
-    """Append a status event to the session's transaction (the caller commits)."""
+                  to_status: str, by_staff: str, reason: str | None = None,
+                  kind: EventKind = EventKind.MOVE, detail: dict | None = None,
+                  hall_code: str | None = None) -> StatusEvent:
+    """Append a status event to the session's transaction (the caller commits).
+
+    ``detail`` holds what the act carries beyond the move (waybill, batch, days, result).
+    """
     return chain.append(session, StatusEvent, event_fields, application_id=application_id,
                         from_status=from_status, to_status=to_status, by_staff=by_staff,
-                        reason=reason)
+                        reason=reason, kind=kind,
+                        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None,
+                        hall_code=hall_code)
 
 
 def verify_all(session: Session) -> dict[str, tuple[int, chain.ChainBreak | None]]:

@@ -31,6 +31,7 @@ from sqlmodel import Session
 from counterdesk.config import Settings
 from counterdesk.domain.clock import now
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput
+from counterdesk.domain.workflow import EventKind
 from counterdesk.services import audit, chain, numbers
 from counterdesk.services.attachments import store_of, usable_licenses
 from counterdesk.services.batchfile import BatchReader, RawRow, RejectsWriter
@@ -342,7 +343,7 @@ def _application(row: CheckedRow, number: str, applicant_ids, actor: Actor, mome
     agent = form.agent
     return {
         "number": number, "ref": row.ref, "ref_digest": row.digest, "matter_code": row.matter.code,
-        "county_code": row.county, "status": "submitted", "window": actor.window, "clerk_id": actor.id,
+        "county_code": row.county, "status": "received", "window": actor.window, "clerk_id": actor.id,
         "applicant_id": applicant_ids[(form.applicant.id_type, form.applicant.id_number)],
         "ticket_no": form.ticket_no, "remark": form.remark,
         "agent_id_type": agent.id_type if agent else None, "agent_id_number": agent.id_number if agent else None,
@@ -364,20 +365,21 @@ def _record_files(session: Session, rows: list[CheckedRow], moment) -> None:
 
 
 def _record_events(session: Session, actor: Actor, application_ids: list[int], moment) -> None:
-    """The draft → submitted events, hash-chained in id order.
+    """The draft → received events, hash-chained in id order.
 
     The first goes through ``audit.record_status``, which takes the chain's lock and finds its
     tail; the rest are chained here and inserted in one statement, which is what keeps a large
     import fast. The hashed fields are ``audit``'s own, so ``audit verify`` checks them alike.
     """
     first = audit.record_status(session, application_id=application_ids[0], from_status="draft",
-                                to_status="submitted", by_staff=actor.id, reason=SUBMIT_REASON)
+                                to_status="received", by_staff=actor.id, reason=SUBMIT_REASON)
     session.flush()
     prev = first.hash
     events = []
     for app_id in application_ids[1:]:
-        event = {"application_id": app_id, "at": moment, "from_status": "draft", "to_status": "submitted",
-                 "by_staff": actor.id, "reason": SUBMIT_REASON, "prev_hash": prev}
+        event = {"application_id": app_id, "at": moment, "from_status": "draft", "to_status": "received",
+                 "by_staff": actor.id, "reason": SUBMIT_REASON, "kind": EventKind.MOVE, "detail": None,
+                 "hall_code": None, "prev_hash": prev}
         prev = event["hash"] = chain.digest(prev, audit.event_fields(SimpleNamespace(**event)))
         events.append(event)
     if events:

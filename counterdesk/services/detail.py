@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from counterdesk.domain.errors import Forbidden
 from counterdesk.domain.idnumbers import ID_TYPES
 from counterdesk.domain.masking import mask_email, mask_id_number, mask_name, mask_phone
-from counterdesk.domain.workflow import STATUSES, allowed_moves
+from counterdesk.domain.workflow import allowed_moves, status_label
 from counterdesk.services import audit
 from counterdesk.services.access import may_see_full, same_window
 from counterdesk.services.applications import PICKUP_METHODS
@@ -125,7 +125,7 @@ class ApplicationDetail:
     @property
     def status_label(self) -> str:
         """The status in Chinese."""
-        return STATUSES.get(self.status, self.status)
+        return status_label(self.status)
 
 
 def _hidden(value: str | None) -> str:

@@ -90,7 +90,7 @@ class QueueRow:
     @property
     def status_label(self) -> str:
         """The status in Chinese."""
-        return STATUSES.get(self.status, self.status)
+        return status_label(self.status)
 
     def to_dict(self) -> dict:
         """The ``counterdesk queue --json`` form."""
@@ -260,7 +260,7 @@ class Progress:
     @property
     def status_label(self) -> str:
         """The status in Chinese."""
-        return STATUSES.get(self.status, self.status)
+        return status_label(self.status)
 
     def to_dict(self) -> dict:
         """The ``counterdesk status --json`` form."""

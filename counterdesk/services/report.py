@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from counterdesk.domain.clock import local, now
 from counterdesk.domain.errors import Forbidden
-from counterdesk.domain.workflow import STATUSES
+from counterdesk.domain.workflow import status_label
 from counterdesk.services.hall import get_hall
 from counterdesk.services.queue import Names, staff_names, status_order
 from counterdesk.services.staff import Actor
@@ -102,7 +102,7 @@ def daily_report(session: Session, *, day: date, catalog=None, actor: Actor | No
         hall_name=get_hall(session).name,
         day=day,
         total=sum(n for _, n in by_status),
-        by_status=[Tally(code, STATUSES.get(code, code), n) for code, n in by_status],
+        by_status=[Tally(code, status_label(code), n) for code, n in by_status],
         by_matter=_tallies(grouped(Application.matter_code), lambda code: names.matter(code) or code),
         by_county=_tallies(grouped(Application.county_code), lambda code: names.county(code) or code),
         by_clerk=_tallies(grouped(Application.clerk_id),

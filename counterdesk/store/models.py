@@ -79,6 +79,7 @@ class Application(SQLModel, table=True):
     matter_code: str = Field(max_length=64, index=True)
     county_code: str = Field(max_length=6)
     status: str = Field(default="draft", max_length=32)
+    """``domain.workflow.Status``."""
     window: int | None = None
     clerk_id: str = Field(foreign_key="staff.id", max_length=32, index=True)
     applicant_id: int | None = Field(default=None, foreign_key="applicant.id", index=True)
@@ -166,7 +167,10 @@ class Attachment(SQLModel, table=True):
 
 
 class StatusEvent(SQLModel, table=True):
-    """One move of an application's status. Append-only and hash-chained."""
+    """One event of an application's life: a status move, an extension, an item's progress.
+
+    Append-only and hash-chained.
+    """
 
     __tablename__ = "status_event"
 
@@ -177,6 +181,12 @@ class StatusEvent(SQLModel, table=True):
     to_status: str = Field(max_length=32)
     by_staff: str = Field(max_length=32)
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    kind: str = Field(default="move", max_length=16)
+    """``domain.workflow.EventKind``: a status move, an extension, an included item's progress."""
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """JSON of what the act carries beyond the move (waybill, transfer batch, days, result …)."""
+    hall_code: str | None = Field(default=None, max_length=16)
+    """The hall whose staff made the move (hand-overs cross halls)."""
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 

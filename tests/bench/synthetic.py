@@ -67,7 +67,7 @@ def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
 
     day = today()
     codes = list(catalog.matters)[:200]
-    statuses = ["submitted", "accepted", "in_progress", "completed", "supplement_requested", "rejected"]
+    statuses = ["received", "accepted", "in_progress", "completed", "supplement_requested", "rejected"]
     con = sqlite3.connect(db_path)
     con.execute("PRAGMA synchronous=OFF")
     con.executemany("INSERT INTO applicant (kind, id_type, id_number, name, created_at, updated_at) "
@@ -81,7 +81,7 @@ def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
             at = datetime.combine(on, datetime.min.time()) + timedelta(hours=8, seconds=i % 30000)
             stamp = at.isoformat(" ")
             yield (f"B{on:%Y%m%d}{i:08d}", codes[i % len(codes)], "430626", statuses[i % len(statuses)],
-                   1 + i % 12, SUPERVISOR_ID, 1 + i % 1000, "", "submitted", stamp, stamp, stamp, on.isoformat(), 1)
+                   1 + i % 12, SUPERVISOR_ID, 1 + i % 1000, "", "received", stamp, stamp, stamp, on.isoformat(), 1)
 
     sql = ("INSERT INTO application (number, matter_code, county_code, status, window, clerk_id, applicant_id, "
            "remark, step, created_at, updated_at, submitted_at, submitted_on, version) "

@@ -23,7 +23,7 @@ from tests.factories import (
 
 def test_clerk_submits_the_guide_example_and_gets_a_pingjiang_number(session, clerk, catalog, settings):
     application = submitted_application(session, clerk, catalog, settings, courier=True)
-    assert application.status == "submitted"
+    assert application.status == "received"
     assert re.fullmatch(rf"430626-{today():%Y%m%d}-00001-[0-9X]", application.number)
     assert application.window == 3 and application.clerk_id == "c03"
     stored = session.exec(select(Attachment).where(Attachment.application_id == application.id)).all()
@@ -31,7 +31,7 @@ def test_clerk_submits_the_guide_example_and_gets_a_pingjiang_number(session, cl
     pickup = session.get(Pickup, application.id)
     assert (pickup.method, pickup.recipient) == ("courier", "张三")
     events = session.exec(select(StatusEvent).where(StatusEvent.application_id == application.id)).all()
-    assert [(e.from_status, e.to_status) for e in events] == [("draft", "submitted")]
+    assert [(e.from_status, e.to_status) for e in events] == [("draft", "received")]
 
 
 def test_attached_scan_leaves_the_inbox_for_attached_after_it_is_stored(session, clerk, catalog, settings):

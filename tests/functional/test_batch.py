@@ -96,7 +96,7 @@ def test_mixed_file_imports_the_good_rows_and_rejects_each_bad_one_with_its_line
     assert count(session, Attachment) == 6 + 6 + 4
     assert sorted(session.exec(select(Application.ref))) == ["r-01", "r-02", "r-23"]
     courier = session.exec(select(Application).where(Application.ref == "r-02")).one()
-    assert (courier.status, courier.agent_name, courier.clerk_id, courier.window) == ("submitted", "李四", "c03", 3)
+    assert (courier.status, courier.agent_name, courier.clerk_id, courier.window) == ("received", "李四", "c03", 3)
     assert session.get(Pickup, courier.id).method == "courier"
     assert {e.by_staff for e in session.exec(select(StatusEvent))} == {"c03"}
     assert all(brk is None for _, brk in audit.verify_all(session).values())

@@ -95,8 +95,8 @@ def test_status_json_gives_the_timeline(run, hall):
     assert data["matter"] == {"code": "ZC-JYKN-001", "name": "我要申请认定为就业困难人员"}
     assert data["county"] == {"code": "430626", "name": "平江县"}
     assert [list(e) for e in data["events"]] == [["at", "from", "to", "by", "reason"]] * 2
-    assert [(e["from"], e["to"], e["by"]) for e in data["events"]] == [("draft", "submitted", "c03"),
-                                                                       ("submitted", "accepted", "sup01")]
+    assert [(e["from"], e["to"], e["by"]) for e in data["events"]] == [("draft", "received", "c03"),
+                                                                       ("received", "accepted", "sup01")]
 
 
 def test_status_for_people_names_the_status(run, hall):
@@ -161,7 +161,7 @@ def test_advance_of_an_unknown_number_exits_1(run, hall):
 
 
 def test_move_outside_the_workflow_exits_2(run, hall):
-    result = run("advance", hall[1], "--to", "completed", "--staff", "sup01")
+    result = run("advance", hall[0], "--to", "completed", "--staff", "sup01")
     assert result.exit_code == 2 and "不能从" in result.stderr
 
 
@@ -185,7 +185,7 @@ def test_report_csv_to_stdout_and_to_a_file(run, hall, tmp_path):
 def test_report_json_counts_by_status(run, hall):
     data = json.loads(run("report", "--json").stdout)
     assert data["total"] == 3
-    assert {t["code"]: t["count"] for t in data["by_status"]} == {"submitted": 2, "accepted": 1}
+    assert {t["code"]: t["count"] for t in data["by_status"]} == {"received": 2, "accepted": 1}
 
 
 def test_report_without_an_output_is_a_usage_error(run, hall):

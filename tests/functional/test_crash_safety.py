@@ -39,14 +39,14 @@ def test_submit_killed_at_random_moments_is_all_or_nothing(db_url):
     with Session(engine) as session:
         applications = session.exec(select(Application)).all()
         events = {e.application_id: e for e in session.exec(select(StatusEvent))}
-    submitted = [a for a in applications if a.status == "submitted"]
+    submitted = [a for a in applications if a.status == "received"]
     assert submitted, "the workers never got to submit anything"
     for application in applications:
         if application.status == "draft":
             assert application.number is None and application.id not in events
         else:
-            assert application.status == "submitted" and application.number and application.submitted_at
-            assert events[application.id].to_status == "submitted"
+            assert application.status == "received" and application.number and application.submitted_at
+            assert events[application.id].to_status == "received"
     seqs = sorted(parse_application_number(a.number).seq for a in submitted)
     assert seqs == list(range(1, len(submitted) + 1))
     engine.dispose()

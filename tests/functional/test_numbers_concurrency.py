@@ -42,6 +42,6 @@ def test_eight_windows_submitting_at_once_get_distinct_gap_free_numbers(engine, 
     assert seqs == list(range(1, PROCESSES * PER_PROCESS + 1))
     with Session(engine) as session:
         stored = session.exec(select(func.count()).select_from(Application)
-                              .where(Application.status == "submitted")).one()
+                              .where(Application.status == "received")).one()
         events = session.exec(select(func.count()).select_from(StatusEvent)).one()
     assert stored == events == PROCESSES * PER_PROCESS

@@ -36,7 +36,7 @@ def test_supervisor_sees_the_days_applications_with_counts_per_status(session, s
     page = queue.day_queue(session, actor=supervisor, day=today(), catalog=catalog)
     assert numbers(page) == hall_day
     assert page.total == 3
-    assert page.counts_by_status == {"submitted": 2, "accepted": 1}
+    assert page.counts_by_status == {"received": 2, "accepted": 1}
     row = page.rows[0]
     assert (row.matter_name, row.county_name, row.window, row.clerk, row.clerk_name) == (
         "我要申请认定为就业困难人员", "平江县", 3, "c03", "李娜")
@@ -44,10 +44,10 @@ def test_supervisor_sees_the_days_applications_with_counts_per_status(session, s
 
 
 def test_status_filter_keeps_the_counts_of_every_status(session, supervisor, hall_day):
-    page = queue.day_queue(session, actor=supervisor, day=today(), status="submitted")
+    page = queue.day_queue(session, actor=supervisor, day=today(), status="received")
     assert numbers(page) == [hall_day[0], hall_day[2]]
     assert page.total == 2
-    assert page.counts_by_status == {"submitted": 2, "accepted": 1}
+    assert page.counts_by_status == {"received": 2, "accepted": 1}
 
 
 def test_filters_by_window_and_clerk(session, supervisor, hall_day):
@@ -103,7 +103,7 @@ def test_lookup_by_number_gives_the_timeline(session, clerk, catalog, hall_day):
     [found] = queue.lookup(session, actor=clerk, text=hall_day[1], catalog=catalog)
     assert found.status_label == "已受理"
     assert [(e.from_status, e.to_status, e.by) for e in found.events] == [
-        ("draft", "submitted", "c03"), ("submitted", "accepted", "sup01")]
+        ("draft", "received", "c03"), ("received", "accepted", "sup01")]
 
 
 def test_lookup_by_number_typed_without_dashes_and_lowercase_x(session, clerk, hall_day):
@@ -148,7 +148,7 @@ def test_supervisor_sees_everything_in_full_and_the_view_is_audited(session, sup
     assert len(shown.applicant.id_number) == 18 and "*" not in shown.applicant.id_number
     assert shown.moves == ["accepted", "supplement_requested", "rejected", "withdrawn"]
     assert {a.material_code for a in shown.attachments} >= {"M01", "M02"}
-    assert shown.situation and shown.events[0].to_status == "submitted"
+    assert shown.situation and shown.events[0].to_status == "received"
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "view_full")).one()
     assert (entry.staff_id, entry.target) == ("sup01", hall_day[0])
 

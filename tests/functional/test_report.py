@@ -36,7 +36,7 @@ def day_figures(session, supervisor, clerk, other_clerk, catalog, settings):
 
 def test_report_counts_the_day_by_status_matter_county_and_clerk(day_figures):
     assert day_figures.total == 4
-    assert [(t.code, t.label, t.count) for t in day_figures.by_status] == [("submitted", "已提交", 1),
+    assert [(t.code, t.label, t.count) for t in day_figures.by_status] == [("received", "已收件", 1),
                                                                             ("accepted", "已受理", 3)]
     assert [(t.label, t.count) for t in day_figures.by_matter] == [("我要申请认定为就业困难人员", 4)]
     assert [(t.label, t.count) for t in day_figures.by_county] == [("平江县", 4)]
@@ -64,7 +64,7 @@ def test_csv_has_one_line_per_figure(day_figures):
 
 def test_the_renderer_gets_labels_and_counts(day_figures):
     data = report.report_data(day_figures)
-    assert data.total == 4 and data.by_status == [("已提交", 1), ("已受理", 3)]
+    assert data.total == 4 and data.by_status == [("已收件", 1), ("已受理", 3)]
     assert data.median_accept_minutes == day_figures.median_accept_minutes
 
 

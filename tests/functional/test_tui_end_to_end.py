@@ -113,7 +113,7 @@ async def test_clerk_completes_the_guides_example_by_keyboard_and_hands_over_the
             pickup = session.get(Pickup, application.id)
             applicant = session.get(Applicant, application.applicant_id)
         assert (application.status, application.county_code, application.matter_code) == (
-            "submitted", "430626", "ZC-JYKN-001")
+            "received", "430626", "ZC-JYKN-001")
         assert re.fullmatch(rf"430626-{today():%Y%m%d}-00001-[0-9X]", application.number)
         assert shown == application.number
         assert sorted(a.material_code for a in attachments) == ["M01", "M02", "M03", "M04", "M05", "M06"]

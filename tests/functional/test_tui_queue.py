@@ -147,7 +147,7 @@ async def test_escape_in_the_dialog_changes_nothing(tmp_path, catalog):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-        assert stored(app, number) == ("submitted", None)
+        assert stored(app, number) == ("received", None)
 
 
 @pilot_test

@@ -28,17 +28,17 @@ def events_of(session, application_id: int) -> list[tuple[str | None, str, str, 
 
 def test_supervisor_accepts_a_submitted_application_and_the_move_is_recorded(session, supervisor, submitted):
     moved = workflow.advance(session, actor=supervisor, number_or_id=submitted.number, to_status="accepted")
-    assert (moved.from_status, moved.to_status, moved.version) == ("submitted", "accepted", 2)
+    assert (moved.from_status, moved.to_status, moved.version) == ("received", "accepted", 2)
     stored = session.get(Application, submitted.id)
     session.refresh(stored)
     assert (stored.status, stored.version) == ("accepted", 2)
-    assert events_of(session, submitted.id)[-1] == ("submitted", "accepted", "sup01", None)
+    assert events_of(session, submitted.id)[-1] == ("received", "accepted", "sup01", None)
 
 
 def test_accepted_application_goes_through_in_progress_to_completed(session, supervisor, submitted):
     for status in ("accepted", "in_progress", "completed"):
         workflow.advance(session, actor=supervisor, number_or_id=submitted.id, to_status=status)
-    assert [e[1] for e in events_of(session, submitted.id)] == ["submitted", "accepted", "in_progress", "completed"]
+    assert [e[1] for e in events_of(session, submitted.id)] == ["received", "accepted", "in_progress", "completed"]
 
 
 def test_supplement_request_must_name_the_missing_materials(session, supervisor, submitted):
@@ -77,14 +77,14 @@ def test_clerk_cannot_accept_and_nothing_changes(session, clerk, submitted):
     assert "值班长" in refused.value.message
     stored = session.get(Application, submitted.id)
     session.refresh(stored)
-    assert (stored.status, stored.version) == ("submitted", 1)
+    assert (stored.status, stored.version) == ("received", 1)
     assert len(events_of(session, submitted.id)) == 1
 
 
 def test_clerk_withdraws_their_windows_application_at_the_citizens_request(session, clerk, submitted):
     moved = workflow.withdraw(session, actor=clerk, number_or_id=submitted.number, reason="申请人本人要求撤回")
     assert moved.to_status == "withdrawn"
-    assert events_of(session, submitted.id)[-1] == ("submitted", "withdrawn", "c03", "申请人本人要求撤回")
+    assert events_of(session, submitted.id)[-1] == ("received", "withdrawn", "c03", "申请人本人要求撤回")
 
 
 def test_clerk_of_another_window_cannot_withdraw(session, other_clerk, submitted):
@@ -107,9 +107,9 @@ def test_clerk_withdraws_a_draft_that_has_no_number_yet(session, clerk, catalog,
 
 @pytest.mark.parametrize(("before", "target"), [
     ([], "completed"),
-    (["accepted"], "submitted"),
+    (["accepted"], "received"),
     (["accepted", "in_progress", "completed"], "in_progress"),
-    (["accepted"], "withdrawn"),
+    (["accepted", "in_progress", "completed"], "withdrawn"),
 ])
 def test_moves_outside_the_workflow_are_refused_with_both_statuses_named(session, supervisor, submitted,
                                                                          before, target):
@@ -165,4 +165,4 @@ def test_two_supervisors_move_the_same_application_one_wins_the_other_is_told_to
     assert late.value.message == "该办件已被他人修改，请刷新后重试。"
     with Session(engine) as check:
         assert check.get(Application, app_id).status == "accepted"
-        assert [e[1] for e in events_of(check, app_id)] == ["submitted", "accepted"]
+        assert [e[1] for e in events_of(check, app_id)] == ["received", "accepted"]

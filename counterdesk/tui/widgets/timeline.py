@@ -11,13 +11,18 @@ from collections.abc import Iterable, Mapping
 from rich.text import Text
 
 from counterdesk.domain.clock import show
-from counterdesk.domain.workflow import STATUSES
+from counterdesk.domain.workflow import status_label
 
 STATUS_STYLES = {
-    "submitted": "bold yellow",
+    "received": "bold yellow",
+    "in_transit": "yellow",
+    "signed_for": "bold yellow",
     "accepted": "bold green",
     "in_progress": "bold cyan",
+    "special_procedure": "cyan",
     "completed": "green",
+    "ready": "bold green",
+    "released": "green",
     "supplement_requested": "bold magenta",
     "resubmitted": "bold yellow",
     "rejected": "bold red",
@@ -31,7 +36,7 @@ def status_text(status: str | None) -> Text:
     """A status as its coloured Chinese label."""
     if not status:
         return Text("")
-    return Text(STATUSES.get(status, status), style=STATUS_STYLES.get(status, ""))
+    return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
 
 
 def staff_label(staff_id: str, names: Mapping[str, str] | None = None) -> str:
