@@ -187,7 +187,7 @@ class MaterialsScreen(WizardScreen):
     def refresh_inbox(self) -> None:
         from counterdesk.services.attachments import inbox
 
-        entries = inbox(self.app.ctx.settings)
+        entries = inbox(self.app.ctx.settings, wait=False)
         self.app.call_from_thread(self.show_inbox, entries)
 
     def show_inbox(self, entries: list) -> None:
