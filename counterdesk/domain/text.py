@@ -99,8 +99,7 @@ def shown(text: object, *, markup: bool = True, newlines: bool = False) -> str:
     )
     if not markup:
         return safe
-    escaped = _MARKUP_TAG.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", safe)
-    return escaped + "\\" if escaped.endswith("\\") and not escaped.endswith("\\\\") else escaped
+    return _MARKUP_TAG.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", safe)
 
 
 def _hidden(ch: str) -> bool:
