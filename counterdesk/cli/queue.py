@@ -16,7 +16,7 @@ import typer
 
 from counterdesk.cli.common import context, emit_json, fail, refusals
 from counterdesk.cli.staff import StaffOpt, acting
-from counterdesk.domain.text import shown
+from counterdesk.domain.text import shown, spreadsheet_row
 
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="日期 YYYY-MM-DD，默认今天。")]
 QUEUE_KEYS = ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
@@ -78,7 +78,7 @@ def queue(
     if csv_out:
         writer = csv.DictWriter(sys.stdout, fieldnames=QUEUE_KEYS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(row.to_dict() for row in page.rows)
+        writer.writerows(spreadsheet_row(row.to_dict()) for row in page.rows)
         return
     _print_queue(when, page, STATUSES)
 

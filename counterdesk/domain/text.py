@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 
 from counterdesk.domain.errors import InvalidInput
 
@@ -120,6 +121,16 @@ def spreadsheet_safe(cell: object) -> object:
     if isinstance(cell, str) and cell.startswith(SPREADSHEET_TRIGGERS):
         return "'" + cell
     return cell
+
+
+def spreadsheet_row(cells: Iterable[object] | Mapping[str, object]) -> list[object] | dict[str, object]:
+    """A whole CSV row (a list for ``csv.writer``, a dict for ``csv.DictWriter``) through ``spreadsheet_safe``.
+
+    Every CSV counterdesk writes (exports, the queue, the report, rejects files) goes through here.
+    """
+    if isinstance(cells, Mapping):
+        return {key: spreadsheet_safe(value) for key, value in cells.items()}
+    return [spreadsheet_safe(cell) for cell in cells]
 
 
 def spreadsheet_restored(cell: str) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.text import spreadsheet_restored, spreadsheet_row
 
 FORMATS = ("jsonl", "csv")
 MAX_LINE_BYTES = 1 << 20
@@ -209,7 +210,8 @@ class BatchReader:
                     f"该行有 {len(cells)} 个单元格，表头有 {len(self.header)} 列，请核对逗号和引号。",
                     code="csv_columns"), raw=cells)
             else:
-                data = {key: cell for key, cell in zip(self.header, cells, strict=True)
+                # A cell quoted against spreadsheet formulas (an export, a rejects file) is read as typed.
+                data = {key: spreadsheet_restored(cell) for key, cell in zip(self.header, cells, strict=True)
                         if cell.strip() and not key.startswith("_")}
                 yield RawRow(start, data, raw=cells)
 
@@ -297,7 +299,8 @@ class RejectsWriter:
             cells = row.raw if isinstance(row.raw, list) else [row.raw]
             keep = [i for i, name in enumerate(self.header or []) if name not in META]
             extra = range(len(self.header or []), len(cells))
-            self._writer.writerow(meta + [cells[i] for i in keep if i < len(cells)] + [cells[i] for i in extra])
+            self._writer.writerow(spreadsheet_row(
+                meta + [cells[i] for i in keep if i < len(cells)] + [cells[i] for i in extra]))
         handle.flush()
         self.count += 1
 
@@ -337,7 +340,7 @@ def write_rows(path: Path, fmt: str, rows: Iterable[dict[str, Any]], columns: li
         else:
             writer = csv.DictWriter(handle, fieldnames=columns or [], extrasaction="raise")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(spreadsheet_row(row) for row in rows)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
