@@ -358,3 +358,16 @@ def test_export_csv_cells_that_a_spreadsheet_would_run_are_quoted_and_import_bac
     assert {f"'{remark}" for remark in formulas} <= set(cells)
     result = run(session, clerk, catalog, settings, out)
     assert (result.total, result.duplicates) == (4, 4)
+
+
+def test_an_attachment_path_that_is_a_folder_rejects_its_row_and_the_rest_import(
+        session, clerk, catalog, settings, tmp_path):
+    folder = batch_folder(tmp_path)
+    (folder / "scans" / "M02-folder.pdf").mkdir()
+    bad = example_row("r-2")
+    bad["attachments"]["M02"] = ["scans/M02-folder.pdf"]
+    rows = [example_row("r-1"), bad, example_row("r-3"), example_row("r-4", attachments={
+        **example_row("r").get("attachments"), "M01": ["scans"]})]
+    result = run(session, clerk, catalog, settings, write_jsonl(folder / "rows.jsonl", rows))
+    assert (result.total, result.imported, result.rejected) == (4, 2, 2)
+    assert {item.code for item in result.rejections} == {"file_type"}
