@@ -57,6 +57,11 @@ class Settings:
         return self.scans_dir / "attached"
 
     @property
+    def verdicts_file(self) -> Path:
+        """Where the scan checks' verdicts are kept by content hash (see ``documents.sandbox``)."""
+        return self.home / "data" / "scan-verdicts.jsonl"
+
+    @property
     def output_dir(self) -> Path:
         """Where PDFs are saved when there is no printer."""
         return self.home / "data" / "output"

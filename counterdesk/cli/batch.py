@@ -17,6 +17,7 @@ import typer
 
 from counterdesk.cli.common import context, emit_json, fail, refusals
 from counterdesk.cli.staff import acting
+from counterdesk.domain.text import shown
 
 app = typer.Typer(help="批量导入办件（JSON Lines 或 CSV）与导入模板。", no_args_is_help=True)
 licenses_app = typer.Typer(help="电子证照：从文件导入。", no_args_is_help=True)
@@ -33,13 +34,6 @@ INTERRUPTED = "已中断：已提交的行均已保存，重新运行同一命�
 def register(root: typer.Typer) -> None:
     """Add ``counterdesk export`` to the root command."""
     root.command("export")(export)
-
-
-def literal(text: object) -> str:
-    """Text as typed, made safe for a terminal: control and bidi characters shown as escapes."""
-    from counterdesk.domain.text import is_control
-
-    return "".join(f"\\u{ord(ch):04x}" if is_control(ch) and ch != "\n" else ch for ch in str(text))
 
 
 def _machine_output(json_out: bool) -> bool:
@@ -127,7 +121,7 @@ def _summary(result, console, verb: str) -> None:
     if result.rejections:
         rejected = Table("行号", "代码", "原因", title="拒收的行")
         for item in result.rejections[:SHOWN_REJECTS]:
-            rejected.add_row(str(item.line), Text(literal(item.code)), Text(literal(item.reason)))
+            rejected.add_row(str(item.line), shown(item.code), shown(item.reason, newlines=True))
         console.print(rejected)
         if result.rejected > SHOWN_REJECTS:
             console.print(f"……另有 {result.rejected - SHOWN_REJECTS} 行，见拒收文件。")

@@ -166,10 +166,13 @@ def scans_list(
     from rich.table import Table
     from rich.text import Text
 
+    from counterdesk.domain.text import shown
+
     table = Table("文件名", "页数", "大小（字节）", "修改时间", "状态")
     for e in entries:
-        state = Text("可用", style="green") if e.accepted else Text(f"不能使用：{e.refusal}", style="red")
-        table.add_row(Text(e.name), str(e.info.pages) if e.info else "", str(e.size),
+        state = Text("可用", style="green") if e.accepted else Text(f"不能使用：{shown(e.refusal, markup=False)}",
+                                                                    style="red")
+        table.add_row(Text(shown(e.name, markup=False)), str(e.info.pages) if e.info else "", str(e.size),
                       f"{e.modified:%Y-%m-%d %H:%M}", state)
     Console().print(table if entries else "扫描收件箱为空。")
 

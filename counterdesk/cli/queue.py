@@ -16,6 +16,7 @@ import typer
 
 from counterdesk.cli.common import context, emit_json, fail, refusals
 from counterdesk.cli.staff import StaffOpt, acting
+from counterdesk.domain.text import shown, spreadsheet_row
 
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="日期 YYYY-MM-DD，默认今天。")]
 QUEUE_KEYS = ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
@@ -77,7 +78,7 @@ def queue(
     if csv_out:
         writer = csv.DictWriter(sys.stdout, fieldnames=QUEUE_KEYS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(row.to_dict() for row in page.rows)
+        writer.writerows(spreadsheet_row(row.to_dict()) for row in page.rows)
         return
     _print_queue(when, page, STATUSES)
 
@@ -95,9 +96,9 @@ def _print_queue(when: date, page, labels: dict[str, str]) -> None:
     for heading in ("状态", "事项", "区县", "窗口", "经办人", "提交时间", "申请人"):
         table.add_column(heading, overflow="ellipsis")
     for row in page.rows:
-        table.add_row(row.number, row.status_label, Text(row.matter_name or row.matter_code),
-                      row.county_name or row.county_code, str(row.window or ""), Text(row.clerk_name or row.clerk),
-                      show(row.submitted_at, "%H:%M"), Text(row.applicant_masked))
+        table.add_row(row.number, row.status_label, shown(row.matter_name or row.matter_code),
+                      row.county_name or row.county_code, str(row.window or ""), shown(row.clerk_name or row.clerk),
+                      show(row.submitted_at, "%H:%M"), shown(row.applicant_masked))
     Console().print(table)
 
 
@@ -135,7 +136,7 @@ def _print_progress(found) -> None:
     table = Table("时间", "状态变化", "经办人", "说明")
     for event in found.events:
         change = f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}"
-        table.add_row(show(event.at), change, event.by, Text(event.reason or ""))
+        table.add_row(show(event.at), change, shown(event.by), shown(event.reason or "", newlines=True))
     console.print(table)
 
 

@@ -64,6 +64,7 @@ def list_(
     from rich.table import Table
     from sqlmodel import Session
 
+    from counterdesk.domain.text import shown
     from counterdesk.services.staff import ROLES, list_staff
 
     with Session(context(ctx).engine) as session:
@@ -74,7 +75,7 @@ def list_(
     table = Table("工号", "姓名", "角色", "窗口", "状态")
     for a in accounts:
         state = "已停用" if not a.active else (f"锁定至 {a.locked_until}" if a.locked_until else "正常")
-        table.add_row(a.id, a.name, ROLES[a.role], str(a.window or ""), state)
+        table.add_row(shown(a.id), shown(a.name), ROLES[a.role], str(a.window or ""), state)
     Console().print(table)
 
 

@@ -1,26 +1,24 @@
 """The scanner inbox (扫描收件箱): what the hall scanner dropped, checked by content before anything uses it.
 
 A file is judged by its bytes, never by its name: PDF, JPEG, PNG and (multi-page) TIFF are
-accepted; anything else, anything damaged, encrypted, oversized or pointing outside the inbox is
-refused with a sentence the clerk can read out to the citizen.
+accepted; anything else, anything damaged, encrypted, oversized, over the parsing budgets or
+pointing outside the inbox is refused with a sentence the clerk can read out to the citizen. The
+parsing itself runs in the sandbox (``counterdesk.documents.sandbox``), never in this process.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 import threading
-import warnings
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PIL import Image
-from pypdf import PdfReader
-
+from counterdesk.documents.sandbox import judge
+from counterdesk.documents.scancheck import MAX_PAGES, MAX_PIXELS
 from counterdesk.domain.clock import CST, now
 from counterdesk.domain.errors import InvalidInput, NotFound
 
@@ -32,11 +30,10 @@ TIFF = "image/tiff"
 MEDIA_LABELS = {PDF: "PDF 文件", JPEG: "JPEG 图片", PNG: "PNG 图片", TIFF: "TIFF 图片"}
 """How each accepted media type is named to the clerk."""
 
-MAX_PIXELS = 80_000_000
-"""Largest image (per page) accepted: an A3 colour scan at 600 dpi is about 70 megapixels."""
+__all__ = ["MAX_PAGES", "MAX_PIXELS", "InboxEntry", "ScanInfo", "inspect_bytes", "inspect_file", "list_inbox"]
 
-MAX_PAGES = 500
-"""Largest page count accepted for one file; more is a damaged or hostile file, not a scan."""
+CHECKING = "正在检查，请稍候……"
+"""Shown for a file waiting while another one is being checked."""
 
 SETTLE_SECONDS = 1.0
 """A file modified more recently than this may still be being written by the scanner."""
@@ -49,7 +46,6 @@ _SUFFIXES = {
     PNG: {".png"},
     TIFF: {".tif", ".tiff"},
 }
-_PIL_FORMATS = {JPEG: "JPEG", PNG: "PNG", TIFF: "TIFF"}
 
 
 @dataclass(frozen=True)
@@ -100,13 +96,26 @@ def sniff_media_type(head: bytes) -> str | None:
     return None
 
 
-def inspect_file(path: str | Path, *, max_bytes: int, root: Path | None = None) -> ScanInfo:
+def inspect_file(path: str | Path, *, max_bytes: int, root: Path | None = None,
+                 cache_file: Path | None = None) -> ScanInfo:
     """Check one file by its content and return what it is, or raise ``InvalidInput`` saying why not.
 
     With ``root``, symbolic links and anything that resolves outside ``root`` are refused. The
-    file is opened without following a final link, and never blocks on a FIFO.
+    file is opened without following a final link, and never blocks on a FIFO. ``cache_file`` is
+    where verdicts are kept between programs (see ``counterdesk.documents.sandbox``).
     """
     path = Path(path)
+    data, modified = _read(path, max_bytes, root)
+    return _inspect_data(data, path=path, name=path.name or str(path), modified=modified, cache_file=cache_file)
+
+
+def inspect_bytes(data: bytes, *, name: str, max_bytes: int, cache_file: Path | None = None) -> ScanInfo:
+    """Check content that arrived without a file (a batch row's attachment), as ``inspect_file`` does."""
+    _check_size(name, len(data), max_bytes)
+    return _inspect_data(data, path=None, name=name, modified=now(), cache_file=cache_file)
+
+
+def _read(path: Path, max_bytes: int, root: Path | None) -> tuple[bytes, datetime]:
     name = path.name or str(path)
     if path.is_symlink():
         raise _refuse("file_link", f"“{name}”是链接文件，为安全起见不予读取，请把扫描件直接放入扫描收件箱。")
@@ -118,31 +127,35 @@ def inspect_file(path: str | Path, *, max_bytes: int, root: Path | None = None) 
         raise NotFound(f"文件“{name}”不存在或已被移走。", code="file_missing", field="file") from None
     except OSError as exc:
         raise _refuse("file_unreadable", f"无法读取“{name}”：{exc.strerror or exc}。") from None
-    with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(handle.fileno())
+    try:
+        st = os.fstat(fd)
+        # A folder opens for reading too; it must be refused before Python's file object sees it.
+        if stat.S_ISDIR(st.st_mode):
+            raise _refuse("file_type", f"“{name}”是文件夹，不是文件。")
         if not stat.S_ISREG(st.st_mode):
             raise _refuse("file_type", f"“{name}”不是普通文件。")
         _check_size(name, st.st_size, max_bytes)
-        data = handle.read(max_bytes + 1)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise _refuse("file_unreadable", f"无法读取“{name}”：{exc.strerror or exc}。") from None
+    finally:
+        os.close(fd)
     _check_size(name, len(data), max_bytes)
-    modified = datetime.fromtimestamp(st.st_mtime, CST).replace(tzinfo=None, microsecond=0)
-    return _inspect_data(data, path=path, name=name, modified=modified)
-
-
-def inspect_bytes(data: bytes, *, name: str, max_bytes: int) -> ScanInfo:
-    """Check content that arrived without a file (a batch row's attachment), as ``inspect_file`` does."""
-    _check_size(name, len(data), max_bytes)
-    return _inspect_data(data, path=None, name=name, modified=now())
+    return data, datetime.fromtimestamp(st.st_mtime, CST).replace(tzinfo=None, microsecond=0)
 
 
 def list_inbox(
-    inbox_dir: Path, max_bytes: int, *, settle_seconds: float = SETTLE_SECONDS
+    inbox_dir: Path, max_bytes: int, *, settle_seconds: float = SETTLE_SECONDS,
+    cache_file: Path | None = None, wait: bool = True,
 ) -> list[InboxEntry]:
     """The files in the inbox, newest first, each checked (refused ones carry their reason).
 
     Skips the ``store/`` and ``attached/`` folders (and every other folder), hidden files, and
     files a scanner is still writing: partial-download suffixes, or modified in the last second.
-    Results are cached by path, size and modification time, so refreshing the list is cheap.
+    Results are cached by path, size and modification time, so refreshing the list is cheap. With
+    ``wait=False`` a file that would have to wait for another file's check is listed as being
+    checked (not usable yet) instead, so a screen's refresh never blocks.
     """
     try:
         entries = list(os.scandir(inbox_dir))
@@ -159,7 +172,7 @@ def list_inbox(
             continue
         if stat.S_ISDIR(st.st_mode) or st.st_mtime > cutoff:
             continue
-        checked = _entry(Path(entry.path), st, Path(inbox_dir), max_bytes)
+        checked = _entry(Path(entry.path), st, Path(inbox_dir), max_bytes, cache_file, wait)
         if checked is not None:
             listed.append(checked)
     listed.sort(key=lambda e: (e.modified, e.name), reverse=True)
@@ -182,21 +195,27 @@ _cache_lock = threading.Lock()
 _CACHE_SIZE = 512
 
 
-def _entry(path: Path, st: os.stat_result, root: Path, max_bytes: int) -> InboxEntry | None:
+def _entry(path: Path, st: os.stat_result, root: Path, max_bytes: int, cache_file: Path | None,
+           wait: bool) -> InboxEntry | None:
     key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_mode, max_bytes)
     with _cache_lock:
         result = _cache.get(key)
     if result is None:
         try:
-            result = inspect_file(path, max_bytes=max_bytes, root=root)
+            data, modified = _read(path, max_bytes, root)
+            result = _inspect_data(data, path=path, name=path.name, modified=modified, cache_file=cache_file,
+                                   wait=wait)
         except NotFound:
             return None
         except InvalidInput as exc:
             result = (exc.code, exc.message)
-        with _cache_lock:
-            _cache[key] = result
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
+        if result is None:
+            result = ("checking", CHECKING)
+        else:
+            with _cache_lock:
+                _cache[key] = result
+                while len(_cache) > _CACHE_SIZE:
+                    _cache.popitem(last=False)
     modified = datetime.fromtimestamp(st.st_mtime, CST).replace(tzinfo=None, microsecond=0)
     if isinstance(result, ScanInfo):
         return InboxEntry(path=path, name=path.name, size=st.st_size, modified=modified, info=result)
@@ -207,7 +226,10 @@ def _entry(path: Path, st: os.stat_result, root: Path, max_bytes: int) -> InboxE
     )
 
 
-def _inspect_data(data: bytes, *, path: Path | None, name: str, modified: datetime) -> ScanInfo:
+def _inspect_data(data: bytes, *, path: Path | None, name: str, modified: datetime,
+                  cache_file: Path | None, wait: bool = True) -> ScanInfo | None:
+    """The file's ScanInfo, ``InvalidInput`` saying why not, or ``None`` when ``wait`` is off and
+    another file is being parsed."""
     if not data:
         raise _refuse("file_empty", f"“{name}”是空文件，请重新扫描。")
     media_type = sniff_media_type(data[:8])
@@ -219,89 +241,14 @@ def _inspect_data(data: bytes, *, path: Path | None, name: str, modified: dateti
             "file_type",
             f"“{name}”的扩展名是 {suffix}，内容却是{MEDIA_LABELS[media_type]}，与名称不符，请核对文件。",
         )
-    if media_type == PDF:
-        pages = _pdf_pages(data, name)
-    else:
-        pages = _image_pages(data, name, media_type)
+    verdict = judge(data, media_type, cache_file=cache_file, wait=wait)
+    if verdict is None:
+        return None
+    if not verdict.accepted:
+        raise _refuse(verdict.code or "file_damaged", f"“{name}”{verdict.detail}")
     return ScanInfo(
-        path=path, name=name, size=len(data), pages=pages, media_type=media_type, modified=modified
+        path=path, name=name, size=len(data), pages=verdict.pages, media_type=media_type, modified=modified
     )
-
-
-def _pdf_pages(data: bytes, name: str) -> int:
-    damaged = _refuse("pdf_damaged", f"“{name}”是损坏或不完整的 PDF，无法读取，请重新扫描。")
-    # A truncated upload loses its trailer first; pypdf would otherwise quietly rebuild it.
-    if b"%%EOF" not in data[-2048:]:
-        raise damaged
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise _refuse("pdf_encrypted", f"“{name}”是加密的 PDF，请提供未加密的文件。")
-        pages = len(reader.pages)
-        if pages > MAX_PAGES:
-            raise _refuse("too_many_pages", f"“{name}”有 {pages} 页，超过单个文件 {MAX_PAGES} 页的上限。")
-        for page in reader.pages:
-            _ = page.mediabox
-            page.get_contents()
-    except InvalidInput:
-        raise
-    except Exception:  # noqa: BLE001 - whatever a parser trips over in hostile bytes means "damaged"
-        raise damaged from None
-    if pages == 0:
-        raise damaged
-    return pages
-
-
-def _image_pages(data: bytes, name: str, media_type: str) -> int:
-    try:
-        with warnings.catch_warnings():
-            # Pillow warns (on stderr) about corrupt metadata; the checks below decide instead.
-            # It also only warns about a decompression bomb below twice its limit: refuse those.
-            warnings.simplefilter("ignore")
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _frames_checked(data, name, media_type)
-    except InvalidInput:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse("image_too_large", f"“{name}”的图像尺寸过大，请降低扫描分辨率。") from None
-    except Exception:  # noqa: BLE001 - whatever a decoder trips over in hostile bytes means "damaged"
-        raise _refuse("image_damaged", f"“{name}”是损坏或不完整的图片，无法读取，请重新扫描。") from None
-
-
-def _frames_checked(data: bytes, name: str, media_type: str) -> int:
-    with Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[media_type]]) as image:
-        frames = getattr(image, "n_frames", 1)
-        if frames > MAX_PAGES:
-            raise _refuse("too_many_pages", f"“{name}”有 {frames} 页，超过单个文件 {MAX_PAGES} 页的上限。")
-        for index in range(frames):
-            image.seek(index)
-            _check_pixels(image, name)
-            _decode(image, media_type)
-    return frames
-
-
-def _check_pixels(image: Image.Image, name: str) -> None:
-    width, height = image.size
-    if width <= 0 or height <= 0:
-        raise _refuse("image_damaged", f"“{name}”是损坏或不完整的图片，无法读取，请重新扫描。")
-    if width * height > MAX_PIXELS:
-        raise _refuse(
-            "image_too_large",
-            f"“{name}”的图像为 {width}×{height} 像素，超过 {MAX_PIXELS // 10_000} 万像素的上限，请降低扫描分辨率。",
-        )
-
-
-def _decode(image: Image.Image, media_type: str) -> None:
-    """Decode enough of the image to prove it is whole, as cheaply as the format allows."""
-    if media_type == PNG:
-        # Every PNG chunk carries a CRC and the stream must end in IEND: damage and truncation
-        # show without inflating the pixels.
-        image.verify()
-        return
-    if media_type == JPEG:
-        # Decoding at 1/8 scale still reads every entropy-coded byte, so truncation shows.
-        image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
-    image.load()
 
 
 def _check_size(name: str, size: int, max_bytes: int) -> None:

@@ -7,7 +7,9 @@ back to plain ASCII before they look at the shape.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 
 from counterdesk.domain.errors import InvalidInput
 
@@ -73,3 +75,66 @@ def is_han(ch: str) -> bool:
         or 0x20000 <= cp <= 0x323AF
         or cp == 0x3007
     )
+
+
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters that draw nothing (Hangul fillers, the blank Braille cell), beyond the format characters."""
+_MARKUP_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+"""What Rich and Textual read as a markup tag (the pattern both use in their own ``escape``)."""
+
+
+def shown(text: object, *, markup: bool = True, newlines: bool = False) -> str:
+    """Outside text (file names, applicants' and staff's text) made safe to put on a terminal.
+
+    The one rule for showing untrusted text: control characters (ESC, OSC, CSI, C1, DEL),
+    bidi overrides, zero-width and other invisible characters are replaced by a visible
+    ``\\u001b``-style escape, so nothing reaches the terminal as a command and nothing reads
+    differently from what it is. With ``markup`` (the default, for Rich tables, ``console.print``
+    and Textual cells given as strings) markup tags are escaped too; pass ``markup=False`` when the
+    result goes into a ``rich.text.Text``, which never reads markup. ``newlines`` keeps line breaks
+    of multi-line text (a remark).
+    """
+    value = "" if text is None else str(text)
+    safe = "".join(
+        ch if (newlines and ch == "\n") or not _hidden(ch) else f"\\u{ord(ch):04x}" for ch in value
+    )
+    if not markup:
+        return safe
+    return _MARKUP_TAG.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", safe)
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") or ch in _INVISIBLE
+
+
+SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list)."""
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A CSV cell that Excel, WPS and LibreOffice show as text, never run as a formula.
+
+    A text cell starting with one of ``SPREADSHEET_TRIGGERS`` gets a leading single quote, as OWASP
+    recommends; numbers and other cells are returned as they are. ``spreadsheet_restored`` undoes it
+    when counterdesk reads its own export back.
+    """
+    if isinstance(cell, str) and cell.startswith(SPREADSHEET_TRIGGERS):
+        return "'" + cell
+    return cell
+
+
+def spreadsheet_row(cells: Iterable[object] | Mapping[str, object]) -> list[object] | dict[str, object]:
+    """A whole CSV row (a list for ``csv.writer``, a dict for ``csv.DictWriter``) through ``spreadsheet_safe``.
+
+    Every CSV counterdesk writes (exports, the queue, the report, rejects files) goes through here.
+    """
+    if isinstance(cells, Mapping):
+        return {key: spreadsheet_safe(value) for key, value in cells.items()}
+    return [spreadsheet_safe(cell) for cell in cells]
+
+
+def spreadsheet_restored(cell: str) -> str:
+    """A cell read from CSV with the quote ``spreadsheet_safe`` added taken off again."""
+    if cell.startswith("'") and cell[1:2] and cell[1:].startswith(SPREADSHEET_TRIGGERS):
+        return cell[1:]
+    return cell

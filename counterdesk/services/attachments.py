@@ -67,9 +67,13 @@ def store_of(settings: Settings) -> FileStore:
     return FileStore(settings.store_dir)
 
 
-def inbox(settings: Settings) -> list[InboxEntry]:
-    """The scanner inbox, newest first, refused files with their reasons."""
-    return list_inbox(settings.scans_dir, settings.max_file_bytes)
+def inbox(settings: Settings, *, wait: bool = True) -> list[InboxEntry]:
+    """The scanner inbox, newest first, refused files with their reasons.
+
+    ``wait=False`` (a screen's periodic refresh) lists a file whose check would wait for another
+    file's as being checked, instead of blocking.
+    """
+    return list_inbox(settings.scans_dir, settings.max_file_bytes, cache_file=settings.verdicts_file, wait=wait)
 
 
 def _material(catalog, application: Application, material_code: str):
@@ -101,7 +105,8 @@ def attach_from_inbox(session: Session, *, actor: Actor, settings: Settings, cat
     """Attach a scan: check it, store it durably, record it, then move it out of the inbox."""
     application = load_draft(session, actor, application_id)
     material = _material(catalog, application, material_code)
-    info = inspect_file(path, max_bytes=settings.max_file_bytes, root=settings.scans_dir)
+    info = inspect_file(path, max_bytes=settings.max_file_bytes, root=settings.scans_dir,
+                        cache_file=settings.verdicts_file)
     check_kind(material, info)
     store = store_of(settings)
     blob = store.put(Path(path), info=info)

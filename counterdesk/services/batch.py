@@ -152,7 +152,8 @@ class _Run:
                 raise raw.problem
             data = unflatten(raw.data) if self.reader.format == "csv" else raw.data
             return check_row(normalise(data), catalog=self.catalog, base_dir=self.base_dir,
-                             max_bytes=self.settings.max_file_bytes, licenses=self.find_license)
+                             max_bytes=self.settings.max_file_bytes, licenses=self.find_license,
+                             cache_file=self.settings.verdicts_file)
         except CounterdeskError as error:
             self.reject(raw, error, _ref_of(raw))
             return None

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.text import spreadsheet_restored, spreadsheet_row
 
 FORMATS = ("jsonl", "csv")
 MAX_LINE_BYTES = 1 << 20
@@ -32,6 +33,9 @@ MAX_LINE_BYTES = 1 << 20
 
 META = ("_line", "_code", "_reason")
 """The columns a rejects file adds in front of each row."""
+
+MAX_RECORD_LINES = 20
+"""Physical lines one CSV record may span: a remark or an address with a few line breaks."""
 
 RAW_SHOWN = 2000
 """How much of an unreadable line the rejects file repeats (the batch file keeps all of it)."""
@@ -168,50 +172,125 @@ class BatchReader:
             yield row
 
     def _csv(self, handle: IO[bytes]) -> Iterator[RawRow]:
-        too_long: set[int] = set()
-        raw_lines: list[str] = []
-
-        def lines() -> Iterator[str]:
-            for number, text, head in self._lines(handle):
-                if text is None:
-                    too_long.add(number)
-                    text = head[:RAW_SHOWN].decode("utf-8", "replace") + "\n"
-                raw_lines.append(text)
-                yield text
-
-        reader = csv.reader(lines(), strict=True)
-        while True:
-            start = reader.line_num + 1
-            raw_lines.clear()
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
+        for start, text, problem in self._records(handle):
+            if problem is not None:
                 if self.header is None:
-                    raise InvalidInput(f"CSV 表头无法读取：{error}", code="batch_format") from None
-                yield _csv_problem(start, "".join(raw_lines), f"CSV 格式错误：{error}", "csv_malformed")
+                    raise InvalidInput(f"CSV 表头无法读取：{problem.message}", code="batch_format")
+                yield RawRow(start, None, problem, raw=text[:RAW_SHOWN].rstrip("\r\n"))
+                continue
+            cells = _cells(text)
+            if cells is None:
+                if self.header is None:
+                    raise InvalidInput("CSV 表头不是有效的 CSV。", code="batch_format")
+                yield RawRow(start, None, InvalidInput("CSV 格式错误：引号的用法不对（字段内的双引号应写成两个）。",
+                                                       code="csv_malformed"), raw=text[:RAW_SHOWN].rstrip("\r\n"))
                 continue
             if not any(cell.strip() for cell in cells):
                 continue
-            span = set(range(start, reader.line_num + 1))
             if self.header is None:
-                if span & too_long:
-                    raise InvalidInput("CSV 表头行过长，文件不是有效的批量文件。", code="batch_format")
                 self.header = _check_header(cells)
                 if self.check_header is not None:
                     self.check_header(self.header)
-                continue
-            if span & too_long:
-                yield _csv_problem(start, "".join(raw_lines)[:RAW_SHOWN], _too_long(start), "line_too_long")
             elif len(cells) != len(self.header):
                 yield RawRow(start, None, InvalidInput(
                     f"该行有 {len(cells)} 个单元格，表头有 {len(self.header)} 列，请核对逗号和引号。",
                     code="csv_columns"), raw=cells)
             else:
-                data = {key: cell for key, cell in zip(self.header, cells, strict=True)
+                # A cell quoted against spreadsheet formulas (an export, a rejects file) is read as typed.
+                data = {key: spreadsheet_restored(cell) for key, cell in zip(self.header, cells, strict=True)
                         if cell.strip() and not key.startswith("_")}
                 yield RawRow(start, data, raw=cells)
+
+    def _records(self, handle: IO[bytes]) -> Iterator[tuple[int, str, InvalidInput | None]]:
+        """(first line, text, problem) of each CSV record, its physical lines joined.
+
+        A quoted field may hold line breaks, so a record may span lines; but a quote left open
+        must not swallow the rows after it. A record spanning lines that does not read as one row
+        of the header's width, or whose quote stays open past ``MAX_LINE_BYTES`` or the end, is
+        taken as an unterminated quote: its first line alone is rejected and reading resumes on the
+        next line. A field that does close but spans more than ``MAX_RECORD_LINES`` lines is one
+        rejected row.
+        """
+        pending: list[tuple[int, str | None, bytes]] = []
+        lines = self._lines(handle)
+        while True:
+            if not pending:
+                first = next(lines, None)
+                if first is None:
+                    return
+                pending.append(first)
+            number, text, head = pending[0]
+            if text is None:
+                pending.pop(0)
+                yield number, head[:RAW_SHOWN].decode("utf-8", "replace"), InvalidInput(
+                    _too_long(number), code="line_too_long")
+                continue
+            used, closed = self._span(pending, lines)
+            record = "".join(item[1] for item in pending[:used])
+            if closed and (used == 1 or self._fits(record)):
+                del pending[:used]
+                if used > MAX_RECORD_LINES:
+                    yield number, record, InvalidInput(
+                        f"第 {number} 行起的一个单元格跨越 {used} 行，超过 {MAX_RECORD_LINES} 行的上限。",
+                        code="csv_field_too_long")
+                else:
+                    yield number, record, None
+                continue
+            pending.pop(0)
+            yield number, text, InvalidInput("该行的引号没有闭合（可能漏了一个英文双引号），已单独拒收，其后的行照常读取。",
+                                             code="csv_unterminated_quote")
+
+    def _span(self, pending: list, lines: Iterator) -> tuple[int, bool]:
+        """How many of the pending lines (reading more as needed) one record takes, and whether it closed."""
+        in_quotes, size, used = False, 0, 0
+        while True:
+            if used == len(pending):
+                following = next(lines, None)
+                if following is None:
+                    return used, False
+                pending.append(following)
+            _, text, _ = pending[used]
+            if text is None:
+                return used, False
+            in_quotes = _quote_open(text, in_quotes)
+            size += len(text)
+            used += 1
+            if not in_quotes:
+                return used, True
+            if size > MAX_LINE_BYTES:
+                return used, False
+
+    def _fits(self, record: str) -> bool:
+        cells = _cells(record)
+        return cells is not None and (self.header is None or len(cells) == len(self.header))
+
+
+def _quote_open(line: str, in_quotes: bool) -> bool:
+    """Whether a quoted CSV field is still open at the end of ``line`` (as the csv module reads quotes)."""
+    field_start, after_quote = not in_quotes, False
+    for ch in line:
+        if in_quotes:
+            if ch == '"':
+                in_quotes, after_quote = False, True
+            continue
+        if after_quote and ch == '"':
+            in_quotes, after_quote = True, False
+            continue
+        after_quote = False
+        if ch == '"' and field_start:
+            in_quotes, field_start = True, False
+            continue
+        field_start = ch == ","
+    return in_quotes
+
+
+def _cells(record: str) -> list[str] | None:
+    """The cells of one CSV record, or ``None`` when it is not valid CSV."""
+    try:
+        rows = list(csv.reader(io.StringIO(record, newline=""), strict=True))
+    except csv.Error:
+        return None
+    return rows[0] if len(rows) == 1 else [] if not rows else None
 
 
 def _too_long(line: int) -> str:
@@ -297,7 +376,8 @@ class RejectsWriter:
             cells = row.raw if isinstance(row.raw, list) else [row.raw]
             keep = [i for i, name in enumerate(self.header or []) if name not in META]
             extra = range(len(self.header or []), len(cells))
-            self._writer.writerow(meta + [cells[i] for i in keep if i < len(cells)] + [cells[i] for i in extra])
+            self._writer.writerow(spreadsheet_row(
+                meta + [cells[i] for i in keep if i < len(cells)] + [cells[i] for i in extra]))
         handle.flush()
         self.count += 1
 
@@ -337,7 +417,7 @@ def write_rows(path: Path, fmt: str, rows: Iterable[dict[str, Any]], columns: li
         else:
             writer = csv.DictWriter(handle, fieldnames=columns or [], extrasaction="raise")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(spreadsheet_row(row) for row in rows)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

@@ -237,10 +237,11 @@ def _attachments(value: Any) -> dict[str, tuple[str, ...]]:
 
 
 def check_row(row: BatchRow, *, catalog, base_dir: Path, max_bytes: int,
-              licenses: LicenseLookup | None = None) -> CheckedRow:
+              licenses: LicenseLookup | None = None, cache_file: Path | None = None) -> CheckedRow:
     """Run the counter's checks on a row; the first problem found is raised as ``InvalidInput``.
 
-    ``licenses`` finds the e-licenses a ``license:<type>`` attachment names (none without it).
+    ``licenses`` finds the e-licenses a ``license:<type>`` attachment names (none without it);
+    ``cache_file`` keeps the scan checks' verdicts, so a file named by many rows is parsed once.
     """
     matter, _ = place(catalog, row.matter, row.county)
     guidance.validate_answers(matter, row.answers, complete=True)
@@ -254,7 +255,7 @@ def check_row(row: BatchRow, *, catalog, base_dir: Path, max_bytes: int,
         reason = "；".join(f"{LABELS.get(key, key)}：{message}" for key, message in errors.items())
         raise InvalidInput(reason, code=f"invalid_{first}", field=first)
     pickup = _pickup(row.pickup)
-    files = _files(row, matter, answers, base_dir, max_bytes, form.applicant.id_number, licenses)
+    files = _files(row, matter, answers, base_dir, max_bytes, form.applicant.id_number, licenses, cache_file)
     digest = content_digest(
         matter=matter.code, county=row.county, answers=answers, applicant=applicant_content(form.applicant),
         agent=asdict(form.agent) if form.agent else None, remark=form.remark, ticket_no=form.ticket_no,
@@ -281,7 +282,7 @@ _validate_pickup = functools.lru_cache(maxsize=256)(validate_pickup)
 
 
 def _files(row: BatchRow, matter: Matter, answers: dict[str, str], base_dir: Path, max_bytes: int,
-           holder: str, licenses: LicenseLookup | None) -> tuple[CheckedFile, ...]:
+           holder: str, licenses: LicenseLookup | None, cache_file: Path | None) -> tuple[CheckedFile, ...]:
     applicable = {m.code: m for m in guidance.applicable_materials(matter, answers)}
     for code in row.attachments:
         material = matter.material(code)
@@ -299,7 +300,7 @@ def _files(row: BatchRow, matter: Matter, answers: dict[str, str], base_dir: Pat
                 checked.append(_license(applicable[code], text[len(LICENSE_PREFIX):].strip(), holder, licenses))
                 continue
             path = resolve_path(base_dir, text)
-            info = inspect_file(path, max_bytes=max_bytes, root=base_dir)
+            info = inspect_file(path, max_bytes=max_bytes, root=base_dir, cache_file=cache_file)
             check_kind(applicable[code], info)
             checked.append(CheckedFile(code, path, info, file_sha256(path)))
     return tuple(checked)
@@ -339,9 +340,11 @@ def file_sha256(path: Path) -> str:
     """The SHA-256 of a regular file's content (no link followed, never blocking on a FIFO)."""
     digest = hashlib.sha256()
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    # Checked on the descriptor, before Python's file object (which raises on a folder) wraps it.
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InvalidInput(f"“{path.name}”不是普通文件。", code="file_type", field="file")
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise InvalidInput(f"“{path.name}”不是普通文件。", code="file_type", field="file")
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()

@@ -138,7 +138,8 @@ def _import_one(session: Session, settings: Settings, data: dict[str, Any], base
     file_text = as_text(data.get("file"), label="证照文件", field="file")
     if file_text:
         file_path = resolve_path(base_dir, file_text)
-        info = inspect_file(file_path, max_bytes=settings.max_file_bytes, root=base_dir)
+        info = inspect_file(file_path, max_bytes=settings.max_file_bytes, root=base_dir,
+                            cache_file=settings.verdicts_file)
         sha256 = file_sha256(file_path)
     existing = session.exec(select(ELicense).where(
         ELicense.holder_id_number == checked["holder_id_number"], ELicense.license_type == checked["license_type"],

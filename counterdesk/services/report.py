@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from counterdesk.domain.clock import local, now
+from counterdesk.domain.text import spreadsheet_row
 from counterdesk.domain.errors import Forbidden
 from counterdesk.domain.workflow import status_label
 from counterdesk.services.hall import get_hall
@@ -118,14 +119,14 @@ def render_csv(report: DailyReport) -> str:
     """The report as CSV: one line per figure (section, code, label, count)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["section", "code", "label", "count"])
-    writer.writerow(["total", "", f"{report.day.isoformat()} 合计", report.total])
+    rows = [["section", "code", "label", "count"], ["total", "", f"{report.day.isoformat()} 合计", report.total]]
     for key, tallies in report.breakdowns().items():
-        for tally in tallies:
-            writer.writerow([key, tally.code, tally.label, tally.count])
-    writer.writerow(["accept", "accepted", "已受理件数", report.accepted])
-    writer.writerow(["accept", "median_minutes", "提交至受理用时中位数（分钟）",
-                     "" if report.median_accept_minutes is None else report.median_accept_minutes])
+        rows += [[key, tally.code, tally.label, tally.count] for tally in tallies]
+    rows.append(["accept", "accepted", "已受理件数", report.accepted])
+    rows.append(["accept", "median_minutes", "提交至受理用时中位数（分钟）",
+                 "" if report.median_accept_minutes is None else report.median_accept_minutes])
+    # Labels are matter, county and staff names: text from outside, never formulas.
+    writer.writerows(spreadsheet_row(row) for row in rows)
     return out.getvalue()
 
 

@@ -345,6 +345,55 @@ def bench_packet(home: Path, runs: int) -> Figure:
     return Figure("packet_s", value, "s", baseline, "≤ 1 s", _at_most(value, 1))
 
 
+_TREE_PEAK = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, timeout=120)
+print(json.dumps({"s": time.perf_counter() - start, "rc": done.returncode,
+                  "mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def scans_list_cost(home: Path, inbox_file: tuple[str, bytes], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and peak memory (largest process of the tree) of ``scans list`` on a fresh home."""
+    if home.exists():
+        shutil.rmtree(home)
+    (home / "scans").mkdir(parents=True)
+    path = home / "scans" / inbox_file[0]
+    path.write_bytes(inbox_file[1])
+    os.utime(path, (time.time() - 60, time.time() - 60))
+    argv = [sys.executable, "-c", _TREE_PEAK, sys.executable, "-m", "counterdesk", "--home", str(home),
+            "--db", f"sqlite:///{home / 'data' / 'counterdesk.db'}", "scans", "list", "--json"]
+    done = subprocess.run(argv, env={k: v for k, v in env.items() if k != "COUNTERDESK_DB_URL"},
+                          capture_output=True, text=True, timeout=180, check=True)
+    result = json.loads(done.stdout)
+    if result["rc"] != 0:
+        raise RuntimeError(f"scans list exited {result['rc']}")
+    return result["s"], result["mb"]
+
+
+_hostile: dict[str, tuple[float, float, float, float]] = {}
+
+
+def bench_hostile_scan(home: Path, env: dict[str, str], figure: str) -> Figure:
+    """``scans list`` with the 18 MB, 250-page Flate bomb (74 MB a page) in the inbox, against one real scan."""
+    if not _hostile:
+        from tests.bench.synthetic import write_scan
+        from tests.hostile import flate_bomb_pdf
+
+        write_scan(home / "plain.pdf", "scan")
+        bomb = flate_bomb_pdf(250)
+        value_s, value_mb = scans_list_cost(home / "hostile", ("bomb.pdf", bomb), env)
+        base_s, base_mb = scans_list_cost(home / "hostile", ("scan.pdf", (home / "plain.pdf").read_bytes()), env)
+        _hostile["figures"] = (value_s, value_mb, base_s, base_mb)
+    value_s, value_mb, base_s, base_mb = _hostile["figures"]
+    if figure == "hostile_scan_s":
+        return Figure(figure, value_s, "s", base_s, "≤ 10 s", _at_most(value_s, 10),
+                      note="baseline: the same command on one real scan")
+    return Figure(figure, value_mb, "MB", base_mb, "≤ 500 MB", _at_most(value_mb, 500),
+                  note="largest process of the command's tree (the command, the checker or a check)")
+
+
 def guarded(name: str, unit: str, target: str, measure) -> Figure:
     """Measure one figure; one that fails is reported with value null and the reason."""
     try:
@@ -379,6 +428,8 @@ def run_all(sizes: dict, home: Path, progress) -> list[Figure]:
         ("packet_s", "s", "≤ 1 s", lambda: bench_packet(home, runs)),
         ("tui_rss_mb", "MB", "≤ 200 MB", lambda: bench_rss(env)),
         ("cli_help_s", "s", "≤ 0.4 s", lambda: bench_cli_help(env, runs)),
+        ("hostile_scan_s", "s", "≤ 10 s", lambda: bench_hostile_scan(home, env, "hostile_scan_s")),
+        ("hostile_scan_mb", "MB", "≤ 500 MB", lambda: bench_hostile_scan(home, env, "hostile_scan_mb")),
     ]
     figures = []
     for name, unit, target, measure in steps:

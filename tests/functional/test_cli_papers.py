@@ -125,3 +125,15 @@ def test_scans_gc_is_a_dry_run_until_apply_and_keeps_attached_files(run, session
     assert applied.exit_code == 0 and "已删除 1 个" in applied.stdout
     assert not store.exists(orphan.sha256)
     assert all(store.exists(sha) for sha in kept)
+
+
+def test_scans_list_shows_an_escape_sequence_file_name_as_visible_text(run, settings):
+    """A scanner (or a USB stick) names a file so that its bytes would retitle the window and fill the clipboard."""
+    settings.scans_dir.mkdir(parents=True, exist_ok=True)
+    hostile = settings.scans_dir / "x\x1b]52;c;cm0gLXJmIH4K\x1b\\\u202e.pdf"
+    write_pdf(hostile)
+    os.utime(hostile, (1_700_000_000, 1_700_000_000))
+    result = run("scans", "list")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "\\u001b]52;c;cm0gLXJmIH4K" in result.output.replace("\n", "").replace("│", "").replace(" ", "")

@@ -217,3 +217,19 @@ def test_audit_verify_names_the_first_altered_entry_and_exits_1(run, engine, hal
     assert result.exit_code == 1
     assert "id=2" in result.stderr and "被改动" in result.stderr
     assert "审计日志：已核对" in result.stdout
+
+
+def test_queue_and_report_csv_never_hand_a_spreadsheet_a_formula(run, hall, session, clerk):
+    from counterdesk.store.models import Staff
+
+    staff = session.get(Staff, clerk.id)
+    staff.name = '=HYPERLINK("http://evil.example","王")'
+    session.add(staff)
+    session.commit()
+    for args in (("queue", "--csv"), ("report", "--csv")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        cells = [cell for row in csv.reader(io.StringIO(result.stdout)) for cell in row]
+        # The queue names the clerk by ID; the report by name.
+        assert args[0] == "queue" or any(cell.startswith("'" + staff.name) for cell in cells)
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)

@@ -50,3 +50,12 @@ def test_wrong_password_is_one_sentence_and_exit_2(tmp_path):
     refused = run(tmp_path, "staff", "disable", "sup02", "--staff", "sup01", password="wrong-one")
     assert refused.exit_code == 2
     assert refused.output.strip() == "工号或密码不正确。"
+
+
+def test_staff_list_prints_markup_and_invisible_characters_in_a_name_as_typed(tmp_path):
+    added = run(tmp_path, "staff", "add", "sup01", "--name", "[bold]王\u200b科长[/bold]", "--role", "supervisor",
+                new_password=SUP)
+    assert added.exit_code == 0, added.output
+    listed = run(tmp_path, "staff", "list")
+    assert "[bold]王\\u200b科长[/bold]" in listed.stdout
+    assert "\u200b" not in listed.stdout

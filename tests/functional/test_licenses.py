@@ -83,3 +83,11 @@ def test_only_a_supervisor_imports_licences(session, clerk, settings, tmp_path):
     path = write_jsonl(batch_folder(tmp_path) / "l.jsonl", [licence(resident_id())])
     with pytest.raises(Forbidden):
         import_licenses(session, actor=clerk, settings=settings, path=path)
+
+
+def test_a_licence_file_that_is_a_folder_is_a_rejected_row(session, supervisor, settings, tmp_path):
+    folder = batch_folder(tmp_path)
+    (folder / "scans" / "folder.pdf").mkdir()
+    rows = [licence(resident_id(), file="scans/folder.pdf"), licence(resident_id())]
+    result = import_licenses(session, actor=supervisor, settings=settings, path=write_jsonl(folder / "l.jsonl", rows))
+    assert (result.total, result.imported, result.rejected) == (2, 1, 1)

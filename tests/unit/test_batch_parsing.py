@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.services.batchfile import MAX_LINE_BYTES, BatchReader, RejectsWriter, check_encoding
+from counterdesk.services.batchfile import MAX_LINE_BYTES, MAX_RECORD_LINES, BatchReader, RejectsWriter, check_encoding
 from counterdesk.services.batchrows import check_columns, flatten, normalise, unflatten
 
 ROW = {"ref": "r-1", "matter": "ZC-JYKN-001", "county": "430626", "applicant": {"name": "张三"}}
@@ -86,7 +86,7 @@ def test_csv_record_spanning_lines_starts_where_it_starts(tmp_path):
     path.write_text('ref,remark\n\nr-1,"第一行\n第二行"\nr-2,ok\nr-3\n"r-4,bad\n', encoding="utf-8")
     rows = rows_of(path)
     assert [(r.line, r.problem.code if r.problem else None) for r in rows] == [
-        (3, None), (5, None), (6, "csv_columns"), (7, "csv_malformed")]
+        (3, None), (5, None), (6, "csv_columns"), (7, "csv_unterminated_quote")]
     assert rows[0].data == {"ref": "r-1", "remark": "第一行\n第二行"}
 
 
@@ -179,3 +179,35 @@ def test_arbitrary_bytes_are_read_or_refused_but_never_crash_or_vanish(tmp_path,
     non_blank = [line for line in text.split("\n") if line.strip()]
     assert len(rows) == 1 + len(non_blank)
     assert all(r.data is not None or r.problem is not None for r in rows)
+
+
+def test_an_unterminated_quote_is_one_rejected_row_and_every_later_row_is_still_read(tmp_path):
+    path = tmp_path / "rows.csv"
+    body = [f'r-{n},"地址{n}号",备注{n}' for n in range(1, 11)]
+    body[3] = 'r-4,"地址4号,备注 without its closing quote'
+    path.write_text("ref,address,remark\n" + "\n".join(body) + "\n", encoding="utf-8")
+    rows = rows_of(path)
+    assert len(rows) == 10
+    assert [r.line for r in rows] == list(range(2, 12))
+    assert [r.problem.code for r in rows if r.problem] == ["csv_unterminated_quote"]
+    assert rows[4].data == {"ref": "r-5", "address": "地址5号", "remark": "备注5"}
+
+
+def test_a_field_spanning_hundreds_of_lines_is_one_rejected_row_and_the_rows_after_it_are_read(tmp_path):
+    path = tmp_path / "rows.csv"
+    huge = "\n".join("很长的备注" * 40 for _ in range(300))
+    path.write_text(f'ref,remark\nr-1,ok\nr-2,"{huge}"\nr-3,ok\nr-4,ok\n', encoding="utf-8")
+    rows = rows_of(path)
+    assert [(r.line, r.problem.code if r.problem else r.data["ref"]) for r in rows] == [
+        (2, "r-1"), (3, "csv_field_too_long"), (303, "r-3"), (304, "r-4")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet='ab",\n 张', max_size=12), min_size=1, max_size=8))
+def test_whatever_the_quotes_rows_start_in_order_and_none_swallows_the_rest(tmp_path_factory, cells):
+    path = tmp_path_factory.mktemp("csv") / "rows.csv"
+    lines = [f"r-{n},{cell.replace(chr(10), ' ')}" for n, cell in enumerate(cells)]
+    path.write_text("ref,remark\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    starts = [row.line for row in rows_of(path)] + [len(lines) + 2]
+    assert starts[0] == 2
+    assert all(0 < later - earlier <= MAX_RECORD_LINES for earlier, later in zip(starts, starts[1:]))

@@ -60,3 +60,19 @@ def test_common_and_rare_chinese_characters_are_han(ch):
 @pytest.mark.parametrize("ch", ["A", "·", "ー", "가", "あ", "1"])
 def test_other_scripts_and_punctuation_are_not_han(ch):
     assert not is_han(ch)
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+def test_a_cell_a_spreadsheet_would_run_gets_a_leading_quote_and_reads_back_as_typed(cell):
+    from counterdesk.domain.text import spreadsheet_restored, spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == "'" + cell
+    assert spreadsheet_restored(spreadsheet_safe(cell)) == cell
+
+
+def test_plain_cells_and_numbers_are_left_alone():
+    from counterdesk.domain.text import spreadsheet_restored, spreadsheet_row
+
+    assert spreadsheet_row(["张三", 3, -1, "", "'quoted"]) == ["张三", 3, -1, "", "'quoted"]
+    assert spreadsheet_row({"a": "=x", "b": 2}) == {"a": "'=x", "b": 2}
+    assert spreadsheet_restored("'quoted") == "'quoted"

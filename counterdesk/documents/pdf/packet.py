@@ -3,6 +3,12 @@
 The back office receives one PDF per application: the cover summarises it and says on which page
 each material starts, every material has a bookmark, and every page is stamped "第 n / N 页"
 with the application number, so a printed packet can be put back in order.
+
+Only what a page draws is copied (its boxes, resources and contents): page actions (/AA),
+annotations (links, JavaScript, /Launch, attached files), thumbnails and metadata stay behind, and
+nothing of the source's document level (scripts, embedded files) is read at all. Content streams
+are copied as they are, never decoded: a turned page and the stamp are drawn around the content,
+so the packet is never more than ``SIZE_FACTOR`` times its attachments plus ``SIZE_ALLOWANCE``.
 """
 
 from __future__ import annotations
@@ -12,6 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    RectangleObject,
+)
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -32,6 +46,16 @@ from counterdesk.documents.pdf.models import PacketData, PacketFile
 from counterdesk.domain.errors import InvalidInput, NotFound
 
 STAMP_Y = 6 * mm
+SIZE_FACTOR = 3
+"""A packet is at most this many times the size of its attachments (plus ``SIZE_ALLOWANCE``):
+re-encoded PNG and TIFF pages may grow, nothing else is ever decompressed."""
+SIZE_ALLOWANCE = 2 * 2**20
+"""Room for the cover, the stamps and their font."""
+
+_DRAWN = ("/MediaBox", "/CropBox", "/Rotate", "/Contents")
+_RESOURCES = ("/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/Properties", "/ProcSet")
+_STAMP = NameObject("/CdStamp")
+_BROKEN = "申请材料汇编生成失败：附件的结构过于复杂，请重新扫描上传后再汇编。"
 
 
 @dataclass
@@ -47,6 +71,27 @@ class _Material:
 
 def render_packet(data: PacketData, files: list[PacketFile]) -> bytes:
     """The packet PDF: cover, attachments grouped by material (in the order given), bookmarks, page stamps."""
+    try:
+        pdf = _render(data, files)
+    except (InvalidInput, NotFound):
+        raise
+    except (RecursionError, MemoryError, Exception):  # noqa: BLE001 - a parser's failure becomes a sentence
+        raise InvalidInput(_BROKEN, code="packet_failed") from None
+    limit = SIZE_FACTOR * sum(_size(f) for f in files) + SIZE_ALLOWANCE
+    if len(pdf) > limit:
+        raise InvalidInput(f"申请材料汇编将达 {len(pdf) // 2**20} MB，超过附件总大小 {SIZE_FACTOR} 倍的上限，"
+                           "请重新扫描（降低分辨率）后再汇编。", code="packet_too_large")
+    return pdf
+
+
+def _size(packet_file: PacketFile) -> int:
+    try:
+        return Path(packet_file.path).stat().st_size
+    except OSError:
+        return 0
+
+
+def _render(data: PacketData, files: list[PacketFile]) -> bytes:
     materials = _group(files)
     cover_pages = 1
     while True:
@@ -57,17 +102,14 @@ def render_packet(data: PacketData, files: list[PacketFile]) -> bytes:
 
     writer = PdfWriter()
     for page in cover.pages:
-        writer.add_page(page)
+        _add(writer, page, "封面")
     writer.add_outline_item(title="申请概要", page_number=0)
     for index, material in enumerate(materials, 1):
         starts = []
         for packet_file, pages in material.files:
             starts.append((packet_file, len(writer.pages)))
             for page in pages:
-                added = writer.add_page(page)
-                # A page turned by /Rotate would get its stamp sideways; turn its content instead.
-                if added.rotation % 360:
-                    added.transfer_rotation_to_content()
+                _add(writer, page, material.name)
         if material.pages == 0:
             continue
         # Bookmarks point at pages already in the writer; a later index would be stored as a bare number.
@@ -85,6 +127,55 @@ def render_packet(data: PacketData, files: list[PacketFile]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _add(writer: PdfWriter, page: PageObject, name: str) -> None:
+    """Copy what ``page`` draws into the writer, turned upright, its content wrapped for the stamp."""
+    clean = PageObject()
+    clean[NameObject("/Type")] = NameObject("/Page")
+    for key in _DRAWN:
+        if key in page:
+            clean[NameObject(key)] = page.raw_get(key)
+    resources = page.get("/Resources")
+    kept = DictionaryObject()
+    if resources is not None:
+        resources = resources.get_object()
+        kept.update({NameObject(key): resources.raw_get(key) for key in _RESOURCES if key in resources})
+    clean[NameObject("/Resources")] = kept
+    try:
+        added = writer.add_page(clean)
+    except (RecursionError, Exception):  # noqa: BLE001 - a structure pypdf cannot copy is the file's fault
+        raise InvalidInput(f"材料“{name}”的附件结构过于复杂，无法汇编，请重新扫描上传。", code="file_damaged") from None
+    prefix = b"q\n"
+    rotation = int(added.get("/Rotate", 0) or 0) % 360
+    if rotation:
+        prefix = _turn_upright(added, rotation)
+    contents = added.raw_get("/Contents") if "/Contents" in added else None
+    streams = list(contents) if isinstance(contents, ArrayObject) else [] if contents is None else [contents]
+    added[NameObject("/Contents")] = ArrayObject([_stream(writer, prefix), *streams])
+
+
+def _turn_upright(page: PageObject, rotation: int) -> bytes:
+    """Move /Rotate into a matrix drawn around the content (the content itself is never decoded)."""
+    box = RectangleObject(page.mediabox)
+    turn = Transformation().translate(-float(box.left + box.width / 2), -float(box.bottom + box.height / 2))
+    turn = turn.rotate(-rotation)
+    corners = [turn.apply_on((float(box.left), float(box.bottom))), turn.apply_on((float(box.right), float(box.top)))]
+    turn = turn.translate(-min(x for x, _ in corners), -min(y for _, y in corners))
+    for key in ("/MediaBox", "/CropBox"):
+        if key in page:
+            rect = RectangleObject(page[key])
+            a = turn.apply_on((float(rect.left), float(rect.bottom)))
+            b = turn.apply_on((float(rect.right), float(rect.top)))
+            page[NameObject(key)] = RectangleObject((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
+    del page[NameObject("/Rotate")]
+    return ("q %s cm\n" % " ".join(f"{v:.6f}" for v in turn.ctm)).encode()
+
+
+def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream)
 
 
 def _group(files: list[PacketFile]) -> list[_Material]:
@@ -161,14 +252,32 @@ def _cover(data: PacketData, materials: list[_Material], cover_pages: int) -> by
 
 
 def _stamp(writer: PdfWriter, application_number: str) -> None:
-    """Stamp "第 n / N 页" and the application number at the foot of every page, over a white band."""
+    """Stamp "第 n / N 页" and the application number at the foot of every page, over a white band.
+
+    Each stamp is a form drawn after the page's own content (closed with ``Q``), so the page's
+    content is neither parsed nor re-encoded.
+    """
     boxes = [page.cropbox for page in writer.pages]
     buffer = io.BytesIO()
     with RENDER_LOCK:
         _draw_stamps(Canvas(buffer, initialFontName=register_fonts()), boxes, application_number)
     stamps = PdfReader(buffer)
     for page, stamp, box in zip(writer.pages, stamps.pages, boxes, strict=True):
-        page.merge_transformed_page(stamp, Transformation().translate(float(box.left), float(box.bottom)))
+        form = DecodedStreamObject()
+        form.set_data(stamp.get_contents().get_data())
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): RectangleObject((0, 0, float(box.width), float(box.height))),
+            NameObject("/Resources"): stamp["/Resources"].clone(writer),
+        })
+        resources = page["/Resources"]
+        xobjects = resources.get("/XObject")
+        # A fresh dictionary per page: pages of one source may share theirs, and each stamp differs.
+        own = DictionaryObject(xobjects.get_object().items() if xobjects is not None else ())
+        own[_STAMP] = writer._add_object(form.flate_encode())
+        resources[NameObject("/XObject")] = own
+        matrix = f"1 0 0 1 {float(box.left):.4f} {float(box.bottom):.4f}"
+        page["/Contents"].append(_stream(writer, f"\nQ q {matrix} cm {_STAMP} Do Q\n".encode()))
 
 
 def _draw_stamps(canvas: Canvas, boxes: list, application_number: str) -> None:

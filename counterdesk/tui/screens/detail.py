@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from counterdesk.domain import text as untrusted
 from counterdesk.domain.applicant import SEXES
 from counterdesk.domain.clock import show
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
@@ -30,7 +31,7 @@ def _pairs(rows: list[tuple[str, str]]) -> Table:
     table.add_column(style="dim", no_wrap=True)
     table.add_column()
     for label, value in rows:
-        table.add_row(label, Text(value or "—"))
+        table.add_row(label, Text(untrusted.shown(value, markup=False, newlines=True) or "—"))
     return table
 
 
@@ -102,8 +103,9 @@ class DetailScreen(MovingScreen):
         table = self.query_one("#detail-attachments", DataTable)
         table.clear()
         for a in shown.attachments:
-            table.add_row(Text(a.material_name), Text(a.original_name), str(a.pages), a.source_label,
-                          Text(a.precheck_label + (f"：{a.precheck_reason}" if a.precheck_reason else ""),
+            reason = f"：{a.precheck_reason}" if a.precheck_reason else ""
+            table.add_row(Text(a.material_name), Text(untrusted.shown(a.original_name, markup=False)), str(a.pages),
+                          a.source_label, Text(untrusted.shown(a.precheck_label + reason, markup=False),
                                style=PRECHECK_STYLES.get(a.precheck, "")))
         self.query_one("#detail-history", Static).update(timeline_text(shown.events, shown.staff))
         self.refresh_bindings()

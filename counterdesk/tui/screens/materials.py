@@ -18,6 +18,7 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.errors import CounterdeskError
+from counterdesk.domain.text import shown
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
@@ -159,7 +160,7 @@ class MaterialsScreen(WizardScreen):
                 text.append(m.note + "\n", style="dim")
             for attachment in row.attachments:
                 text.append("▸ ")
-                text.append(attachment.original_name)
+                text.append(shown(attachment.original_name, markup=False))
                 text.append(f"  {PRECHECK_SHORT[attachment.precheck]}",
                             style="bold red" if attachment.precheck == "failed" else "")
                 if attachment.precheck_reason:
@@ -187,7 +188,7 @@ class MaterialsScreen(WizardScreen):
     def refresh_inbox(self) -> None:
         from counterdesk.services.attachments import inbox
 
-        entries = inbox(self.app.ctx.settings)
+        entries = inbox(self.app.ctx.settings, wait=False)
         self.app.call_from_thread(self.show_inbox, entries)
 
     def show_inbox(self, entries: list) -> None:
@@ -235,7 +236,7 @@ class MaterialsScreen(WizardScreen):
         ctx = self.app.ctx
         if self._run(attach_from_inbox, settings=ctx.settings, catalog=ctx.catalog,
                      application_id=self.draft.application_id, material_code=material_code, path=path):
-            self.app.call_from_thread(self.notify, f"已附加：{path.name}", title="材料提交", markup=False)
+            self.app.call_from_thread(self.notify, f"已附加：{shown(path.name, markup=False)}", title="材料提交", markup=False)
             self._after_write(advance=True)
 
     def _run(self, service, /, **kwargs) -> bool:
@@ -297,7 +298,7 @@ class MaterialsScreen(WizardScreen):
             if index is not None:
                 self.detach(row.attachments[index].id)
 
-        labels = [Text(a.original_name) for a in row.attachments]
+        labels = [Text(shown(a.original_name, markup=False)) for a in row.attachments]
         self.app.push_screen(PickDialog(f"移除文件：{row.material.name}", labels), chosen)
 
     @work(thread=True, exclusive=True, group="materials-write")
@@ -382,11 +383,11 @@ def _entry_label(entry) -> Text:
     """One inbox line: name, pages and size; a refused file dimmed with its reason."""
     text = Text(no_wrap=True, overflow="ellipsis")
     if entry.accepted:
-        text.append(entry.name, style="bold")
+        text.append(shown(entry.name, markup=False), style="bold")
         text.append(f"  {entry.info.pages} 页 · {_size(entry.size)} · {entry.modified:%H:%M}", style="dim")
     else:
-        text.append(entry.name, style="dim strike")
-        text.append(f"  不能使用：{entry.refusal}", style="dim")
+        text.append(shown(entry.name, markup=False), style="dim strike")
+        text.append(f"  不能使用：{shown(entry.refusal, markup=False)}", style="dim")
     return text
 
 

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
 from counterdesk.domain.clock import show, today
+from counterdesk.domain.text import shown
 from counterdesk.domain.workflow import STATUSES, allowed_moves
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
 from counterdesk.tui.widgets.keybar import KeyBar
@@ -153,8 +154,8 @@ class QueueScreen(MovingScreen):
         for row in rows:
             table.add_row(Text(row.number), status_text(row.status), Text(row.matter_name or row.matter_code),
                           Text(row.county_name or row.county_code), str(row.window or ""),
-                          Text(row.clerk_name or row.clerk), show(row.submitted_at, "%H:%M"),
-                          Text(row.applicant_masked), key=row.number)
+                          Text(shown(row.clerk_name or row.clerk, markup=False)), show(row.submitted_at, "%H:%M"),
+                          Text(shown(row.applicant_masked, markup=False)), key=row.number)
         numbers = [row.number for row in rows]
         if keep in numbers:
             table.move_cursor(row=numbers.index(keep), animate=False)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from rich.text import Text
 
 from counterdesk.domain.clock import show
+from counterdesk.domain.text import shown
 from counterdesk.domain.workflow import status_label
 
 STATUS_STYLES = {
@@ -57,8 +58,8 @@ def timeline_text(events: Iterable, names: Mapping[str, str] | None = None) -> T
             text.append_text(status_text(event.from_status))
             text.append(" → ")
         text.append_text(status_text(event.to_status))
-        text.append(f"  {staff_label(event.by, names)}", style="dim")
+        text.append(f"  {shown(staff_label(event.by, names), markup=False)}", style="dim")
         if event.reason:
             text.append("\n    原因：", style="dim")
-            text.append(event.reason)
+            text.append(shown(event.reason, markup=False, newlines=True))
     return text or Text("（暂无办理记录）", style="dim")
