@@ -66,6 +66,8 @@ class MaterialsScreen(WizardScreen):
         """Paths of every inbox file listed so far (None before the first listing)."""
         self._unseen: set[str] = set()
         """Files that arrived after the first listing and have not been highlighted yet."""
+        self._inbox_created = False
+        """The inbox folder did not exist and this screen created it."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -82,7 +84,7 @@ class MaterialsScreen(WizardScreen):
 
     def on_mount(self) -> None:
         self.query_one("#materials", DataTable).focus()
-        self.show_inbox_title()
+        self.call_after_refresh(self.show_inbox_title)
         self.load_rows(set_step=True)
         self.refresh_inbox()
         self.set_interval(INBOX_SECONDS, self.refresh_inbox)
@@ -190,14 +192,18 @@ class MaterialsScreen(WizardScreen):
 
     # -- the scanner inbox ---------------------------------------------------------------------
 
-    def show_inbox_title(self, created: bool = False) -> None:
-        """Where the scanner must put its files, shortened from the left to fit the pane."""
+    def show_inbox_title(self) -> None:
+        """Where the scanner must put its files: relative to the working home when inside it, else
+        the full path shortened from the left to fit (the empty-inbox line gives it in full)."""
+        settings = self.app.ctx.settings
         title = self.query_one("#inbox-title", Static)
-        where = str(self.app.ctx.settings.scans_dir)
-        room = max(8, title.size.width - 14) if title.size.width else len(where)
+        inbox = Path(settings.scans_dir)
+        where = f"{inbox.relative_to(settings.home)}/" if inbox.is_relative_to(settings.home) else str(inbox)
+        room = max(8, title.size.width - 16) if title.size.width else len(where)
         if len(where) > room:
             where = "…" + where[-(room - 1):]
-        title.update(f"扫描收件箱 {where}" + ("（已新建）" if created else "（新→旧）"))
+        title.update(Text(f"扫描收件箱 {where}" + ("（已新建）" if self._inbox_created else "（新→旧）"),
+                          no_wrap=True, overflow="ellipsis"))
 
     def on_resize(self) -> None:
         self.show_inbox_title()
@@ -210,7 +216,8 @@ class MaterialsScreen(WizardScreen):
 
         settings = self.app.ctx.settings
         if ensure_inbox(settings):
-            self.app.call_from_thread(self.show_inbox_title, True)
+            self._inbox_created = True
+            self.app.call_from_thread(self.show_inbox_title)
         entries = inbox(settings)
         self.app.call_from_thread(self.show_inbox, entries)
 
