@@ -151,11 +151,13 @@ def scans_list(
     ctx: typer.Context,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
-    """列出扫描收件箱中的文件（新→旧），不能使用的文件附原因。"""
+    """列出扫描收件箱中的文件（新→旧），不能使用的文件附原因；收件箱不存在时新建。"""
     from counterdesk.cli.common import emit_json
-    from counterdesk.services.attachments import inbox
+    from counterdesk.services.attachments import ensure_inbox, inbox
 
-    entries = inbox(context(ctx).settings)
+    settings = context(ctx).settings
+    created = ensure_inbox(settings)
+    entries = inbox(settings)
     if json_out:
         emit_json([{"name": e.name, "path": str(e.path), "size": e.size, "modified": e.modified.isoformat(),
                     "accepted": e.accepted, "pages": e.info.pages if e.info else None,
@@ -174,7 +176,10 @@ def scans_list(
                                                                     style="red")
         table.add_row(Text(shown(e.name, markup=False)), str(e.info.pages) if e.info else "", str(e.size),
                       f"{e.modified:%Y-%m-%d %H:%M}", state)
-    Console().print(table if entries else "扫描收件箱为空。")
+    console = Console()
+    # soft_wrap: a path broken over two lines cannot be copied into a file manager.
+    console.print(Text(f"扫描收件箱：{settings.scans_dir}" + ("（原不存在，已新建）" if created else "")), soft_wrap=True)
+    console.print(table if entries else "扫描收件箱为空：请把扫描件放入上面的文件夹。")
 
 
 @scans_app.command("gc")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+from glob import escape as glob_escape
 import hashlib
 import os
 import re
@@ -140,6 +141,38 @@ class FileStore:
                 return target
         raise Conflict("已归档文件夹中同名文件过多，请先整理 attached 文件夹。", code="attached_full")
 
+    def give_back(self, sha256: str, name: str, attached_dir: Path, inbox_dir: Path) -> Path:
+        """Return a detached scan to the inbox under a free name and return where it went.
+
+        The archived copy in ``attached/`` (same name, or ``name (n)``, same content) moves back;
+        if it is gone, the stored bytes are written to the inbox instead, so the scan is never lost.
+        """
+        inbox_dir = Path(inbox_dir)
+        stem, suffix = Path(name).stem, Path(name).suffix
+        archived = [Path(attached_dir) / name, *sorted(Path(attached_dir).glob(f"{glob_escape(stem)} (*){glob_escape(suffix)}"))]
+        for candidate in archived:
+            if candidate.is_file() and not candidate.is_symlink() and _sha256_of(candidate) == sha256:
+                return self._to_free_name(inbox_dir, name, lambda target: _move_no_replace(candidate, target))
+        source = self.path_of(sha256)
+        self._ensure_dir(inbox_dir)
+        tmp = inbox_dir / f"{_TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            self._write_tmp(source, tmp)
+            return self._to_free_name(inbox_dir, name, lambda target: _move_no_replace(tmp, target))
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+    def _to_free_name(self, folder: Path, name: str, move) -> Path:
+        """``move(target)`` to the first free ``name`` / ``name (n)`` in ``folder``; the target."""
+        stem, suffix = Path(name).stem, Path(name).suffix
+        for n in range(10_000):
+            target = folder / (name if n == 0 else f"{stem} ({n}){suffix}")
+            if move(target):
+                _fsync_dir(folder)
+                return target
+        raise Conflict("收件箱中同名文件过多，请先整理扫描收件箱。", code="inbox_full")
+
     def _path(self, sha256: str) -> Path:
         if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
             raise InvalidInput("附件标识不是有效的 SHA-256 值。", code="sha256")
@@ -197,6 +230,14 @@ def _move_no_replace(source: Path, target: Path) -> bool:
         return True
     source.unlink()
     return True
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:

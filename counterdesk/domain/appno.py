@@ -14,7 +14,7 @@ from datetime import date
 
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.iso7064 import mod11_2_check_char
-from counterdesk.domain.text import fold_width, require
+from counterdesk.domain.text import fold_separators, require
 
 SEQ_MAX = 99999
 """The largest daily sequence a county can issue (five digits)."""
@@ -73,12 +73,12 @@ def _day(digits: str) -> date | None:
 
 
 def parse_application_number(text: str) -> ApplicationNumber:
-    """Read an application number as typed: spaces around, lower-case x and missing dashes are fine.
+    """Read an application number as typed: spaces, lower-case x, missing or other dashes (— _) are fine.
 
     The check character is verified before the date and sequence, so a typing slip in the date
     is reported as what it most likely is (a slip) rather than as a strange date.
     """
-    value = fold_width(require(text, label="办件编号", field=_FIELD)).upper()
+    value = fold_separators(require(text, label="办件编号", field=_FIELD)).upper()
     match = _SHAPE.fullmatch(value)
     if match is None:
         raise InvalidInput(_MALFORMED, code="app_no_malformed", field=_FIELD)

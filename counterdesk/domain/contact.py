@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.domain.text import as_text, fold_width, has_control, is_han, require
+from counterdesk.domain.text import as_text, fold_separators, fold_width, has_control, is_han, require
 
 NAME_MIN = 2
 NAME_MAX = 50
@@ -20,12 +20,14 @@ EMAIL_MAX = 254
 
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086)")
-_PHONE_SEPARATORS = re.compile(r"[\s\-()]")
-_LANDLINE = re.compile(
-    r"\(?(?P<area>0(?:10|2[0-9])|0[3-9][0-9]{2})\)?[\s-]?(?P<local>[1-9][0-9]{6,7})"
-    r"(?:\s*(?:-|转|分机|ext\.?|x|#)\s*(?P<ext>[0-9]{1,6}))?",
-    re.IGNORECASE,
-)
+_INTERNATIONAL = re.compile(r"\s*\(?\s*(?:\+|00)\s*86\s*\)?[\s\-\u2010-\u2015_]*(?:\(\s*0\s*\)[\s\-\u2010-\u2015_]*)?")
+"""+86 or 0086, maybe in brackets, maybe followed by the trunk 0 in brackets: +86 (0)731 …"""
+_AREA = re.compile(r"0(?:10|2[0-9])|0[3-9][0-9]{2}")
+"""Area codes: 010 and 02x have three digits, every other one four; 01x other than 010 is unused."""
+_LOCAL = re.compile(r"[1-9][0-9]{6,7}")
+_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*([0-9]{1,6})\s*$", re.IGNORECASE)
+_GROUP_SEPARATORS = re.compile(r"[\s()\-\u2010-\u2015\u2212\ufe58\ufe63_]+")
+_LANDLINE_HELP = "固定电话应为区号加7至8位号码，如 0731-84567890，分机号可选。"
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _DOMAIN_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _TOP_LEVEL = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
@@ -34,10 +36,14 @@ _MARKUP = frozenset("<>[]{}\\/|&=`\"")
 _LATIN_PUNCTUATION = frozenset(" -'.")
 
 
+def _digits_only(text: str) -> str:
+    """``text`` without the separators people type between groups: spaces, dashes, brackets."""
+    return fold_separators(text).replace("-", "").replace("(", "").replace(")", "")
+
+
 def validate_mobile(value: str, *, field: str = "mobile") -> str:
     """A mainland mobile number as 11 digits; spaces, dashes and a +86 / 0086 prefix are dropped."""
-    digits = _PHONE_SEPARATORS.sub("", fold_width(require(value, label="手机号码", field=field)))
-    digits = _COUNTRY_PREFIX.sub("", digits)
+    digits = _COUNTRY_PREFIX.sub("", _digits_only(require(value, label="手机号码", field=field)))
     if len(digits) == 13 and digits.startswith("861"):
         digits = digits[2:]
     if not (digits.isascii() and digits.isdigit()):
@@ -52,24 +58,45 @@ def validate_mobile(value: str, *, field: str = "mobile") -> str:
 def validate_landline(value: str, *, field: str = "phone") -> str:
     """A fixed-line number with area code, as ``0731-84567890`` or ``0731-84567890-123``.
 
+    The number may be typed in any groups (0731 8221 4464, (0731)84567890, 0731—84567890).
     Area codes 010 and 02x are three digits and all others four, so the split is unambiguous
-    even when typed without a dash (073184567890).
+    even without separators; an extension follows 转/分机/ext/x/#, or a last group that does not
+    fit in the local number (0731-84567890-123).
     """
     text = fold_width(require(value, label="固定电话", field=field))
-    match = _LANDLINE.fullmatch(text)
-    if match is None or (len(match["area"]) == 3 and len(match["local"]) != 8):
-        raise InvalidInput(
-            "固定电话应为区号加7至8位号码，如 0731-84567890，分机号可选。", code="landline_format", field=field
-        )
-    number = f"{match['area']}-{match['local']}"
-    return f"{number}-{match['ext']}" if match["ext"] else number
+    marked = _EXTENSION.search(text)
+    extension = marked[1] if marked else None
+    parts = [part for part in _GROUP_SEPARATORS.split(text[:marked.start()] if marked else text) if part]
+    if not parts or not all(part.isascii() and part.isdigit() for part in parts):
+        raise InvalidInput(_LANDLINE_HELP, code="landline_format", field=field)
+    digits = "".join(parts)
+    area = _AREA.match(digits)
+    if area is None:
+        raise InvalidInput(_LANDLINE_HELP, code="landline_format", field=field)
+    local = digits[area.end():]
+    if extension is None and len(local) > 8 and len(parts) > 1 and len(local) - len(parts[-1]) in (7, 8):
+        local, extension = local[: -len(parts[-1])], parts[-1]
+    if not _LOCAL.fullmatch(local) or (area.end() == 3 and len(local) != 8) or len(extension or "") > 6:
+        raise InvalidInput(_LANDLINE_HELP, code="landline_format", field=field)
+    number = f"{area[0]}-{local}"
+    return f"{number}-{extension}" if extension else number
 
 
 def validate_phone(value: str, *, field: str = "phone") -> str:
-    """A mobile (normalised to 11 digits) or a landline with area code (see validate_landline)."""
+    """A mobile (normalised to 11 digits) or a landline with area code (see validate_landline).
+
+    International forms are read as well: +86 / 0086 then a mobile, or then an area code without
+    its trunk 0 (+86 731 8221 4464 is 0731-82214464).
+    """
     text = fold_width(require(value, label="联系电话", field=field))
-    compact = _PHONE_SEPARATORS.sub("", text)
-    if compact.startswith("0") and not compact.startswith("0086"):
+    international = _INTERNATIONAL.match(text)
+    if international:
+        national = text[international.end():]
+        digits = _digits_only(national)
+        if digits.startswith("1") and not digits.startswith("10"):
+            return validate_mobile(national, field=field)
+        return validate_landline(national if digits.startswith("0") else "0" + national, field=field)
+    if _digits_only(text).startswith("0"):
         return validate_landline(text, field=field)
     return validate_mobile(text, field=field)
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from counterdesk.domain.errors import InvalidInput
 
 _FULL_WIDTH_OFFSET = 0xFEE0
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63_", "-"))
+"""Hyphens, en and em dashes, the minus sign and the underscore: what people type between groups."""
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
@@ -46,6 +48,15 @@ def fold_width(text: str) -> str:
         " " if ch == "\u3000" else chr(ord(ch) - _FULL_WIDTH_OFFSET) if "\uff01" <= ch <= "\uff5e" else ch
         for ch in text
     )
+
+
+def fold_separators(text: str) -> str:
+    """``text`` with every dash-like separator (— – _ －) as ``-`` and all white space removed.
+
+    Numbers are read out and typed in groups; the Chinese input method gives an em dash or a
+    full-width hyphen for the ``-`` key, and some clerks use ``_``. None of that is a typo.
+    """
+    return "".join(fold_width(text).translate(_DASHES).split())
 
 
 def is_control(ch: str) -> bool:

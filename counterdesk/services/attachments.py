@@ -67,6 +67,18 @@ def store_of(settings: Settings) -> FileStore:
     return FileStore(settings.store_dir)
 
 
+def ensure_inbox(settings: Settings) -> bool:
+    """Create the scanner inbox (owner only) if it is missing; ``True`` when it was just created.
+
+    A fresh home has no ``scans/`` yet; listing a folder that does not exist would only ever say
+    "empty", and the clerk would never learn where the scanner must put its files.
+    """
+    if settings.scans_dir.is_dir():
+        return False
+    settings.scans_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return True
+
+
 def inbox(settings: Settings, *, wait: bool = True) -> list[InboxEntry]:
     """The scanner inbox, newest first, refused files with their reasons.
 
@@ -193,11 +205,19 @@ def _attachment(session: Session, actor: Actor, attachment_id: int) -> tuple[Att
     return attachment, load_draft(session, actor, attachment.application_id)
 
 
-def detach(session: Session, *, actor: Actor, attachment_id: int) -> None:
-    """Remove a file from a material (the stored copy stays until ``scans gc``)."""
+def detach(session: Session, *, actor: Actor, attachment_id: int, settings: Settings | None = None) -> Path | None:
+    """Remove a file from a material (the stored copy stays until ``scans gc``).
+
+    With ``settings``, a scan that came from the inbox goes back there, so a file attached to the
+    wrong material can be attached again; returns where it went (None for reused files).
+    """
     attachment, _ = _attachment(session, actor, attachment_id)
+    source, sha256, name = attachment.source, attachment.sha256, attachment.original_name
     session.delete(attachment)
     session.commit()
+    if settings is None or source != "inbox":
+        return None
+    return store_of(settings).give_back(sha256, name, settings.attached_dir, settings.scans_dir)
 
 
 def precheck(session: Session, *, actor: Actor, attachment_id: int, passed: bool, reason: str = "") -> None:

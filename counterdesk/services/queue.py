@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.clock import local
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
-from counterdesk.domain.idnumbers import validate_resident_id
+from counterdesk.domain.query import read_lookup_query, refuse_unknown_id_number
 from counterdesk.domain.masking import mask_id_number, mask_name
 from counterdesk.domain.text import fold_width, has_control, is_han
 from counterdesk.domain.workflow import STATUSES, status_label
@@ -285,26 +285,20 @@ def progress(session: Session, *, number: str, catalog=None) -> Progress:
     return result
 
 
-def _looks_like_number(compact: str) -> bool:
-    return "-" in compact or len(compact) == 20
-
-
 def lookup(session: Session, *, actor: Actor | None = None, text: str, catalog=None) -> list[Progress]:
     """办件查询 by application number or by the applicant's ID number (newest first).
 
     Open to anyone at a window: what is shown is masked. A lookup by ID number searches for a
-    person, so it is written to the audit log.
+    person, so it is written to the audit log. A number that cannot be right (a wrong check
+    character, too few digits, a name) is refused as a typo, never answered with "not found".
     """
-    compact = fold_width(text or "").replace(" ", "").upper()
-    if not compact:
-        raise InvalidInput("请输入办件编号或申请人证件号码。", code="required", field="query")
-    _refuse_control(compact)
-    if _looks_like_number(compact):
-        return [progress(session, number=compact, catalog=catalog)]
+    query = read_lookup_query(text)
+    if query.kind == "application":
+        return [progress(session, number=query.value, catalog=catalog)]
+    compact = query.value
     applicants = session.exec(select(Applicant.id).where(Applicant.id_number == compact)).all()
     if not applicants:
-        if len(compact) == 18 and compact[:17].isdigit():
-            validate_resident_id(compact, field="query")
+        refuse_unknown_id_number(compact)
         raise NotFound("没有该证件号码的申请人办件。", code="applicant_unknown")
     applications = session.exec(
         select(Application)

@@ -14,11 +14,12 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from counterdesk.config import Settings
+from counterdesk.tui.chinese import ChineseTexts
 from counterdesk.tui.context import DeskContext
 from counterdesk.tui.screens.login import LoginScreen
 
 
-class CounterdeskApp(App[int]):
+class CounterdeskApp(ChineseTexts, App[int]):
     """跨域通办窗口 — the terminal wizard."""
 
     CSS_PATH = ["styles/app.tcss", "styles/wizard.tcss", "styles/supervisor.tcss"]

@@ -31,20 +31,29 @@ def submit_many(url: str, window: int, count: int, county: str, queue) -> None:
         engine.dispose()
 
 
-def submit_until_killed(url: str, window: int) -> None:
-    """Open drafts and submit them one by one, forever: the parent kills this process mid-way."""
+def submit_until_killed(url: str, window: int, progress) -> None:
+    """Open drafts and submit them one by one, forever: the parent kills this process mid-way.
+
+    After each submission the count is sent on ``progress`` (a pipe's end), so the parent waits
+    for work to have happened rather than for time to pass: on a loaded machine start-up alone can
+    take longer than any fixed pause.
+    """
     engine = make_engine(url)
     actor = Actor(f"w{window}", f"窗口{window}", "clerk", window)
-    while True:
+    for done in range(1, 1_000_000):
         with Session(engine) as session:
             draft = Application(matter_code="ZC-JYKN-001", county_code="430626", window=window, clerk_id=actor.id)
             session.add(draft)
             session.commit()
             finish_submit(session, actor=actor, application=draft)
+        progress.send(done)
 
 
-def attach_until_killed(url: str, home: str, application_id: int) -> None:
-    """Scan a fresh PDF into the inbox and attach it, forever: the parent kills this process mid-way."""
+def attach_until_killed(url: str, home: str, application_id: int, progress) -> None:
+    """Scan a fresh PDF into the inbox and attach it, forever: the parent kills this process mid-way.
+
+    Sends the count of attachments on ``progress`` after each one, as ``submit_until_killed`` does.
+    """
     from pathlib import Path
 
     from counterdesk.catalog import load_catalog
@@ -61,3 +70,26 @@ def attach_until_killed(url: str, home: str, application_id: int) -> None:
         with Session(engine) as session:
             attach_from_inbox(session, actor=actor, settings=settings, catalog=catalog,
                               application_id=application_id, material_code="M01", path=scan)
+        progress.send(serial + 1)
+
+
+def kill_after(process, progress, done: int, *, jitter: float = 0.0, timeout: float = 300.0) -> None:
+    """SIGKILL ``process`` once it has reported ``done`` finished operations on ``progress``.
+
+    The worker keeps going while the signal is on its way, and ``jitter`` seconds more, so the kill
+    lands at an arbitrary point of a later operation (mid-write, mid-commit). ``timeout`` only turns
+    a hung worker into a failure; nothing waits for time to make progress.
+    """
+    import signal
+    import time
+
+    reported = 0
+    while reported < done:
+        if not progress.poll(timeout):
+            os.kill(process.pid, signal.SIGKILL)
+            process.join()
+            raise AssertionError(f"the worker reported {reported} of {done} operations within {timeout:.0f} s")
+        reported = progress.recv()
+    time.sleep(jitter)
+    os.kill(process.pid, signal.SIGKILL)
+    process.join()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 
 import pytest
 from pypdf import PdfReader
@@ -137,3 +138,19 @@ def test_scans_list_shows_an_escape_sequence_file_name_as_visible_text(run, sett
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\u202e" not in result.output
     assert "\\u001b]52;c;cm0gLXJmIH4K" in result.output.replace("\n", "").replace("│", "").replace(" ", "")
+
+
+def test_scans_list_on_a_fresh_home_creates_the_inbox_and_says_where_it_is(tmp_path, db_url):
+    home = tmp_path / "新窗口"
+    inbox = home / "scans"
+    result = CliRunner().invoke(app, ["--home", str(home), "--db", db_url, "scans", "list"],
+                                env={"COUNTERDESK_SCANS": ""})
+    assert result.exit_code == 0, result.output
+    assert inbox.is_dir() and stat.S_IMODE(inbox.stat().st_mode) == 0o700
+    assert str(inbox) in result.output and "已新建" in result.output
+
+
+def test_scans_list_names_the_inbox_it_read(run, settings):
+    result = run("scans", "list")
+    assert result.exit_code == 0, result.output
+    assert f"扫描收件箱：{settings.scans_dir}" in result.output and "为空" in result.output

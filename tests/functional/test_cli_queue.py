@@ -111,6 +111,12 @@ def test_status_with_a_wrong_check_character_exits_2(run, hall):
     assert "校验位" in result.stderr
 
 
+def test_status_reads_a_number_typed_with_long_dashes(run, hall):
+    result = run("status", hall[0].replace("-", "—"), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["number"] == hall[0]
+
+
 def test_status_of_a_malformed_number_exits_2(run, hall):
     result = run("status", "430626-2026")
     assert result.exit_code == 2 and "格式" in result.stderr

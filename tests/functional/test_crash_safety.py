@@ -7,11 +7,8 @@ dead client's transaction; either way no number is lost or given twice.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import random
-import signal
 import sqlite3
-import time
 
 import pytest
 from sqlmodel import Session, select
@@ -19,7 +16,20 @@ from sqlmodel import Session, select
 from counterdesk.domain.appno import parse_application_number
 from counterdesk.store.engine import open_database
 from counterdesk.store.models import Application, Staff, StatusEvent
-from tests.functional.concurrency_workers import submit_until_killed
+from tests.functional.concurrency_workers import kill_after, submit_until_killed
+
+
+def _killed_mid_work(target, args: tuple, rng: random.Random, most: int) -> None:
+    """Run ``target`` in a fresh process and kill it after 1 to ``most`` finished operations."""
+    spawn = multiprocessing.get_context("spawn")
+    receiver, sender = spawn.Pipe(duplex=False)
+    worker = spawn.Process(target=target, args=(*args, sender))
+    worker.start()
+    sender.close()
+    try:
+        kill_after(worker, receiver, rng.randint(1, most), jitter=rng.random() * 0.2)
+    finally:
+        receiver.close()
 
 
 @pytest.mark.slow
@@ -28,14 +38,9 @@ def test_submit_killed_at_random_moments_is_all_or_nothing(db_url):
     with Session(engine) as session:
         session.add(Staff(id="w1", name="窗口1", role="clerk", window=1, password_hash="x"))
         session.commit()
-    spawn = multiprocessing.get_context("spawn")
     rng = random.Random(20261125)
     for _ in range(5):
-        worker = spawn.Process(target=submit_until_killed, args=(db_url, 1))
-        worker.start()
-        time.sleep(1.5 + rng.random())
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.join()
+        _killed_mid_work(submit_until_killed, (db_url, 1), rng, 6)
     with Session(engine) as session:
         applications = session.exec(select(Application)).all()
         events = {e.application_id: e for e in session.exec(select(StatusEvent))}
@@ -68,14 +73,9 @@ def test_attaching_killed_at_random_moments_never_references_a_missing_or_partia
         session.add(draft)
         session.commit()
         draft_id = draft.id
-    spawn = multiprocessing.get_context("spawn")
     rng = random.Random(1125)
     for _ in range(4):
-        worker = spawn.Process(target=attach_until_killed, args=(db_url, str(tmp_path), draft_id))
-        worker.start()
-        time.sleep(2.0 + rng.random())
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.join()
+        _killed_mid_work(attach_until_killed, (db_url, str(tmp_path), draft_id), rng, 4)
     store = FileStore(tmp_path / "scans" / "store")
     with Session(engine) as session:
         hashes = session.exec(select(Attachment.sha256)).all()

@@ -137,6 +137,48 @@ def test_lookup_by_id_number_names_a_typo_in_the_id(session, clerk, hall_day):
     assert refused.value.code == "id_check_digit"
 
 
+@pytest.mark.parametrize("typed, code", [
+    ("12345", "id_length"),
+    ("4306261985061500", "id_length"),
+    ("张三丰", "query_not_number"),
+    ("ABC", "id_format"),
+    ("E1234567%", "query_chars"),
+    ("810000198506150011", "id_check_digit"),
+])
+def test_lookup_names_what_is_wrong_with_something_that_cannot_be_an_id_number(session, clerk, hall_day,
+                                                                                typed, code):
+    with pytest.raises(InvalidInput) as refused:
+        queue.lookup(session, actor=clerk, text=typed)
+    assert refused.value.code == code
+    assert "没有该证件号码" not in refused.value.message
+
+
+@pytest.mark.parametrize("separator", ["—", "_", "－", "–", " "])
+def test_lookup_reads_an_application_number_typed_with_other_dashes(session, clerk, hall_day, separator):
+    typed = hall_day[0].replace("-", separator)
+    assert [p.number for p in queue.lookup(session, actor=clerk, text=typed)] == [hall_day[0]]
+
+
+@pytest.mark.parametrize("separator", ["—", "_", " ", "-"])
+def test_lookup_reads_an_id_number_typed_in_groups(session, clerk, catalog, settings, separator):
+    id_number = resident_id()
+    made = submitted_application(session, clerk, catalog, settings, form=applicant_form(id_number=id_number))
+    typed = separator.join([id_number[:6], id_number[6:14], id_number[14:]])
+    assert [p.number for p in queue.lookup(session, actor=clerk, text=typed)] == [made.number]
+
+
+def test_lookup_of_a_well_formed_passport_number_nobody_holds_is_not_found(session, clerk, hall_day):
+    with pytest.raises(NotFound) as missing:
+        queue.lookup(session, actor=clerk, text="E99887766")
+    assert missing.value.code == "applicant_unknown"
+
+
+def test_lookup_finds_a_passport_holder(session, clerk, catalog, settings):
+    made = submitted_application(session, clerk, catalog, settings,
+                                 form=applicant_form(id_type="passport", id_number="E12345678", sex="M"))
+    assert [p.number for p in queue.lookup(session, actor=clerk, text="e1234 5678")] == [made.number]
+
+
 def test_lookup_of_a_valid_id_without_applications_is_not_found(session, clerk, hall_day):
     with pytest.raises(NotFound):
         queue.lookup(session, actor=clerk, text=resident_id())

@@ -270,3 +270,24 @@ async def test_a_move_and_a_key_can_also_be_clicked(tmp_path, catalog):
         await pilot.click(KeyBar, offset=(1 + len("esc "), 0))
         await pilot.pause()
         assert not isinstance(app.screen, QueueScreen)
+
+
+@pilot_test
+async def test_clerk_looking_up_a_name_or_a_short_number_is_told_what_to_type(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    [number] = submit_some(app, 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot, CLERK)
+        await pilot.press("l")
+        await settle(pilot)
+        field = app.screen.query_one("#lookup-query", Input)
+        for typed, said in (("张三丰", "不能按姓名查找"), ("12345", "应为18位，当前为5位")):
+            field.value = typed
+            await pilot.press("enter")
+            await settle(pilot)
+            message = plain(app.screen.query_one("#lookup-message"))
+            assert said in message and "没有该证件号码的申请人办件" not in message
+        field.value = number.replace("-", "—")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert number in plain(app.screen.query_one("#lookup-results"))

@@ -106,6 +106,43 @@ def test_contact_phone_takes_a_mobile_or_a_landline():
     assert _refused(validate_phone, "1381234", field="agent_phone").field == "agent_phone"
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("+86 731 82214464", "0731-82214464"), ("0086 731 8221 4464", "0731-82214464"),
+     ("0731 8221 4464", "0731-82214464"), ("+86 138 0013 8000", "13800138000"), ("+86-10-6552-9988", "010-65529988"),
+     ("+86 (0)731 8221 4464", "0731-82214464"), ("(+86) 731-82214464", "0731-82214464"),
+     ("0086 0731 82214464", "0731-82214464"), ("0731—8221—4464", "0731-82214464"), ("0731 8221 4464 转 12",
+     "0731-82214464-12"), ("+86 731 8221 4464-12", "0731-82214464-12"), ("0086 138 0013 8000", "13800138000")],
+)  # fmt: skip
+def test_contact_phones_in_international_or_grouped_form_are_normalised(typed, expected):
+    assert validate_phone(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["+86 731 8221", "+86 0131 82214464", "+1 415 555 0100", "0731 8221 44641"])
+def test_contact_phones_that_are_still_wrong_are_refused(typed):
+    assert _refused(validate_phone, typed).code in {"landline_format", "mobile_format"}
+
+
+def _grouped(number: str, cuts: list[int], separator: str) -> str:
+    digits = number.replace("-", "")
+    points = sorted({c % len(digits) for c in cuts} - {0})
+    return separator.join(digits[a:b] for a, b in zip([0, *points], [*points, len(digits)], strict=True))
+
+
+@given(landlines, st.lists(st.integers(1, 11), max_size=3), st.sampled_from([" ", "-", "—", " - "]))
+def test_every_generated_landline_is_read_in_any_grouping_and_in_international_form(number, cuts, separator):
+    area, local = number.split("-")
+    assert validate_phone(f"{area} {_grouped(local, cuts, separator)}") == number
+    assert validate_phone(f"+86 {area[1:]} {_grouped(local, cuts, separator)}") == number
+    assert validate_phone(f"0086{separator}{area[1:]}{separator}{local}") == number
+
+
+@given(mobiles, st.lists(st.integers(1, 10), max_size=3), st.sampled_from([" ", "-", "—"]),
+       st.sampled_from(["", "+86 ", "0086 ", "+86-", "(+86)"]))
+def test_every_generated_mobile_is_read_as_a_contact_phone_in_any_grouping(number, cuts, separator, prefix):
+    assert validate_phone(prefix + _grouped(number, cuts, separator)) == number
+
+
 # --- e-mail -----------------------------------------------------------------------------------
 
 

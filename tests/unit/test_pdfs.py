@@ -312,3 +312,26 @@ def test_packet_refuses_a_damaged_stored_file(tmp_path: Path) -> None:
 def test_packet_without_attachments_is_just_the_cover() -> None:
     reader = PdfReader(io.BytesIO(render_packet(PACKET, [])))
     assert len(reader.pages) == 1 and "本申请没有附件" in reader.pages[0].extract_text()
+
+
+RARE_NAME = "王䶮𠮷"
+"""A name with a CJK Extension A (䶮) and an Extension B (𠮷) character, both valid in a form."""
+
+
+def test_rare_characters_of_a_name_print_in_an_embedded_fallback_font() -> None:
+    pdf = render_packet(replace(PACKET, applicant_name=RARE_NAME), [])
+    # 𠮷 prints (checked on a rendering) but reportlab's ToUnicode map leaves plane-2 characters out,
+    # so only the Extension A character can be read back from the text layer.
+    assert "王䶮" in text_of(pdf)
+    names = {str(f.get("/BaseFont")).split("+")[-1] for f in fonts_of(pdf)}
+    assert names == {"WenQuanYiMicroHei-0", "HanaMinA"}, names
+    assert_every_font_embedded(pdf)
+
+
+def test_a_character_no_font_has_is_named_in_a_warning() -> None:
+    from counterdesk.documents.pdf.fonts import glyph_warning, missing_glyphs
+
+    assert missing_glyphs("张三", RARE_NAME, "䶵", "\U0002B740") == ["\U0002B740"]
+    warning = glyph_warning(RARE_NAME + "\U0002B740")
+    assert warning and "\U0002B740" in warning and "空白" in warning
+    assert glyph_warning(RARE_NAME) is None

@@ -1,13 +1,19 @@
-"""The one font every PDF uses: WenQuanYi Micro Hei, embedded and subsetted.
+"""The fonts every PDF uses: WenQuanYi Micro Hei, and Hanazono for the rare characters it lacks.
 
 reportlab's built-in CID fonts (STSong-Light) are never embedded, so a viewer without that font
 shows empty boxes; a TrueType font is embedded as a subset of the glyphs used, with a ToUnicode
 map, so the Chinese text both displays everywhere and can be copied or searched.
+
+Names with rare characters (生僻字 of CJK Extensions A and B, such as 䶮 or 𠮷) are exactly the
+ones other systems print as blanks. reportlab takes one font per run of text, so paragraph text
+is split into runs, each in the first font that has a glyph for it. The fallback fonts are large
+and registered only when a document needs one of their characters.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
@@ -15,17 +21,93 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 FONT = "CounterdeskSans"
-"""The registered name; every style and canvas call uses it."""
+"""The registered name of the main font; every style and canvas call uses it."""
 
-FONT_PATH = Path(__file__).resolve().parent.parent / "fonts" / "wqy-microhei.ttc"
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_PATH = FONT_DIR / "wqy-microhei.ttc"
+FALLBACKS = (("CounterdeskHanA", FONT_DIR / "hanazono-a.ttf"), ("CounterdeskHanB", FONT_DIR / "hanazono-b.ttf"))
+"""Tried in order for a character the main font lacks: Extension A and BMP additions, then Extension B."""
+
+_lock = threading.Lock()
 
 
 @functools.cache
 def register_fonts() -> str:
-    """Register the font with reportlab (once per process; parsing it takes ~0.1 s) and return its name."""
+    """Register the main font with reportlab (once per process; ~0.1 s) and return its name."""
     pdfmetrics.registerFont(TTFont(FONT, str(FONT_PATH), subfontIndex=0))
     # <b> and <i> in paragraph markup must not fall back to Helvetica, which has no Chinese.
     for bold in (0, 1):
         for italic in (0, 1):
             addMapping(FONT, bold, italic, FONT)
     return FONT
+
+
+def _glyphs(name: str) -> dict[int, int]:
+    return pdfmetrics.getFont(name).face.charToGlyph
+
+
+@functools.cache
+def _fallback(index: int) -> dict[int, int]:
+    """Register fallback font ``index`` on first use and return its character map."""
+    name, path = FALLBACKS[index]
+    with _lock:
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+            for bold in (0, 1):
+                for italic in (0, 1):
+                    addMapping(name, bold, italic, name)
+    return _glyphs(name)
+
+
+def font_for(ch: str) -> str | None:
+    """The registered font that draws ``ch``: the main one if it can, else a fallback, else None."""
+    cp = ord(ch)
+    if cp < 0x20 or cp in _glyphs(register_fonts()):
+        return FONT
+    for index, (name, _) in enumerate(FALLBACKS):
+        if cp in _fallback(index):
+            return name
+    return None
+
+
+def with_fallback_fonts(markup: str) -> str:
+    """Paragraph markup with each run of characters the main font lacks wrapped in ``<font name=…>``.
+
+    Tags and entities are plain ASCII, which the main font always has, so only text is touched.
+    """
+    main = _glyphs(register_fonts())
+    if all(ord(ch) in main or ord(ch) < 0x20 for ch in markup):
+        return markup
+    out: list[str] = []
+    current = FONT
+    for ch in markup:
+        font = font_for(ch) or FONT
+        if font != current:
+            if current != FONT:
+                out.append("</font>")
+            if font != FONT:
+                out.append(f'<font name="{font}">')
+            current = font
+        out.append(ch)
+    if current != FONT:
+        out.append("</font>")
+    return "".join(out)
+
+
+def missing_glyphs(*texts: str) -> list[str]:
+    """The characters of ``texts`` that no font can draw, in order of first appearance."""
+    missing: dict[str, None] = {}
+    for text in texts:
+        for ch in text or "":
+            if not ch.isspace() and font_for(ch) is None:
+                missing[ch] = None
+    return list(missing)
+
+
+def glyph_warning(*texts: str) -> str | None:
+    """A Chinese sentence naming the characters that will print as blanks, or None if all can print."""
+    missing = missing_glyphs(*texts)
+    if not missing:
+        return None
+    shown = "".join(missing[:10]) + ("等" if len(missing) > 10 else "")
+    return f"以下 {len(missing)} 个字在 PDF 中没有字形、将印成空白：{shown}（U+{ord(missing[0]):04X} 等），请在打印件上手写补全。"

@@ -24,7 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from counterdesk.documents.pdf.fonts import FONT, register_fonts
+from counterdesk.documents.pdf.fonts import FONT, register_fonts, with_fallback_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -84,8 +84,11 @@ def styles() -> Styles:
 
 
 def para(text: str, style: ParagraphStyle | None = None, *, markup: bool = False) -> Paragraph:
-    """A paragraph of plain text (escaped, so a citizen's ``<`` or ``&`` prints as typed)."""
-    return Paragraph(text if markup else escape(text), style or styles().body)
+    """A paragraph of plain text (escaped, so a citizen's ``<`` or ``&`` prints as typed).
+
+    Rare characters the main font lacks are drawn in a fallback font (see ``fonts``).
+    """
+    return Paragraph(with_fallback_fonts(text if markup else escape(text)), style or styles().body)
 
 
 def title_block(title: str, subtitle: str = "") -> list[Flowable]:

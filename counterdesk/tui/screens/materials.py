@@ -1,7 +1,10 @@
 """材料提交 (step 7): the portal's materials table, the scanner inbox beside it, reuse and pre-check.
 
-The inbox refreshes itself every two seconds (in a worker, keeping the clerk's place), so a page
-the scanner drops appears without a key being pressed. Missing materials do not stop the clerk
+The inbox refreshes itself every two seconds (in a worker), so a page the scanner drops appears
+without a key being pressed. Places are kept by identity (material code, file path), never by row
+number. While the clerk works in the materials table a new scan takes the inbox highlight, since it
+is the paper just fed in; while the clerk is choosing in the inbox the chosen file keeps it, and A
+asks before attaching it if a newer scan arrived that the clerk has not looked at. Missing materials do not stop the clerk
 going on to pickup (submit is the hard stop); N hands the citizen the 一次性告知单 instead.
 """
 
@@ -20,6 +23,7 @@ from textual.widgets.option_list import Option
 from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.text import shown
 from counterdesk.tui.commands import ScreenKeys
+from counterdesk.tui.widgets.rowtable import RowTable
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import leave
@@ -59,14 +63,20 @@ class MaterialsScreen(WizardScreen):
         self.entries: dict[str, object] = {}
         """Inbox entries by path, as last listed."""
         self._inbox_seen: tuple | None = None
+        self._listed: set[str] | None = None
+        """Paths of every inbox file listed so far (None before the first listing)."""
+        self._unseen: set[str] = set()
+        """Files that arrived after the first listing and have not been highlighted yet."""
+        self._inbox_created = False
+        """The inbox folder did not exist and this screen created it."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         with Vertical(classes="wizard-body", id="materials-body"):
-            yield DataTable(id="materials", cursor_type="row", header_height=2, zebra_stripes=True)
+            yield RowTable(id="materials", cursor_type="row", header_height=2, zebra_stripes=True)
             with Horizontal(id="materials-lower"):
                 with Vertical(id="inbox-pane"):
-                    yield Static("扫描收件箱（新→旧，自动刷新）", classes="pane-title")
+                    yield Static(id="inbox-title", classes="pane-title", markup=False)
                     yield OptionList(id="inbox")
                 with Vertical(id="material-pane"):
                     yield Static(id="material-detail", markup=False)
@@ -75,6 +85,7 @@ class MaterialsScreen(WizardScreen):
 
     def on_mount(self) -> None:
         self.query_one("#materials", DataTable).focus()
+        self.call_after_refresh(self.show_inbox_title)
         self.load_rows(set_step=True)
         self.refresh_inbox()
         self.set_interval(INBOX_SECONDS, self.refresh_inbox)
@@ -97,7 +108,9 @@ class MaterialsScreen(WizardScreen):
 
     def show_rows(self, rows: list, advance: bool = False) -> None:
         table = self.query_one("#materials", DataTable)
-        current = table.cursor_row
+        before = self.current()
+        codes = [row.material.code for row in rows]
+        current = codes.index(before.material.code) if before and before.material.code in codes else table.cursor_row
         self.rows = rows
         self.build_table()
         if advance:
@@ -130,10 +143,6 @@ class MaterialsScreen(WizardScreen):
                 if row.submitted else "—",
                 key=m.code,
             )
-
-    def on_resize(self) -> None:
-        if self.rows:
-            self.show_rows(self.rows)
 
     @on(DataTable.RowHighlighted, "#materials")
     def highlighted(self) -> None:
@@ -184,11 +193,33 @@ class MaterialsScreen(WizardScreen):
 
     # -- the scanner inbox ---------------------------------------------------------------------
 
+    def show_inbox_title(self) -> None:
+        """Where the scanner must put its files: relative to the working home when inside it, else
+        the full path shortened from the left to fit (the empty-inbox line gives it in full)."""
+        settings = self.app.ctx.settings
+        title = self.query_one("#inbox-title", Static)
+        inbox = Path(settings.scans_dir)
+        where = f"{inbox.relative_to(settings.home)}/" if inbox.is_relative_to(settings.home) else str(inbox)
+        room = max(8, title.size.width - 16) if title.size.width else len(where)
+        if len(where) > room:
+            where = "…" + where[-(room - 1):]
+        title.update(Text(f"扫描收件箱 {where}" + ("（已新建）" if self._inbox_created else "（新→旧）"),
+                          no_wrap=True, overflow="ellipsis"))
+
+    def on_resize(self) -> None:
+        self.show_inbox_title()
+        if self.rows:
+            self.show_rows(self.rows)
+
     @work(thread=True, exclusive=True, group="materials-inbox")
     def refresh_inbox(self) -> None:
-        from counterdesk.services.attachments import inbox
+        from counterdesk.services.attachments import ensure_inbox, inbox
 
-        entries = inbox(self.app.ctx.settings, wait=False)
+        settings = self.app.ctx.settings
+        if ensure_inbox(settings):
+            self._inbox_created = True
+            self.app.call_from_thread(self.show_inbox_title)
+        entries = inbox(settings, wait=False)
         self.app.call_from_thread(self.show_inbox, entries)
 
     def show_inbox(self, entries: list) -> None:
@@ -196,21 +227,35 @@ class MaterialsScreen(WizardScreen):
         if seen == self._inbox_seen:
             return
         self._inbox_seen = seen
+        ids = [str(e.path) for e in entries]
+        arrived = [] if self._listed is None else [i for i in ids if i not in self._listed]
+        self._listed = (self._listed or set()) | set(ids)
+        self._unseen = (self._unseen | set(arrived)) & set(ids)
         options = self.query_one("#inbox", OptionList)
-        highlighted = options.highlighted
-        kept = options.get_option_at_index(highlighted).id if highlighted is not None and options.option_count else None
+        kept = self.selected_entry()
         self.entries = {str(e.path): e for e in entries}
         options.clear_options()
         for entry in entries:
-            options.add_option(Option(_entry_label(entry), id=str(entry.path), disabled=not entry.accepted))
+            options.add_option(Option(_entry_label(entry, new=str(entry.path) in self._unseen), id=str(entry.path),
+                                      disabled=not entry.accepted))
         if not entries:
-            options.add_option(Option(Text("（收件箱为空，请扫描材料）", style="dim"), disabled=True))
+            options.add_option(Option(Text(f"（收件箱为空，请扫描材料到 {self.app.ctx.settings.scans_dir}）",
+                                           style="dim"), disabled=True))
             return
-        ids = [str(e.path) for e in entries]
-        index = ids.index(kept) if kept in ids else min(highlighted or 0, len(ids) - 1)
         accepted = [i for i, e in enumerate(entries) if e.accepted]
-        if accepted:
-            options.highlighted = min(accepted, key=lambda i: (abs(i - index), i))
+        if not accepted:
+            return
+        fresh = [ids.index(i) for i in arrived if self.entries[i].accepted]
+        if fresh and not options.has_focus:
+            # The clerk is at the table: the paper just fed into the scanner is the one meant.
+            options.highlighted = min(fresh)
+            return
+        index = ids.index(str(kept.path)) if kept is not None and str(kept.path) in ids else 0
+        options.highlighted = min(accepted, key=lambda i: (abs(i - index), i))
+
+    @on(OptionList.OptionHighlighted, "#inbox")
+    def inbox_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._unseen.discard(event.option.id or "")
 
     def selected_entry(self):
         options = self.query_one("#inbox", OptionList)
@@ -221,13 +266,40 @@ class MaterialsScreen(WizardScreen):
     # -- actions -------------------------------------------------------------------------------
 
     def action_attach(self) -> None:
+        from counterdesk.tui.dialogs.confirm import ConfirmDialog
+
         row, entry = self.current(), self.selected_entry()
         if row is None:
             return
         if entry is None or not entry.accepted:
             self.notify("请先在扫描收件箱中选中一个可用的文件（Tab 切换到收件箱）。", severity="warning", markup=False)
             return
-        self.attach(row.material.code, entry.path)
+        newer = [e for path, e in self.entries.items()
+                 if path in self._unseen and e.accepted and e is not entry and e.modified >= entry.modified]
+        code, path = row.material.code, entry.path
+        if not newer:
+            self.attach(code, path)
+            return
+        self._unseen -= {str(e.path) for e in newer}
+        self.refresh_inbox_labels()
+        body = Text()
+        body.append("收件箱刚收到新的扫描件：")
+        body.append("、".join(e.name for e in newer), style="bold")
+        body.append("\n选中的是较早的文件：")
+        body.append(entry.name, style="bold")
+        body.append(f"\n仍将它附加到“{row.material.name}”吗？")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.attach(code, path)
+
+        self.app.push_screen(ConfirmDialog("确认附加的文件", body, yes="附加选中的文件", no="重新选择"), answered)
+
+    def refresh_inbox_labels(self) -> None:
+        """Redraw the inbox lines (the "新" marks) without reading the folder again."""
+        entries = list(self.entries.values())
+        self._inbox_seen = None
+        self.show_inbox(entries)
 
     @work(thread=True, exclusive=True, group="materials-write")
     def attach(self, material_code: str, path: Path) -> None:
@@ -305,7 +377,8 @@ class MaterialsScreen(WizardScreen):
     def detach(self, attachment_id: int) -> None:
         from counterdesk.services.attachments import detach
 
-        if self._run(detach, attachment_id=attachment_id):
+        if self._run(detach, attachment_id=attachment_id, settings=self.app.ctx.settings):
+            self.app.call_from_thread(self.notify, "已移除，扫描件已退回收件箱。", title="材料提交", markup=False)
             self._after_write()
 
     def action_passed(self) -> None:
@@ -379,9 +452,11 @@ def _precheck_state(row) -> str:
     return "failed" if "failed" in states else "pending" if "pending" in states else "passed"
 
 
-def _entry_label(entry) -> Text:
-    """One inbox line: name, pages and size; a refused file dimmed with its reason."""
+def _entry_label(entry, *, new: bool = False) -> Text:
+    """One inbox line: name, pages and size; a refused file dimmed with its reason; 新 if not yet seen."""
     text = Text(no_wrap=True, overflow="ellipsis")
+    if new:
+        text.append("新 ", style="bold reverse")
     if entry.accepted:
         text.append(shown(entry.name, markup=False), style="bold")
         text.append(f"  {entry.info.pages} 页 · {_size(entry.size)} · {entry.modified:%H:%M}", style="dim")
