@@ -12,12 +12,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlmodel import Session
 
 from counterdesk.config import Settings, sqlite_url
 from counterdesk.services.staff import Actor, add_staff
 
 PG_URL = os.environ.get("COUNTERDESK_TEST_PG_URL")
+
+# Examples are judged on what they find, never on how long one took: the machines are shared and a
+# loaded core makes any per-example deadline flaky (speed is measured in tests/bench instead).
+hypothesis_settings.register_profile("counterdesk", deadline=None)
+hypothesis_settings.load_profile("counterdesk")
 PASSWORD = "counter-2026"
 
 

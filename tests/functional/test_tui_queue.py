@@ -82,7 +82,7 @@ async def test_supervisor_accepts_the_application_under_the_cursor(tmp_path, cat
     async with app.run_test(size=SIZE) as pilot:
         queue = await open_queue(app, pilot)
         assert table_numbers(queue) == numbers
-        assert "已提交 2" in plain(queue.query_one("#queue-counts"))
+        assert "已收件 2" in plain(queue.query_one("#queue-counts"))
         assert move_keys(queue) == ["受理", "补正", "不予受理", "撤回"]
         await pilot.press("down")
         await pilot.press("a")
@@ -216,7 +216,7 @@ async def test_enter_opens_the_detail_in_full_and_the_view_is_audited(tmp_path, 
         people = plain(app.screen.query_one("#detail-people"))
         assert "张三丰" in people
         assert app.screen.query_one("#detail-attachments", DataTable).row_count >= 6
-        assert "已提交" in plain(app.screen.query_one("#detail-history"))
+        assert "已收件" in plain(app.screen.query_one("#detail-history"))
         with app.ctx.session() as session:
             audited = session.exec(select(AuditEntry).where(AuditEntry.action == "view_full")).all()
         assert [(a.staff_id, a.target) for a in audited] == [("sup01", number)]
@@ -249,7 +249,7 @@ async def test_clerk_looks_up_progress_and_a_typo_is_named(tmp_path, catalog):
         await pilot.press("enter")
         await settle(pilot)
         results = plain(app.screen.query_one("#lookup-results"))
-        assert number in results and "已提交" in results and "张**" in results and "张三丰" not in results
+        assert number in results and "已收件" in results and "张**" in results and "张三丰" not in results
 
 
 @pilot_test
