@@ -82,11 +82,16 @@ def write_pdf(data: bytes, path: Path) -> Path:
     """Write a PDF so that a reader never sees half a file (temporary file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.part")
-    with open(partial, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    partial.replace(path)
+    try:
+        with open(partial, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        partial.replace(path)
+    except BaseException:
+        # A full disk or a file-size limit must not leave half a PDF behind.
+        partial.unlink(missing_ok=True)
+        raise
     return path
 
 

@@ -22,6 +22,7 @@ from counterdesk.domain.idnumbers import validate_resident_id
 from counterdesk.domain.masking import mask_id_number, mask_name
 from counterdesk.domain.text import fold_width, has_control, is_han
 from counterdesk.domain.workflow import STATUSES, status_label
+from counterdesk.domain.validators import validate_window
 from counterdesk.services import audit
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
@@ -167,6 +168,7 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog=None,
               page: int = 0, page_size: int | None = PAGE_SIZE) -> QueuePage:
     """The applications submitted on ``day``, filtered, sorted, one page (all with page_size None)."""
     _require_supervisor(actor)
+    validate_window(window)
     if status:
         status_label(status)
     sort_key = sort.lstrip("-")

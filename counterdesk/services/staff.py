@@ -18,6 +18,7 @@ from sqlmodel import Session, func, select
 
 from counterdesk.domain.clock import local, now
 from counterdesk.domain.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput, NotFound
+from counterdesk.domain.validators import validate_window
 from counterdesk.services import audit
 from counterdesk.store.models import Staff
 
@@ -108,8 +109,7 @@ def add_staff(session: Session, *, actor: Actor | None, staff_id: str, name: str
     name = name.strip()
     if not name or len(name) > 64 or any(ord(c) < 32 for c in name):
         raise InvalidInput("姓名不能为空，且不超过 64 个字符。", code="staff_name", field="name")
-    if window is not None and not 1 <= window <= 999:
-        raise InvalidInput("窗口号应为 1–999 之间的整数。", code="window", field="window")
+    validate_window(window)
     _check_password(password)
     if session.get(Staff, staff_id) is not None:
         raise Conflict(f"工号 {staff_id} 已存在。", code="staff_exists")

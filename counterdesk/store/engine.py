@@ -47,9 +47,21 @@ def make_engine(url: str) -> Engine:
         raise StorageError(f"无法使用数据库地址 {url}：{error}", code="db_url") from error
 
 
+def sqlite_file(url) -> Path | None:
+    """The file of an SQLite URL (also a ``file:…?mode=ro&uri=true`` one); None for memory or a server."""
+    parsed = make_url(normalise_url(url)) if isinstance(url, str) else url
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        database = database[len("file:"):].partition("?")[0]
+        return Path(database) if database and database != ":memory:" else None
+    return Path(database)
+
+
 def _sqlite_engine(parsed) -> Engine:
     database = parsed.database
-    if database and database != ":memory:":
+    if database and database != ":memory:" and not database.startswith("file:"):
         path = Path(database)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not path.exists():
