@@ -94,3 +94,6 @@ def restore(
     if report.missing_files:
         fail(f"附件库中缺少 {len(report.missing_files)} 个文件（如 {report.missing_files[0]}），"
              "请一并恢复 scans/store 目录。", 1)
+    if report.altered_files:
+        fail(f"附件库中有 {len(report.altered_files)} 个文件的内容与存入时不符（如 {report.altered_files[0]}，"
+             "已被替换或改动），请从备份恢复 scans/store 目录中的这些文件。", 1)

@@ -2,7 +2,7 @@
 
 The backup uses SQLite's online backup API, so it is consistent while windows keep working. A
 restore checks the file first (a counterdesk database this code can open) and then reports every
-attachment whose stored file is missing from the attachment store.
+attachment whose stored file is missing from the attachment store or no longer hashes to its name.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, func, select
 
 from counterdesk.documents.filestore import FileStore
+from counterdesk.services.integrity import check
 from counterdesk.domain.errors import InvalidInput, StorageError
 from counterdesk.store.engine import is_sqlite, migrate, normalise_url
 from counterdesk.store.models import Application, Attachment
@@ -28,6 +29,8 @@ class RestoreReport:
     applications: int
     attachments: int
     missing_files: list[str]
+    altered_files: list[str]
+    """Stored files whose bytes no longer hash to their name (replaced or edited since)."""
 
 
 def _sqlite_path(url: str) -> Path:
@@ -92,5 +95,9 @@ def restore(url: str, source: Path, store: FileStore) -> RestoreReport:
             hashes = session.exec(select(Attachment.sha256)).all()
     finally:
         engine.dispose()
-    missing = sorted({h for h in hashes if not store.exists(h)})
-    return RestoreReport(applications, len(hashes), missing)
+    missing, altered = set(), set()
+    for sha256 in set(hashes):
+        broken = check(store, sha256, "")
+        if broken is not None:
+            (missing if broken.missing else altered).add(sha256)
+    return RestoreReport(applications, len(hashes), sorted(missing), sorted(altered))

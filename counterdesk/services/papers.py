@@ -33,6 +33,7 @@ from counterdesk.services.access import load
 from counterdesk.services.applications import PICKUP_METHODS, place
 from counterdesk.services.attachments import SOURCES, material_rows, store_of
 from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall, get_hall
+from counterdesk.services.integrity import require_intact
 from counterdesk.services.review import place_of
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Applicant, Application, Attachment, Pickup, Staff, StoredFile
@@ -213,9 +214,11 @@ def packet_for(session: Session, *, catalog, settings: Settings, actor: Actor | 
     store = store_of(settings)
     media = {f.sha256: f.media_type for f in session.exec(
         select(StoredFile).join(Attachment).where(Attachment.application_id == application.id))}
-    files = [PacketFile(material_code=a.material_code, material_name=row.material.name,
-                        path=store.path_of(a.sha256), media_type=media[a.sha256], original_name=a.original_name)
-             for row in material_rows(session, catalog, application) for a in row.attachments]
+    attached = [(row.material, a) for row in material_rows(session, catalog, application) for a in row.attachments]
+    require_intact(store, [(a.sha256, f"“{a.original_name}”（{material.name}）") for material, a in attached],
+                   doing="汇编申请材料")
+    files = [PacketFile(material_code=a.material_code, material_name=material.name, path=store.path_of(a.sha256),
+                        media_type=media[a.sha256], original_name=a.original_name) for material, a in attached]
     data = PacketData(
         hall_name=hall_name, application_number=application.number, matter_name=matter.name,
         location=_location(catalog, application), applicant_name=applicant.name,
