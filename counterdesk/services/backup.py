@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, func, select
 
 from counterdesk.documents.filestore import FileStore
+from counterdesk.services import audit
 from counterdesk.services.integrity import check
 from counterdesk.domain.errors import InvalidInput, StorageError
 from counterdesk.store.engine import is_sqlite, migrate, normalise_url
@@ -68,8 +69,11 @@ def backup(engine: Engine, target: Path) -> Path:
     return target
 
 
-def restore(url: str, source: Path, store: FileStore) -> RestoreReport:
-    """Replace the database at ``url`` with the backup ``source``, then check it against the store."""
+def restore(url: str, source: Path, store: FileStore, *, actor_id: str | None = None) -> RestoreReport:
+    """Replace the database at ``url`` with the backup ``source``, then check it against the store.
+
+    The restore is recorded in the restored database's audit log, as done by ``actor_id``.
+    """
     source = Path(source)
     if not source.is_file():
         raise InvalidInput(f"找不到备份文件 {source}。", code="backup_missing")
@@ -93,6 +97,9 @@ def restore(url: str, source: Path, store: FileStore) -> RestoreReport:
         with Session(engine) as session:
             applications = session.exec(select(func.count()).select_from(Application)).one()
             hashes = session.exec(select(Attachment.sha256)).all()
+            audit.record(session, "restore", staff_id=actor_id, target=source.name[-128:],
+                         detail=f"applications={applications}")
+            session.commit()
     finally:
         engine.dispose()
     missing, altered = set(), set()

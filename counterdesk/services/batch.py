@@ -15,6 +15,7 @@ importing an export into the database it came from also gives duplicates.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections import Counter
@@ -157,9 +158,18 @@ class _Run:
             return None
 
     def flush(self, pending: list[tuple[RawRow, CheckedRow]]) -> None:
-        """Store a chunk's files, then its rows in one transaction, then write its rejects."""
-        if not self.result.dry_run:
-            pending = self._store_files(pending)
+        """Store a chunk's files, then its rows in one transaction, then write its rejects.
+
+        The store's writer lock is held from the first file stored to the commit, so ``scans gc``
+        never deletes a file whose row is about to be committed.
+        """
+        with contextlib.nullcontext() if self.result.dry_run else store_of(self.settings).writing():
+            if not self.result.dry_run:
+                pending = self._store_files(pending)
+            self._commit_with_retries(pending)
+        self.write_rejects()
+
+    def _commit_with_retries(self, pending: list[tuple[RawRow, CheckedRow]]) -> None:
         for attempt in range(_RETRIES if pending else 0):
             try:
                 self._commit_chunk(pending)
@@ -170,7 +180,6 @@ class _Run:
                 if attempt == _RETRIES - 1:
                     raise Conflict("导入期间其他窗口同时写入了相同的数据，请稍后重新运行导入（已提交的行不会重复）。",
                                    code="batch_busy") from error
-        self.write_rejects()
 
     def _store_files(self, pending: list[tuple[RawRow, CheckedRow]]) -> list[tuple[RawRow, CheckedRow]]:
         """Copy the chunk's files into the store before any row refers to them; drop rows that fail."""
