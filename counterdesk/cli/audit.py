@@ -10,7 +10,8 @@ from counterdesk.cli.common import context, emit_json, refusals
 
 app = typer.Typer(help="审计日志与办件状态记录的完整性检查。", no_args_is_help=True)
 
-CHAINS = {"audit_log": "审计日志", "status_event": "办件状态记录", "stored_files": "附件库文件"}
+CHAINS = {"audit_log": "审计日志", "status_event": "办件状态记录", "application_status": "办件当前状态",
+          "applicant": "申请人资料", "stored_files": "附件库文件"}
 
 
 @app.command("verify")

@@ -31,7 +31,7 @@ class CliContext:
         if self._engine is None:
             from counterdesk.store.engine import open_database
 
-            self._engine = open_database(self.settings.db_url)
+            self._engine = open_database(self.settings.db_url, home=self.settings.home)
         return self._engine
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, func, select
 
 from counterdesk.documents.filestore import FileStore
-from counterdesk.services import audit
+from counterdesk.services import audit, chain
 from counterdesk.services.integrity import check
 from counterdesk.domain.errors import InvalidInput, StorageError
 from counterdesk.store.engine import is_sqlite, migrate, normalise_url
@@ -97,6 +97,8 @@ def restore(url: str, source: Path, store: FileStore, *, actor_id: str | None = 
         with Session(engine) as session:
             applications = session.exec(select(func.count()).select_from(Application)).one()
             hashes = session.exec(select(Attachment.sha256)).all()
+            # The restore rolls the chains back on purpose: anchor them where the backup ends.
+            chain.reanchor(session)
             audit.record(session, "restore", staff_id=actor_id, target=source.name[-128:],
                          detail=f"applications={applications}")
             session.commit()

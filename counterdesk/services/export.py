@@ -22,12 +22,13 @@ from counterdesk.domain.clock import local
 from counterdesk.domain.errors import Forbidden, InvalidInput
 from counterdesk.domain.matter import Matter
 from counterdesk.services import audit
+from counterdesk.services.applicants import applicant_of
 from counterdesk.services.attachments import MEDIA_KINDS, store_of
 from counterdesk.services.batchfile import FORMATS, write_rows
 from counterdesk.services.integrity import require_intact
 from counterdesk.services.batchrows import AGENT_KEYS, PICKUP_KEYS, SCALARS, applicant_content, content_digest, flatten
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup, StoredFile
+from counterdesk.store.models import Application, Attachment, GuidanceAnswer, Pickup, StoredFile
 
 _PERSONAL = ("kind", "id_type", "id_number", "name", "sex", "mobile", "email", "household_address",
              "residence_address")
@@ -35,7 +36,7 @@ _ENTERPRISE = ("kind", "credit_code", "name", "legal_representative", "mobile", 
 
 
 def _parts(session: Session, application: Application) -> dict[str, Any]:
-    applicant = session.get(Applicant, application.applicant_id)
+    applicant = applicant_of(session, application)
     answers = {a.question_id: a.option_id for a in session.exec(
         select(GuidanceAnswer).where(GuidanceAnswer.application_id == application.id))}
     pickup = session.get(Pickup, application.id)
