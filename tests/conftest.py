@@ -45,6 +45,14 @@ def drop_pg_schema(base: str, schema: str) -> None:
         conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
+@pytest.fixture(autouse=True)
+def working_home(tmp_path, monkeypatch):
+    """Every test works in its own home: its audit key and anchor live in ``tmp_path/data``,
+    whichever engine (and child process) opens the test's database."""
+    monkeypatch.setenv("COUNTERDESK_HOME", str(tmp_path))
+    return tmp_path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """The URL of an empty database on each backend."""

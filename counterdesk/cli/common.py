@@ -31,7 +31,7 @@ class CliContext:
         if self._engine is None:
             from counterdesk.store.engine import open_database
 
-            self._engine = open_database(self.settings.db_url)
+            self._engine = open_database(self.settings.db_url, home=self.settings.home)
         return self._engine
 
 
@@ -55,7 +55,8 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def refusals(func: F) -> F:
-    """Turn a service's refusal into one sentence on stderr and the matching exit code."""
+    """Turn a service's refusal, or a fault of the machine (read-only database, full disk,
+    file-size limit, a number too large), into one sentence on stderr and its exit code."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -63,8 +64,24 @@ def refusals(func: F) -> F:
             return func(*args, **kwargs)
         except CounterdeskError as error:
             fail(error.message, error.exit_code)
+        except (OSError, ArithmeticError) as error:
+            explain(error)
+        except Exception as error:
+            if type(error).__module__.startswith("sqlalchemy"):
+                explain(error)
+            raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def explain(error: BaseException) -> NoReturn:
+    """End with the sentence for a fault, or re-raise what no sentence describes."""
+    from counterdesk.store.faults import as_refusal
+
+    refusal = as_refusal(error)
+    if refusal is None:
+        raise error
+    fail(refusal.message, refusal.exit_code)
 
 
 def read_password(prompt: str = "密码", env: str = "COUNTERDESK_PASSWORD", confirm: bool = False) -> str:

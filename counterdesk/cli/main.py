@@ -6,13 +6,14 @@ inside the commands, so ``counterdesk --help`` stays quick.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from counterdesk.cli import audit, batch, catalog, papers, queue, staff, system
-from counterdesk.cli.common import CliContext, fail
+from counterdesk.cli.common import CliContext, explain, fail
 from counterdesk.config import load_settings
 
 app = typer.Typer(
@@ -56,6 +57,12 @@ def root(
 def run() -> None:
     """Console-script entry point."""
     try:
-        app()
-    except KeyboardInterrupt:
-        fail("已中断。", 130)
+        try:
+            app()
+        except KeyboardInterrupt:
+            fail("已中断。", 130)
+        except (OSError, ArithmeticError) as error:
+            # A fault met outside a command (the TUI's own start-up, the root options): one sentence too.
+            explain(error)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)

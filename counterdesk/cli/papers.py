@@ -188,16 +188,21 @@ def scans_gc(
     ctx: typer.Context,
     apply: Annotated[bool, typer.Option("--apply", help="真正删除（默认只列出，不删除）。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    staff: Annotated[Optional[str], typer.Option("--staff", help="值班长工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")] = None,
 ) -> None:
-    """清理附件库中没有任何附件或电子证照引用的文件（默认试运行）。"""
+    """清理附件库中没有任何附件或电子证照引用的文件（默认试运行）。
+
+    须值班长用 --staff 登录，每次运行记入审计日志；正在导入或办理中写入的文件、一小时内存入的文件不会被清理。
+    """
     from sqlmodel import Session
 
     from counterdesk.cli.common import emit_json
     from counterdesk.services.scans import collect_garbage
 
+    actor = acting(ctx, staff)
     cli = context(ctx)
     with Session(cli.engine) as session:
-        orphans = collect_garbage(session, cli.settings, apply=apply)
+        orphans = collect_garbage(session, cli.settings, actor=actor, apply=apply)
     if json_out:
         emit_json({"applied": apply, "orphans": orphans})
         return

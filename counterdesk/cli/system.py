@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from counterdesk.cli.common import context, emit_json, fail, refusals
+from counterdesk.cli.staff import acting
 
 
 def register(app: typer.Typer) -> None:
@@ -17,13 +18,33 @@ def register(app: typer.Typer) -> None:
     app.command("restore")(restore)
 
 
+StaffOpt = Annotated[Optional[str], typer.Option("--staff", help="值班长工号（已有账号时必填；密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
+
+
+def _supervisor_if_staff(ctx: typer.Context, staff: str | None):
+    """The acting supervisor once the database has accounts; None for a database without any."""
+    from sqlmodel import Session
+
+    from counterdesk.domain.errors import Forbidden
+    from counterdesk.services.staff import has_staff
+
+    with Session(context(ctx).engine) as session:
+        if not has_staff(session):
+            return None
+    actor = acting(ctx, staff)
+    if not actor.is_supervisor:
+        raise Forbidden("只有值班长可以更改大厅设置或恢复数据库。", code="role")
+    return actor
+
+
 @refusals
 def init(
     ctx: typer.Context,
     hall_name: Annotated[Optional[str], typer.Option("--hall-name", help="大厅名称。")] = None,
     county: Annotated[Optional[str], typer.Option("--county", help="本大厅所在县级区划代码，如 430626。")] = None,
+    staff: StaffOpt = None,
 ) -> None:
-    """创建或升级数据库（可重复运行），并可设置大厅名称和所在县区。"""
+    """创建或升级数据库（可重复运行），并可设置大厅名称和所在县区（已有账号时须值班长 --staff 登录）。"""
     from sqlmodel import Session
 
     from counterdesk.catalog import load_catalog
@@ -33,10 +54,11 @@ def init(
     cli = context(ctx)
     engine = cli.engine
     catalog = load_catalog(cli.settings.catalog_dir)
+    actor = _supervisor_if_staff(ctx, staff) if hall_name or county else None
     with Session(engine) as session:
         if hall_name or county:
             current = hall_service.get_hall(session)
-            hall_service.set_hall(session, actor_id=None, name=hall_name or current.name,
+            hall_service.set_hall(session, actor_id=actor.id if actor else None, name=hall_name or current.name,
                                   county_code=county or current.county_code or "", catalog=catalog)
     typer.echo(f"数据库已就绪（版本 {current_revision(engine)}），事项目录共 {len(catalog.matters)} 项。")
 
@@ -81,16 +103,22 @@ def restore(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="要恢复的备份文件。")],
     yes: Annotated[bool, typer.Option("--yes", help="确认用备份覆盖当前数据库。")] = False,
+    staff: StaffOpt = None,
 ) -> None:
-    """用备份文件覆盖当前数据库，并核对每个附件在附件库中的文件。"""
+    """用备份文件覆盖当前数据库，并核对每个附件在附件库中的文件（已有账号时须值班长 --staff 登录，记入审计日志）。"""
     from counterdesk.services.attachments import store_of
     from counterdesk.services.backup import restore as run_restore
 
     if not yes:
         fail("恢复会覆盖当前数据库，请确认所有窗口已退出后加 --yes 重新运行。")
     cli = context(ctx)
-    report = run_restore(cli.settings.db_url, path, store_of(cli.settings))
+    actor = _supervisor_if_staff(ctx, staff)
+    cli.engine.dispose()
+    report = run_restore(cli.settings.db_url, path, store_of(cli.settings), actor_id=actor.id if actor else None)
     typer.echo(f"已恢复：{report.applications} 件办件，{report.attachments} 个附件引用。")
     if report.missing_files:
         fail(f"附件库中缺少 {len(report.missing_files)} 个文件（如 {report.missing_files[0]}），"
              "请一并恢复 scans/store 目录。", 1)
+    if report.altered_files:
+        fail(f"附件库中有 {len(report.altered_files)} 个文件的内容与存入时不符（如 {report.altered_files[0]}，"
+             "已被替换或改动），请从备份恢复 scans/store 目录中的这些文件。", 1)

@@ -3,18 +3,26 @@
 Writes are atomic and durable (temporary file, fsync, rename, fsync of the folder), so a crash
 leaves either the whole file or nothing; the inbox copy is moved away only after that. Files
 and folders are created readable by the owner only: they are citizens' documents.
+
+Storing a file and committing the row that refers to it are two steps, so garbage collection
+must never run between them. Writers hold a shared lock on ``store/.lock`` from the first
+``put`` until their transaction is committed (``writing``); ``gc`` runs under the exclusive lock
+(``exclusive``) and, for writers on other machines that share the folder without sharing its
+locks, also spares every file stored or re-stored within the grace period.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 from glob import escape as glob_escape
 import hashlib
 import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +34,8 @@ _SHARD = re.compile(r"[0-9a-f]{2}")
 _TMP_PREFIX = ".tmp-"
 _STALE_TMP_SECONDS = 3600
 _CHUNK = 1 << 20
+_LOCK_NAME = ".lock"
+_LOCK_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class FileStore:
             shard_created = self._ensure_dir(target.parent)
             if target.exists():
                 tmp.unlink()
+                # Stored again: a new reference is on its way, so its grace period starts anew.
+                os.utime(target)
             else:
                 os.replace(tmp, target)
                 _fsync_dir(target.parent)
@@ -96,19 +108,56 @@ class FileStore:
             return False
         return digest.hexdigest() == sha256
 
-    def gc(self, referenced: set[str], *, dry_run: bool = True) -> list[str]:
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold off ``gc`` while files are stored and the rows naming them are not yet committed."""
+        with self._lock(fcntl.LOCK_SH, wait=None):
+            yield
+
+    @contextlib.contextmanager
+    def exclusive(self, *, wait: float) -> Iterator[None]:
+        """The store to oneself (for ``gc``); ``Conflict`` when writers hold it longer than ``wait`` seconds."""
+        with self._lock(fcntl.LOCK_EX, wait=wait):
+            yield
+
+    @contextlib.contextmanager
+    def _lock(self, kind: int, *, wait: float | None) -> Iterator[None]:
+        self._ensure_dir(self.root)
+        fd = os.open(self.root / _LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = None if wait is None else time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fd, kind | (0 if deadline is None else fcntl.LOCK_NB))
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise Conflict("附件库正在被导入或办理写入，为免删除尚未登记的文件，本次未清理：请稍后重试。",
+                                       code="store_busy") from None
+                    time.sleep(_LOCK_POLL_SECONDS)
+            yield
+        finally:
+            os.close(fd)
+
+    def gc(self, referenced: set[str], *, dry_run: bool = True, grace: float = 0) -> list[str]:
         """Hashes of stored files nothing references, sorted; deleted unless ``dry_run``.
 
-        Also removes temporary files an interrupted ``put`` left behind (older than an hour).
+        Files stored (or stored again) less than ``grace`` seconds ago are spared: a writer may
+        still be about to commit the row that refers to them. Also removes temporary files an
+        interrupted ``put`` left behind (older than an hour). Run it under ``exclusive``.
         """
         if not self.root.is_dir():
             return []
         orphans: list[str] = []
+        young = time.time() - grace
         for shard in self.root.iterdir():
             if not (_SHARD.fullmatch(shard.name) and shard.is_dir() and not shard.is_symlink()):
                 continue
             for blob in shard.iterdir():
                 if _SHA256.fullmatch(blob.name) and blob.name not in referenced:
+                    with contextlib.suppress(FileNotFoundError):
+                        if grace and blob.stat().st_mtime > young:
+                            continue
                     orphans.append(blob.name)
                     if not dry_run:
                         blob.unlink(missing_ok=True)

@@ -19,3 +19,13 @@ def problem(fn: Callable[..., Any], value: Any, *args: Any, **kwargs: Any) -> st
     except InvalidInput as refusal:
         return refusal.message
     return None
+
+
+WINDOW_MIN, WINDOW_MAX = 1, 999
+
+
+def validate_window(window: int | None, *, field: str = "window") -> int | None:
+    """A window (窗口) number, 1–999; None stays None. Huge numbers are refused here, before SQL."""
+    if window is not None and (isinstance(window, bool) or not WINDOW_MIN <= window <= WINDOW_MAX):
+        raise InvalidInput(f"窗口号应为 {WINDOW_MIN}–{WINDOW_MAX} 之间的整数。", code="window", field=field)
+    return window

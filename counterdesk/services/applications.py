@@ -18,6 +18,7 @@ from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.workflow import OPEN_STATUSES
 from counterdesk.services import audit, numbers
 from counterdesk.services.access import load, load_draft
+from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_snapshot, applicant_target
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup
 
@@ -154,17 +155,27 @@ def open_applications_for(session: Session, *, applicant_id: int, matter_code: s
     return list(session.exec(query))
 
 
-def upsert_applicant(session: Session, form: ApplicantForm) -> Applicant:
-    """Insert or update the applicant row from a validated form (the caller commits)."""
+def upsert_applicant(session: Session, form: ApplicantForm, *, staff_id: str | None = None) -> Applicant:
+    """Insert or update the applicant row from a validated form (the caller commits).
+
+    A change is recorded in the audit chain with the digest of the applicant's fields, which is
+    how ``audit verify`` tells a change made here from one made straight in the database.
+    """
     data = form.applicant
-    applicant = find_applicant(session, data.id_type, data.id_number) or Applicant(
-        kind=data.kind, id_type=data.id_type, id_number=data.id_number, name=data.name)
+    applicant = find_applicant(session, data.id_type, data.id_number)
+    before = applicant_digest(applicant, applicant.id) if applicant is not None else None
+    applicant = applicant or Applicant(kind=data.kind, id_type=data.id_type, id_number=data.id_number,
+                                       name=data.name)
     for key in ("kind", "name", "sex", "birth_date", "mobile", "email", "household_address",
                 "residence_address", "legal_representative"):
         setattr(applicant, key, getattr(data, key))
     applicant.updated_at = now()
     session.add(applicant)
     session.flush()
+    after = applicant_digest(applicant, applicant.id)
+    if after != before:
+        audit.record(session, APPLICANT_SAVED, staff_id=staff_id, target=applicant_target(applicant.id),
+                     detail=after)
     return applicant
 
 
@@ -190,7 +201,7 @@ def confirm_applicant(session: Session, *, actor: Actor, application_id: int,
         _touch(session, application, "applicant")
         session.commit()
         return None, errors
-    applicant = upsert_applicant(session, cleaned)
+    applicant = upsert_applicant(session, cleaned, staff_id=actor.id)
     apply_form(application, applicant, cleaned)
     _touch(session, application, "materials")
     session.commit()
@@ -265,6 +276,8 @@ def finish_submit(session: Session, *, actor: Actor, application: Application) -
     number = str(numbers.allocate(session, application.county_code, moment.date()))
     application.number = number
     application.status = "received"
+    applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
+    application.applicant_json = applicant_snapshot(applicant, applicant.id) if applicant else None
     application.submitted_at = moment
     application.submitted_on = moment.date()
     application.step = "done"

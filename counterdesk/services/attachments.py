@@ -121,12 +121,13 @@ def attach_from_inbox(session: Session, *, actor: Actor, settings: Settings, cat
                         cache_file=settings.verdicts_file)
     check_kind(material, info)
     store = store_of(settings)
-    blob = store.put(Path(path), info=info)
-    record_file(session, blob)
-    attachment = Attachment(application_id=application.id, material_code=material.code, sha256=blob.sha256,
-                            original_name=info.name, source="inbox")
-    session.add(attachment)
-    session.commit()
+    with store.writing():
+        blob = store.put(Path(path), info=info)
+        record_file(session, blob)
+        attachment = Attachment(application_id=application.id, material_code=material.code, sha256=blob.sha256,
+                                original_name=info.name, source="inbox")
+        session.add(attachment)
+        session.commit()
     session.refresh(attachment)
     store.move_to_attached(Path(path), settings.attached_dir, sha256=blob.sha256)
     return attachment

@@ -2,7 +2,7 @@
 
 The backup uses SQLite's online backup API, so it is consistent while windows keep working. A
 restore checks the file first (a counterdesk database this code can open) and then reports every
-attachment whose stored file is missing from the attachment store.
+attachment whose stored file is missing from the attachment store or no longer hashes to its name.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, func, select
 
 from counterdesk.documents.filestore import FileStore
+from counterdesk.services import audit, chain
+from counterdesk.services.integrity import check
 from counterdesk.domain.errors import InvalidInput, StorageError
 from counterdesk.store.engine import is_sqlite, migrate, normalise_url
 from counterdesk.store.models import Application, Attachment
@@ -28,6 +30,8 @@ class RestoreReport:
     applications: int
     attachments: int
     missing_files: list[str]
+    altered_files: list[str]
+    """Stored files whose bytes no longer hash to their name (replaced or edited since)."""
 
 
 def _sqlite_path(url: str) -> Path:
@@ -65,8 +69,11 @@ def backup(engine: Engine, target: Path) -> Path:
     return target
 
 
-def restore(url: str, source: Path, store: FileStore) -> RestoreReport:
-    """Replace the database at ``url`` with the backup ``source``, then check it against the store."""
+def restore(url: str, source: Path, store: FileStore, *, actor_id: str | None = None) -> RestoreReport:
+    """Replace the database at ``url`` with the backup ``source``, then check it against the store.
+
+    The restore is recorded in the restored database's audit log, as done by ``actor_id``.
+    """
     source = Path(source)
     if not source.is_file():
         raise InvalidInput(f"找不到备份文件 {source}。", code="backup_missing")
@@ -90,7 +97,16 @@ def restore(url: str, source: Path, store: FileStore) -> RestoreReport:
         with Session(engine) as session:
             applications = session.exec(select(func.count()).select_from(Application)).one()
             hashes = session.exec(select(Attachment.sha256)).all()
+            # The restore rolls the chains back on purpose: anchor them where the backup ends.
+            chain.reanchor(session)
+            audit.record(session, "restore", staff_id=actor_id, target=source.name[-128:],
+                         detail=f"applications={applications}")
+            session.commit()
     finally:
         engine.dispose()
-    missing = sorted({h for h in hashes if not store.exists(h)})
-    return RestoreReport(applications, len(hashes), missing)
+    missing, altered = set(), set()
+    for sha256 in set(hashes):
+        broken = check(store, sha256, "")
+        if broken is not None:
+            (missing if broken.missing else altered).add(sha256)
+    return RestoreReport(applications, len(hashes), sorted(missing), sorted(altered))

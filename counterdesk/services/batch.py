@@ -15,6 +15,7 @@ importing an export into the database it came from also gives duplicates.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections import Counter
@@ -33,13 +34,16 @@ from counterdesk.domain.clock import now
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput
 from counterdesk.domain.workflow import EventKind
 from counterdesk.services import audit, chain, numbers
+from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_snapshot, applicant_target
 from counterdesk.services.attachments import store_of, usable_licenses
 from counterdesk.services.batchfile import BatchReader, RawRow, RejectsWriter
 from counterdesk.services.batchrows import CheckedRow, LicenseFile, check_columns, check_row, normalise, unflatten
 from counterdesk.services.export import application_digest
 from counterdesk.services.staff import Actor
+from counterdesk.store.auditkey import Head
 from counterdesk.store.models import (
     Applicant,
+    AuditEntry,
     Application,
     Attachment,
     GuidanceAnswer,
@@ -159,9 +163,18 @@ class _Run:
             return None
 
     def flush(self, pending: list[tuple[RawRow, CheckedRow]]) -> None:
-        """Store a chunk's files, then its rows in one transaction, then write its rejects."""
-        if not self.result.dry_run:
-            pending = self._store_files(pending)
+        """Store a chunk's files, then its rows in one transaction, then write its rejects.
+
+        The store's writer lock is held from the first file stored to the commit, so ``scans gc``
+        never deletes a file whose row is about to be committed.
+        """
+        with contextlib.nullcontext() if self.result.dry_run else store_of(self.settings).writing():
+            if not self.result.dry_run:
+                pending = self._store_files(pending)
+            self._commit_with_retries(pending)
+        self.write_rejects()
+
+    def _commit_with_retries(self, pending: list[tuple[RawRow, CheckedRow]]) -> None:
         for attempt in range(_RETRIES if pending else 0):
             try:
                 self._commit_chunk(pending)
@@ -172,7 +185,6 @@ class _Run:
                 if attempt == _RETRIES - 1:
                     raise Conflict("导入期间其他窗口同时写入了相同的数据，请稍后重新运行导入（已提交的行不会重复）。",
                                    code="batch_busy") from error
-        self.write_rejects()
 
     def _store_files(self, pending: list[tuple[RawRow, CheckedRow]]) -> list[tuple[RawRow, CheckedRow]]:
         """Copy the chunk's files into the store before any row refers to them; drop rows that fail."""
@@ -284,7 +296,7 @@ def _existing_digests(session: Session, refs: set[str]) -> dict[str, str]:
 def _insert(session: Session, actor: Actor, rows: list[CheckedRow]) -> list[str]:
     """Store checked rows as submitted applications (the caller commits), as ``finish_submit`` does."""
     moment = now()
-    applicant_ids = _upsert_applicants(session, rows, moment)
+    applicant_ids = _upsert_applicants(session, rows, moment, actor.id)
     given = _allocate(session, [row.county for row in rows], moment.date())
     application_ids = session.scalars(
         insert(Application).returning(Application.id, sort_by_parameter_order=True),
@@ -315,7 +327,7 @@ def _allocate(session: Session, counties: list[str], day: date) -> list[str]:
     return [str(next(blocks[county])) for county in counties]
 
 
-def _upsert_applicants(session: Session, rows: list[CheckedRow], moment) -> dict[tuple[str, str], int]:
+def _upsert_applicants(session: Session, rows: list[CheckedRow], moment, staff_id: str) -> dict[tuple[str, str], int]:
     """Insert new applicants and update returning ones (the last row wins), as ``upsert_applicant`` does."""
     latest = {}
     for row in rows:
@@ -336,6 +348,9 @@ def _upsert_applicants(session: Session, rows: list[CheckedRow], moment) -> dict
             {"id_type": t, "id_number": n, "created_at": moment, "updated_at": moment,
              **{f: getattr(latest[(t, n)], f) for f in fields}} for t, n in fresh]).all()
         ids.update(zip(fresh, new_ids, strict=True))
+    chain.append_many(session, AuditEntry, audit.audit_fields, [
+        {"at": moment, "staff_id": staff_id, "action": APPLICANT_SAVED, "target": applicant_target(i),
+         "detail": applicant_digest(latest[key], i)} for key, i in ids.items()])
     return ids
 
 
@@ -346,6 +361,8 @@ def _application(row: CheckedRow, number: str, applicant_ids, actor: Actor, mome
         "number": number, "ref": row.ref, "ref_digest": row.digest, "matter_code": row.matter.code,
         "county_code": row.county, "status": "received", "window": actor.window, "clerk_id": actor.id,
         "applicant_id": applicant_ids[(form.applicant.id_type, form.applicant.id_number)],
+        "applicant_json": applicant_snapshot(form.applicant,
+                                             applicant_ids[(form.applicant.id_type, form.applicant.id_number)]),
         "ticket_no": form.ticket_no, "remark": form.remark,
         "agent_id_type": agent.id_type if agent else None, "agent_id_number": agent.id_number if agent else None,
         "agent_name": agent.name if agent else None, "agent_phone": agent.phone if agent else None,
@@ -375,13 +392,16 @@ def _record_events(session: Session, actor: Actor, application_ids: list[int], m
     first = audit.record_status(session, application_id=application_ids[0], from_status="draft",
                                 to_status="received", by_staff=actor.id, reason=SUBMIT_REASON)
     session.flush()
+    seal = chain.sealer(session)
     prev = first.hash
     events = []
     for app_id in application_ids[1:]:
         event = {"application_id": app_id, "at": moment, "from_status": "draft", "to_status": "received",
                  "by_staff": actor.id, "reason": SUBMIT_REASON, "kind": EventKind.MOVE, "detail": None,
                  "hall_code": None, "prev_hash": prev}
-        prev = event["hash"] = chain.digest(prev, audit.event_fields(SimpleNamespace(**event)))
+        prev = event["hash"] = seal(prev, audit.event_fields(SimpleNamespace(**event)))
         events.append(event)
     if events:
-        session.execute(insert(StatusEvent), events)
+        ids = session.scalars(insert(StatusEvent).returning(StatusEvent.id, sort_by_parameter_order=True),
+                              events).all()
+        chain.note_head(session, "status_event", Head(ids[-1], events[-1]["hash"]))

@@ -18,6 +18,7 @@ from counterdesk.domain.masking import mask_email, mask_id_number, mask_name, ma
 from counterdesk.domain.workflow import allowed_moves, status_label
 from counterdesk.services import audit
 from counterdesk.services.access import may_see_full, same_window
+from counterdesk.services.applicants import applicant_of
 from counterdesk.services.applications import PICKUP_METHODS
 from counterdesk.services.attachments import PRECHECK, SOURCES, material_rows
 from counterdesk.services.queue import Names, TimelineEvent, staff_names, timeline
@@ -195,7 +196,7 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str, catalog=N
     full = may_see_full(actor, application)
     if application.number is None and not full:
         raise Forbidden("这是其他窗口的草稿，您无权查看。", code="other_window")
-    applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
+    applicant = applicant_of(session, application)
     may_move = actor.is_supervisor or same_window(actor, application)
     names = Names(catalog)
     staff = staff_names(session)

@@ -22,11 +22,13 @@ from counterdesk.domain.clock import local
 from counterdesk.domain.errors import Forbidden, InvalidInput
 from counterdesk.domain.matter import Matter
 from counterdesk.services import audit
+from counterdesk.services.applicants import applicant_of
 from counterdesk.services.attachments import MEDIA_KINDS, store_of
 from counterdesk.services.batchfile import FORMATS, write_rows
+from counterdesk.services.integrity import require_intact
 from counterdesk.services.batchrows import AGENT_KEYS, PICKUP_KEYS, SCALARS, applicant_content, content_digest, flatten
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup, StoredFile
+from counterdesk.store.models import Application, Attachment, GuidanceAnswer, Pickup, StoredFile
 
 _PERSONAL = ("kind", "id_type", "id_number", "name", "sex", "mobile", "email", "household_address",
              "residence_address")
@@ -34,7 +36,7 @@ _ENTERPRISE = ("kind", "credit_code", "name", "legal_representative", "mobile", 
 
 
 def _parts(session: Session, application: Application) -> dict[str, Any]:
-    applicant = session.get(Applicant, application.applicant_id)
+    applicant = applicant_of(session, application)
     answers = {a.question_id: a.option_id for a in session.exec(
         select(GuidanceAnswer).where(GuidanceAnswer.application_id == application.id))}
     pickup = session.get(Pickup, application.id)
@@ -76,6 +78,7 @@ def export(session: Session, *, actor: Actor, settings: Settings, out: Path, fmt
     if day is not None:
         query = query.where(Application.submitted_on == day)
     applications = list(session.exec(query.order_by(col(Application.submitted_at), col(Application.id))))
+    _require_intact_files(session, settings, applications)
     rows = [_row(session, settings, application, out.parent, files_dir) for application in applications]
     if fmt == "jsonl":
         write_rows(out, fmt, rows)
@@ -86,6 +89,17 @@ def export(session: Session, *, actor: Actor, settings: Settings, out: Path, fmt
                  detail=f"day={day.isoformat() if day else 'all'} count={len(rows)}")
     session.commit()
     return len(rows)
+
+
+def _require_intact_files(session: Session, settings: Settings, applications: list[Application]) -> None:
+    """Refuse the export before anything is written when a file to be copied was altered or lost."""
+    ids = [application.id for application in applications]
+    numbers = {application.id: application.number for application in applications}
+    for start in range(0, len(ids), 500):
+        attachments = session.exec(select(Attachment).where(col(Attachment.application_id).in_(ids[start:start + 500]))
+                                   .order_by(Attachment.id)).all()
+        require_intact(store_of(settings), [(a.sha256, f"“{a.original_name}”（办件 {numbers[a.application_id]}）")
+                                            for a in attachments], doing="导出")
 
 
 def _row(session: Session, settings: Settings, application: Application, base: Path, files_dir: Path) -> dict:

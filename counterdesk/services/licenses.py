@@ -154,12 +154,15 @@ def _import_one(session: Session, settings: Settings, data: dict[str, Any], base
     if dry_run:
         session.rollback()
         return "imported"
-    if file_path is not None:
-        # Stored before the row that refers to it is committed: a kill leaves at most an unused file.
-        blob = store_of(settings).put(file_path, info=info)
-        if blob.sha256 != sha256:
-            raise InvalidInput(f"“{info.name}”在检查后发生了变化，请重新导入该行。", code="file_changed", field="file")
-        record_file(session, blob)
-    session.add(ELicense(sha256=sha256, **checked))
-    session.commit()
+    store = store_of(settings)
+    with store.writing():
+        if file_path is not None:
+            # Stored before the row that refers to it is committed: a kill leaves at most an unused file.
+            blob = store.put(file_path, info=info)
+            if blob.sha256 != sha256:
+                raise InvalidInput(f"“{info.name}”在检查后发生了变化，请重新导入该行。", code="file_changed",
+                                   field="file")
+            record_file(session, blob)
+        session.add(ELicense(sha256=sha256, **checked))
+        session.commit()
     return "imported"

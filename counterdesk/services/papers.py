@@ -30,12 +30,14 @@ from counterdesk.domain.masking import mask_id_number, mask_name, mask_phone
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.domain.workflow import status_label
 from counterdesk.services.access import load
+from counterdesk.services.applicants import applicant_of
 from counterdesk.services.applications import PICKUP_METHODS, place
 from counterdesk.services.attachments import SOURCES, material_rows, store_of
 from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall, get_hall
+from counterdesk.services.integrity import require_intact
 from counterdesk.services.review import place_of
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Applicant, Application, Attachment, Pickup, Staff, StoredFile
+from counterdesk.store.models import Application, Attachment, Pickup, Staff, StoredFile
 
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -82,11 +84,16 @@ def write_pdf(data: bytes, path: Path) -> Path:
     """Write a PDF so that a reader never sees half a file (temporary file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.part")
-    with open(partial, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    partial.replace(path)
+    try:
+        with open(partial, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        partial.replace(path)
+    except BaseException:
+        # A full disk or a file-size limit must not leave half a PDF behind.
+        partial.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -147,7 +154,7 @@ def receipt_for(session: Session, *, catalog, actor: Actor | None = None, applic
         raise InvalidInput("该办件尚未提交，还没有受理回执。", code="not_submitted")
     matter = catalog.matter(application.matter_code)
     hall_name, window, clerk = _desk(session, application)
-    applicant = session.get(Applicant, application.applicant_id)
+    applicant = applicant_of(session, application)
     pickup = session.get(Pickup, application.id)
     submitted = local(application.submitted_at)
     promised = add_working_days(submitted.date(), matter.time_limit_days, catalog.calendar)
@@ -179,7 +186,7 @@ def notice_for(session: Session, *, catalog, actor: Actor | None = None, applica
     application = find_application(session, actor=actor, application_id=application_id, number=number)
     matter = catalog.matter(application.matter_code)
     hall_name, window, clerk = _desk(session, application)
-    applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
+    applicant = applicant_of(session, application)
     items = []
     for row in material_rows(session, catalog, application):
         if not row.outstanding:
@@ -203,14 +210,16 @@ def packet_for(session: Session, *, catalog, settings: Settings, actor: Actor | 
         raise InvalidInput("该办件尚未提交，还不能汇编申请材料。", code="not_submitted")
     matter = catalog.matter(application.matter_code)
     hall_name, window, clerk = _desk(session, application)
-    applicant = session.get(Applicant, application.applicant_id)
+    applicant = applicant_of(session, application)
     pickup = session.get(Pickup, application.id)
     store = store_of(settings)
     media = {f.sha256: f.media_type for f in session.exec(
         select(StoredFile).join(Attachment).where(Attachment.application_id == application.id))}
-    files = [PacketFile(material_code=a.material_code, material_name=row.material.name,
-                        path=store.path_of(a.sha256), media_type=media[a.sha256], original_name=a.original_name)
-             for row in material_rows(session, catalog, application) for a in row.attachments]
+    attached = [(row.material, a) for row in material_rows(session, catalog, application) for a in row.attachments]
+    require_intact(store, [(a.sha256, f"“{a.original_name}”（{material.name}）") for material, a in attached],
+                   doing="汇编申请材料")
+    files = [PacketFile(material_code=a.material_code, material_name=material.name, path=store.path_of(a.sha256),
+                        media_type=media[a.sha256], original_name=a.original_name) for material, a in attached]
     data = PacketData(
         hall_name=hall_name, application_number=application.number, matter_name=matter.name,
         location=_location(catalog, application), applicant_name=applicant.name,

@@ -22,7 +22,9 @@ from counterdesk.domain.query import read_lookup_query, refuse_unknown_id_number
 from counterdesk.domain.masking import mask_id_number, mask_name
 from counterdesk.domain.text import fold_width, has_control, is_han
 from counterdesk.domain.workflow import STATUSES, status_label
+from counterdesk.domain.validators import validate_window
 from counterdesk.services import audit
+from counterdesk.services.applicants import applicant_of
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
 from counterdesk.store.models import Applicant, Application, Staff, StatusEvent
@@ -167,6 +169,7 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog=None,
               page: int = 0, page_size: int | None = PAGE_SIZE) -> QueuePage:
     """The applications submitted on ``day``, filtered, sorted, one page (all with page_size None)."""
     _require_supervisor(actor)
+    validate_window(window)
     if status:
         status_label(status)
     sort_key = sort.lstrip("-")
@@ -271,7 +274,7 @@ class Progress:
 
 
 def _progress(session: Session, application: Application, names: Names) -> Progress:
-    applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
+    applicant = applicant_of(session, application)
     return Progress(application.number, application.status, application.matter_code,
                     names.matter(application.matter_code), application.county_code,
                     names.county(application.county_code), application.submitted_at,

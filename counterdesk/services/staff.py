@@ -1,11 +1,14 @@
 """Staff accounts (工作人员): adding, listing, disabling, passwords, and logging in.
 
 Passwords are hashed with argon2id and never stored, printed or logged in clear. Five wrong
-passwords lock an account for fifteen minutes; every login, failure, lock-out and unlock is audited.
+passwords lock a clerk's account for fifteen minutes and slow a supervisor's logins down (never
+locking them out); every login, failure, delay, lock-out and unlock is audited.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -15,15 +18,18 @@ from sqlmodel import Session, func, select
 
 from counterdesk.domain.clock import local, now
 from counterdesk.domain.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput, NotFound
+from counterdesk.domain.validators import validate_window
 from counterdesk.services import audit
 from counterdesk.store.models import Staff
 
 ROLES = {"clerk": "窗口工作人员", "supervisor": "值班长"}
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+MAX_THROTTLE_SECONDS = 60
 MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
+_dummy_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,8 +109,7 @@ def add_staff(session: Session, *, actor: Actor | None, staff_id: str, name: str
     name = name.strip()
     if not name or len(name) > 64 or any(ord(c) < 32 for c in name):
         raise InvalidInput("姓名不能为空，且不超过 64 个字符。", code="staff_name", field="name")
-    if window is not None and not 1 <= window <= 999:
-        raise InvalidInput("窗口号应为 1–999 之间的整数。", code="window", field="window")
+    validate_window(window)
     _check_password(password)
     if session.get(Staff, staff_id) is not None:
         raise Conflict(f"工号 {staff_id} 已存在。", code="staff_exists")
@@ -172,45 +177,95 @@ def _is_locked(staff: Staff, at: datetime | None = None) -> bool:
     return staff.locked_until is not None and local(staff.locked_until) > (at or now())
 
 
-def authenticate(session: Session, staff_id: str, password: str, *, at: datetime | None = None) -> Actor:
-    """Check a password. Wrong ones count towards a fifteen-minute lock-out; all is audited."""
-    at = at or now()
-    staff = session.get(Staff, staff_id.strip())
+def throttle_delay(failures: int) -> int:
+    """Seconds a supervisor's next login waits after ``failures`` wrong passwords in a row."""
+    beyond = failures - MAX_FAILED_LOGINS
+    return 0 if beyond < 0 else min(2 ** beyond, MAX_THROTTLE_SECONDS)
+
+
+def _password_matches(password_hash: str | None, password: str) -> bool:
+    """Check a password; an unknown account is checked against a dummy hash so it takes as long."""
+    global _dummy_hash
+    if password_hash is None:
+        _dummy_hash = _dummy_hash or _hasher.hash("counterdesk-no-such-account")
+        password_hash = _dummy_hash
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(session: Session, staff_id: str, password: str, *, at: datetime | None = None,
+                 wait: Callable[[float], None] = time.sleep) -> Actor:
+    """Check a password; every attempt is audited.
+
+    Unknown, disabled and locked accounts get the same answer as a wrong password until the
+    password is right, so the answer never tells whether an account exists. Five wrong
+    passwords in a row lock a clerk's account for fifteen minutes (a supervisor lifts it with
+    ``staff unlock``); a supervisor's account is never locked: after five failures each login
+    first waits a delay that doubles with every further failure (at most a minute), so someone
+    failing on purpose slows guessing down without keeping the supervisor out.
+    """
+    arrival = at or now()
+    staff_id = staff_id.strip()
+    staff = session.get(Staff, staff_id)
+    password_hash = staff.password_hash if staff is not None else None
+    pause = 0.0
+    if staff is not None and staff.role == "supervisor" and _is_locked(staff, arrival):
+        pause = (local(staff.locked_until) - arrival).total_seconds()
+    # End the read before waiting and hashing: no window waits on this login's transaction.
+    session.rollback()
+    if pause > 0:
+        wait(pause)
+    matches = _password_matches(password_hash, password)
+    moment = at + timedelta(seconds=pause) if at is not None else now()
     wrong = AuthenticationFailed("工号或密码不正确。", code="auth_failed")
+    staff = session.get(Staff, staff_id) if staff is not None else None
     if staff is None:
         audit.record(session, "login_failed", staff_id=None, target=staff_id[:32], detail="unknown id")
         session.commit()
+        raise wrong
+    if not matches:
+        _count_failure(session, staff, arrival)
         raise wrong
     if not staff.active:
         audit.record(session, "login_failed", staff_id=staff.id, target=staff.id, detail="disabled")
         session.commit()
         raise AuthenticationFailed("该账号已停用，请联系值班长。", code="auth_disabled")
-    if _is_locked(staff, at):
+    if staff.role != "supervisor" and _is_locked(staff, moment):
         audit.record(session, "login_failed", staff_id=staff.id, target=staff.id, detail="locked")
         session.commit()
         until = local(staff.locked_until).strftime("%H:%M")
-        raise AuthenticationFailed(f"密码错误次数过多，账号已锁定至 {until}。", code="auth_locked")
-    if staff.locked_until is not None:
-        staff.locked_until = None
-        staff.failed_logins = 0
+        raise AuthenticationFailed(f"密码错误次数过多，账号已锁定至 {until}，可请值班长提前解锁。", code="auth_locked")
+    if staff.locked_until is not None and staff.role != "supervisor":
         audit.record(session, "staff_unlock", staff_id=None, target=staff.id, detail="lock expired")
-    try:
-        _hasher.verify(staff.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        staff.failed_logins += 1
-        audit.record(session, "login_failed", staff_id=staff.id, target=staff.id,
-                     detail=f"attempt {staff.failed_logins}")
-        if staff.failed_logins >= MAX_FAILED_LOGINS:
-            staff.locked_until = at + LOCKOUT
-            audit.record(session, "staff_lockout", staff_id=staff.id, target=staff.id)
-            session.add(staff)
-            session.commit()
-            raise AuthenticationFailed("密码连续错误 5 次，账号已锁定 15 分钟。", code="auth_locked")
-        session.add(staff)
-        session.commit()
-        raise wrong
     staff.failed_logins = 0
+    staff.locked_until = None
     session.add(staff)
     audit.record(session, "login", staff_id=staff.id, target=staff.id)
     session.commit()
     return _actor(staff)
+
+
+def _count_failure(session: Session, staff: Staff, moment: datetime) -> None:
+    """Record a wrong password: lock a clerk at the fifth, slow a supervisor down from the fifth.
+
+    ``moment`` is when the attempt arrived, so attempts made at once never push a supervisor's
+    delay beyond one step of it: whoever comes next waits at most ``MAX_THROTTLE_SECONDS``.
+    """
+    staff.failed_logins += 1
+    state = "disabled" if not staff.active else "locked" if _is_locked(staff, moment) else "active"
+    audit.record(session, "login_failed", staff_id=staff.id, target=staff.id,
+                 detail=f"attempt {staff.failed_logins} ({state})")
+    if staff.role == "supervisor":
+        delay = throttle_delay(staff.failed_logins)
+        if delay:
+            until = moment + timedelta(seconds=delay)
+            if staff.locked_until is None or local(staff.locked_until) < until:
+                staff.locked_until = until
+            audit.record(session, "login_throttled", staff_id=staff.id, target=staff.id, detail=f"delay {delay}s")
+    elif staff.failed_logins >= MAX_FAILED_LOGINS and not _is_locked(staff, moment):
+        staff.locked_until = moment + LOCKOUT
+        audit.record(session, "staff_lockout", staff_id=staff.id, target=staff.id)
+    session.add(staff)
+    session.commit()

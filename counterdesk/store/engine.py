@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from counterdesk.domain.errors import StorageError
+from counterdesk.store import auditkey
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 30_000
@@ -33,23 +34,41 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; creates the SQLite file's folder (owner-only) when needed."""
+def make_engine(url: str, *, home: Path | None = None) -> Engine:
+    """An engine for ``url``; creates the SQLite file's folder (owner-only) when needed.
+
+    ``home`` is the working home whose ``data/`` keeps the audit key (default: ``COUNTERDESK_HOME``).
+    """
     try:
         parsed = make_url(normalise_url(url))
     except ArgumentError as error:
         raise StorageError(f"数据库地址无法识别：{url}", code="db_url") from error
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
-    try:
-        return create_engine(parsed, pool_pre_ping=True)
-    except (ImportError, SQLAlchemyError) as error:
-        raise StorageError(f"无法使用数据库地址 {url}：{error}", code="db_url") from error
+        engine = _sqlite_engine(parsed)
+    else:
+        try:
+            engine = create_engine(parsed, pool_pre_ping=True)
+        except (ImportError, SQLAlchemyError) as error:
+            raise StorageError(f"无法使用数据库地址 {url}：{error}", code="db_url") from error
+    auditkey.register(engine, home)
+    return engine
+
+
+def sqlite_file(url) -> Path | None:
+    """The file of an SQLite URL (also a ``file:…?mode=ro&uri=true`` one); None for memory or a server."""
+    parsed = make_url(normalise_url(url)) if isinstance(url, str) else url
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        database = database[len("file:"):].partition("?")[0]
+        return Path(database) if database and database != ":memory:" else None
+    return Path(database)
 
 
 def _sqlite_engine(parsed) -> Engine:
     database = parsed.database
-    if database and database != ":memory:":
+    if database and database != ":memory:" and not database.startswith("file:"):
         path = Path(database)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not path.exists():
@@ -119,9 +138,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_alembic_config(connection), revision)
 
 
-def open_database(url: str, *, upgrade: bool = True) -> Engine:
+def open_database(url: str, *, upgrade: bool = True, home: Path | None = None) -> Engine:
     """Open (and by default migrate) the database at ``url`` with one clear error on failure."""
-    engine = make_engine(url)
+    engine = make_engine(url, home=home)
     try:
         if upgrade:
             migrate(engine)

@@ -94,6 +94,9 @@ class Application(SQLModel, table=True):
     """The wizard step the draft was left at."""
     form_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     """What the clerk typed on the applicant form, valid or not, so nothing typed is lost."""
+    applicant_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """The applicant as submitted (JSON), written at submit: papers and status read it, so a later
+    application of the same person cannot rewrite what was submitted here."""
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
     submitted_at: datetime | None = None

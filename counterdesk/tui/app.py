@@ -60,7 +60,7 @@ class CounterdeskApp(ChineseTexts, App[int]):
 
         try:
             self.ctx.catalog = load_catalog(self.ctx.settings.catalog_dir)
-            self.ctx.engine = open_database(self.ctx.settings.db_url)
+            self.ctx.engine = open_database(self.ctx.settings.db_url, home=self.ctx.settings.home)
         except CounterdeskError as error:
             self.call_from_thread(self.fatal, error.message)
             return

@@ -50,7 +50,7 @@ def open_home(home: Path, catalog_dir: Path):
     (home / "scans").mkdir(parents=True, exist_ok=True)
     settings = Settings(home=home, db_url=sqlite_url(home / "data" / "counterdesk.db"), scans_dir=home / "scans",
                         catalog_dir=catalog_dir)
-    engine = open_database(settings.db_url)
+    engine = open_database(settings.db_url, home=home)
     catalog = load_catalog(catalog_dir)
     with Session(engine) as session:
         add_staff(session, actor=None, staff_id=SUPERVISOR_ID, name="王科长", role="supervisor",

@@ -93,3 +93,37 @@ def kill_after(process, progress, done: int, *, jitter: float = 0.0, timeout: fl
     time.sleep(jitter)
     os.kill(process.pid, signal.SIGKILL)
     process.join()
+
+
+def import_held_before_commit(url: str, home: str, batch: str, held, go, queue) -> None:
+    """Run a real batch import that stops after storing its first chunk's files, before the commit.
+
+    ``held`` is set once the files are in the store and the rows not yet committed; the import
+    goes on when the parent sets ``go``. The result (or the error) goes to ``queue``.
+    """
+    from pathlib import Path
+
+    from counterdesk.catalog import load_catalog
+    from counterdesk.config import Settings
+    from counterdesk.services import batch as batch_service
+
+    engine = make_engine(url)
+    settings = Settings(home=Path(home), db_url=url, scans_dir=Path(home) / "scans")
+    real_commit = batch_service._Run._commit_chunk
+
+    def commit_when_told(run, pending):
+        held.set()
+        if not go.wait(120):
+            raise TimeoutError("the parent never let the import commit")
+        return real_commit(run, pending)
+
+    batch_service._Run._commit_chunk = commit_when_told
+    try:
+        with Session(engine) as session:
+            result = batch_service.import_batch(session, actor=Actor("sup01", "王科长", "supervisor", 1),
+                                                catalog=load_catalog(), settings=settings, path=Path(batch))
+        queue.put(("ok", result.imported))
+    except Exception as error:  # reported to the parent, which fails the test with it
+        queue.put(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        engine.dispose()

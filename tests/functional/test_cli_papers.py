@@ -116,16 +116,28 @@ def test_scans_gc_is_a_dry_run_until_apply_and_keeps_attached_files(run, session
                                            application_id=draft.id, material_code="M01", path=scan)
     attachments.detach(session, actor=clerk, attachment_id=orphan.id)
     store = store_of(settings)
+    detached_long_ago = store.path_of(orphan.sha256).stat().st_mtime - 2 * 3600
+    os.utime(store.path_of(orphan.sha256), (detached_long_ago, detached_long_ago))
 
-    dry = run("scans", "gc", "--json")
+    dry = run("scans", "gc", "--json", "--staff", "sup01", password=PASSWORD)
     assert dry.exit_code == 0, dry.output
     assert json.loads(dry.stdout) == {"applied": False, "orphans": [orphan.sha256]}
     assert store.exists(orphan.sha256)
 
-    applied = run("scans", "gc", "--apply")
+    applied = run("scans", "gc", "--apply", "--staff", "sup01", password=PASSWORD)
     assert applied.exit_code == 0 and "已删除 1 个" in applied.stdout
     assert not store.exists(orphan.sha256)
     assert all(store.exists(sha) for sha in kept)
+    session.expire_all()
+    runs = session.exec(select(AuditEntry).where(AuditEntry.action == "scans_gc").order_by(AuditEntry.id)).all()
+    assert [(r.staff_id, r.target) for r in runs] == [("sup01", "dry-run"), ("sup01", "apply")]
+
+
+def test_scans_gc_needs_a_supervisor(run, session, clerk):
+    refused = run("scans", "gc", "--apply", "--staff", clerk.id, password=PASSWORD)
+    assert refused.exit_code == 2 and "值班长" in refused.stderr
+    anonymous = run("scans", "gc", "--apply")
+    assert anonymous.exit_code == 2 and "--staff" in anonymous.stderr
 
 
 def test_scans_list_shows_an_escape_sequence_file_name_as_visible_text(run, settings):

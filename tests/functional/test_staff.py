@@ -45,13 +45,11 @@ def test_clerk_logs_in_with_the_right_password(session, clerk):
 
 def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(session, clerk):
     start = now()
-    for _ in range(4):
+    for _ in range(5):
         with pytest.raises(AuthenticationFailed) as wrong:
             staff_service.authenticate(session, "c03", "wrong-password", at=start)
         assert wrong.value.code == "auth_failed"
-    with pytest.raises(AuthenticationFailed) as locked:
-        staff_service.authenticate(session, "c03", "wrong-password", at=start)
-    assert locked.value.code == "auth_locked"
+    assert session.get(Staff, "c03").locked_until is not None
     with pytest.raises(AuthenticationFailed) as still:
         staff_service.authenticate(session, "c03", PASSWORD, at=start + timedelta(minutes=14))
     assert still.value.code == "auth_locked"
@@ -80,3 +78,81 @@ def test_short_password_is_refused(session):
     with pytest.raises(InvalidInput) as refused:
         staff_service.add_staff(session, actor=None, staff_id="s1", name="王科长", role="supervisor", password="abc")
     assert refused.value.field == "password"
+
+
+def _answer(session, staff_id: str, password: str, **kwargs) -> tuple[str, str]:
+    with pytest.raises(AuthenticationFailed) as refused:
+        staff_service.authenticate(session, staff_id, password, **kwargs)
+    return refused.value.code, refused.value.message
+
+
+def test_unknown_disabled_and_locked_accounts_get_the_wrong_password_answer(session, supervisor, clerk,
+                                                                            other_clerk):
+    staff_service.disable_staff(session, actor=supervisor, staff_id="c05")
+    start = now()
+    for _ in range(5):
+        _answer(session, "c03", "wrong-password", at=start)
+    unknown = _answer(session, "nobody", "wrong-password", at=start)
+    disabled = _answer(session, "c05", "wrong-password", at=start)
+    locked = _answer(session, "c03", "wrong-password", at=start)
+    assert unknown == disabled == locked == ("auth_failed", "工号或密码不正确。")
+    # Only the right password tells the account's state.
+    assert _answer(session, "c05", PASSWORD, at=start)[0] == "auth_disabled"
+    assert _answer(session, "c03", PASSWORD, at=start)[0] == "auth_locked"
+
+
+def test_an_unknown_id_costs_one_password_check_like_a_known_one(session, clerk, monkeypatch):
+    checked = []
+    real = staff_service._hasher
+
+    class Counting:
+        def hash(self, password):
+            return real.hash(password)
+
+        def verify(self, password_hash, password):
+            checked.append(password_hash)
+            return real.verify(password_hash, password)
+
+    monkeypatch.setattr(staff_service, "_hasher", Counting())
+    _answer(session, "nobody", "wrong-password")
+    _answer(session, "c03", "wrong-password")
+    assert len(checked) == 2 and all(h.startswith("$argon2id$") for h in checked)
+
+
+def test_failing_on_purpose_slows_a_supervisor_down_but_never_locks_them_out(session, supervisor):
+    start = now()
+    waits: list[float] = []
+    for _ in range(30):
+        _answer(session, "sup01", "wrong-password", at=start, wait=waits.append)
+    assert waits and max(waits) <= staff_service.MAX_THROTTLE_SECONDS
+    assert waits == sorted(waits)
+    actor = staff_service.authenticate(session, "sup01", PASSWORD, at=start, wait=waits.append)
+    assert actor.id == "sup01"
+    assert waits[-1] == staff_service.MAX_THROTTLE_SECONDS
+    actions = session.exec(select(AuditEntry.action)).all()
+    assert actions.count("login_throttled") == 26 and "staff_lockout" not in actions
+    assert session.get(Staff, "sup01").locked_until is None
+
+
+def test_a_supervisors_wait_holds_no_database_lock(session, engine, supervisor):
+    from sqlmodel import Session
+
+    start = now()
+    for _ in range(6):
+        _answer(session, "sup01", "wrong-password", at=start, wait=lambda _: None)
+
+    def meanwhile(_seconds: float) -> None:
+        with Session(engine) as other:
+            staff_service.add_staff(other, actor=supervisor, staff_id="c07", name="赵敏", role="clerk",
+                                    password=PASSWORD, window=7)
+
+    staff_service.authenticate(session, "sup01", PASSWORD, at=start, wait=meanwhile)
+    assert session.get(Staff, "c07") is not None
+
+
+def test_staff_unlock_lifts_a_clerks_lock(session, supervisor, clerk):
+    start = now()
+    for _ in range(5):
+        _answer(session, "c03", "wrong-password", at=start)
+    staff_service.unlock_staff(session, actor=supervisor, staff_id="c03")
+    assert staff_service.authenticate(session, "c03", PASSWORD, at=start).id == "c03"

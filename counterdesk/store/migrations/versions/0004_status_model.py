@@ -1,7 +1,7 @@
 """one status model: received instead of submitted; events carry kind, detail and hall
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Created: 2026-12-02 01:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
