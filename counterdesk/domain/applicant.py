@@ -19,7 +19,7 @@ from counterdesk.domain.contact import (
     validate_remark,
 )
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.domain.idnumbers import ID_TYPES, parse_resident_id, validate_credit_code, validate_id_number
+from counterdesk.domain.idnumbers import ID_TYPES, ResidentId, parse_resident_id, validate_credit_code, validate_id_number
 from counterdesk.domain.text import has_control
 
 KINDS = {"personal": "个人", "enterprise": "企业"}
@@ -193,6 +193,20 @@ def _agent(c: _Collector, today: date | None) -> AgentData | None:
     if number is None or name is None or phone is None:
         return None
     return AgentData(id_type, number, name, phone)
+
+
+def resident_facts(form: Mapping[str, object], *, today: date | None = None) -> ResidentId | None:
+    """What a personal applicant's resident ID number tells (sex, birth date), or None.
+
+    None for an enterprise, for any other 证件类型 and for a number not (yet) valid: the form
+    asks live while the clerk types, so half a number or a passport number is an ordinary state.
+    """
+    if (_text(form, "kind") or "personal") != "personal" or (_text(form, "id_type") or "resident_id") != "resident_id":
+        return None
+    try:
+        return parse_resident_id(_text(form, "id_number"), today=today)
+    except InvalidInput:
+        return None
 
 
 def field_problem(form: Mapping[str, object], key: str, *, today: date | None = None) -> str | None:

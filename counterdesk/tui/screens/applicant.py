@@ -17,11 +17,11 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static, TextArea
 
-from counterdesk.domain.applicant import AGENT_FIELDS, LABELS, SEXES, validate_form
+from counterdesk.domain.applicant import AGENT_FIELDS, LABELS, SEXES, resident_facts, validate_form
 from counterdesk.domain.clock import show
 from counterdesk.domain.contact import REMARK_MAX
 from counterdesk.domain.errors import CounterdeskError
-from counterdesk.domain.idnumbers import ID_TYPES, parse_resident_id, validate_credit_code, validate_id_number
+from counterdesk.domain.idnumbers import ID_TYPES, validate_credit_code, validate_id_number
 from counterdesk.domain.workflow import status_label
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
@@ -183,14 +183,14 @@ class ApplicantScreen(WizardScreen):
             shown = self.show_all or key in self.touched
             self.row(key).show(errors.get(key) if shown else None,
                                ok=shown and bool(form[key].strip()) and key not in errors)
-        self.show_derived(form, errors)
+        self.show_derived(form)
         self.show_remark_count(form["remark"])
         return errors
 
-    def show_derived(self, form: dict[str, str], errors: dict[str, str]) -> None:
+    def show_derived(self, form: dict[str, str]) -> None:
         text = Text(" 性别、出生日期：", style="bold")
-        if form["id_number"].strip() and "id_number" not in errors:
-            person = parse_resident_id(form["id_number"])
+        person = resident_facts(form)
+        if person is not None:
             text.append(f"{SEXES[person.sex]}，{person.birth_date:%Y年%m月%d日}")
             text.append("（由身份证号码得出）", style="dim")
         else:
