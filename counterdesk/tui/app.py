@@ -38,6 +38,8 @@ class CounterdeskApp(App[int]):
         """Database, catalog, hall and the logged-in staff member."""
         self.last_input = time.monotonic()
         """When the clerk last pressed a key or clicked (idle lock)."""
+        self.unexpected_errors: list[BaseException] = []
+        """Errors the guard caught (kept for tests; the clerk sees a message, the log a line)."""
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
@@ -96,6 +98,50 @@ class CounterdeskApp(App[int]):
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_input = time.monotonic()
         await super().on_event(event)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for any unhandled error: never exit with a traceback (see ``guard``).
+
+        A failed worker leaves every screen working, so a message is enough. A failed handler
+        has stopped its screen's (or widget's) message loop, so that screen is closed and the
+        clerk lands on home, where the draft — saved as typed — opens again. Only an error in
+        the App's own loop ends the program, with a sentence instead of a traceback.
+        """
+        from textual._context import active_message_pump
+        from textual.worker import WorkerFailed
+
+        from counterdesk.tui.guard import FATAL, UNEXPECTED, record
+
+        in_worker = isinstance(error, WorkerFailed)
+        failed = error.error if in_worker else error
+        pump = None if in_worker else active_message_pump.get(None)
+        record(self.ctx.settings.home, failed, "in a worker" if in_worker else f"in {type(pump).__name__}")
+        self.unexpected_errors.append(failed)
+        if pump is self or not self.screen_stack:
+            self.exit(1, return_code=1, message=FATAL)
+            return
+        self.notify(UNEXPECTED, title="意外错误", severity="error", markup=False, timeout=15)
+        if pump is not None:
+            self.call_later(self._close_failed, pump)
+
+    def _close_failed(self, pump) -> None:
+        """Take the screen whose handler failed off the stack; a failed base screen is made afresh."""
+        from textual.dom import NoScreen
+        from textual.screen import Screen
+
+        try:
+            screen = pump if isinstance(pump, Screen) else pump.screen
+        except NoScreen:
+            return
+        if screen not in self.screen_stack:
+            return
+        while len(self.screen_stack) > 1 and screen in self.screen_stack:
+            self.pop_screen()
+        if screen in self.screen_stack:
+            if self.ctx.actor is not None:
+                self.logged_in()
+            else:
+                self.switch_screen(LoginScreen())
 
     def lock_if_idle(self) -> None:
         """Lock the screen after the configured idle time while someone is logged in."""
