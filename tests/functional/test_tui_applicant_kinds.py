@@ -89,3 +89,32 @@ def test_a_draft_shows_the_name_typed_before_the_applicant_was_confirmed(session
                            form={"kind": "personal", "id_number": "4306", "name": " 王小明 "})
     [summary] = applications.drafts_of_window(session, actor=clerk)
     assert summary.applicant_name == "王小明"
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pilot_test
+async def test_clerk_discards_a_draft_from_the_resume_list_after_confirming(tmp_path, catalog, size):
+    from counterdesk.tui.dialogs.confirm import ConfirmDialog
+    from counterdesk.tui.screens.home import HomeScreen
+
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=size) as pilot:
+        await logged_in(app, pilot)
+        kept, dropped = new_draft(app), new_draft(app)
+        with app.ctx.session() as session:
+            applications.save_form(session, actor=CLERK, application_id=dropped, form={"name": "坏草稿"})
+        app.screen.load_drafts()
+        await settle(pilot)
+        await pilot.press("r")
+        drafts = app.screen.query_one("#drafts")
+        while drafts.get_option_at_index(drafts.highlighted).id != str(dropped):
+            await pilot.press("down")
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "坏草稿" in plain(app.screen.query_one("#confirm-body"))
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert [d.id for d in app.ctx.call(applications.drafts_of_window, actor=CLERK)] == [kept]
+        assert app.screen.query_one("#drafts").option_count == 1
