@@ -118,3 +118,27 @@ async def test_clerk_discards_a_draft_from_the_resume_list_after_confirming(tmp_
         assert isinstance(app.screen, HomeScreen)
         assert [d.id for d in app.ctx.call(applications.drafts_of_window, actor=CLERK)] == [kept]
         assert app.screen.query_one("#drafts").option_count == 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pilot_test
+async def test_word_jumps_and_esc_edit_the_name_and_f8_f9_move_between_steps(tmp_path, catalog, size):
+    from counterdesk.tui.screens.guide import GuideScreen
+
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=size) as pilot:
+        await logged_in(app, pilot)
+        await open_step(app, pilot, "applicant", new_draft(app))
+        screen = app.screen
+        name = screen.query_one("#f-name", Input)
+        name.focus()
+        await pilot.press(*"Anna Maria", "ctrl+left", "X", "escape", "ctrl+right", "Y")
+        await settle(pilot)
+        assert app.screen is screen and app.focused is name
+        assert name.value == "Anna XMariaY"
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.screen is screen and app.focused.id == "f-id_number"
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, GuideScreen)

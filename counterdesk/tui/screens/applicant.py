@@ -48,9 +48,8 @@ class ApplicantScreen(WizardScreen):
     TITLE_TEXT = "确认信息"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
-        Binding("ctrl+right", "next", "继续", key_display="Ctrl+→", priority=True),
-        Binding("escape", "back", "返回"),
-        Binding("ctrl+left", "back", show=False, priority=True),
+        Binding("f9", "next", "继续", priority=True),
+        Binding("f8", "back", "返回", priority=True),
         Binding("f2", "switch_kind", "个人/企业"),
         Binding("f3", "toggle_agent", "经办人"),
         Binding("f10", "home", "回首页", priority=True),
