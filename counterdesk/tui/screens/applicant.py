@@ -2,8 +2,9 @@
 
 The ID number comes first: once it is valid a returning applicant is prefilled, and an open
 application of theirs for the same matter is pointed out before a second one is started.
-Everything typed is saved as typed (``save_form``) every few seconds and whenever the screen is
-left in any direction, so a crash or a power cut loses nothing.
+Everything typed is saved as typed (``save_form``) once typing pauses for a tenth of a second, by
+a worker (see ``autosave``), and whenever the screen is left in any direction, so a crash or a
+power cut loses nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from counterdesk.domain.contact import REMARK_MAX
 from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.idnumbers import ID_TYPES, validate_credit_code, validate_id_number
 from counterdesk.domain.workflow import status_label
+from counterdesk.tui.autosave import DebouncedSave
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.fields import FieldRow, field_value, set_field_value
@@ -35,8 +37,6 @@ FIELD_ORDER = ("id_type", "id_number", "credit_code", "name", "sex", "legal_repr
 PERSONAL_ONLY = {"id_type", "id_number", "sex", "household_address"}
 ENTERPRISE_ONLY = {"credit_code", "legal_representative"}
 ENTERPRISE_LABELS = {"name": "企业名称", "mobile": "联系电话", "residence_address": "经营地址"}
-AUTOSAVE_SECONDS = 3
-"""How often typed input is written to the draft while the clerk types."""
 
 _WATCHED = (Input.Changed, Select.Changed, TextArea.Changed)
 
@@ -65,7 +65,8 @@ class ApplicantScreen(WizardScreen):
         """Fields the clerk has typed in: only those show their problems until continuing is tried."""
         self.show_all = False
         self._loading = True
-        self._dirty = False
+        self._saver = DebouncedSave(self.write_form, self._start_saver)
+        """Writes the form within a few hundred milliseconds of the last key, off the UI thread."""
         self._latest: dict[str, str] | None = None
         """The form as last changed, kept for saving when the widgets are already gone."""
         self._looked_up: tuple[str, str] | None = None
@@ -121,7 +122,6 @@ class ApplicantScreen(WizardScreen):
         self.apply_kind()
         self.apply_agent()
         self.load_form()
-        self.set_interval(AUTOSAVE_SECONDS, self.autosave)
 
     def visible_keys(self) -> list[str]:
         """The fields that apply to the applicant kind and agent choice, in order."""
@@ -230,17 +230,16 @@ class ApplicantScreen(WizardScreen):
         self.widget("id_number" if self.kind == "personal" else "credit_code").focus()
 
     def mark_changed(self) -> None:
-        """Something on the form changed: remember it, the next autosave writes it."""
-        self._dirty = True
+        """Something on the form changed: hand it to the saver, which writes it once typing pauses."""
         self._latest = self.raw_form()
+        if not self._loading and not self._form_closed:
+            self._saver.put(self._latest)
 
-    def autosave(self) -> None:
-        if self._dirty and not self._loading and not self._form_closed:
-            self._dirty = False
-            self.save_in_background(self._latest or self.raw_form())
+    def _start_saver(self, run) -> None:
+        self.run_worker(run, thread=True, group="applicant-save")
 
-    @work(thread=True, group="applicant-save")
-    def save_in_background(self, form: dict[str, str]) -> None:
+    def write_form(self, form: dict[str, str]) -> None:
+        """Store the form as typed (in the saver's thread)."""
         from counterdesk.services.applications import save_form
 
         ctx = self.app.ctx
@@ -262,6 +261,7 @@ class ApplicantScreen(WizardScreen):
                 self._form_closed = True
                 return
             self._form_closed = True
+            self._saver.drop()
             form = self._latest if self._latest is not None else self.raw_form()
             with ctx.session() as session:
                 save_form(session, actor=ctx.actor, application_id=self.draft.application_id, form=form)
@@ -270,7 +270,7 @@ class ApplicantScreen(WizardScreen):
 
     def on_unmount(self) -> None:
         # Quitting the app (Ctrl+Q) with unsaved typing: the widgets are gone, the snapshot is not.
-        if not self._form_closed and self._dirty:
+        if not self._form_closed and self._saver.pending:
             self.save_and_close()
 
     # -- typing --------------------------------------------------------------------------------
@@ -433,7 +433,6 @@ class ApplicantScreen(WizardScreen):
 
     def refuse(self, errors: dict[str, str]) -> None:
         """Show every problem, focus the first invalid field and name them all (and keep what is typed)."""
-        self.autosave()
         self.show_all = True
         self.refresh_checks()
         keys = [key for key in self.visible_keys() if key in errors]
