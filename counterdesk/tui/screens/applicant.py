@@ -67,6 +67,10 @@ class ApplicantScreen(WizardScreen):
         self._loading = True
         self._saver = DebouncedSave(self.write_form, self._start_saver)
         """Writes the form within a few hundred milliseconds of the last key, off the UI thread."""
+        self._rows: dict[str, FieldRow] = {}
+        self._fields: dict[str, object] = {}
+        self._shown_extras: dict[str, object] = {}
+        """The derived line and remark count as last drawn, so an unchanged one is not redrawn."""
         self._latest: dict[str, str] | None = None
         """The form as last changed, kept for saving when the widgets are already gone."""
         self._looked_up: tuple[str, str] | None = None
@@ -113,12 +117,16 @@ class ApplicantScreen(WizardScreen):
     # -- showing -------------------------------------------------------------------------------
 
     def row(self, key: str) -> FieldRow:
-        return self.query_one(f"#row-{key}", FieldRow)
+        return self._rows[key]
 
     def widget(self, key: str):
-        return self.query_one(f"#f-{key}")
+        return self._fields[key]
 
     def on_mount(self) -> None:
+        # Every key re-reads and re-checks the whole form: looking the fields up once keeps a
+        # keystroke from walking the DOM some forty times.
+        self._rows = {key: self.query_one(f"#row-{key}", FieldRow) for key in FIELD_ORDER}
+        self._fields = {key: self.query_one(f"#f-{key}") for key in FIELD_ORDER}
         self.apply_kind()
         self.apply_agent()
         self.load_form()
@@ -187,8 +195,11 @@ class ApplicantScreen(WizardScreen):
         return errors
 
     def show_derived(self, form: dict[str, str]) -> None:
-        text = Text(" 性别、出生日期：", style="bold")
         person = resident_facts(form)
+        if self._shown_extras.get("derived", ()) == person:
+            return
+        self._shown_extras["derived"] = person
+        text = Text(" 性别、出生日期：", style="bold")
         if person is not None:
             text.append(f"{SEXES[person.sex]}，{person.birth_date:%Y年%m月%d日}")
             text.append("（由身份证号码得出）", style="dim")
@@ -198,6 +209,9 @@ class ApplicantScreen(WizardScreen):
 
     def show_remark_count(self, remark: str) -> None:
         count = len(remark.replace("\r\n", "\n"))
+        if self._shown_extras.get("remark") == count:
+            return
+        self._shown_extras["remark"] = count
         self.row("remark").relabel(f"备注 {count}/{REMARK_MAX}")
         self.row("remark").query_one(".field-label").set_class(count > REMARK_MAX, "over")
 
@@ -280,7 +294,7 @@ class ApplicantScreen(WizardScreen):
     @on(TextArea.Changed)
     def changed(self, event) -> None:
         widget_id = event.control.id or ""
-        if self._loading or not widget_id.startswith("f-"):
+        if self._loading or not widget_id.startswith("f-") or not self.is_attached:
             return
         key = widget_id[2:]
         self.mark_changed()
