@@ -188,6 +188,7 @@ def apply_form(application: Application, applicant: Applicant, form: ApplicantFo
     application.agent_phone = agent.phone if agent else None
     application.remark = form.remark
     application.ticket_no = form.ticket_no
+    application.identity_check = form.identity_check
 
 
 def confirm_applicant(session: Session, *, actor: Actor, application_id: int,

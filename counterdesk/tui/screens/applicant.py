@@ -22,6 +22,7 @@ from counterdesk.domain.applicant import AGENT_FIELDS, LABELS, SEXES, resident_f
 from counterdesk.domain.clock import show
 from counterdesk.domain.contact import REMARK_MAX
 from counterdesk.domain.errors import CounterdeskError
+from counterdesk.domain.idcard import IDENTITY_CHECKS
 from counterdesk.domain.idnumbers import ID_TYPES, validate_credit_code, validate_id_number
 from counterdesk.domain.workflow import status_label
 from counterdesk.tui.autosave import DebouncedSave
@@ -32,7 +33,7 @@ from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import leave
 
 FIELD_ORDER = ("id_type", "id_number", "credit_code", "name", "sex", "legal_representative", "mobile", "email",
-               "household_address", "residence_address", *AGENT_FIELDS, "remark", "ticket_no")
+               "household_address", "residence_address", "identity_check", *AGENT_FIELDS, "remark", "ticket_no")
 """Every field on the form, in the order the clerk meets them (the ID number first)."""
 PERSONAL_ONLY = {"id_type", "id_number", "sex", "household_address"}
 ENTERPRISE_ONLY = {"credit_code", "legal_representative"}
@@ -97,6 +98,9 @@ class ApplicantScreen(WizardScreen):
             yield FieldRow("email", "电子邮箱", self._input("email", "选填"))
             yield FieldRow("household_address", "户籍地址", self._input("household_address", "选填"))
             yield FieldRow("residence_address", "居住地址", self._input("residence_address", "选填"))
+            yield FieldRow("identity_check", "身份核验", Select(
+                [(label, code) for code, label in IDENTITY_CHECKS.items()], value="original", allow_blank=False,
+                compact=True, id="f-identity_check"))
             yield Static(id="agent-line")
             with Vertical(id="agent-block"):
                 yield FieldRow("agent_id_type", "经办人证件类型", Select(id_types, value="resident_id",
@@ -328,6 +332,26 @@ class ApplicantScreen(WizardScreen):
         self.refresh_checks()
         if self.agent_on:
             self.widget("agent_id_number").focus()
+
+    def fill_from_card(self, values: dict[str, str]) -> None:
+        """A card from the ID-card reader: its fields replace what was typed, identity 读卡器."""
+        if self._loading or self._form_closed:
+            return
+        if self.kind != "personal":
+            self.notify("企业申请人请填写统一社会信用代码；读卡信息未填入（经办人可按 F3 添加）。",
+                        title="读卡", markup=False)
+            return
+        with self.prevent(*_WATCHED):
+            for key, value in values.items():
+                if key in FIELD_ORDER:
+                    set_field_value(self.widget(key), value)
+        self.touched.update(key for key in values if key in FIELD_ORDER)
+        self.mark_changed()
+        self.apply_kind()
+        self.refresh_checks()
+        self.notify(f"已读取身份证：{values['name']}，请核对。", title="读卡", markup=False)
+        self.widget("mobile").focus()
+        self.maybe_look_up()
 
     # -- returning applicants ------------------------------------------------------------------
 
