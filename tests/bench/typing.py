@@ -12,7 +12,7 @@ import asyncio
 import statistics
 import time
 
-TYPED = [*"430626198506150011", "enter", *"张三丰", "enter", *"13812347777", "enter", *"zhang@example.com"]
+TYPED = [*"430626198506150018", "enter", *"张三丰", "enter", *"13812347777", "enter", *"zhang@example.com"]
 """What a clerk types into a fresh form: ID number, name, mobile, e-mail."""
 
 
