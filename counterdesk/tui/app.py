@@ -155,7 +155,7 @@ class CounterdeskApp(App[int]):
         try:
             await super().on_event(key)
         finally:
-            self.keys.handled()
+            self.keys.handled(key)
 
     def _handle_exception(self, error: Exception) -> None:
         """Textual's hook for any unhandled error: never exit with a traceback (see ``guard``).

@@ -32,9 +32,10 @@ from counterdesk.tui.widgets.fields import FieldRow, field_value, set_field_valu
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import leave
 
-FIELD_ORDER = ("id_type", "id_number", "credit_code", "name", "sex", "legal_representative", "mobile", "email",
-               "household_address", "residence_address", "identity_check", *AGENT_FIELDS, "remark", "ticket_no")
-"""Every field on the form, in the order the clerk meets them (the ID number first)."""
+FIELD_ORDER = ("identity_check", "id_type", "id_number", "credit_code", "name", "sex", "legal_representative",
+               "mobile", "email", "household_address", "residence_address", *AGENT_FIELDS, "remark", "ticket_no")
+"""Every field on the form, in the order the clerk meets them. The form opens on the ID number;
+the two choices above it are made with Shift+Tab, so Enter runs down the typed fields alone."""
 PERSONAL_ONLY = {"id_type", "id_number", "sex", "household_address"}
 ENTERPRISE_ONLY = {"credit_code", "legal_representative"}
 ENTERPRISE_LABELS = {"name": "企业名称", "mobile": "联系电话", "residence_address": "经营地址"}
@@ -84,6 +85,9 @@ class ApplicantScreen(WizardScreen):
         yield from self.compose_header()
         with VerticalScroll(id="applicant-form", classes="wizard-body"):
             yield Static(id="kind-line")
+            yield FieldRow("identity_check", "身份核验", Select(
+                [(label, code) for code, label in IDENTITY_CHECKS.items()], value="original", allow_blank=False,
+                compact=True, id="f-identity_check"))
             id_types = [(label, code) for code, label in ID_TYPES.items()]
             yield FieldRow("id_type", "证件类型", Select(id_types, value="resident_id", allow_blank=False,
                                                      compact=True, id="f-id_type"))
@@ -98,9 +102,6 @@ class ApplicantScreen(WizardScreen):
             yield FieldRow("email", "电子邮箱", self._input("email", "选填"))
             yield FieldRow("household_address", "户籍地址", self._input("household_address", "选填"))
             yield FieldRow("residence_address", "居住地址", self._input("residence_address", "选填"))
-            yield FieldRow("identity_check", "身份核验", Select(
-                [(label, code) for code, label in IDENTITY_CHECKS.items()], value="original", allow_blank=False,
-                compact=True, id="f-identity_check"))
             yield Static(id="agent-line")
             with Vertical(id="agent-block"):
                 yield FieldRow("agent_id_type", "经办人证件类型", Select(id_types, value="resident_id",
