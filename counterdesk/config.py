@@ -47,6 +47,8 @@ class Settings:
     idle_lock_seconds: int = DEFAULT_IDLE_LOCK_SECONDS
     """Idle time before the TUI locks (``COUNTERDESK_IDLE_LOCK``)."""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    id_reader: Path | None = None
+    """Where the ID-card reader's software writes a JSON line per card (``COUNTERDESK_ID_READER``)."""
 
     @property
     def store_dir(self) -> Path:
@@ -96,6 +98,7 @@ def load_settings(home: str | Path | None = None, db_url: str | None = None) -> 
         max_file_bytes=_int(env.get("COUNTERDESK_MAX_FILE_MB"), DEFAULT_MAX_FILE_BYTES // 2**20) * 2**20,
         idle_lock_seconds=_int(env.get("COUNTERDESK_IDLE_LOCK"), DEFAULT_IDLE_LOCK_SECONDS),
         smtp=smtp,
+        id_reader=Path(env["COUNTERDESK_ID_READER"]).expanduser() if env.get("COUNTERDESK_ID_READER") else None,
     )
 
 

@@ -19,7 +19,8 @@ from counterdesk.domain.contact import (
     validate_remark,
 )
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.domain.idnumbers import ID_TYPES, parse_resident_id, validate_credit_code, validate_id_number
+from counterdesk.domain.idcard import validate_identity_check
+from counterdesk.domain.idnumbers import ID_TYPES, ResidentId, parse_resident_id, validate_credit_code, validate_id_number
 from counterdesk.domain.text import has_control
 
 KINDS = {"personal": "个人", "enterprise": "企业"}
@@ -29,14 +30,14 @@ PERSONAL_FIELDS = ("id_type", "id_number", "name", "sex", "mobile", "email",
                    "household_address", "residence_address")
 ENTERPRISE_FIELDS = ("credit_code", "name", "legal_representative", "mobile", "email", "residence_address")
 AGENT_FIELDS = ("agent_id_type", "agent_id_number", "agent_name", "agent_phone")
-OTHER_FIELDS = ("remark", "ticket_no")
+OTHER_FIELDS = ("remark", "ticket_no", "identity_check")
 
 LABELS = {
     "kind": "申请人类型", "id_type": "证件类型", "id_number": "证件号码", "name": "姓名", "sex": "性别",
     "mobile": "手机号码", "email": "电子邮箱", "household_address": "户籍地址", "residence_address": "居住地址",
     "credit_code": "统一社会信用代码", "legal_representative": "法定代表人",
     "agent_id_type": "经办人证件类型", "agent_id_number": "经办人证件号码", "agent_name": "经办人姓名",
-    "agent_phone": "经办人联系电话", "remark": "备注", "ticket_no": "叫号单号",
+    "agent_phone": "经办人联系电话", "remark": "备注", "ticket_no": "叫号单号", "identity_check": "身份核验",
 }
 ENTERPRISE_NAME_MAX = 100
 
@@ -76,6 +77,8 @@ class ApplicantForm:
     agent: AgentData | None
     remark: str
     ticket_no: str | None
+    identity_check: str | None = None
+    """身份核验方式 (see ``idcard.IDENTITY_CHECKS``); None when not checked at a counter (batch rows)."""
 
 
 def _text(form: Mapping[str, object], key: str) -> str:
@@ -126,9 +129,10 @@ def validate_form(form: Mapping[str, object], *, today: date | None = None) -> t
     agent = _agent(c, today)
     remark = c.run("remark", validate_remark, required=False) or ""
     ticket = c.run("ticket_no", _ticket, required=False)
+    identity_check = c.run("identity_check", validate_identity_check, required=False)
     if c.errors:
         return None, c.errors
-    return ApplicantForm(applicant, agent, remark, ticket), {}
+    return ApplicantForm(applicant, agent, remark, ticket, identity_check), {}
 
 
 def _personal(c: _Collector, today: date | None) -> ApplicantData | None:
@@ -193,6 +197,20 @@ def _agent(c: _Collector, today: date | None) -> AgentData | None:
     if number is None or name is None or phone is None:
         return None
     return AgentData(id_type, number, name, phone)
+
+
+def resident_facts(form: Mapping[str, object], *, today: date | None = None) -> ResidentId | None:
+    """What a personal applicant's resident ID number tells (sex, birth date), or None.
+
+    None for an enterprise, for any other 证件类型 and for a number not (yet) valid: the form
+    asks live while the clerk types, so half a number or a passport number is an ordinary state.
+    """
+    if (_text(form, "kind") or "personal") != "personal" or (_text(form, "id_type") or "resident_id") != "resident_id":
+        return None
+    try:
+        return parse_resident_id(_text(form, "id_number"), today=today)
+    except InvalidInput:
+        return None
 
 
 def field_problem(form: Mapping[str, object], key: str, *, today: date | None = None) -> str | None:

@@ -70,7 +70,17 @@ def drafts_of_window(session: Session, *, actor: Actor) -> list[DraftSummary]:
     else:
         query = query.where(Application.clerk_id == actor.id)
     rows = session.exec(query.order_by(col(Application.updated_at).desc())).all()
-    return [DraftSummary(a.id, a.matter_code, a.county_code, a.step, name, a.updated_at) for a, name in rows]
+    return [DraftSummary(a.id, a.matter_code, a.county_code, a.step, name or _typed_name(a), a.updated_at)
+            for a, name in rows]
+
+
+def _typed_name(application: Application) -> str | None:
+    """The name on the form as typed so far, for a draft whose applicant is not confirmed yet."""
+    try:
+        name = saved_form(application).get("name")
+    except (ValueError, AttributeError):
+        return None
+    return name.strip() or None if isinstance(name, str) else None
 
 
 def _touch(session: Session, application: Application, step: str | None = None) -> None:
@@ -189,6 +199,7 @@ def apply_form(application: Application, applicant: Applicant, form: ApplicantFo
     application.agent_phone = agent.phone if agent else None
     application.remark = form.remark
     application.ticket_no = form.ticket_no
+    application.identity_check = form.identity_check
 
 
 def confirm_applicant(session: Session, *, actor: Actor, application_id: int,

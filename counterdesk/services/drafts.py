@@ -1,5 +1,6 @@
-"""Placing the draft in hand: the wizard's matter and location steps may be revisited.
+"""Placing the draft in hand, and discarding (作废) a draft that will not be finished.
 
+The wizard's matter and location steps may be revisited.
 When the clerk goes back and picks another county or matter for a draft already started, the
 old draft must not linger on the home screen as a second, forgotten application for the same
 citizen: it is withdrawn (撤回) with a reason, and the answers carry over when the matter is
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from counterdesk.domain.errors import InvalidInput
 from counterdesk.services.applications import answers_of, get, save_answers, start_draft
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import withdraw
 from counterdesk.store.models import Application
 
 SUPERSEDED_REASON = "窗口重新选择了事项或办理地点，本草稿由新草稿取代。"
+DISCARDED_REASON = "窗口作废本草稿。"
 
 
 def place_draft(session: Session, *, actor: Actor, catalog, application_id: int | None, matter_code: str,
@@ -32,3 +35,14 @@ def place_draft(session: Session, *, actor: Actor, catalog, application_id: int 
                      answers=answers_of(session, old.id))
     withdraw(session, actor=actor, number_or_id=old.id, reason=SUPERSEDED_REASON)
     return get(session, actor=actor, application_id=new.id)
+
+
+def discard_draft(session: Session, *, actor: Actor, application_id: int) -> None:
+    """作废: take a draft off the resume list for good, recorded as a withdrawal with its reason.
+
+    A draft is never deleted: the status event says who discarded it and when, as for any 撤回.
+    """
+    draft = get(session, actor=actor, application_id=application_id)
+    if draft.status != "draft":
+        raise InvalidInput("只能作废尚未提交的草稿。", code="not_a_draft")
+    withdraw(session, actor=actor, number_or_id=draft.id, reason=DISCARDED_REASON)

@@ -92,6 +92,8 @@ class Application(SQLModel, table=True):
     agent_phone: str | None = Field(default=None, max_length=32)
     step: str = Field(default="guidance", max_length=32)
     """The wizard step the draft was left at."""
+    identity_check: str | None = Field(default=None, max_length=16)
+    """身份核验方式: reader (读卡器), original (原件核验) or face (人证比对); None for batch rows."""
     form_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     """What the clerk typed on the applicant form, valid or not, so nothing typed is lost."""
     applicant_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -6,6 +6,7 @@ only wires them together.
 
 from __future__ import annotations
 
+import threading
 import time
 
 from textual import events, work
@@ -16,6 +17,7 @@ from textual.reactive import reactive
 from counterdesk.config import Settings
 from counterdesk.tui.chinese import ChineseTexts
 from counterdesk.tui.context import DeskContext
+from counterdesk.tui.keygate import KeyGate
 from counterdesk.tui.screens.login import LoginScreen
 
 
@@ -39,6 +41,11 @@ class CounterdeskApp(ChineseTexts, App[int]):
         """Database, catalog, hall and the logged-in staff member."""
         self.last_input = time.monotonic()
         """When the clerk last pressed a key or clicked (idle lock)."""
+        self.keys = KeyGate(self)
+        """Applies keys one after the other, however fast they come (card readers, pastes)."""
+        self._reader_stop = threading.Event()
+        self.unexpected_errors: list[BaseException] = []
+        """Errors the guard caught (kept for tests; the clerk sees a message, the log a line)."""
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
@@ -92,11 +99,108 @@ class CounterdeskApp(ChineseTexts, App[int]):
 
         self.last_input = time.monotonic()
         self.switch_screen(HomeScreen())
+        reader = self.ctx.settings.id_reader
+        if reader is not None and not self._reader_stop.is_set() and not self.ctx.extras.get("reader"):
+            # A daemon thread, not a worker: it lives as long as the app and must neither hold up
+            # leaving nor the wait for workers to finish.
+            self.ctx.extras["reader"] = threading.Thread(target=self._watch_reader, args=(reader,), daemon=True,
+                                                         name="id-reader")
+            self.ctx.extras["reader"].start()
+
+    def _watch_reader(self, path) -> None:
+        """Hand every card the reader writes to the screen (in the reader's thread)."""
+        from counterdesk.documents.idreader import follow
+
+        try:
+            for line in follow(path, self._reader_stop):
+                self.call_from_thread(self.card_read, line)
+        except OSError:
+            self.call_from_thread(self.notify, f"无法打开读卡器 {path}，请检查 COUNTERDESK_ID_READER。",
+                                  severity="error", markup=False)
+        except Exception as error:  # noqa: BLE001 - the guard logs it; the counter keeps working
+            if not self._reader_stop.is_set():
+                self.call_from_thread(self._handle_exception, error)
+
+    def card_read(self, line: str) -> None:
+        """A card was read: the applicant form fills itself; elsewhere the clerk is told where to go."""
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.domain.idcard import card_form
+
+        try:
+            card = card_form(line)
+        except CounterdeskError as error:
+            self.notify(error.message, title="读卡", severity="error", markup=False)
+            return
+        fill = getattr(self.screen, "fill_from_card", None)
+        if fill is None:
+            self.notify("已读到身份证，请在“确认信息”步骤读卡。", title="读卡", markup=False)
+            return
+        fill(card.form)
+
+    def on_unmount(self) -> None:
+        self._reader_stop.set()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_input = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.keys.admit(event):
+                await self.dispatch_key_now(event)
+            return
+        if isinstance(event, events.Paste) and not event.is_forwarded and self.keys.hold_paste(event.text):
+            return
         await super().on_event(event)
+
+    async def dispatch_key_now(self, key: events.Key) -> None:
+        """Hand a key to Textual (priority bindings, then the focused widget); the gate waits for it."""
+        try:
+            await super().on_event(key)
+        finally:
+            self.keys.handled(key)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for any unhandled error: never exit with a traceback (see ``guard``).
+
+        A failed worker leaves every screen working, so a message is enough. A failed handler
+        has stopped its screen's (or widget's) message loop, so that screen is closed and the
+        clerk lands on home, where the draft — saved as typed — opens again. Only an error in
+        the App's own loop ends the program, with a sentence instead of a traceback.
+        """
+        from textual._context import active_message_pump
+        from textual.worker import WorkerFailed
+
+        from counterdesk.tui.guard import FATAL, UNEXPECTED, record
+
+        in_worker = isinstance(error, WorkerFailed)
+        failed = error.error if in_worker else error
+        pump = None if in_worker else active_message_pump.get(None)
+        record(self.ctx.settings.home, failed, "in a worker" if in_worker else f"in {type(pump).__name__}")
+        self.unexpected_errors.append(failed)
+        if pump is self or not self.screen_stack:
+            self.exit(1, return_code=1, message=FATAL)
+            return
+        self.notify(UNEXPECTED, title="意外错误", severity="error", markup=False, timeout=15)
+        if pump is not None:
+            self.call_later(self._close_failed, pump)
+
+    def _close_failed(self, pump) -> None:
+        """Take the screen whose handler failed off the stack; a failed base screen is made afresh."""
+        from textual.dom import NoScreen
+        from textual.screen import Screen
+
+        try:
+            screen = pump if isinstance(pump, Screen) else pump.screen
+        except NoScreen:
+            return
+        if screen not in self.screen_stack:
+            return
+        while len(self.screen_stack) > 1 and screen in self.screen_stack:
+            self.pop_screen()
+        if screen in self.screen_stack:
+            if self.ctx.actor is not None:
+                self.logged_in()
+            else:
+                self.switch_screen(LoginScreen())
 
     def lock_if_idle(self) -> None:
         """Lock the screen after the configured idle time while someone is logged in."""

@@ -39,6 +39,8 @@ if str(ROOT) not in sys.path:
 from tests.bench.synthetic import (  # noqa: E402 - the project root must be on the path first
     BENCH_MATTER, SUPERVISOR_ID, batch_file, build_catalog, fill_queue, open_home, write_scan)
 
+from tests.bench.typing import bench_form_keys  # noqa: E402
+
 FULL = {"matters": 10_000, "applications": 1_000_000, "today": 2_000, "import_rows": 10_000, "runs": 5}
 QUICK = {"matters": 1_000, "applications": 100_000, "today": 2_000, "import_rows": 1_000, "runs": 5}
 QUERIES = ["就业困难", "jiuyekunnan", "jykn", "开书店", "kaishudian", "ksd", "营业执照", "yingyezhizhao", "yyzz"]
@@ -418,6 +420,8 @@ def run_all(sizes: dict, home: Path, progress) -> list[Figure]:
         ("search_p95_ms", "ms", "≤ 5 ms", lambda: bench_search(catalog)),
         ("queue_ms", "ms", "≤ 50 ms", lambda: bench_queue(settings, engine, catalog, runs)),
         ("queue_screen_ms", "ms", "≤ 300 ms", lambda: bench_queue_screen(settings, engine, catalog, runs)),
+        ("form_key_p95_ms", "ms", "≤ 30 ms",
+         lambda: bench_form_keys(settings, engine, catalog, runs)),
         ("import_rows_s", "rows/s", "≥ 2,000 rows/s",
          lambda: bench_import(home, import_settings, import_engine, catalog, sizes["import_rows"],
                               attachments=False)),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 RUN = Path(__file__).resolve().parents[1] / "bench" / "run.py"
-FIGURES = {"startup_s", "search_p95_ms", "queue_ms", "queue_screen_ms", "import_rows_s", "import_att_rows_s",
+FIGURES = {"startup_s", "search_p95_ms", "queue_ms", "queue_screen_ms", "form_key_p95_ms", "import_rows_s", "import_att_rows_s",
            "card_ms", "packet_s", "tui_rss_mb", "cli_help_s"}
 
 

@@ -50,3 +50,28 @@ def test_another_matter_starts_afresh_without_the_old_answers(session, clerk, ca
                         county_code=PINGJIANG)
     assert moved.matter_code == other and answers_of(session, moved.id) == {}
     assert session.get(Application, first.id).status == "withdrawn"
+
+
+def test_clerk_discards_a_draft_it_leaves_the_resume_list_with_a_recorded_reason(session, clerk, catalog):
+    from counterdesk.services.applications import drafts_of_window
+    from counterdesk.services.drafts import DISCARDED_REASON, discard_draft
+
+    draft = place_draft(session, actor=clerk, catalog=catalog, application_id=None, matter_code=EXAMPLE_MATTER,
+                        county_code=PINGJIANG)
+    discard_draft(session, actor=clerk, application_id=draft.id)
+    assert drafts_of_window(session, actor=clerk) == []
+    event = session.exec(select(StatusEvent).where(StatusEvent.application_id == draft.id)).one()
+    assert (event.to_status, event.reason, event.by_staff) == ("withdrawn", DISCARDED_REASON, clerk.id)
+
+
+def test_a_submitted_application_cannot_be_discarded_as_a_draft(session, clerk, catalog, settings):
+    import pytest
+
+    from counterdesk.domain.errors import InvalidInput
+    from counterdesk.services.drafts import discard_draft
+    from tests.factories import submitted_application
+
+    application = submitted_application(session, clerk, catalog, settings)
+    with pytest.raises(InvalidInput, match="只能作废尚未提交的草稿"):
+        discard_draft(session, actor=clerk, application_id=application.id)
+    assert session.get(Application, application.id).status == "submitted"

@@ -100,7 +100,7 @@ async def test_clerk_completes_the_guides_example_by_keyboard_and_hands_over_the
         await pilot.press("down", "enter")
         await settle(pilot)
         assert app.screen.query_one("#f-address", Input).value == "湖南省岳阳市平江县汉昌镇建设路8号"
-        await _until(pilot, ReviewScreen, keys=("ctrl+right",))
+        await _until(pilot, ReviewScreen, keys=("f9",))
         assert "信息完整" in plain(app.screen.query_one("#review-missing"))
 
         # 提交

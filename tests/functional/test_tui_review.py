@@ -46,11 +46,11 @@ async def test_courier_fields_start_from_the_applicant_and_a_bad_phone_is_named_
         phone.value = "1381234"
         await settle(pilot)
         assert "11位" in plain(screen.query_one("#msg-phone"))
-        await pilot.press("ctrl+right")
+        await pilot.press("f9")
         await settle(pilot)
         assert app.screen is screen and app.focused is phone
         phone.value = "13900002222"
-        await pilot.press("ctrl+right")
+        await pilot.press("f9")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         _, pickup = _stored(app, draft_id)

@@ -48,7 +48,9 @@ def desk_app(home: Path, catalog, *, hall_county: str = PINGJIANG,
         add_staff(session, actor=supervisor, staff_id=CLERK.id, name=CLERK.name, role="clerk", password=PASSWORD,
                   window=CLERK.window)
         set_hall(session, actor_id="sup01", name=HALL_NAME, county_code=hall_county, catalog=catalog)
-    return CounterdeskApp(settings, ctx=DeskContext(settings, engine=engine, catalog=catalog))
+    app = CounterdeskApp(settings, ctx=DeskContext(settings, engine=engine, catalog=catalog))
+    LIVE_APPS.append(app)
+    return app
 
 
 async def logged_in(app: CounterdeskApp, pilot, actor: Actor = CLERK) -> None:
@@ -171,3 +173,7 @@ def pilot_test(scenario):
         return asyncio.run(scenario(*args, **kwargs))
 
     return run
+
+
+LIVE_APPS: list[CounterdeskApp] = []
+"""Apps made by ``desk_app`` during the current test, checked afterwards for caught errors."""

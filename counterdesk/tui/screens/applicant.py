@@ -2,8 +2,9 @@
 
 The ID number comes first: once it is valid a returning applicant is prefilled, and an open
 application of theirs for the same matter is pointed out before a second one is started.
-Everything typed is saved as typed (``save_form``) every few seconds and whenever the screen is
-left in any direction, so a crash or a power cut loses nothing.
+Everything typed is saved as typed (``save_form``) once typing pauses for a tenth of a second, by
+a worker (see ``autosave``), and whenever the screen is left in any direction, so a crash or a
+power cut loses nothing.
 """
 
 from __future__ import annotations
@@ -17,26 +18,27 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static, TextArea
 
-from counterdesk.domain.applicant import AGENT_FIELDS, LABELS, SEXES, validate_form
+from counterdesk.domain.applicant import AGENT_FIELDS, LABELS, SEXES, resident_facts, validate_form
 from counterdesk.domain.clock import show
 from counterdesk.domain.contact import REMARK_MAX
 from counterdesk.domain.errors import CounterdeskError
-from counterdesk.domain.idnumbers import ID_TYPES, parse_resident_id, validate_credit_code, validate_id_number
+from counterdesk.domain.idcard import IDENTITY_CHECKS
+from counterdesk.domain.idnumbers import ID_TYPES, validate_credit_code, validate_id_number
 from counterdesk.domain.workflow import status_label
+from counterdesk.tui.autosave import DebouncedSave
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.fields import FieldRow, field_value, set_field_value
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import leave
 
-FIELD_ORDER = ("id_type", "id_number", "credit_code", "name", "sex", "legal_representative", "mobile", "email",
-               "household_address", "residence_address", *AGENT_FIELDS, "remark", "ticket_no")
-"""Every field on the form, in the order the clerk meets them (the ID number first)."""
+FIELD_ORDER = ("identity_check", "id_type", "id_number", "credit_code", "name", "sex", "legal_representative",
+               "mobile", "email", "household_address", "residence_address", *AGENT_FIELDS, "remark", "ticket_no")
+"""Every field on the form, in the order the clerk meets them. The form opens on the ID number;
+the two choices above it are made with Shift+Tab, so Enter runs down the typed fields alone."""
 PERSONAL_ONLY = {"id_type", "id_number", "sex", "household_address"}
 ENTERPRISE_ONLY = {"credit_code", "legal_representative"}
 ENTERPRISE_LABELS = {"name": "企业名称", "mobile": "联系电话", "residence_address": "经营地址"}
-AUTOSAVE_SECONDS = 3
-"""How often typed input is written to the draft while the clerk types."""
 
 _WATCHED = (Input.Changed, Select.Changed, TextArea.Changed)
 
@@ -48,9 +50,8 @@ class ApplicantScreen(WizardScreen):
     TITLE_TEXT = "确认信息"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
-        Binding("ctrl+right", "next", "继续", key_display="Ctrl+→", priority=True),
-        Binding("escape", "back", "返回"),
-        Binding("ctrl+left", "back", show=False, priority=True),
+        Binding("f9", "next", "继续", priority=True),
+        Binding("f8", "back", "返回", priority=True),
         Binding("f2", "switch_kind", "个人/企业"),
         Binding("f3", "toggle_agent", "经办人"),
         Binding("f10", "home", "回首页", priority=True),
@@ -66,7 +67,12 @@ class ApplicantScreen(WizardScreen):
         """Fields the clerk has typed in: only those show their problems until continuing is tried."""
         self.show_all = False
         self._loading = True
-        self._dirty = False
+        self._saver = DebouncedSave(self.write_form, self._start_saver)
+        """Writes the form within a few hundred milliseconds of the last key, off the UI thread."""
+        self._rows: dict[str, FieldRow] = {}
+        self._fields: dict[str, object] = {}
+        self._shown_extras: dict[str, object] = {}
+        """The derived line and remark count as last drawn, so an unchanged one is not redrawn."""
         self._latest: dict[str, str] | None = None
         """The form as last changed, kept for saving when the widgets are already gone."""
         self._looked_up: tuple[str, str] | None = None
@@ -79,6 +85,9 @@ class ApplicantScreen(WizardScreen):
         yield from self.compose_header()
         with VerticalScroll(id="applicant-form", classes="wizard-body"):
             yield Static(id="kind-line")
+            yield FieldRow("identity_check", "身份核验", Select(
+                [(label, code) for code, label in IDENTITY_CHECKS.items()], value="original", allow_blank=False,
+                compact=True, id="f-identity_check"))
             id_types = [(label, code) for code, label in ID_TYPES.items()]
             yield FieldRow("id_type", "证件类型", Select(id_types, value="resident_id", allow_blank=False,
                                                      compact=True, id="f-id_type"))
@@ -113,16 +122,19 @@ class ApplicantScreen(WizardScreen):
     # -- showing -------------------------------------------------------------------------------
 
     def row(self, key: str) -> FieldRow:
-        return self.query_one(f"#row-{key}", FieldRow)
+        return self._rows[key]
 
     def widget(self, key: str):
-        return self.query_one(f"#f-{key}")
+        return self._fields[key]
 
     def on_mount(self) -> None:
+        # Every key re-reads and re-checks the whole form: looking the fields up once keeps a
+        # keystroke from walking the DOM some forty times.
+        self._rows = {key: self.query_one(f"#row-{key}", FieldRow) for key in FIELD_ORDER}
+        self._fields = {key: self.query_one(f"#f-{key}") for key in FIELD_ORDER}
         self.apply_kind()
         self.apply_agent()
         self.load_form()
-        self.set_interval(AUTOSAVE_SECONDS, self.autosave)
 
     def visible_keys(self) -> list[str]:
         """The fields that apply to the applicant kind and agent choice, in order."""
@@ -183,14 +195,17 @@ class ApplicantScreen(WizardScreen):
             shown = self.show_all or key in self.touched
             self.row(key).show(errors.get(key) if shown else None,
                                ok=shown and bool(form[key].strip()) and key not in errors)
-        self.show_derived(form, errors)
+        self.show_derived(form)
         self.show_remark_count(form["remark"])
         return errors
 
-    def show_derived(self, form: dict[str, str], errors: dict[str, str]) -> None:
+    def show_derived(self, form: dict[str, str]) -> None:
+        person = resident_facts(form)
+        if self._shown_extras.get("derived", ()) == person:
+            return
+        self._shown_extras["derived"] = person
         text = Text(" 性别、出生日期：", style="bold")
-        if form["id_number"].strip() and "id_number" not in errors:
-            person = parse_resident_id(form["id_number"])
+        if person is not None:
             text.append(f"{SEXES[person.sex]}，{person.birth_date:%Y年%m月%d日}")
             text.append("（由身份证号码得出）", style="dim")
         else:
@@ -199,6 +214,9 @@ class ApplicantScreen(WizardScreen):
 
     def show_remark_count(self, remark: str) -> None:
         count = len(remark.replace("\r\n", "\n"))
+        if self._shown_extras.get("remark") == count:
+            return
+        self._shown_extras["remark"] = count
         self.row("remark").relabel(f"备注 {count}/{REMARK_MAX}")
         self.row("remark").query_one(".field-label").set_class(count > REMARK_MAX, "over")
 
@@ -231,17 +249,16 @@ class ApplicantScreen(WizardScreen):
         self.widget("id_number" if self.kind == "personal" else "credit_code").focus()
 
     def mark_changed(self) -> None:
-        """Something on the form changed: remember it, the next autosave writes it."""
-        self._dirty = True
+        """Something on the form changed: hand it to the saver, which writes it once typing pauses."""
         self._latest = self.raw_form()
+        if not self._loading and not self._form_closed:
+            self._saver.put(self._latest)
 
-    def autosave(self) -> None:
-        if self._dirty and not self._loading and not self._form_closed:
-            self._dirty = False
-            self.save_in_background(self._latest or self.raw_form())
+    def _start_saver(self, run) -> None:
+        self.run_worker(run, thread=True, group="applicant-save")
 
-    @work(thread=True, group="applicant-save")
-    def save_in_background(self, form: dict[str, str]) -> None:
+    def write_form(self, form: dict[str, str]) -> None:
+        """Store the form as typed (in the saver's thread)."""
         from counterdesk.services.applications import save_form
 
         ctx = self.app.ctx
@@ -263,6 +280,7 @@ class ApplicantScreen(WizardScreen):
                 self._form_closed = True
                 return
             self._form_closed = True
+            self._saver.drop()
             form = self._latest if self._latest is not None else self.raw_form()
             with ctx.session() as session:
                 save_form(session, actor=ctx.actor, application_id=self.draft.application_id, form=form)
@@ -271,7 +289,7 @@ class ApplicantScreen(WizardScreen):
 
     def on_unmount(self) -> None:
         # Quitting the app (Ctrl+Q) with unsaved typing: the widgets are gone, the snapshot is not.
-        if not self._form_closed and self._dirty:
+        if not self._form_closed and self._saver.pending:
             self.save_and_close()
 
     # -- typing --------------------------------------------------------------------------------
@@ -281,7 +299,7 @@ class ApplicantScreen(WizardScreen):
     @on(TextArea.Changed)
     def changed(self, event) -> None:
         widget_id = event.control.id or ""
-        if self._loading or not widget_id.startswith("f-"):
+        if self._loading or not widget_id.startswith("f-") or not self.is_attached:
             return
         key = widget_id[2:]
         self.mark_changed()
@@ -315,6 +333,26 @@ class ApplicantScreen(WizardScreen):
         self.refresh_checks()
         if self.agent_on:
             self.widget("agent_id_number").focus()
+
+    def fill_from_card(self, values: dict[str, str]) -> None:
+        """A card from the ID-card reader: its fields replace what was typed, identity 读卡器."""
+        if self._loading or self._form_closed:
+            return
+        if self.kind != "personal":
+            self.notify("企业申请人请填写统一社会信用代码；读卡信息未填入（经办人可按 F3 添加）。",
+                        title="读卡", markup=False)
+            return
+        with self.prevent(*_WATCHED):
+            for key, value in values.items():
+                if key in FIELD_ORDER:
+                    set_field_value(self.widget(key), value)
+        self.touched.update(key for key in values if key in FIELD_ORDER)
+        self.mark_changed()
+        self.apply_kind()
+        self.refresh_checks()
+        self.notify(f"已读取身份证：{values['name']}，请核对。", title="读卡", markup=False)
+        self.widget("mobile").focus()
+        self.maybe_look_up()
 
     # -- returning applicants ------------------------------------------------------------------
 
@@ -434,7 +472,6 @@ class ApplicantScreen(WizardScreen):
 
     def refuse(self, errors: dict[str, str]) -> None:
         """Show every problem, focus the first invalid field and name them all (and keep what is typed)."""
-        self.autosave()
         self.show_all = True
         self.refresh_checks()
         keys = [key for key in self.visible_keys() if key in errors]

@@ -87,7 +87,7 @@ class QuestionBlock(Vertical):
 
 
 class GuidanceScreen(WizardScreen):
-    """Answer the situation questions; Enter on the last answer (or Ctrl+→) goes to the guide."""
+    """Answer the situation questions; Enter on the last answer (or F9) goes to the guide."""
 
     STEP = "guidance"
     TITLE_TEXT = "智能引导"
@@ -95,7 +95,8 @@ class GuidanceScreen(WizardScreen):
     BINDINGS = [
         Binding("1", "choose(1)", "选择选项", key_display="1-9"),
         *(Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)),
-        Binding("ctrl+right", "next", "继续：办事指南", key_display="Ctrl+→"),
+        Binding("f9", "next", "继续：办事指南", priority=True),
+        Binding("ctrl+right", "next", show=False),
         Binding("enter", "next", show=False),
         Binding("escape", "back", "返回选地点"),
     ]
@@ -193,7 +194,7 @@ class GuidanceScreen(WizardScreen):
         if pending:
             text.append(f" · 还需回答：{pending[0].text}", style="yellow")
         else:
-            text.append(" · 已全部回答，回车或 Ctrl+→ 进入办事指南", style="green")
+            text.append(" · 已全部回答，回车或 F9 进入办事指南", style="green")
         self.query_one("#guidance-summary", Static).update(text)
         listing = Table.grid(padding=(0, 1))
         listing.add_column(justify="right", style="bold", no_wrap=True)

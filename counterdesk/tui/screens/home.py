@@ -22,6 +22,7 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("n", "new", "新建办件"),
         Binding("r", "resume", "继续草稿"),
+        Binding("d", "discard", "作废草稿"),
         Binding("l", "lookup", "办件查询"),
         Binding("q", "queue", "今日队列"),
         Binding("o", "logout", "退出登录"),
@@ -39,7 +40,8 @@ class HomeScreen(Screen):
         yield KeyBar()
 
     def _actions(self) -> Text:
-        lines = [("N", "新建办件"), ("R", "继续草稿（群众补齐材料后）"), ("L", "办件查询（编号或证件号）")]
+        lines = [("N", "新建办件"), ("R", "继续草稿（群众补齐材料后）"), ("D", "作废选中的草稿"),
+                 ("L", "办件查询（编号或证件号）")]
         if self.app.ctx.actor.is_supervisor:
             lines.append(("Q", "今日队列（审核本大厅办件）"))
         lines.append(("O", "退出登录"))
@@ -48,11 +50,6 @@ class HomeScreen(Screen):
             text.append(f" {key} ", style="bold reverse")
             text.append(f" {label}\n\n")
         return text
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "queue":
-            return self.app.ctx.actor is not None and self.app.ctx.actor.is_supervisor
-        return True
 
     def on_mount(self) -> None:
         self.app.step = "首页"
@@ -102,6 +99,56 @@ class HomeScreen(Screen):
 
         if event.option.id:
             resume(self.app, int(event.option.id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "queue":
+            return self.app.ctx.actor is not None and self.app.ctx.actor.is_supervisor
+        if action == "discard":
+            return self.highlighted_draft() is not None or None
+        return True
+
+    def highlighted_draft(self) -> int | None:
+        """The id of the draft under the cursor of the resume list, if any."""
+        drafts = self.query_one("#drafts", OptionList)
+        if drafts.highlighted is None:
+            return None
+        option = drafts.get_option_at_index(drafts.highlighted)
+        return int(option.id) if option.id else None
+
+    @on(OptionList.OptionHighlighted, "#drafts")
+    def draft_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def action_discard(self) -> None:
+        """作废 the highlighted draft, after a yes from the clerk."""
+        from counterdesk.tui.dialogs.confirm import ConfirmDialog
+
+        draft_id = self.highlighted_draft()
+        if draft_id is None:
+            return
+        drafts = self.query_one("#drafts", OptionList)
+        body = Text("作废后该草稿不再出现在列表中，无法继续办理（作废记入办件记录）：\n\n")
+        body.append_text(drafts.get_option_at_index(drafts.highlighted).prompt)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.discard(draft_id)
+
+        self.app.push_screen(ConfirmDialog("作废草稿", body, yes="作废", no="保留"), answered)
+
+    @work(thread=True, exclusive=True, group="home-discard")
+    def discard(self, draft_id: int) -> None:
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.services.drafts import discard_draft
+
+        ctx = self.app.ctx
+        try:
+            ctx.call(discard_draft, actor=ctx.actor, application_id=draft_id)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, "草稿已作废。", markup=False)
+        self.app.call_from_thread(self.load_drafts)
 
     def action_lookup(self) -> None:
         from counterdesk.tui.screens.lookup import LookupScreen

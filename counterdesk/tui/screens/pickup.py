@@ -31,9 +31,8 @@ class PickupScreen(WizardScreen):
     TITLE_TEXT = "取件方式"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
-        Binding("ctrl+right", "next", "继续：确认提交", key_display="Ctrl+→", priority=True),
-        Binding("escape", "back", "返回材料提交"),
-        Binding("ctrl+left", "back", show=False, priority=True),
+        Binding("f9", "next", "继续：确认提交", priority=True),
+        Binding("f8", "back", "返回材料提交", priority=True),
         Binding("f10", "home", "回首页", priority=True),
     ]
 
@@ -88,7 +87,7 @@ class PickupScreen(WizardScreen):
         if method == "courier":
             hint.append("收件信息已按申请人信息预填，可修改。Tab 进入收件人，回车逐项确认。", style="dim")
         else:
-            hint.append("办结后凭受理回执和有效身份证件到本大厅窗口领取。Ctrl+→ 进入确认提交。", style="dim")
+            hint.append("办结后凭受理回执和有效身份证件到本大厅窗口领取。F9 进入确认提交。", style="dim")
         self.query_one("#pickup-hint", Static).update(hint)
 
     def values(self) -> dict[str, str]:

@@ -39,6 +39,7 @@ class ReviewScreen(WizardScreen):
         Binding("k", "edit('pickup')", "改取件", key_display="K"),
         Binding("escape", "edit('pickup')", "返回取件方式"),
         Binding("ctrl+left", "edit('pickup')", show=False, priority=True),
+        Binding("f8", "edit('pickup')", show=False, priority=True),
         Binding("f10", "home", "回首页", priority=True),
     ]
 
