@@ -74,4 +74,4 @@ def test_a_submitted_application_cannot_be_discarded_as_a_draft(session, clerk, 
     application = submitted_application(session, clerk, catalog, settings)
     with pytest.raises(InvalidInput, match="只能作废尚未提交的草稿"):
         discard_draft(session, actor=clerk, application_id=application.id)
-    assert session.get(Application, application.id).status == "submitted"
+    assert session.get(Application, application.id).status == "received"
