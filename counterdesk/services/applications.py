@@ -16,9 +16,9 @@ from counterdesk.domain.clock import now
 from counterdesk.domain.contact import validate_address, validate_name, validate_phone
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.workflow import OPEN_STATUSES
-from counterdesk.services import audit, numbers
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.staff import Actor
+from counterdesk.services.submit import Channel, applicant_columns, form_columns, receive
 from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup
 
 STEPS = ("guidance", "guide", "applicant", "materials", "pickup", "review")
@@ -159,9 +159,7 @@ def upsert_applicant(session: Session, form: ApplicantForm) -> Applicant:
     data = form.applicant
     applicant = find_applicant(session, data.id_type, data.id_number) or Applicant(
         kind=data.kind, id_type=data.id_type, id_number=data.id_number, name=data.name)
-    for key in ("kind", "name", "sex", "birth_date", "mobile", "email", "household_address",
-                "residence_address", "legal_representative"):
-        setattr(applicant, key, getattr(data, key))
+    applicant.sqlmodel_update(applicant_columns(data))
     applicant.updated_at = now()
     session.add(applicant)
     session.flush()
@@ -171,13 +169,7 @@ def upsert_applicant(session: Session, form: ApplicantForm) -> Applicant:
 def apply_form(application: Application, applicant: Applicant, form: ApplicantForm) -> None:
     """Copy the validated form onto the application (agent, remark, ticket)."""
     application.applicant_id = applicant.id
-    agent = form.agent
-    application.agent_id_type = agent.id_type if agent else None
-    application.agent_id_number = agent.id_number if agent else None
-    application.agent_name = agent.name if agent else None
-    application.agent_phone = agent.phone if agent else None
-    application.remark = form.remark
-    application.ticket_no = form.ticket_no
+    application.sqlmodel_update(form_columns(form))
 
 
 def confirm_applicant(session: Session, *, actor: Actor, application_id: int,
@@ -260,19 +252,8 @@ def submit(session: Session, *, actor: Actor, catalog, application_id: int) -> s
 
 
 def finish_submit(session: Session, *, actor: Actor, application: Application) -> str:
-    """Number, stamp and record a checked draft, then commit (also used by the batch importer)."""
-    moment = now()
-    number = str(numbers.allocate(session, application.county_code, moment.date()))
-    application.number = number
-    application.status = "received"
-    application.submitted_at = moment
-    application.submitted_on = moment.date()
-    application.step = "done"
-    application.updated_at = moment
-    session.add(application)
-    session.flush()
-    audit.record_status(session, application_id=application.id, from_status="draft", to_status="received",
-                        by_staff=actor.id)
+    """Receive a checked draft (a batch of one on the one submit path), then commit."""
+    [number] = receive(session, actor=actor, channel=Channel.COUNTER, drafts=[application])
     session.commit()
     return number
 

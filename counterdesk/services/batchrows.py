@@ -16,9 +16,9 @@ import hashlib
 import json
 import os
 import stat
-from datetime import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,6 @@ from counterdesk.domain.applicant import (
     KINDS,
     LABELS,
     PERSONAL_FIELDS,
-    ApplicantForm,
     validate_form,
 )
 from counterdesk.domain.errors import InvalidInput
@@ -37,6 +36,7 @@ from counterdesk.domain.matter import Material, Matter
 from counterdesk.domain.text import as_text, has_control
 from counterdesk.services.applications import place, validate_pickup
 from counterdesk.services.attachments import check_kind
+from counterdesk.services.submit import CheckedFile, Submission
 
 SCALARS = ("ref", "matter", "county", "remark", "ticket_no")
 APPLICANT_KEYS = ("kind", "id_type", "id_number", "name", "sex", "mobile", "email", "household_address",
@@ -69,19 +69,6 @@ class BatchRow:
 
 
 @dataclass(frozen=True)
-class CheckedFile:
-    """An attachment that passed the inbox checks, with its content hash."""
-
-    material_code: str
-    path: Path | None
-    """None for an e-license: its file is already in the store."""
-    info: ScanInfo
-    sha256: str
-    license_id: int | None = None
-    """The e-license (电子证照) standing in for the material, if any."""
-
-
-@dataclass(frozen=True)
 class LicenseFile:
     """An imported e-license with its stored file, as ``license:<type>`` finds it."""
 
@@ -98,16 +85,10 @@ LicenseLookup = Callable[[str, str], "LicenseFile | None"]
 
 
 @dataclass(frozen=True)
-class CheckedRow:
-    """A row that passed every check of the counter: ready to become a submitted application."""
+class CheckedRow(Submission):
+    """A row that passed every check of the counter: ready to become a received application."""
 
     ref: str
-    matter: Matter
-    county: str
-    answers: dict[str, str]
-    form: ApplicantForm
-    pickup: dict[str, str | None]
-    files: tuple[CheckedFile, ...]
     digest: str
     """The content digest that decides duplicate or conflict for an existing ``ref``."""
 
