@@ -64,7 +64,8 @@ def list_(
     from rich.table import Table
     from sqlmodel import Session
 
-    from counterdesk.services.staff import ROLES, list_staff
+    from counterdesk.domain.workflow import ROLES
+    from counterdesk.services.staff import list_staff
 
     with Session(context(ctx).engine) as session:
         accounts = list_staff(session)

@@ -7,22 +7,27 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
 from counterdesk.domain import guidance
-from counterdesk.domain.applicant import ApplicantForm, validate_form
+from counterdesk.domain.applicant import ApplicantForm, ApplicantKind, validate_form
+from counterdesk.domain.attachment import Precheck
 from counterdesk.domain.clock import now
 from counterdesk.domain.contact import validate_address, validate_name, validate_phone
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.domain.workflow import OPEN_STATUSES
+from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
+from counterdesk.domain.workflow import OPEN_STATUSES, Status
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.staff import Actor
 from counterdesk.services.submit import Channel, applicant_columns, form_columns, receive
 from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup
 
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
+
 STEPS = ("guidance", "guide", "applicant", "materials", "pickup", "review")
-PICKUP_METHODS = {"onsite": "现场取件", "courier": "快递寄送"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ class DraftSummary:
     updated_at: object
 
 
-def place(catalog, matter_code: str, county_code: str):
+def place(catalog: Catalog, matter_code: str, county_code: str):
     """The matter and the county, refused unless the county is Hunan's and handles the matter.
 
     One rule for the wizard, the 明白卡 and the batch importer.
@@ -50,7 +55,7 @@ def place(catalog, matter_code: str, county_code: str):
     return matter, county
 
 
-def start_draft(session: Session, *, actor: Actor, catalog, matter_code: str, county_code: str) -> Application:
+def start_draft(session: Session, *, actor: Actor, catalog: Catalog, matter_code: str, county_code: str) -> Application:
     """Open a draft for a matter in a county where it is handled."""
     matter, _ = place(catalog, matter_code, county_code)
     application = Application(matter_code=matter.code, county_code=county_code, window=actor.window,
@@ -63,7 +68,7 @@ def start_draft(session: Session, *, actor: Actor, catalog, matter_code: str, co
 
 def drafts_of_window(session: Session, *, actor: Actor) -> list[DraftSummary]:
     """The drafts a clerk may resume: those of their window (a supervisor sees their own)."""
-    query = select(Application, Applicant.name).join(Applicant, isouter=True).where(Application.status == "draft")
+    query = select(Application, Applicant.name).join(Applicant, isouter=True).where(Application.status == Status.DRAFT)
     if actor.window is not None:
         query = query.where((Application.window == actor.window) | (Application.clerk_id == actor.id))
     else:
@@ -93,7 +98,7 @@ def answers_of(session: Session, application_id: int) -> dict[str, str]:
     return {r.question_id: r.option_id for r in rows}
 
 
-def save_answers(session: Session, *, actor: Actor, catalog, application_id: int,
+def save_answers(session: Session, *, actor: Actor, catalog: Catalog, application_id: int,
                  answers: Mapping[str, str]) -> dict[str, str]:
     """Store the guidance answers (dropping those a changed answer made moot); returns them."""
     application = load_draft(session, actor, application_id)
@@ -135,7 +140,7 @@ def applicant_form_values(applicant: Applicant) -> dict[str, str]:
     values = {"kind": applicant.kind, "id_type": applicant.id_type, "name": applicant.name,
               "mobile": applicant.mobile or "", "email": applicant.email or "",
               "residence_address": applicant.residence_address or ""}
-    if applicant.kind == "enterprise":
+    if applicant.kind == ApplicantKind.ENTERPRISE:
         values.update(credit_code=applicant.id_number, legal_representative=applicant.legal_representative or "")
     else:
         values.update(id_number=applicant.id_number, sex=applicant.sex or "",
@@ -196,13 +201,13 @@ def validate_pickup(method: str, recipient: str | None, phone: str | None,
     if method not in PICKUP_METHODS:
         raise InvalidInput("取件方式只能是现场取件（onsite）或快递寄送（courier）。", code="pickup_method",
                            field="method")
-    if method == "onsite":
-        return Pickup(application_id=0, method="onsite")
+    if method == PickupMethod.ONSITE:
+        return Pickup(application_id=0, method=PickupMethod.ONSITE)
     for key, value, label in (("recipient", recipient, "收件人"), ("phone", phone, "收件人电话"),
                               ("address", address, "收件地址")):
         if not (value or "").strip():
             raise InvalidInput(f"快递寄送需要填写{label}。", code=f"pickup_{key}", field=key)
-    return Pickup(application_id=0, method="courier",
+    return Pickup(application_id=0, method=PickupMethod.COURIER,
                   recipient=validate_name(recipient, field="recipient", label="收件人"),
                   phone=validate_phone(phone, field="phone"),
                   address=validate_address(address, field="address", label="收件地址"))
@@ -223,7 +228,7 @@ def set_pickup(session: Session, *, actor: Actor, application_id: int, method: s
     return pickup
 
 
-def missing_for_submit(session: Session, catalog, application: Application) -> list[str]:
+def missing_for_submit(session: Session, catalog: Catalog, application: Application) -> list[str]:
     """Why the application cannot be submitted yet, in Chinese; empty when it can."""
     matter = catalog.matter(application.matter_code)
     answers = answers_of(session, application.id)
@@ -233,7 +238,7 @@ def missing_for_submit(session: Session, catalog, application: Application) -> l
     attached = session.exec(select(Attachment).where(Attachment.application_id == application.id)).all()
     for material in guidance.applicable_materials(matter, answers):
         mine = [a for a in attached if a.material_code == material.code]
-        if any(a.precheck == "failed" for a in mine):
+        if any(a.precheck == Precheck.FAILED for a in mine):
             problems.append(f"材料预审未通过：{material.name}")
         elif material.required and not mine:
             problems.append(f"缺少必填材料：{material.name}")
@@ -242,7 +247,7 @@ def missing_for_submit(session: Session, catalog, application: Application) -> l
     return problems
 
 
-def submit(session: Session, *, actor: Actor, catalog, application_id: int) -> str:
+def submit(session: Session, *, actor: Actor, catalog: Catalog, application_id: int) -> str:
     """Submit a complete draft: give it its number and record the event, all in one transaction."""
     application = load_draft(session, actor, application_id)
     problems = missing_for_submit(session, catalog, application)

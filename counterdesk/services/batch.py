@@ -20,6 +20,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +36,9 @@ from counterdesk.services.export import application_digest
 from counterdesk.services.staff import Actor
 from counterdesk.services.submit import Channel, receive
 from counterdesk.store.models import Application, StoredFile
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 CHUNK_ROWS = 200
 """Rows per transaction: large enough for speed, small enough that a window's submit never waits long."""
@@ -98,7 +102,7 @@ def default_rejects_path(path: Path, fmt: str) -> Path:
 class _Run:
     """One import: the reader, the rejects file and the refs this run has already stored."""
 
-    def __init__(self, session: Session, actor: Actor, catalog, settings: Settings, reader: BatchReader,
+    def __init__(self, session: Session, actor: Actor, catalog: Catalog, settings: Settings, reader: BatchReader,
                  rejects: RejectsWriter, dry_run: bool) -> None:
         self.session, self.actor, self.catalog, self.settings = session, actor, catalog, settings
         self.reader, self.rejects = reader, rejects
@@ -214,7 +218,7 @@ def _ref_of(raw: RawRow) -> str | None:
     return ref.strip() or None if isinstance(ref, str) else None
 
 
-def import_batch(session: Session, *, actor: Actor, catalog, settings: Settings, path: Path,
+def import_batch(session: Session, *, actor: Actor, catalog: Catalog, settings: Settings, path: Path,
                  fmt: str | None = None, dry_run: bool = False, rejects_path: Path | None = None,
                  progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS) -> BatchResult:
     """Import a JSON Lines or CSV batch file; an unreadable file is refused as a whole (InvalidInput).

@@ -24,6 +24,7 @@ from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
 from counterdesk.domain.applicant import ApplicantData, ApplicantForm
+from counterdesk.domain.attachment import AttachmentSource, Precheck
 from counterdesk.domain.clock import now
 from counterdesk.domain.matter import Matter
 from counterdesk.domain.workflow import EventKind, Status
@@ -166,8 +167,9 @@ def _insert(session: Session, actor: Actor, new: Sequence[Submission], given: li
         answers.extend({"application_id": app_id, "question_id": q, "option_id": o} for q, o in item.answers.items())
         pickups.append({"application_id": app_id, **item.pickup})
         attachments.extend({"application_id": app_id, "material_code": f.material_code, "sha256": f.sha256,
-                            "original_name": f.info.name[:255], "source": "license" if f.license_id else "batch",
-                            "license_id": f.license_id, "precheck": "pending", "created_at": moment}
+                            "original_name": f.info.name[:255], "license_id": f.license_id,
+                            "source": AttachmentSource.LICENSE if f.license_id else AttachmentSource.BATCH,
+                            "precheck": Precheck.PENDING, "created_at": moment}
                            for f in item.files)
     if answers:
         session.execute(insert(GuidanceAnswer), answers)
