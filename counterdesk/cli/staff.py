@@ -65,7 +65,8 @@ def list_(
     from sqlmodel import Session
 
     from counterdesk.domain.text import shown
-    from counterdesk.services.staff import ROLES, list_staff
+    from counterdesk.domain.workflow import ROLES
+    from counterdesk.services.staff import list_staff
 
     with Session(context(ctx).engine) as session:
         accounts = list_staff(session)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from counterdesk.domain.contact import (
     validate_address,
@@ -20,10 +21,26 @@ from counterdesk.domain.contact import (
 )
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.idcard import validate_identity_check
-from counterdesk.domain.idnumbers import ID_TYPES, ResidentId, parse_resident_id, validate_credit_code, validate_id_number
+from counterdesk.domain.idnumbers import (
+    CREDIT_CODE_LABEL,
+    ID_TYPES,
+    IdType,
+    ResidentId,
+    parse_resident_id,
+    validate_credit_code,
+    validate_id_number,
+)
 from counterdesk.domain.text import has_control
 
-KINDS = {"personal": "个人", "enterprise": "企业"}
+
+class ApplicantKind(StrEnum):
+    """申请人类型 as stored."""
+
+    PERSONAL = "personal"
+    ENTERPRISE = "enterprise"
+
+
+KINDS: dict[str, str] = {ApplicantKind.PERSONAL: "个人", ApplicantKind.ENTERPRISE: "企业"}
 SEXES = {"M": "男", "F": "女"}
 
 PERSONAL_FIELDS = ("id_type", "id_number", "name", "sex", "mobile", "email",
@@ -35,7 +52,7 @@ OTHER_FIELDS = ("remark", "ticket_no", "identity_check")
 LABELS = {
     "kind": "申请人类型", "id_type": "证件类型", "id_number": "证件号码", "name": "姓名", "sex": "性别",
     "mobile": "手机号码", "email": "电子邮箱", "household_address": "户籍地址", "residence_address": "居住地址",
-    "credit_code": "统一社会信用代码", "legal_representative": "法定代表人",
+    "credit_code": CREDIT_CODE_LABEL, "legal_representative": "法定代表人",
     "agent_id_type": "经办人证件类型", "agent_id_number": "经办人证件号码", "agent_name": "经办人姓名",
     "agent_phone": "经办人联系电话", "remark": "备注", "ticket_no": "叫号单号", "identity_check": "身份核验",
 }
@@ -121,11 +138,11 @@ def _ticket(value: str) -> str:
 def validate_form(form: Mapping[str, object], *, today: date | None = None) -> tuple[ApplicantForm | None, dict[str, str]]:
     """Check the whole form; returns the cleaned form, or None and the problems by field."""
     c = _Collector(form)
-    kind = _text(form, "kind") or "personal"
+    kind = _text(form, "kind") or ApplicantKind.PERSONAL
     if kind not in KINDS:
         c.errors["kind"] = "申请人类型只能是个人（personal）或企业（enterprise）。"
         return None, c.errors
-    applicant = _personal(c, today) if kind == "personal" else _enterprise(c)
+    applicant = _personal(c, today) if kind == ApplicantKind.PERSONAL else _enterprise(c)
     agent = _agent(c, today)
     remark = c.run("remark", validate_remark, required=False) or ""
     ticket = c.run("ticket_no", _ticket, required=False)
@@ -136,20 +153,20 @@ def validate_form(form: Mapping[str, object], *, today: date | None = None) -> t
 
 
 def _personal(c: _Collector, today: date | None) -> ApplicantData | None:
-    id_type = _text(c.form, "id_type") or "resident_id"
+    id_type = _text(c.form, "id_type") or IdType.RESIDENT_ID
     if id_type not in ID_TYPES:
         c.errors["id_type"] = "请选择有效的证件类型。"
         return None
     number = c.run("id_number", lambda v: validate_id_number(id_type, v, today=today))
     sex = _text(c.form, "sex").upper() or None
     birth = None
-    if number and id_type == "resident_id":
+    if number and id_type == IdType.RESIDENT_ID:
         parsed = parse_resident_id(number, today=today)
         birth = parsed.birth_date
         if sex and sex != parsed.sex:
             c.errors["sex"] = "性别与身份证号码不符（身份证号码第 17 位决定性别）。"
         sex = parsed.sex
-    elif id_type != "resident_id" and sex not in SEXES:
+    elif id_type != IdType.RESIDENT_ID and sex not in SEXES:
         c.errors["sex"] = "请选择性别。"
     data = dict(
         name=c.run("name", validate_name),
@@ -164,7 +181,8 @@ def _personal(c: _Collector, today: date | None) -> ApplicantData | None:
     )
     if c.errors:
         return None
-    return ApplicantData(kind="personal", id_type=id_type, id_number=number, sex=sex, birth_date=birth, **data)
+    return ApplicantData(kind=ApplicantKind.PERSONAL, id_type=id_type, id_number=number, sex=sex, birth_date=birth,
+                         **data)
 
 
 def _enterprise(c: _Collector) -> ApplicantData | None:
@@ -181,13 +199,13 @@ def _enterprise(c: _Collector) -> ApplicantData | None:
     )
     if c.errors:
         return None
-    return ApplicantData(kind="enterprise", id_type="credit_code", id_number=code, **data)
+    return ApplicantData(kind=ApplicantKind.ENTERPRISE, id_type=IdType.CREDIT_CODE, id_number=code, **data)
 
 
 def _agent(c: _Collector, today: date | None) -> AgentData | None:
     if not any(_text(c.form, key) for key in ("agent_id_number", "agent_name", "agent_phone")):
         return None
-    id_type = _text(c.form, "agent_id_type") or "resident_id"
+    id_type = _text(c.form, "agent_id_type") or IdType.RESIDENT_ID
     if id_type not in ID_TYPES:
         c.errors["agent_id_type"] = "请选择有效的经办人证件类型。"
         return None

@@ -9,21 +9,45 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from counterdesk.domain import clock
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.iso7064 import mod11_2_check_char
 from counterdesk.domain.text import fold_width, require
 
+
+class IdType(StrEnum):
+    """证件类型 as stored: a person's identity documents, and an enterprise's credit code."""
+
+    RESIDENT_ID = "resident_id"
+    PASSPORT = "passport"
+    HK_MACAO_PERMIT = "hk_macao_permit"
+    TAIWAN_PERMIT = "taiwan_permit"
+    FOREIGN_PERMANENT = "foreign_permanent"
+    HMT_RESIDENCE = "hmt_residence"
+    CREDIT_CODE = "credit_code"
+    """统一社会信用代码, the ``id_type`` of every enterprise applicant."""
+
+
 ID_TYPES: dict[str, str] = {
-    "resident_id": "居民身份证",
-    "passport": "护照",
-    "hk_macao_permit": "港澳居民来往内地通行证",
-    "taiwan_permit": "台湾居民来往大陆通行证",
-    "foreign_permanent": "外国人永久居留身份证",
-    "hmt_residence": "港澳台居民居住证",
+    IdType.RESIDENT_ID: "居民身份证",
+    IdType.PASSPORT: "护照",
+    IdType.HK_MACAO_PERMIT: "港澳居民来往内地通行证",
+    IdType.TAIWAN_PERMIT: "台湾居民来往大陆通行证",
+    IdType.FOREIGN_PERMANENT: "外国人永久居留身份证",
+    IdType.HMT_RESIDENCE: "港澳台居民居住证",
 }
-"""证件类型: code → label, in the order the provincial portal lists them."""
+"""A person's 证件类型: code → label, in the order the provincial portal lists them."""
+
+CREDIT_CODE_LABEL = "统一社会信用代码"
+
+
+def id_type_label(code: str | None) -> str:
+    """The Chinese label of a stored ``id_type`` (an unknown code is shown as it is)."""
+    if code == IdType.CREDIT_CODE:
+        return CREDIT_CODE_LABEL
+    return ID_TYPES.get(code or "", code or "")
 
 PROVINCES: dict[str, str] = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
@@ -216,17 +240,17 @@ def validate_hmt_residence(value: str, *, today: date | None = None, field: str 
 
 def validate_id_number(id_type: str, value: str, *, today: date | None = None, field: str = _FIELD) -> str:
     """The number ``value`` checked and normalised as a document of ``id_type`` (see ID_TYPES)."""
-    if id_type == "resident_id":
+    if id_type == IdType.RESIDENT_ID:
         return validate_resident_id(value, today=today, field=field)
-    if id_type == "passport":
+    if id_type == IdType.PASSPORT:
         return validate_passport(value, field=field)
-    if id_type == "hk_macao_permit":
+    if id_type == IdType.HK_MACAO_PERMIT:
         return validate_hk_macao_permit(value, field=field)
-    if id_type == "taiwan_permit":
+    if id_type == IdType.TAIWAN_PERMIT:
         return validate_taiwan_permit(value, field=field)
-    if id_type == "foreign_permanent":
+    if id_type == IdType.FOREIGN_PERMANENT:
         return validate_foreign_permanent(value, today=today, field=field)
-    if id_type == "hmt_residence":
+    if id_type == IdType.HMT_RESIDENCE:
         return validate_hmt_residence(value, today=today, field=field)
     raise InvalidInput(f"不支持的证件类型“{id_type}”。", code="id_type", field="id_type")
 
@@ -252,7 +276,7 @@ def validate_credit_code(value: str, *, field: str = "credit_code") -> str:
     18 characters: registration authority, organisation type, the 6-digit address code, the
     9-character organisation code, and the check character.
     """
-    code = _compact(value, "统一社会信用代码", field)
+    code = _compact(value, CREDIT_CODE_LABEL, field)
     if len(code) != 18:
         raise InvalidInput(f"统一社会信用代码应为18位，当前为{len(code)}位。", code="credit_length", field=field)
     if any(ch not in _CREDIT_VALUES for ch in code):

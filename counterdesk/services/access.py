@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from counterdesk.domain.errors import Forbidden, NotFound
+from counterdesk.domain.workflow import Status
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application
 
@@ -34,6 +35,6 @@ def load(session: Session, actor: Actor, application_id: int, *, for_update: boo
 def load_draft(session: Session, actor: Actor, application_id: int) -> Application:
     """A draft of the actor's window; anything already submitted is no longer editable here."""
     application = load(session, actor, application_id)
-    if application.status != "draft":
+    if application.status != Status.DRAFT:
         raise Forbidden("该办件已提交，不能再修改。", code="not_draft")
     return application

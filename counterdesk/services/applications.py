@@ -7,23 +7,28 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
 from counterdesk.domain import guidance
-from counterdesk.domain.applicant import ApplicantForm, validate_form
+from counterdesk.domain.applicant import ApplicantForm, ApplicantKind, validate_form
+from counterdesk.domain.attachment import Precheck
 from counterdesk.domain.clock import now
 from counterdesk.domain.contact import validate_address, validate_name, validate_phone
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.domain.workflow import OPEN_STATUSES
-from counterdesk.services import audit, numbers
+from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
+from counterdesk.domain.workflow import OPEN_STATUSES, Status
 from counterdesk.services.access import load, load_draft
-from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_snapshot, applicant_target
+from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_target
 from counterdesk.services.staff import Actor
+from counterdesk.services.submit import Channel, applicant_columns, form_columns, receive
 from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup
 
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
+
 STEPS = ("guidance", "guide", "applicant", "materials", "pickup", "review")
-PICKUP_METHODS = {"onsite": "现场取件", "courier": "快递寄送"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class DraftSummary:
     updated_at: object
 
 
-def place(catalog, matter_code: str, county_code: str):
+def place(catalog: Catalog, matter_code: str, county_code: str):
     """The matter and the county, refused unless the county is Hunan's and handles the matter.
 
     One rule for the wizard, the 明白卡 and the batch importer.
@@ -51,7 +56,7 @@ def place(catalog, matter_code: str, county_code: str):
     return matter, county
 
 
-def start_draft(session: Session, *, actor: Actor, catalog, matter_code: str, county_code: str) -> Application:
+def start_draft(session: Session, *, actor: Actor, catalog: Catalog, matter_code: str, county_code: str) -> Application:
     """Open a draft for a matter in a county where it is handled."""
     matter, _ = place(catalog, matter_code, county_code)
     application = Application(matter_code=matter.code, county_code=county_code, window=actor.window,
@@ -64,7 +69,7 @@ def start_draft(session: Session, *, actor: Actor, catalog, matter_code: str, co
 
 def drafts_of_window(session: Session, *, actor: Actor) -> list[DraftSummary]:
     """The drafts a clerk may resume: those of their window (a supervisor sees their own)."""
-    query = select(Application, Applicant.name).join(Applicant, isouter=True).where(Application.status == "draft")
+    query = select(Application, Applicant.name).join(Applicant, isouter=True).where(Application.status == Status.DRAFT)
     if actor.window is not None:
         query = query.where((Application.window == actor.window) | (Application.clerk_id == actor.id))
     else:
@@ -104,7 +109,7 @@ def answers_of(session: Session, application_id: int) -> dict[str, str]:
     return {r.question_id: r.option_id for r in rows}
 
 
-def save_answers(session: Session, *, actor: Actor, catalog, application_id: int,
+def save_answers(session: Session, *, actor: Actor, catalog: Catalog, application_id: int,
                  answers: Mapping[str, str]) -> dict[str, str]:
     """Store the guidance answers (dropping those a changed answer made moot); returns them."""
     application = load_draft(session, actor, application_id)
@@ -146,7 +151,7 @@ def applicant_form_values(applicant: Applicant) -> dict[str, str]:
     values = {"kind": applicant.kind, "id_type": applicant.id_type, "name": applicant.name,
               "mobile": applicant.mobile or "", "email": applicant.email or "",
               "residence_address": applicant.residence_address or ""}
-    if applicant.kind == "enterprise":
+    if applicant.kind == ApplicantKind.ENTERPRISE:
         values.update(credit_code=applicant.id_number, legal_representative=applicant.legal_representative or "")
     else:
         values.update(id_number=applicant.id_number, sex=applicant.sex or "",
@@ -176,9 +181,7 @@ def upsert_applicant(session: Session, form: ApplicantForm, *, staff_id: str | N
     before = applicant_digest(applicant, applicant.id) if applicant is not None else None
     applicant = applicant or Applicant(kind=data.kind, id_type=data.id_type, id_number=data.id_number,
                                        name=data.name)
-    for key in ("kind", "name", "sex", "birth_date", "mobile", "email", "household_address",
-                "residence_address", "legal_representative"):
-        setattr(applicant, key, getattr(data, key))
+    applicant.sqlmodel_update(applicant_columns(data))
     applicant.updated_at = now()
     session.add(applicant)
     session.flush()
@@ -192,14 +195,7 @@ def upsert_applicant(session: Session, form: ApplicantForm, *, staff_id: str | N
 def apply_form(application: Application, applicant: Applicant, form: ApplicantForm) -> None:
     """Copy the validated form onto the application (agent, remark, ticket)."""
     application.applicant_id = applicant.id
-    agent = form.agent
-    application.agent_id_type = agent.id_type if agent else None
-    application.agent_id_number = agent.id_number if agent else None
-    application.agent_name = agent.name if agent else None
-    application.agent_phone = agent.phone if agent else None
-    application.remark = form.remark
-    application.ticket_no = form.ticket_no
-    application.identity_check = form.identity_check
+    application.sqlmodel_update(form_columns(form))
 
 
 def confirm_applicant(session: Session, *, actor: Actor, application_id: int,
@@ -226,13 +222,13 @@ def validate_pickup(method: str, recipient: str | None, phone: str | None,
     if method not in PICKUP_METHODS:
         raise InvalidInput("取件方式只能是现场取件（onsite）或快递寄送（courier）。", code="pickup_method",
                            field="method")
-    if method == "onsite":
-        return Pickup(application_id=0, method="onsite")
+    if method == PickupMethod.ONSITE:
+        return Pickup(application_id=0, method=PickupMethod.ONSITE)
     for key, value, label in (("recipient", recipient, "收件人"), ("phone", phone, "收件人电话"),
                               ("address", address, "收件地址")):
         if not (value or "").strip():
             raise InvalidInput(f"快递寄送需要填写{label}。", code=f"pickup_{key}", field=key)
-    return Pickup(application_id=0, method="courier",
+    return Pickup(application_id=0, method=PickupMethod.COURIER,
                   recipient=validate_name(recipient, field="recipient", label="收件人"),
                   phone=validate_phone(phone, field="phone"),
                   address=validate_address(address, field="address", label="收件地址"))
@@ -253,7 +249,7 @@ def set_pickup(session: Session, *, actor: Actor, application_id: int, method: s
     return pickup
 
 
-def missing_for_submit(session: Session, catalog, application: Application) -> list[str]:
+def missing_for_submit(session: Session, catalog: Catalog, application: Application) -> list[str]:
     """Why the application cannot be submitted yet, in Chinese; empty when it can."""
     matter = catalog.matter(application.matter_code)
     answers = answers_of(session, application.id)
@@ -263,7 +259,7 @@ def missing_for_submit(session: Session, catalog, application: Application) -> l
     attached = session.exec(select(Attachment).where(Attachment.application_id == application.id)).all()
     for material in guidance.applicable_materials(matter, answers):
         mine = [a for a in attached if a.material_code == material.code]
-        if any(a.precheck == "failed" for a in mine):
+        if any(a.precheck == Precheck.FAILED for a in mine):
             problems.append(f"材料预审未通过：{material.name}")
         elif material.required and not mine:
             problems.append(f"缺少必填材料：{material.name}")
@@ -272,7 +268,7 @@ def missing_for_submit(session: Session, catalog, application: Application) -> l
     return problems
 
 
-def submit(session: Session, *, actor: Actor, catalog, application_id: int) -> str:
+def submit(session: Session, *, actor: Actor, catalog: Catalog, application_id: int) -> str:
     """Submit a complete draft: give it its number and record the event, all in one transaction."""
     application = load_draft(session, actor, application_id)
     problems = missing_for_submit(session, catalog, application)
@@ -282,21 +278,8 @@ def submit(session: Session, *, actor: Actor, catalog, application_id: int) -> s
 
 
 def finish_submit(session: Session, *, actor: Actor, application: Application) -> str:
-    """Number, stamp and record a checked draft, then commit (also used by the batch importer)."""
-    moment = now()
-    number = str(numbers.allocate(session, application.county_code, moment.date()))
-    application.number = number
-    application.status = "received"
-    applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
-    application.applicant_json = applicant_snapshot(applicant, applicant.id) if applicant else None
-    application.submitted_at = moment
-    application.submitted_on = moment.date()
-    application.step = "done"
-    application.updated_at = moment
-    session.add(application)
-    session.flush()
-    audit.record_status(session, application_id=application.id, from_status="draft", to_status="received",
-                        by_staff=actor.id)
+    """Receive a checked draft (a batch of one on the one submit path), then commit."""
+    [number] = receive(session, actor=actor, channel=Channel.COUNTER, drafts=[application])
     session.commit()
     return number
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, or_, select
 
@@ -16,6 +17,7 @@ from counterdesk.config import Settings
 from counterdesk.documents.filestore import FileStore, StoredBlob
 from counterdesk.documents.inbox import InboxEntry, ScanInfo, inspect_file, list_inbox
 from counterdesk.domain import guidance
+from counterdesk.domain.attachment import SOURCES, AttachmentSource, Precheck
 from counterdesk.domain.clock import today
 from counterdesk.domain.errors import InvalidInput, NotFound
 from counterdesk.services.access import load, load_draft
@@ -23,8 +25,9 @@ from counterdesk.services.applications import answers_of
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Applicant, Application, Attachment, ELicense, StoredFile
 
-SOURCES = {"inbox": "扫描上传", "reuse": "资料复用", "license": "电子证照", "batch": "批量导入"}
-PRECHECK = {"pending": "待预审", "passed": "预审通过", "failed": "预审未通过"}
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
+
 MEDIA_KINDS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif"}
 
 
@@ -42,7 +45,7 @@ class MaterialRow:
 
     @property
     def failed(self) -> list[Attachment]:
-        return [a for a in self.attachments if a.precheck == "failed"]
+        return [a for a in self.attachments if a.precheck == Precheck.FAILED]
 
     @property
     def outstanding(self) -> bool:
@@ -88,7 +91,7 @@ def inbox(settings: Settings, *, wait: bool = True) -> list[InboxEntry]:
     return list_inbox(settings.scans_dir, settings.max_file_bytes, cache_file=settings.verdicts_file, wait=wait)
 
 
-def _material(catalog, application: Application, material_code: str):
+def _material(catalog: Catalog, application: Application, material_code: str):
     matter = catalog.matter(application.matter_code)
     for material in matter.materials:
         if material.code == material_code:
@@ -112,7 +115,7 @@ def record_file(session: Session, blob: StoredBlob) -> None:
         session.flush()
 
 
-def attach_from_inbox(session: Session, *, actor: Actor, settings: Settings, catalog, application_id: int,
+def attach_from_inbox(session: Session, *, actor: Actor, settings: Settings, catalog: Catalog, application_id: int,
                       material_code: str, path: Path) -> Attachment:
     """Attach a scan: check it, store it durably, record it, then move it out of the inbox."""
     application = load_draft(session, actor, application_id)
@@ -125,7 +128,7 @@ def attach_from_inbox(session: Session, *, actor: Actor, settings: Settings, cat
         blob = store.put(Path(path), info=info)
         record_file(session, blob)
         attachment = Attachment(application_id=application.id, material_code=material.code, sha256=blob.sha256,
-                                original_name=info.name, source="inbox")
+                                original_name=info.name, source=AttachmentSource.INBOX)
         session.add(attachment)
         session.commit()
     session.refresh(attachment)
@@ -145,7 +148,7 @@ def usable_licenses(session: Session, holder: str, license_type: str) -> list[EL
     ).order_by(ELicense.id)))
 
 
-def reuse_candidates(session: Session, *, actor: Actor, catalog, application_id: int,
+def reuse_candidates(session: Session, *, actor: Actor, catalog: Catalog, application_id: int,
                      material_code: str) -> list[ReuseCandidate]:
     """Earlier files of this applicant for a material of the same name, and matching e-licenses."""
     application = load(session, actor, application_id)
@@ -164,7 +167,7 @@ def reuse_candidates(session: Session, *, actor: Actor, catalog, application_id:
         other_material = other_matter.material(attachment.material_code) if other_matter else None
         if other_material is None or other_material.name != material.name or attachment.sha256 in seen:
             continue
-        if attachment.precheck == "failed":
+        if attachment.precheck == Precheck.FAILED:
             continue
         seen.add(attachment.sha256)
         when = attachment.created_at.strftime("%Y-%m-%d") if attachment.created_at else ""
@@ -176,7 +179,7 @@ def reuse_candidates(session: Session, *, actor: Actor, catalog, application_id:
     return candidates
 
 
-def reuse(session: Session, *, actor: Actor, catalog, application_id: int, material_code: str,
+def reuse(session: Session, *, actor: Actor, catalog: Catalog, application_id: int, material_code: str,
           candidate: ReuseCandidate) -> Attachment:
     """Satisfy a material with an earlier file or an e-license of the same applicant."""
     application = load_draft(session, actor, application_id)
@@ -187,10 +190,10 @@ def reuse(session: Session, *, actor: Actor, catalog, application_id: int, mater
         raise InvalidInput("所选文件不属于该申请人，或不适用于此材料。", code="reuse_invalid", field="material")
     if candidate.attachment_id is not None:
         earlier = session.get(Attachment, candidate.attachment_id)
-        sha, name, source, license_id = earlier.sha256, earlier.original_name, "reuse", None
+        sha, name, source, license_id = earlier.sha256, earlier.original_name, AttachmentSource.REUSE, None
     else:
         lic = session.get(ELicense, candidate.license_id)
-        sha, name, source, license_id = lic.sha256, f"{lic.title}.pdf", "license", lic.id
+        sha, name, source, license_id = lic.sha256, f"{lic.title}.pdf", AttachmentSource.LICENSE, lic.id
     attachment = Attachment(application_id=application.id, material_code=material.code, sha256=sha,
                             original_name=name, source=source, license_id=license_id)
     session.add(attachment)
@@ -229,13 +232,13 @@ def precheck(session: Session, *, actor: Actor, attachment_id: int, passed: bool
         raise InvalidInput("预审不通过时请写明原因。", code="precheck_reason", field="reason")
     if len(reason) > 250:
         raise InvalidInput("预审原因不超过 250 个字。", code="precheck_reason", field="reason")
-    attachment.precheck = "passed" if passed else "failed"
+    attachment.precheck = Precheck.PASSED if passed else Precheck.FAILED
     attachment.precheck_reason = None if passed else reason
     session.add(attachment)
     session.commit()
 
 
-def material_rows(session: Session, catalog, application: Application) -> list[MaterialRow]:
+def material_rows(session: Session, catalog: Catalog, application: Application) -> list[MaterialRow]:
     """The materials that apply given the answers, each with its attachments."""
     matter = catalog.matter(application.matter_code)
     materials = guidance.applicable_materials(matter, answers_of(session, application.id))

@@ -1,11 +1,11 @@
 """Batch import (批量导入): applications collected elsewhere become submitted applications.
 
 Every row goes through the counter's checks (``batchrows.check_row``). Rows that pass are stored in
-chunks, each chunk one transaction that gives numbers, stamps and status events exactly as
-``finish_submit`` does for one application at the counter. Attachments are copied into the store
-before the transaction that refers to them, so a kill at any moment leaves the database
-consistent (at worst an unreferenced stored file, which ``scans gc`` removes), and a rerun finds
-the committed rows by their ``ref`` and imports exactly the rest.
+chunks, each chunk one transaction on the counter's own submit path (``submit.receive``), which
+gives numbers, stamps and status events as it does for one application at the counter.
+Attachments are copied into the store before the transaction that refers to them, so a kill at any
+moment leaves the database consistent (at worst an unreferenced stored file, which ``scans gc``
+removes), and a rerun finds the committed rows by their ``ref`` and imports exactly the rest.
 
 Idempotency: a row whose ``ref`` is already stored is a duplicate when its content digest is the
 same and is rejected as ``conflict`` otherwise; nothing is ever overwritten. An exported
@@ -18,43 +18,31 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from counterdesk.config import Settings
-from counterdesk.domain.clock import now
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput
-from counterdesk.domain.workflow import EventKind
-from counterdesk.services import audit, chain, numbers
-from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_snapshot, applicant_target
+from counterdesk.services import audit
 from counterdesk.services.attachments import store_of, usable_licenses
 from counterdesk.services.batchfile import BatchReader, RawRow, RejectsWriter
 from counterdesk.services.batchrows import CheckedRow, LicenseFile, check_columns, check_row, normalise, unflatten
 from counterdesk.services.export import application_digest
 from counterdesk.services.staff import Actor
-from counterdesk.store.auditkey import Head
-from counterdesk.store.models import (
-    Applicant,
-    AuditEntry,
-    Application,
-    Attachment,
-    GuidanceAnswer,
-    Pickup,
-    StatusEvent,
-    StoredFile,
-)
+from counterdesk.services.submit import Channel, receive
+from counterdesk.store.models import Application, StoredFile
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 CHUNK_ROWS = 200
 """Rows per transaction: large enough for speed, small enough that a window's submit never waits long."""
-SUBMIT_REASON = "批量导入"
 _RETRIES = 3
 
 Progress = Callable[["BatchResult", int, int], None]
@@ -115,7 +103,7 @@ def default_rejects_path(path: Path, fmt: str) -> Path:
 class _Run:
     """One import: the reader, the rejects file and the refs this run has already stored."""
 
-    def __init__(self, session: Session, actor: Actor, catalog, settings: Settings, reader: BatchReader,
+    def __init__(self, session: Session, actor: Actor, catalog: Catalog, settings: Settings, reader: BatchReader,
                  rejects: RejectsWriter, dry_run: bool) -> None:
         self.session, self.actor, self.catalog, self.settings = session, actor, catalog, settings
         self.reader, self.rejects = reader, rejects
@@ -219,7 +207,8 @@ class _Run:
                 duplicates += 1
             else:
                 conflicts.append((raw, row))
-        created = [] if self.result.dry_run or not new else _insert(self.session, self.actor, new)
+        created = [] if self.result.dry_run or not new else receive(
+            self.session, actor=self.actor, channel=Channel.BATCH, new=new)
         if self.result.dry_run:
             self.session.rollback()
         else:
@@ -239,7 +228,7 @@ def _ref_of(raw: RawRow) -> str | None:
     return ref.strip() or None if isinstance(ref, str) else None
 
 
-def import_batch(session: Session, *, actor: Actor, catalog, settings: Settings, path: Path,
+def import_batch(session: Session, *, actor: Actor, catalog: Catalog, settings: Settings, path: Path,
                  fmt: str | None = None, dry_run: bool = False, rejects_path: Path | None = None,
                  progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS) -> BatchResult:
     """Import a JSON Lines or CSV batch file; an unreadable file is refused as a whole (InvalidInput).
@@ -291,117 +280,3 @@ def _existing_digests(session: Session, refs: set[str]) -> dict[str, str]:
                 Application.number.in_(missing), Application.ref.is_(None))):
             found[application.number] = application_digest(session, application)
     return found
-
-
-def _insert(session: Session, actor: Actor, rows: list[CheckedRow]) -> list[str]:
-    """Store checked rows as submitted applications (the caller commits), as ``finish_submit`` does."""
-    moment = now()
-    applicant_ids = _upsert_applicants(session, rows, moment, actor.id)
-    given = _allocate(session, [row.county for row in rows], moment.date())
-    application_ids = session.scalars(
-        insert(Application).returning(Application.id, sort_by_parameter_order=True),
-        [_application(row, number, applicant_ids, actor, moment) for row, number in zip(rows, given, strict=True)],
-    ).all()
-    answers, pickups, attachments = [], [], []
-    for row, app_id in zip(rows, application_ids, strict=True):
-        answers.extend({"application_id": app_id, "question_id": q, "option_id": o} for q, o in row.answers.items())
-        pickups.append({"application_id": app_id, **row.pickup})
-        attachments.extend({"application_id": app_id, "material_code": f.material_code, "sha256": f.sha256,
-                            "original_name": f.info.name[:255], "source": "license" if f.license_id else "batch",
-                            "license_id": f.license_id, "precheck": "pending", "created_at": moment}
-                           for f in row.files)
-    if answers:
-        session.execute(insert(GuidanceAnswer), answers)
-    session.execute(insert(Pickup), pickups)
-    _record_files(session, rows, moment)
-    if attachments:
-        session.execute(insert(Attachment), attachments)
-    _record_events(session, actor, application_ids, moment)
-    return given
-
-
-def _allocate(session: Session, counties: list[str], day: date) -> list[str]:
-    """Numbers for the rows' counties, in row order: one block per county, in this transaction."""
-    blocks = {county: iter(numbers.allocate_block(session, county, day, count))
-              for county, count in Counter(counties).items()}
-    return [str(next(blocks[county])) for county in counties]
-
-
-def _upsert_applicants(session: Session, rows: list[CheckedRow], moment, staff_id: str) -> dict[tuple[str, str], int]:
-    """Insert new applicants and update returning ones (the last row wins), as ``upsert_applicant`` does."""
-    latest = {}
-    for row in rows:
-        data = row.form.applicant
-        latest[(data.id_type, data.id_number)] = data
-    numbers_ = {number for _, number in latest}
-    ids = {(t, n): i for i, t, n in session.execute(
-        select(Applicant.id, Applicant.id_type, Applicant.id_number).where(Applicant.id_number.in_(numbers_)))
-        if (t, n) in latest}
-    fields = ("kind", "name", "sex", "birth_date", "mobile", "email", "household_address", "residence_address",
-              "legal_representative")
-    if ids:
-        session.execute(update(Applicant), [
-            {"id": i, "updated_at": moment, **{f: getattr(latest[key], f) for f in fields}} for key, i in ids.items()])
-    fresh = [key for key in latest if key not in ids]
-    if fresh:
-        new_ids = session.scalars(insert(Applicant).returning(Applicant.id, sort_by_parameter_order=True), [
-            {"id_type": t, "id_number": n, "created_at": moment, "updated_at": moment,
-             **{f: getattr(latest[(t, n)], f) for f in fields}} for t, n in fresh]).all()
-        ids.update(zip(fresh, new_ids, strict=True))
-    chain.append_many(session, AuditEntry, audit.audit_fields, [
-        {"at": moment, "staff_id": staff_id, "action": APPLICANT_SAVED, "target": applicant_target(i),
-         "detail": applicant_digest(latest[key], i)} for key, i in ids.items()])
-    return ids
-
-
-def _application(row: CheckedRow, number: str, applicant_ids, actor: Actor, moment) -> dict:
-    form = row.form
-    agent = form.agent
-    return {
-        "number": number, "ref": row.ref, "ref_digest": row.digest, "matter_code": row.matter.code,
-        "county_code": row.county, "status": "received", "window": actor.window, "clerk_id": actor.id,
-        "applicant_id": applicant_ids[(form.applicant.id_type, form.applicant.id_number)],
-        "applicant_json": applicant_snapshot(form.applicant,
-                                             applicant_ids[(form.applicant.id_type, form.applicant.id_number)]),
-        "ticket_no": form.ticket_no, "remark": form.remark,
-        "agent_id_type": agent.id_type if agent else None, "agent_id_number": agent.id_number if agent else None,
-        "agent_name": agent.name if agent else None, "agent_phone": agent.phone if agent else None,
-        "step": "done", "created_at": moment, "updated_at": moment, "submitted_at": moment,
-        "submitted_on": moment.date(), "version": 1,
-    }
-
-
-def _record_files(session: Session, rows: list[CheckedRow], moment) -> None:
-    blobs = {f.sha256: f.info for row in rows for f in row.files}
-    if not blobs:
-        return
-    known = set(session.scalars(select(StoredFile.sha256).where(StoredFile.sha256.in_(blobs))))
-    fresh = [{"sha256": sha, "size": info.size, "pages": info.pages, "media_type": info.media_type,
-              "created_at": moment} for sha, info in blobs.items() if sha not in known]
-    if fresh:
-        session.execute(insert(StoredFile), fresh)
-
-
-def _record_events(session: Session, actor: Actor, application_ids: list[int], moment) -> None:
-    """The draft → received events, hash-chained in id order.
-
-    The first goes through ``audit.record_status``, which takes the chain's lock and finds its
-    tail; the rest are chained here and inserted in one statement, which is what keeps a large
-    import fast. The hashed fields are ``audit``'s own, so ``audit verify`` checks them alike.
-    """
-    first = audit.record_status(session, application_id=application_ids[0], from_status="draft",
-                                to_status="received", by_staff=actor.id, reason=SUBMIT_REASON)
-    session.flush()
-    seal = chain.sealer(session)
-    prev = first.hash
-    events = []
-    for app_id in application_ids[1:]:
-        event = {"application_id": app_id, "at": moment, "from_status": "draft", "to_status": "received",
-                 "by_staff": actor.id, "reason": SUBMIT_REASON, "kind": EventKind.MOVE, "detail": None,
-                 "hall_code": None, "prev_hash": prev}
-        prev = event["hash"] = seal(prev, audit.event_fields(SimpleNamespace(**event)))
-        events.append(event)
-    if events:
-        ids = session.scalars(insert(StatusEvent).returning(StatusEvent.id, sort_by_parameter_order=True),
-                              events).all()
-        chain.note_head(session, "status_event", Head(ids[-1], events[-1]["hash"]))

@@ -16,11 +16,11 @@ import hashlib
 import json
 import os
 import stat
-from datetime import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counterdesk.documents.inbox import ScanInfo, inspect_file
 from counterdesk.domain import guidance
@@ -29,14 +29,19 @@ from counterdesk.domain.applicant import (
     KINDS,
     LABELS,
     PERSONAL_FIELDS,
-    ApplicantForm,
+    ApplicantKind,
     validate_form,
 )
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import Material, Matter
+from counterdesk.domain.pickup import PickupMethod
 from counterdesk.domain.text import as_text, has_control
 from counterdesk.services.applications import place, validate_pickup
 from counterdesk.services.attachments import check_kind
+from counterdesk.services.submit import CheckedFile, Submission
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 SCALARS = ("ref", "matter", "county", "remark", "ticket_no")
 APPLICANT_KEYS = ("kind", "id_type", "id_number", "name", "sex", "mobile", "email", "household_address",
@@ -69,19 +74,6 @@ class BatchRow:
 
 
 @dataclass(frozen=True)
-class CheckedFile:
-    """An attachment that passed the inbox checks, with its content hash."""
-
-    material_code: str
-    path: Path | None
-    """None for an e-license: its file is already in the store."""
-    info: ScanInfo
-    sha256: str
-    license_id: int | None = None
-    """The e-license (电子证照) standing in for the material, if any."""
-
-
-@dataclass(frozen=True)
 class LicenseFile:
     """An imported e-license with its stored file, as ``license:<type>`` finds it."""
 
@@ -98,16 +90,10 @@ LicenseLookup = Callable[[str, str], "LicenseFile | None"]
 
 
 @dataclass(frozen=True)
-class CheckedRow:
-    """A row that passed every check of the counter: ready to become a submitted application."""
+class CheckedRow(Submission):
+    """A row that passed every check of the counter: ready to become a received application."""
 
     ref: str
-    matter: Matter
-    county: str
-    answers: dict[str, str]
-    form: ApplicantForm
-    pickup: dict[str, str | None]
-    files: tuple[CheckedFile, ...]
     digest: str
     """The content digest that decides duplicate or conflict for an existing ``ref``."""
 
@@ -178,8 +164,8 @@ def _keys(value: dict[str, Any], allowed: tuple[str, ...], group: str) -> None:
 
 
 def _kind_fields(form: dict[str, str]) -> None:
-    kind = form.get("kind") or "personal"
-    allowed = {"kind", *(PERSONAL_FIELDS if kind == "personal" else ENTERPRISE_FIELDS)}
+    kind = form.get("kind") or ApplicantKind.PERSONAL
+    allowed = {"kind", *(PERSONAL_FIELDS if kind == ApplicantKind.PERSONAL else ENTERPRISE_FIELDS)}
     for key, value in form.items():
         if value and key not in allowed and kind in KINDS:
             raise InvalidInput(f"{KINDS[kind]}申请人不填写“{LABELS[key]}”（applicant.{key}），请删除该项。",
@@ -236,7 +222,7 @@ def _attachments(value: Any) -> dict[str, tuple[str, ...]]:
     return files
 
 
-def check_row(row: BatchRow, *, catalog, base_dir: Path, max_bytes: int,
+def check_row(row: BatchRow, *, catalog: Catalog, base_dir: Path, max_bytes: int,
               licenses: LicenseLookup | None = None, cache_file: Path | None = None) -> CheckedRow:
     """Run the counter's checks on a row; the first problem found is raised as ``InvalidInput``.
 
@@ -269,7 +255,7 @@ def _pickup(fields: dict[str, str]) -> dict[str, str | None]:
     if not method:
         raise InvalidInput("缺少 pickup.method（取件方式：onsite 或 courier）。", code="pickup_method",
                            field="pickup.method")
-    if method == "onsite" and any(fields.get(key) for key in ("recipient", "phone", "address")):
+    if method == PickupMethod.ONSITE and any(fields.get(key) for key in ("recipient", "phone", "address")):
         raise InvalidInput("现场取件无需填写收件人、电话和地址，请删除或改为快递寄送（courier）。",
                            code="pickup_fields", field="pickup")
     checked = _validate_pickup(method, fields.get("recipient"), fields.get("phone"), fields.get("address"))

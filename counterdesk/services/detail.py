@@ -9,22 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
+from counterdesk.domain.applicant import ApplicantKind
+from counterdesk.domain.attachment import PRECHECK, SOURCES
 from counterdesk.domain.errors import Forbidden
-from counterdesk.domain.idnumbers import ID_TYPES
+from counterdesk.domain.idnumbers import id_type_label
 from counterdesk.domain.masking import mask_email, mask_id_number, mask_name, mask_phone
+from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
 from counterdesk.domain.workflow import allowed_moves, status_label
 from counterdesk.services import audit
 from counterdesk.services.access import may_see_full, same_window
 from counterdesk.services.applicants import applicant_of
-from counterdesk.services.applications import PICKUP_METHODS
-from counterdesk.services.attachments import PRECHECK, SOURCES, material_rows
+from counterdesk.services.attachments import material_rows
 from counterdesk.services.queue import Names, TimelineEvent, staff_names, timeline
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
 from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup, StoredFile
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 HIDDEN = "（已隐藏）"
 """Shown instead of an address to someone who may not see it."""
@@ -49,7 +55,7 @@ class PersonView:
     @property
     def id_type_label(self) -> str:
         """证件类型 in Chinese."""
-        return "统一社会信用代码" if self.id_type == "credit_code" else ID_TYPES.get(self.id_type, self.id_type)
+        return id_type_label(self.id_type)
 
 
 @dataclass(frozen=True)
@@ -152,19 +158,19 @@ def _agent_view(application: Application, full: bool) -> PersonView | None:
     number, name, phone = application.agent_id_number or "", application.agent_name, application.agent_phone
     if not full:
         number, name, phone = mask_id_number(number), mask_name(name), mask_phone(phone)
-    return PersonView("personal", application.agent_id_type or "", number, name, phone or "")
+    return PersonView(ApplicantKind.PERSONAL, application.agent_id_type or "", number, name, phone or "")
 
 
 def _pickup_view(pickup: Pickup | None, full: bool) -> PickupView | None:
     if pickup is None:
         return None
-    if full or pickup.method == "onsite":
+    if full or pickup.method == PickupMethod.ONSITE:
         return PickupView(pickup.method, pickup.recipient or "", pickup.phone or "", pickup.address or "")
     return PickupView(pickup.method, mask_name(pickup.recipient), mask_phone(pickup.phone),
                       _hidden(pickup.address))
 
 
-def _situation(session: Session, application: Application, catalog) -> list[tuple[str, str]]:
+def _situation(session: Session, application: Application, catalog: Catalog) -> list[tuple[str, str]]:
     """The answers in the matter's question order (unknown questions, from an older catalog, last)."""
     matter = catalog.find(application.matter_code) if catalog else None
     questions = {q.id: q for q in matter.questions} if matter else {}
@@ -180,7 +186,7 @@ def _situation(session: Session, application: Application, catalog) -> list[tupl
     return shown
 
 
-def _attachments(session: Session, application: Application, catalog) -> list[AttachmentView]:
+def _attachments(session: Session, application: Application, catalog: Catalog) -> list[AttachmentView]:
     matter = catalog.find(application.matter_code) if catalog else None
     names = {m.code: m.name for m in matter.materials} if matter else {}
     rows = session.exec(select(Attachment, StoredFile.pages).join(StoredFile)
@@ -190,7 +196,8 @@ def _attachments(session: Session, application: Application, catalog) -> list[At
                            pages, a.source, a.precheck, a.precheck_reason, a.sha256) for a, pages in rows]
 
 
-def detail(session: Session, *, actor: Actor, number_or_id: int | str, catalog=None) -> ApplicationDetail:
+def detail(session: Session, *, actor: Actor, number_or_id: int | str,
+           catalog: Catalog | None = None) -> ApplicationDetail:
     """The application as ``actor`` may see it; a full view is audited (``view_full``)."""
     application = find_application(session, number_or_id)
     full = may_see_full(actor, application)
@@ -224,7 +231,8 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str, catalog=N
     return shown
 
 
-def packet_pdf(session: Session, *, actor: Actor, catalog, settings, number_or_id: int | str) -> tuple[bytes, str]:
+def packet_pdf(session: Session, *, actor: Actor, catalog: Catalog, settings,
+               number_or_id: int | str) -> tuple[bytes, str]:
     """The packet (申请材料汇编, personal data in full) as a PDF, and its application number.
 
     Only for a supervisor or the application's own window; every packet made is audited.
@@ -243,7 +251,7 @@ def packet_pdf(session: Session, *, actor: Actor, catalog, settings, number_or_i
     return pdf, data.application_number
 
 
-def save_packet(session: Session, *, actor: Actor, catalog, settings, number_or_id: int | str) -> str:
+def save_packet(session: Session, *, actor: Actor, catalog: Catalog, settings, number_or_id: int | str) -> str:
     """Make the packet and save it to the output folder; returns where, in Chinese."""
     from counterdesk.services.papers import deliver
 
@@ -251,7 +259,8 @@ def save_packet(session: Session, *, actor: Actor, catalog, settings, number_or_
     return deliver(settings, pdf, f"申请材料汇编-{number}.pdf", print_it=False)
 
 
-def supplement_choices(session: Session, *, actor: Actor, catalog, number_or_id: int | str) -> list[tuple[str, bool]]:
+def supplement_choices(session: Session, *, actor: Actor, catalog: Catalog,
+                       number_or_id: int | str) -> list[tuple[str, bool]]:
     """The materials a supplement request (补正) may name: those that apply to the application's
     situation, each with whether it is still outstanding (missing or failed at pre-check)."""
     application = find_application(session, number_or_id)

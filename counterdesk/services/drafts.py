@@ -9,26 +9,33 @@ the same.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlmodel import Session
 
 from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.workflow import Status
 from counterdesk.services.applications import answers_of, get, save_answers, start_draft
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import withdraw
 from counterdesk.store.models import Application
 
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
+
 SUPERSEDED_REASON = "窗口重新选择了事项或办理地点，本草稿由新草稿取代。"
 DISCARDED_REASON = "窗口作废本草稿。"
 
 
-def place_draft(session: Session, *, actor: Actor, catalog, application_id: int | None, matter_code: str,
+def place_draft(session: Session, *, actor: Actor, catalog: Catalog, application_id: int | None, matter_code: str,
                 county_code: str) -> Application:
     """The draft for this matter and county: the one in hand if it already is, else a new one."""
     old = get(session, actor=actor, application_id=application_id) if application_id is not None else None
-    if old is not None and old.status == "draft" and (old.matter_code, old.county_code) == (matter_code, county_code):
+    if (old is not None and old.status == Status.DRAFT
+            and (old.matter_code, old.county_code) == (matter_code, county_code)):
         return old
     new = start_draft(session, actor=actor, catalog=catalog, matter_code=matter_code, county_code=county_code)
-    if old is None or old.status != "draft":
+    if old is None or old.status != Status.DRAFT:
         return new
     if old.matter_code == matter_code:
         save_answers(session, actor=actor, catalog=catalog, application_id=new.id,

@@ -18,9 +18,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from counterdesk.config import Settings
+from counterdesk.domain.applicant import ApplicantKind
 from counterdesk.domain.clock import local
 from counterdesk.domain.errors import Forbidden, InvalidInput
+from counterdesk.domain.idnumbers import IdType
 from counterdesk.domain.matter import Matter
+from counterdesk.domain.workflow import Status
 from counterdesk.services import audit
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.attachments import MEDIA_KINDS, store_of
@@ -74,7 +77,7 @@ def export(session: Session, *, actor: Actor, settings: Settings, out: Path, fmt
         raise InvalidInput(f"不支持的格式 {fmt}，只能是 jsonl 或 csv。", code="batch_format")
     out = Path(out)
     files_dir = out.with_name(f"{out.name}.files")
-    query = select(Application).where(Application.status != "draft")
+    query = select(Application).where(Application.status != Status.DRAFT)
     if day is not None:
         query = query.where(Application.submitted_on == day)
     applications = list(session.exec(query.order_by(col(Application.submitted_at), col(Application.id))))
@@ -105,7 +108,7 @@ def _require_intact_files(session: Session, settings: Settings, applications: li
 def _row(session: Session, settings: Settings, application: Application, base: Path, files_dir: Path) -> dict:
     parts = _parts(session, application)
     applicant = parts["applicant"]
-    keys = _ENTERPRISE if applicant.kind == "enterprise" else _PERSONAL
+    keys = _ENTERPRISE if applicant.kind == ApplicantKind.ENTERPRISE else _PERSONAL
     values = {key: applicant.id_number if key == "credit_code" else getattr(applicant, key) for key in keys}
     row: dict[str, Any] = {
         "ref": application.ref or application.number, "matter": application.matter_code,
@@ -174,11 +177,11 @@ def template_row(matter: Matter, county: str | None = None) -> dict[str, Any]:
     """
     counties = sorted(matter.counties) if matter.counties is not None else []
     if matter.audience == "enterprise":
-        applicant = {"kind": "enterprise", "credit_code": "<18 位统一社会信用代码>", "name": "<企业名称>",
+        applicant = {"kind": ApplicantKind.ENTERPRISE, "credit_code": "<18 位统一社会信用代码>", "name": "<企业名称>",
                      "legal_representative": "<法定代表人>", "mobile": "<联系电话>", "email": "",
                      "residence_address": ""}
     else:
-        applicant = {"kind": "personal", "id_type": "resident_id", "id_number": "<18 位身份证号码>",
+        applicant = {"kind": ApplicantKind.PERSONAL, "id_type": IdType.RESIDENT_ID, "id_number": "<18 位身份证号码>",
                      "name": "<姓名>", "sex": "", "mobile": "<11 位手机号码>", "email": "",
                      "household_address": "", "residence_address": ""}
     return {

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.services import audit
 from counterdesk.store.models import Setting
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 DEFAULT_HALL_NAME = "政务服务中心跨域通办窗口"
 
@@ -31,7 +35,7 @@ def get_hall(session: Session) -> Hall:
     return Hall(name.value if name else DEFAULT_HALL_NAME, county.value if county else None)
 
 
-def set_hall(session: Session, *, actor_id: str | None, name: str, county_code: str, catalog) -> Hall:
+def set_hall(session: Session, *, actor_id: str | None, name: str, county_code: str, catalog: Catalog) -> Hall:
     """Name the hall and its county; the county must be one of Hunan's."""
     name = name.strip()
     if not name or len(name) > 100:

@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
@@ -24,25 +25,30 @@ from counterdesk.documents.pdf.models import (
 )
 from counterdesk.domain import guidance
 from counterdesk.domain.appno import parse_application_number
+from counterdesk.domain.attachment import SOURCES
 from counterdesk.domain.clock import local, now
 from counterdesk.domain.errors import InvalidInput, NotFound
 from counterdesk.domain.masking import mask_id_number, mask_name, mask_phone
+from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.domain.workflow import status_label
 from counterdesk.services.access import load
 from counterdesk.services.applicants import applicant_of
-from counterdesk.services.applications import PICKUP_METHODS, place
-from counterdesk.services.attachments import SOURCES, material_rows, store_of
+from counterdesk.services.applications import place
+from counterdesk.services.attachments import material_rows, store_of
 from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall, get_hall
 from counterdesk.services.integrity import require_intact
 from counterdesk.services.review import place_of
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application, Attachment, Pickup, Staff, StoredFile
 
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
+
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
-def card_for(session: Session, *, catalog, hall: Hall | None, matter_code: str, county_code: str,
+def card_for(session: Session, *, catalog: Catalog, hall: Hall | None, matter_code: str, county_code: str,
              answers: Mapping[str, str]) -> CardData:
     """The 明白卡 of a matter handled in a county, for a complete set of situation answers.
 
@@ -142,11 +148,11 @@ def _desk(session: Session, application: Application) -> tuple[str, str, str]:
     return get_hall(session).name, window, staff.name if staff else application.clerk_id
 
 
-def _location(catalog, application: Application) -> str:
+def _location(catalog: Catalog, application: Application) -> str:
     return "湖南省" + place_of(catalog, application.county_code)
 
 
-def receipt_for(session: Session, *, catalog, actor: Actor | None = None, application_id: int | None = None,
+def receipt_for(session: Session, *, catalog: Catalog, actor: Actor | None = None, application_id: int | None = None,
                 number: str | None = None) -> ReceiptData:
     """The 受理回执 of a submitted application, personal data masked (the citizen takes it home)."""
     application = find_application(session, actor=actor, application_id=application_id, number=number)
@@ -165,7 +171,7 @@ def receipt_for(session: Session, *, catalog, actor: Actor | None = None, applic
     files = sorted(files, key=lambda row: (order.get(row[0].material_code, len(order)), row[0].id))
     materials = [ReceiptMaterial(names.get(a.material_code, a.material_code), pages, SOURCES.get(a.source, ""))
                  for a, pages in files]
-    if pickup is not None and pickup.method == "courier":
+    if pickup is not None and pickup.method == PickupMethod.COURIER:
         detail = f"寄至收件人 {mask_name(pickup.recipient)}（{mask_phone(pickup.phone)}）登记的地址"
     else:
         detail = f"凭本回执到{hall_name}领取"
@@ -174,13 +180,13 @@ def receipt_for(session: Session, *, catalog, actor: Actor | None = None, applic
         location=_location(catalog, application), applicant_name=mask_name(applicant.name),
         applicant_id=mask_id_number(applicant.id_number), submitted_at=submitted,
         promised_date=promised, holidays_counted=catalog.calendar.knows(submitted.date(), promised),
-        pickup_method=PICKUP_METHODS.get(pickup.method if pickup else "onsite", ""), pickup_detail=detail,
+        pickup_method=PICKUP_METHODS.get(pickup.method if pickup else PickupMethod.ONSITE, ""), pickup_detail=detail,
         window=window, clerk=clerk, materials=materials, phone=matter.phone,
         agent_name=mask_name(application.agent_name) if application.agent_name else "", generated_at=now(),
     )
 
 
-def notice_for(session: Session, *, catalog, actor: Actor | None = None, application_id: int | None = None,
+def notice_for(session: Session, *, catalog: Catalog, actor: Actor | None = None, application_id: int | None = None,
                number: str | None = None) -> NoticeData:
     """The 一次性告知单: every material still missing or refused at pre-check, with what it needs."""
     application = find_application(session, actor=actor, application_id=application_id, number=number)
@@ -202,7 +208,7 @@ def notice_for(session: Session, *, catalog, actor: Actor | None = None, applica
     )
 
 
-def packet_for(session: Session, *, catalog, settings: Settings, actor: Actor | None = None,
+def packet_for(session: Session, *, catalog: Catalog, settings: Settings, actor: Actor | None = None,
                application_id: int | None = None, number: str | None = None) -> tuple[PacketData, list[PacketFile]]:
     """The back office's packet: its cover (data in full) and every stored file in material order."""
     application = find_application(session, actor=actor, application_id=application_id, number=number)
@@ -224,7 +230,8 @@ def packet_for(session: Session, *, catalog, settings: Settings, actor: Actor | 
         hall_name=hall_name, application_number=application.number, matter_name=matter.name,
         location=_location(catalog, application), applicant_name=applicant.name,
         applicant_id=applicant.id_number, submitted_at=local(application.submitted_at),
-        pickup_method=PICKUP_METHODS.get(pickup.method if pickup else "onsite", ""), window=window, clerk=clerk,
+        pickup_method=PICKUP_METHODS.get(pickup.method if pickup else PickupMethod.ONSITE, ""), window=window,
+        clerk=clerk,
         generated_at=now(), status=status_label(application.status),
     )
     return data, files

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -28,6 +29,9 @@ from counterdesk.services.applicants import applicant_of
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
 from counterdesk.store.models import Applicant, Application, Staff, StatusEvent
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 SORTS = {
     "submitted_at": Application.submitted_at,
@@ -51,7 +55,7 @@ def iso(moment: datetime | None) -> str | None:
 class Names:
     """Matter and county names from the catalog, tolerant of codes it no longer has."""
 
-    def __init__(self, catalog=None) -> None:
+    def __init__(self, catalog: Catalog | None = None) -> None:
         self.catalog = catalog
         """The catalog, or None when names are not needed (they are then empty)."""
 
@@ -163,7 +167,8 @@ def _search_clause(text: str):
     return clause
 
 
-def day_queue(session: Session, *, actor: Actor | None, day: date, catalog=None, status: str | None = None,
+def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Catalog | None = None,
+              status: str | None = None,
               window: int | None = None, clerk: str | None = None, matter: str | None = None,
               county: str | None = None, search: str | None = None, sort: str = "submitted_at",
               page: int = 0, page_size: int | None = PAGE_SIZE) -> QueuePage:
@@ -281,14 +286,15 @@ def _progress(session: Session, application: Application, names: Names) -> Progr
                     mask_name(applicant.name if applicant else ""), timeline(session, application.id))
 
 
-def progress(session: Session, *, number: str, catalog=None) -> Progress:
+def progress(session: Session, *, number: str, catalog: Catalog | None = None) -> Progress:
     """The progress of one application by its number; a typo in the number is named as such."""
     result = _progress(session, find_application(session, number), Names(catalog))
     session.rollback()
     return result
 
 
-def lookup(session: Session, *, actor: Actor | None = None, text: str, catalog=None) -> list[Progress]:
+def lookup(session: Session, *, actor: Actor | None = None, text: str,
+           catalog: Catalog | None = None) -> list[Progress]:
     """办件查询 by application number or by the applicant's ID number (newest first).
 
     Open to anyone at a window: what is shown is masked. A lookup by ID number searches for a

@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -20,11 +21,14 @@ from sqlmodel import Session, select
 from counterdesk.domain.clock import local, now
 from counterdesk.domain.text import spreadsheet_row
 from counterdesk.domain.errors import Forbidden
-from counterdesk.domain.workflow import status_label
+from counterdesk.domain.workflow import Status, status_label
 from counterdesk.services.hall import get_hall
 from counterdesk.services.queue import Names, staff_names, status_order
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application, StatusEvent
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 SECTIONS = {"status": "状态", "matter": "事项", "county": "区县", "clerk": "经办人"}
 """The report's breakdowns, in printed order."""
@@ -80,7 +84,8 @@ def _minutes(start: datetime, end: datetime) -> float:
     return (local(end) - local(start)).total_seconds() / 60
 
 
-def daily_report(session: Session, *, day: date, catalog=None, actor: Actor | None = None) -> DailyReport:
+def daily_report(session: Session, *, day: date, catalog: Catalog | None = None,
+                 actor: Actor | None = None) -> DailyReport:
     """The figures of ``day``. ``actor`` None is the hall machine's command line."""
     if actor is not None and not actor.is_supervisor:
         raise Forbidden("只有值班长可以查看日报。", code="role")
@@ -95,7 +100,7 @@ def daily_report(session: Session, *, day: date, catalog=None, actor: Actor | No
     accept_times = session.exec(
         select(Application.submitted_at, func.min(StatusEvent.at))
         .join(StatusEvent, StatusEvent.application_id == Application.id)
-        .where(of_day, StatusEvent.to_status == "accepted")
+        .where(of_day, StatusEvent.to_status == Status.ACCEPTED)
         .group_by(Application.id, Application.submitted_at)
     ).all()
     durations = [_minutes(start, end) for start, end in accept_times if start and end]

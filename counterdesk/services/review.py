@@ -7,16 +7,23 @@ Read-only: the screens call these to draw, and the writes stay in ``applications
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
 from counterdesk.domain import guidance
+from counterdesk.domain.applicant import ApplicantKind
 from counterdesk.domain.matter import Matter
+from counterdesk.domain.pickup import PickupMethod
+from counterdesk.domain.workflow import Status
 from counterdesk.services.access import load
 from counterdesk.services.applications import answers_of, missing_for_submit
 from counterdesk.services.attachments import MaterialRow, material_rows
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Applicant, Application, Pickup, StoredFile
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ class Review:
     """Why it cannot be submitted yet (``missing_for_submit``); empty when it can."""
 
 
-def place_of(catalog, county_code: str) -> str:
+def place_of(catalog: Catalog, county_code: str) -> str:
     """City and county names, e.g. 岳阳市平江县."""
     return catalog.city_of(county_code).name + catalog.county(county_code).name
 
@@ -53,7 +60,7 @@ def situation_of(matter: Matter, answers: dict[str, str]) -> list[tuple[str, str
     return shown
 
 
-def review_of(session: Session, *, actor: Actor, catalog, application_id: int) -> Review:
+def review_of(session: Session, *, actor: Actor, catalog: Catalog, application_id: int) -> Review:
     """Everything about one application of the actor's window, for 确认提交."""
     application = load(session, actor, application_id)
     matter = catalog.matter(application.matter_code)
@@ -61,7 +68,7 @@ def review_of(session: Session, *, actor: Actor, catalog, application_id: int) -
     hashes = {a.sha256 for row in rows for a in row.attachments}
     pages = {f.sha256: f.pages for f in session.exec(select(StoredFile).where(col(StoredFile.sha256).in_(hashes)))}
     applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
-    missing = missing_for_submit(session, catalog, application) if application.status == "draft" else []
+    missing = missing_for_submit(session, catalog, application) if application.status == Status.DRAFT else []
     return Review(application=application, matter=matter, place=place_of(catalog, application.county_code),
                   situation=situation_of(matter, answers_of(session, application.id)), applicant=applicant,
                   pickup=session.get(Pickup, application.id), rows=rows, pages=pages, missing=missing)
@@ -76,7 +83,7 @@ def pickup_defaults(session: Session, *, actor: Actor, application_id: int) -> d
                 "address": pickup.address or ""}
     applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
     if applicant is None:
-        return {"method": "onsite", "recipient": "", "phone": "", "address": ""}
-    recipient = applicant.name if applicant.kind == "personal" else (applicant.legal_representative or "")
+        return {"method": PickupMethod.ONSITE, "recipient": "", "phone": "", "address": ""}
+    recipient = applicant.name if applicant.kind == ApplicantKind.PERSONAL else (applicant.legal_representative or "")
     address = applicant.residence_address or applicant.household_address or ""
-    return {"method": "onsite", "recipient": recipient, "phone": applicant.mobile or "", "address": address}
+    return {"method": PickupMethod.ONSITE, "recipient": recipient, "phone": applicant.mobile or "", "address": address}

@@ -19,10 +19,10 @@ from sqlmodel import Session, func, select
 from counterdesk.domain.clock import local, now
 from counterdesk.domain.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput, NotFound
 from counterdesk.domain.validators import validate_window
+from counterdesk.domain.workflow import ROLES, Role
 from counterdesk.services import audit
 from counterdesk.store.models import Staff
 
-ROLES = {"clerk": "窗口工作人员", "supervisor": "值班长"}
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MAX_THROTTLE_SECONDS = 60
@@ -43,7 +43,7 @@ class Actor:
 
     @property
     def is_supervisor(self) -> bool:
-        return self.role == "supervisor"
+        return self.role == Role.SUPERVISOR
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def add_staff(session: Session, *, actor: Actor | None, staff_id: str, name: str
     staff_id = _check_id(staff_id)
     first = not has_staff(session)
     if first:
-        if role != "supervisor":
+        if role != Role.SUPERVISOR:
             raise InvalidInput("数据库中还没有账号，第一个账号必须是值班长（supervisor）。", code="first_supervisor")
     else:
         _require_supervisor(actor)

@@ -17,7 +17,7 @@ from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.clock import now
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput, NotFound
 from counterdesk.domain.text import has_control
-from counterdesk.domain.workflow import check_move, status_label
+from counterdesk.domain.workflow import Status, check_move, status_label
 from counterdesk.services import audit
 from counterdesk.services.access import load
 from counterdesk.services.staff import Actor
@@ -116,5 +116,5 @@ def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: st
 def withdraw(session: Session, *, actor: Actor, number_or_id: int | str, reason: str,
              expected_version: int | None = None) -> MoveResult:
     """撤回 at the citizen's request: a draft or a submitted application of the actor's window."""
-    return advance(session, actor=actor, number_or_id=number_or_id, to_status="withdrawn",
+    return advance(session, actor=actor, number_or_id=number_or_id, to_status=Status.WITHDRAWN,
                    reason=reason, expected_version=expected_version)

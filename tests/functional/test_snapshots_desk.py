@@ -19,6 +19,7 @@ SUPERVISOR = Actor("sup01", "王科长", "supervisor", 1)
 def app(tmp_path, catalog, monkeypatch):
     freeze_clock(monkeypatch)
     monkeypatch.setattr("counterdesk.services.applications.now", lambda: FROZEN)
+    monkeypatch.setattr("counterdesk.services.submit.now", lambda: FROZEN)
     return desk_app(tmp_path, catalog)
 
 

@@ -35,6 +35,7 @@ ZHANG = "430626198506150018"
 def app(tmp_path, catalog, monkeypatch):
     freeze_clock(monkeypatch)
     monkeypatch.setattr("counterdesk.services.applications.now", lambda: FROZEN)
+    monkeypatch.setattr("counterdesk.services.submit.now", lambda: FROZEN)
     return desk_app(tmp_path, catalog)
 
 

@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from counterdesk.domain.errors import CounterdeskError, InvalidInput
-from counterdesk.services.applications import PICKUP_METHODS
+from counterdesk.domain.pickup import PICKUP_METHODS
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.fields import FieldRow

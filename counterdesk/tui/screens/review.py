@@ -11,13 +11,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 from counterdesk.domain.applicant import SEXES
 from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.idnumbers import ID_TYPES
-from counterdesk.services.applications import PICKUP_METHODS
+from counterdesk.domain.pickup import PICKUP_METHODS
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar

@@ -1,0 +1,35 @@
+"""How a file came to a material (提交方式) and where its pre-check (预审) stands."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AttachmentSource(StrEnum):
+    """Where an attached file came from, as stored."""
+
+    INBOX = "inbox"
+    REUSE = "reuse"
+    LICENSE = "license"
+    BATCH = "batch"
+
+
+SOURCES: dict[str, str] = {
+    AttachmentSource.INBOX: "扫描上传",
+    AttachmentSource.REUSE: "资料复用",
+    AttachmentSource.LICENSE: "电子证照",
+    AttachmentSource.BATCH: "批量导入",
+}
+"""Attachment source code → Chinese label."""
+
+
+class Precheck(StrEnum):
+    """预审 of an attached file, as stored."""
+
+    PENDING = "pending"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+PRECHECK: dict[str, str] = {Precheck.PENDING: "待预审", Precheck.PASSED: "预审通过", Precheck.FAILED: "预审未通过"}
+"""Pre-check code → Chinese label."""

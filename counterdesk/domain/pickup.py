@@ -1,0 +1,16 @@
+"""取件方式: how the citizen gets the result."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PickupMethod(StrEnum):
+    """取件方式 as stored."""
+
+    ONSITE = "onsite"
+    COURIER = "courier"
+
+
+PICKUP_METHODS: dict[str, str] = {PickupMethod.ONSITE: "现场取件", PickupMethod.COURIER: "快递寄送"}
+"""Pickup method code → Chinese label."""
