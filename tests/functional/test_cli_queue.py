@@ -17,7 +17,7 @@ from tests.conftest import PASSWORD
 from tests.factories import applicant_form, submitted_application
 
 QUEUE_KEYS = ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
-              "applicant_masked"]
+              "applicant_masked", "due_date", "remaining_workdays", "clock"]
 
 
 @pytest.fixture
