@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from counterdesk.domain.clock import local, today
@@ -122,3 +122,14 @@ def extend(session: Session, *, actor: Actor, number_or_id: int | str, days: int
     except CounterdeskError:
         session.rollback()
         raise
+
+
+def due_counts(session: Session, *, actor: Actor | None = None) -> tuple[int, int]:
+    """(due today, overdue) among the running clocks of the hall: the supervisors' home line."""
+    if actor is not None and not actor.is_supervisor:
+        raise Forbidden("只有值班长可以查看全大厅的到期情况。", code="role")
+    day = today()
+    due_today = session.exec(select(func.count()).where(Application.due_date == day)).one()
+    overdue = session.exec(select(func.count()).where(col(Application.due_date) < day)).one()
+    session.rollback()
+    return due_today, overdue

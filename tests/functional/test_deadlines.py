@@ -148,3 +148,30 @@ def test_cli_queue_overdue_is_empty_today_and_warning_rows_carry_the_clock(sessi
     overdue = run("queue", "--overdue", "--json")
     assert (overdue.exit_code, json.loads(overdue.stdout)) == (0, [])
     assert run("queue", "--overdue", "--warning").exit_code == 2
+
+
+def test_daily_report_gives_the_on_time_rate_and_lists_the_overdue(session, supervisor, clerk, catalog, settings,
+                                                                   accepted):
+    from counterdesk.services import report
+
+    done = submitted_application(session, clerk, catalog, settings)
+    for status in ("accepted", "completed"):
+        workflow.advance(session, actor=supervisor, number_or_id=done.id, to_status=status, catalog=catalog)
+    figures = report.daily_report(session, day=today(), catalog=catalog)
+    assert (figures.completed, figures.completed_on_time, figures.on_time_rate, figures.overdue) == (1, 1, 1.0, [])
+    late_day = stored_due(session, accepted) + timedelta(days=7)
+    later_figures = report.daily_report(session, day=late_day, catalog=catalog)
+    assert [o.number for o in later_figures.overdue] == [accepted.number]
+    assert later_figures.overdue[0].remaining < 0 and later_figures.on_time_rate is None
+    assert later_figures.to_dict()["overdue"][0]["due_date"] == stored_due(session, accepted).isoformat()
+    assert b"%PDF" in report.render_pdf(later_figures)[:8]
+
+
+def test_home_counts_for_supervisors(session, supervisor, clerk, catalog, accepted, monkeypatch):
+    assert deadlines.due_counts(session, actor=supervisor) == (0, 0)
+    later(monkeypatch, stored_due(session, accepted))
+    assert deadlines.due_counts(session, actor=supervisor) == (1, 0)
+    later(monkeypatch, stored_due(session, accepted) + timedelta(days=1))
+    assert deadlines.due_counts(session, actor=supervisor) == (0, 1)
+    with pytest.raises(Forbidden):
+        deadlines.due_counts(session, actor=clerk)
