@@ -62,9 +62,9 @@ def open_home(home: Path, catalog_dir: Path):
 def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
     """``total`` submitted applications, ``on_today`` of them today, inserted with raw ``executemany``.
 
-    Accepted and in-progress ones carry the due date of a running clock, 21 days after submission,
-    so every such row submitted more than three weeks ago is overdue (a third of the table: the
-    worst case of the overdue filter).
+    Accepted and in-progress ones of the last 60 days carry the due date of a running clock, 21
+    days after submission (those of the last 22–60 days, about 18,000 of a million, are overdue);
+    older ones were completed long ago, as in a hall whose running clocks are recent.
     """
     from datetime import datetime, timedelta
 
@@ -86,7 +86,12 @@ def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
             at = datetime.combine(on, datetime.min.time()) + timedelta(hours=8, seconds=i % 30000)
             stamp = at.isoformat(" ")
             status = statuses[i % len(statuses)]
-            due = (on + timedelta(days=21)).isoformat() if status in ("accepted", "in_progress") else None
+            due = None
+            if status in ("accepted", "in_progress"):
+                if (day - on).days > 60:
+                    status = "completed"
+                else:
+                    due = (on + timedelta(days=21)).isoformat()
             yield (f"B{on:%Y%m%d}{i:08d}", codes[i % len(codes)], "430626", status,
                    1 + i % 12, SUPERVISOR_ID, 1 + i % 1000, "", "received", stamp, stamp, stamp, on.isoformat(), 1,
                    due)
