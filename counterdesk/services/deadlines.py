@@ -36,8 +36,11 @@ def default_catalog(catalog=None):
     return load_catalog(load_settings().catalog_dir)
 
 
-def mark_of(event: StatusEvent) -> ClockMark:
-    """What one stored event does to the clock (events of moves no longer in the table do nothing)."""
+def mark_of(event) -> ClockMark:
+    """What one stored event (a ``StatusEvent`` or a row of its columns) does to the clock.
+
+    Events of moves no longer in the table do nothing.
+    """
     day = local(event.at).date()
     if event.kind == EventKind.EXTEND:
         return ClockMark(day, extend_days=int(json.loads(event.detail or "{}").get("days", 0)))
@@ -62,8 +65,11 @@ def clocks(session: Session, applications: Iterable[tuple[int, str]], *, catalog
     wanted = dict(applications)
     marks: dict[int, list[ClockMark]] = {app_id: [] for app_id in wanted}
     if wanted:
-        rows = session.exec(select(StatusEvent).where(col(StatusEvent.application_id).in_(list(wanted)))
-                            .order_by(StatusEvent.id)).all()
+        # Plain columns, not entities: the queue reads this for every page it shows.
+        rows = session.exec(select(StatusEvent.application_id, StatusEvent.at, StatusEvent.kind,
+                                   StatusEvent.from_status, StatusEvent.to_status, StatusEvent.detail)
+                            .where(col(StatusEvent.application_id).in_(list(wanted)))
+                            .order_by(StatusEvent.application_id, StatusEvent.id)).all()
         for event in rows:
             marks[event.application_id].append(mark_of(event))
     day = as_of or today()
