@@ -20,7 +20,7 @@ from counterdesk.domain.text import shown, spreadsheet_row
 
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="日期 YYYY-MM-DD，默认今天。")]
 QUEUE_KEYS = ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
-              "applicant_masked"]
+              "applicant_masked", "due_date", "remaining_workdays", "clock"]
 
 
 def register(app: typer.Typer) -> None:
@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
     app.command("queue")(queue)
     app.command("status")(status)
     app.command("advance")(advance)
+    app.command("extend")(extend)
     app.command("report")(report)
 
 
@@ -56,10 +57,12 @@ def queue(
     status_: Annotated[Optional[str], typer.Option("--status", help="只列出此状态，如 received、accepted。")] = None,
     window: Annotated[Optional[int], typer.Option("--window", help="只列出此窗口号。")] = None,
     clerk: Annotated[Optional[str], typer.Option("--clerk", help="只列出此工号经办的。")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="列出各日已逾期（超过承诺办结日期）的办件。")] = False,
+    warning: Annotated[bool, typer.Option("--warning", help="列出各日剩余不超过 2 个工作日的预警办件。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="输出 CSV。")] = False,
 ) -> None:
-    """列出某天提交的办件（申请人信息已脱敏）。"""
+    """列出某天提交的办件（申请人信息已脱敏）；--overdue / --warning 列出各日的逾期或预警办件。"""
     from sqlmodel import Session
 
     from counterdesk.domain.workflow import STATUSES
@@ -67,11 +70,14 @@ def queue(
 
     if json_out and csv_out:
         fail("--json 和 --csv 只能选一个。")
+    if overdue and warning:
+        fail("--overdue 和 --warning 只能选一个。")
+    due = "overdue" if overdue else "warning" if warning else None
     when = parse_day(day)
-    catalog = None if json_out or csv_out else _catalog(ctx)
+    catalog = _catalog(ctx)
     with Session(context(ctx).engine) as session:
         page = day_queue(session, actor=None, day=when, catalog=catalog, status=status_, window=window,
-                         clerk=clerk, page_size=None)
+                         clerk=clerk, page_size=None, due=due)
     if json_out:
         emit_json([row.to_dict() for row in page.rows])
         return
@@ -80,25 +86,30 @@ def queue(
         writer.writeheader()
         writer.writerows(spreadsheet_row(row.to_dict()) for row in page.rows)
         return
-    _print_queue(when, page, STATUSES)
+    _print_queue(when, page, STATUSES, due)
 
 
-def _print_queue(when: date, page, labels: dict[str, str]) -> None:
+def _print_queue(when: date, page, labels: dict[str, str], due: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from counterdesk.domain.clock import show
+    from counterdesk.services.queue import DUE_FILTERS
 
     counts = "，".join(f"{labels.get(code, code)} {n}" for code, n in page.counts_by_status.items())
-    table = Table(title=f"{when.isoformat()} 共 {page.total} 件" + (f"（{counts}）" if counts else ""))
+    scope = f"{DUE_FILTERS[due]}办件" if due else when.isoformat()
+    table = Table(title=f"{scope} 共 {page.total} 件" + (f"（{counts}）" if counts else ""))
     table.add_column("办件编号", no_wrap=True)
-    for heading in ("状态", "事项", "区县", "窗口", "经办人", "提交时间", "申请人"):
+    for heading in ("状态", "事项", "区县", "窗口", "经办人", "提交时间", "申请人", "剩余工作日"):
         table.add_column(heading, overflow="ellipsis")
     for row in page.rows:
+        clock = row.deadline
+        style = "red" if clock and clock.overdue else "yellow" if clock and clock.warning else ""
         table.add_row(row.number, row.status_label, shown(row.matter_name or row.matter_code),
                       row.county_name or row.county_code, str(row.window or ""), shown(row.clerk_name or row.clerk),
-                      show(row.submitted_at, "%H:%M"), shown(row.applicant_masked))
+                      show(row.submitted_at, "%m-%d %H:%M" if due else "%H:%M"), shown(row.applicant_masked),
+                      Text(clock.remaining_label if clock else "—", style=style))
     Console().print(table)
 
 
@@ -133,6 +144,8 @@ def _print_progress(found) -> None:
     console.print(Text(f"{found.number}  {found.status_label}", style="bold"))
     console.print(Text(f"{found.matter_name or found.matter_code} · {found.county_name or found.county_code}"
                        f" · 申请人 {found.applicant_masked} · 提交于 {show(found.submitted_at)}"))
+    if found.deadline is not None and found.deadline.due_date is not None:
+        console.print(Text(f"承诺办结 {found.deadline.due_date.isoformat()} · 剩余 {found.deadline.remaining_label}"))
     table = Table("时间", "状态变化", "经办人", "说明")
     for event in found.events:
         change = f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}"
@@ -157,8 +170,30 @@ def advance(
 
     actor = acting(ctx, staff)
     with Session(context(ctx).engine) as session:
-        moved = advance_service(session, actor=actor, number_or_id=number, to_status=to, reason=reason)
+        moved = advance_service(session, actor=actor, number_or_id=number, to_status=to, reason=reason,
+                                catalog=_catalog(ctx))
     typer.echo(f"办件 {moved.number} 已由“{status_label(moved.from_status)}”改为“{status_label(moved.to_status)}”。")
+
+
+@refusals
+def extend(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="办件编号。")],
+    days: Annotated[int, typer.Option("--days", help="延长的工作日数（1–60）。")],
+    reason: Annotated[str, typer.Option("--reason", help="延期理由。")],
+    staff: StaffOpt = None,
+) -> None:
+    """延期：值班长批准延长已受理办件的办理时限（按工作日），须写明理由。"""
+    from sqlmodel import Session
+
+    from counterdesk.services.deadlines import extend as extend_service
+
+    actor = acting(ctx, staff)
+    with Session(context(ctx).engine) as session:
+        found = extend_service(session, actor=actor, number_or_id=number, days=days, reason=reason,
+                               catalog=_catalog(ctx))
+    due = f"，承诺办结日期为 {found.due_date.isoformat()}" if found.due_date else ""
+    typer.echo(f"办件 {number.strip()} 的办理时限已延长 {days} 个工作日{due}。")
 
 
 @refusals

@@ -17,14 +17,16 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from counterdesk.domain.appno import parse_application_number
-from counterdesk.domain.clock import local
+from counterdesk.domain.deadline import WARNING_DAYS, ClockState, Deadline
+from counterdesk.domain.clock import local, today
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
 from counterdesk.domain.query import read_lookup_query, refuse_unknown_id_number
 from counterdesk.domain.masking import mask_id_number, mask_name
 from counterdesk.domain.text import fold_width, has_control, is_han
+from counterdesk.domain.workdays import add_working_days
 from counterdesk.domain.workflow import STATUSES, status_label
 from counterdesk.domain.validators import validate_window
-from counterdesk.services import audit
+from counterdesk.services import audit, deadlines
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
@@ -41,10 +43,14 @@ SORTS = {
     "clerk": Application.clerk_id,
     "matter": Application.matter_code,
     "county": Application.county_code,
+    "due_date": Application.due_date,
 }
 """Sort keys of the queue; prefix one with ``-`` for descending order."""
 
 PAGE_SIZE = 50
+
+DUE_FILTERS = {"overdue": "逾期", "warning": "预警"}
+"""Filters on the legal clock, over every day's applications: past the due date, or ≤ 2 days left."""
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -92,6 +98,8 @@ class QueueRow:
     applicant_masked: str
     version: int
     """For the next move (optimistic locking)."""
+    deadline: Deadline | None = None
+    """The legal clock (None only for a row built without one)."""
 
     @property
     def status_label(self) -> str:
@@ -102,7 +110,16 @@ class QueueRow:
         """The ``counterdesk queue --json`` form."""
         return {"number": self.number, "status": self.status, "matter_code": self.matter_code,
                 "county_code": self.county_code, "window": self.window, "clerk": self.clerk,
-                "submitted_at": iso(self.submitted_at), "applicant_masked": self.applicant_masked}
+                "submitted_at": iso(self.submitted_at), "applicant_masked": self.applicant_masked,
+                **clock_fields(self.deadline)}
+
+
+def clock_fields(found: Deadline | None) -> dict:
+    """``due_date``, ``remaining_workdays`` and ``clock`` of the JSON forms."""
+    if found is None:
+        return {"due_date": None, "remaining_workdays": None, "clock": ClockState.NOT_STARTED.value}
+    return {"due_date": found.due_date.isoformat() if found.due_date else None,
+            "remaining_workdays": found.remaining, "clock": found.state.value}
 
 
 @dataclass(frozen=True)
@@ -171,16 +188,25 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Cata
               status: str | None = None,
               window: int | None = None, clerk: str | None = None, matter: str | None = None,
               county: str | None = None, search: str | None = None, sort: str = "submitted_at",
-              page: int = 0, page_size: int | None = PAGE_SIZE) -> QueuePage:
-    """The applications submitted on ``day``, filtered, sorted, one page (all with page_size None)."""
+              page: int = 0, page_size: int | None = PAGE_SIZE, due: str | None = None) -> QueuePage:
+    """The applications submitted on ``day``, filtered, sorted, one page (all with page_size None).
+
+    ``due`` (``overdue`` or ``warning``, see DUE_FILTERS) lists instead the applications of every day
+    whose running clock is past its due date or has at most two working days left, soonest due first.
+    """
     _require_supervisor(actor)
     validate_window(window)
+    clock_catalog = deadlines.default_catalog(catalog)
+    if due is not None and due not in DUE_FILTERS:
+        raise InvalidInput(f"未知的时限筛选“{due}”，可选：{'、'.join(DUE_FILTERS)}。", code="due", field="due")
+    if due and sort == "submitted_at":
+        sort = "due_date"
     if status:
         status_label(status)
     sort_key = sort.lstrip("-")
     if sort_key not in SORTS:
         raise InvalidInput(f"不能按“{sort}”排序，可选：{'、'.join(SORTS)}。", code="sort", field="sort")
-    where = [Application.submitted_on == day]
+    where = [_due_clause(due, clock_catalog.calendar) if due else Application.submitted_on == day]
     for column, value in ((Application.window, window), (Application.clerk_id, clerk),
                           (Application.matter_code, matter), (Application.county_code, county)):
         if value not in (None, ""):
@@ -210,17 +236,27 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Cata
         rows_query = rows_query.offset(max(page, 0) * page_size).limit(page_size)
     names = Names(catalog)
     clerk_names = staff_names(session)
+    found = session.exec(rows_query).all()
+    clocks = deadlines.clocks(session, [(r[0], r[3]) for r in found], catalog=clock_catalog)
     rows = [
         QueueRow(id=r[0], number=r[1], status=r[2], matter_code=r[3], matter_name=names.matter(r[3]),
                  county_code=r[4], county_name=names.county(r[4]), window=r[5], clerk=r[6],
                  clerk_name=clerk_names.get(r[6], ""), submitted_at=r[7], version=r[8],
-                 applicant_masked=mask_name(r[9]))
-        for r in session.exec(rows_query).all()
+                 applicant_masked=mask_name(r[9]), deadline=clocks[r[0]])
+        for r in found
     ]
     # End the read at once: on SQLite every transaction holds the write lock (BEGIN IMMEDIATE),
     # and a queue refreshing every few seconds must not make the windows' submits wait.
     session.rollback()
     return QueuePage(rows, total, counts, page, page_size)
+
+
+def _due_clause(due: str, calendar):
+    """The index range on the running clocks' due dates for the overdue or warning filter."""
+    day = today()
+    if due == "overdue":
+        return col(Application.due_date) < day
+    return col(Application.due_date).between(day, add_working_days(day, WARNING_DAYS, calendar))
 
 
 def staff_names(session: Session) -> dict[str, str]:
@@ -264,6 +300,7 @@ class Progress:
     submitted_at: datetime | None
     applicant_masked: str
     events: list[TimelineEvent] = field(default_factory=list)
+    deadline: Deadline | None = None
 
     @property
     def status_label(self) -> str:
@@ -275,7 +312,8 @@ class Progress:
         return {"number": self.number, "status": self.status,
                 "matter": {"code": self.matter_code, "name": self.matter_name},
                 "county": {"code": self.county_code, "name": self.county_name},
-                "submitted_at": iso(self.submitted_at), "events": [e.to_dict() for e in self.events]}
+                "submitted_at": iso(self.submitted_at), **clock_fields(self.deadline),
+                "events": [e.to_dict() for e in self.events]}
 
 
 def _progress(session: Session, application: Application, names: Names) -> Progress:
@@ -283,7 +321,8 @@ def _progress(session: Session, application: Application, names: Names) -> Progr
     return Progress(application.number, application.status, application.matter_code,
                     names.matter(application.matter_code), application.county_code,
                     names.county(application.county_code), application.submitted_at,
-                    mask_name(applicant.name if applicant else ""), timeline(session, application.id))
+                    mask_name(applicant.name if applicant else ""), timeline(session, application.id),
+                    deadlines.clock_of(session, application, catalog=deadlines.default_catalog(names.catalog)))
 
 
 def progress(session: Session, *, number: str, catalog: Catalog | None = None) -> Progress:

@@ -12,16 +12,17 @@ import io
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from counterdesk.domain.clock import local, now
-from counterdesk.domain.text import spreadsheet_row
+from counterdesk.domain.clock import CST, local, now
 from counterdesk.domain.errors import Forbidden
+from counterdesk.domain.text import spreadsheet_row
 from counterdesk.domain.workflow import Status, status_label
+from counterdesk.services import deadlines
 from counterdesk.services.hall import get_hall
 from counterdesk.services.queue import Names, staff_names, status_order
 from counterdesk.services.staff import Actor
@@ -44,6 +45,17 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class OverdueLine:
+    """An application past its promised date while its clock still runs (逾期清单)."""
+
+    number: str
+    matter: str
+    due_date: date
+    remaining: int
+    """Working days left: 0 or negative."""
+
+
+@dataclass(frozen=True)
 class DailyReport:
     """The day's figures."""
 
@@ -58,7 +70,16 @@ class DailyReport:
     """How many of the day's applications have been accepted (the median's sample)."""
     median_accept_minutes: float | None
     """Median minutes from submission to the first acceptance; None when nothing was accepted."""
+    completed: int = 0
+    """Applications completed (办结) on the day, whatever day they were submitted."""
+    completed_on_time: int = 0
+    overdue: list[OverdueLine] = field(default_factory=list)
     generated_at: datetime = field(default_factory=now)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """按期办结率: completed on the day by their due date, as a share (None when none was completed)."""
+        return round(self.completed_on_time / self.completed, 4) if self.completed else None
 
     def breakdowns(self) -> dict[str, list[Tally]]:
         """The four breakdowns by section key (see SECTIONS)."""
@@ -72,6 +93,10 @@ class DailyReport:
             **{f"by_{key}": [{"code": t.code, "label": t.label, "count": t.count} for t in tallies]
                for key, tallies in self.breakdowns().items()},
             "accepted": self.accepted, "median_accept_minutes": self.median_accept_minutes,
+            "completed": self.completed, "completed_on_time": self.completed_on_time,
+            "on_time_rate": self.on_time_rate,
+            "overdue": [{"number": o.number, "matter": o.matter, "due_date": o.due_date.isoformat(),
+                         "remaining_workdays": o.remaining} for o in self.overdue],
         }
 
 
@@ -115,9 +140,36 @@ def daily_report(session: Session, *, day: date, catalog: Catalog | None = None,
                           lambda code: f"{staff[code]}（{code}）" if code in staff else code),
         accepted=len(durations),
         median_accept_minutes=round(statistics.median(durations), 1) if durations else None,
+        **_clock_figures(session, day, catalog, names),
     )
     session.rollback()
     return report
+
+
+OVERDUE_LISTED = 200
+"""At most this many overdue applications are listed (the count is always whole)."""
+
+
+def _clock_figures(session: Session, day: date, catalog, names: Names) -> dict:
+    """按期办结率 of the applications completed on ``day`` and the list of running clocks past due."""
+    start = datetime.combine(day, time.min, CST)
+    done = session.exec(
+        select(Application.id, Application.matter_code).join(StatusEvent, StatusEvent.application_id == Application.id)
+        .where(StatusEvent.to_status == "completed", StatusEvent.at >= start, StatusEvent.at < start + timedelta(days=1))
+    ).all()
+    clock_catalog = deadlines.default_catalog(catalog)
+    clocks = deadlines.clocks(session, list(done), catalog=clock_catalog, as_of=day)
+    late = session.exec(select(Application.id, Application.number, Application.matter_code)
+                        .where(col(Application.due_date) < day)
+                        .order_by(Application.due_date, Application.id).limit(OVERDUE_LISTED)).all()
+    late_clocks = deadlines.clocks(session, [(a_id, matter) for a_id, _, matter in late], catalog=clock_catalog,
+                                   as_of=day)
+    return {
+        "completed": len(clocks),
+        "completed_on_time": sum(1 for c in clocks.values() if c.on_time is not False),
+        "overdue": [OverdueLine(number, names.matter(matter) or matter, late_clocks[a_id].due_date,
+                                late_clocks[a_id].remaining) for a_id, number, matter in late],
+    }
 
 
 def render_csv(report: DailyReport) -> str:
@@ -130,6 +182,10 @@ def render_csv(report: DailyReport) -> str:
     rows.append(["accept", "accepted", "已受理件数", report.accepted])
     rows.append(["accept", "median_minutes", "提交至受理用时中位数（分钟）",
                  "" if report.median_accept_minutes is None else report.median_accept_minutes])
+    rows.append(["clock", "completed", "当日办结件数", report.completed])
+    rows.append(["clock", "on_time_rate", "按期办结率", "" if report.on_time_rate is None else report.on_time_rate])
+    rows += [["overdue", line.number, f"{line.matter}（承诺 {line.due_date.isoformat()}）", line.remaining]
+             for line in report.overdue]
     # Labels are matter, county and staff names: text from outside, never formulas.
     writer.writerows(spreadsheet_row(row) for row in rows)
     return out.getvalue()
@@ -142,6 +198,7 @@ def report_data(report: DailyReport):
     notes = ["按当日提交的办件统计，状态为生成报表时的当前状态。"]
     if report.accepted:
         notes.append(f"受理用时按提交至首次受理计算，样本 {report.accepted} 件。")
+    notes.append("按期办结率按当日办结的办件（不论提交日期）计算：办结日不晚于承诺办结日期（扣除补正、特别程序，含延期）即为按期。")
     return ReportData(
         hall_name=report.hall_name, day=report.day, total=report.total,
         by_status=[(t.label, t.count) for t in report.by_status],
@@ -150,6 +207,8 @@ def report_data(report: DailyReport):
         by_clerk=[(t.label, t.count) for t in report.by_clerk],
         median_accept_minutes=report.median_accept_minutes,
         generated_at=report.generated_at, notes=notes,
+        completed=report.completed, on_time_rate=report.on_time_rate,
+        overdue=[(o.number, o.matter, o.due_date, o.remaining) for o in report.overdue],
     )
 
 

@@ -18,7 +18,7 @@ from counterdesk.domain.clock import now
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput, NotFound
 from counterdesk.domain.text import has_control
 from counterdesk.domain.workflow import Status, check_move, status_label
-from counterdesk.services import audit
+from counterdesk.services import audit, deadlines
 from counterdesk.services.access import load
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application
@@ -73,17 +73,21 @@ def clean_reason(reason: str | None) -> str | None:
 
 
 def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_status: str,
-            reason: str | None = None, expected_version: int | None = None) -> MoveResult:
+            reason: str | None = None, expected_version: int | None = None, catalog=None,
+            detail: dict | None = None) -> MoveResult:
     """Move an application to ``to_status`` and record the event, in one transaction.
 
     ``expected_version`` is the version the person saw; when another window moved the
     application since, the move is refused with Conflict ``stale``. Without it the version read
     here is used, which still catches a concurrent move between this read and the write.
+    ``catalog`` gives the time limit and holidays of the clock (the hall's catalog when None);
+    ``detail`` is what the act carries beyond the move (a supplement notice's number …).
     """
     status_label(to_status)
     reason = clean_reason(reason)
     try:
-        return _move(session, actor, number_or_id, to_status, reason, expected_version)
+        return _move(session, actor, number_or_id, to_status, reason, expected_version,
+                     deadlines.default_catalog(catalog), detail)
     except CounterdeskError:
         # A refused move must not keep the transaction (and SQLite's write lock) open.
         session.rollback()
@@ -91,7 +95,7 @@ def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_statu
 
 
 def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: str, reason: str | None,
-          expected_version: int | None) -> MoveResult:
+          expected_version: int | None, catalog, detail: dict | None) -> MoveResult:
     found = find_application(session, number_or_id)
     application = load(session, actor, found.id)
     app_id, from_status, number = application.id, application.status, application.number
@@ -108,7 +112,8 @@ def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: st
     if changed != 1:
         raise Conflict(STALE, code="stale")
     audit.record_status(session, application_id=app_id, from_status=from_status,
-                        to_status=to_status, by_staff=actor.id, reason=reason)
+                        to_status=to_status, by_staff=actor.id, reason=reason, detail=detail)
+    deadlines.refresh_due_date(session, app_id, catalog=catalog)
     session.commit()
     return MoveResult(app_id, number, from_status, to_status, version + 1, moment)
 

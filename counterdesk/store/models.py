@@ -68,6 +68,7 @@ class Application(SQLModel, table=True):
         Index("ix_application_day_status", "submitted_on", "status"),
         Index("ix_application_day_window", "submitted_on", "window"),
         Index("ix_application_window_status", "window", "status"),
+        Index("ix_application_due_status", "due_date", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -106,6 +107,8 @@ class Application(SQLModel, table=True):
     """The hall's day of submission: the queue's main filter."""
     version: int = 1
     """Bumped on every status move (optimistic locking)."""
+    due_date: date | None = None
+    """承诺办结日期 while the legal clock runs, else None (``services.deadlines`` keeps it)."""
 
 
 class GuidanceAnswer(SQLModel, table=True):

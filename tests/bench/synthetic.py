@@ -60,7 +60,12 @@ def open_home(home: Path, catalog_dir: Path):
 
 
 def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
-    """``total`` submitted applications, ``on_today`` of them today, inserted with raw ``executemany``."""
+    """``total`` submitted applications, ``on_today`` of them today, inserted with raw ``executemany``.
+
+    Accepted and in-progress ones of the last 60 days carry the due date of a running clock, 21
+    days after submission (those of the last 22–60 days, about 18,000 of a million, are overdue);
+    older ones were completed long ago, as in a hall whose running clocks are recent.
+    """
     from datetime import datetime, timedelta
 
     from counterdesk.domain.clock import today
@@ -80,12 +85,20 @@ def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
             on = day if i < on_today else day - timedelta(days=1 + i % 700)
             at = datetime.combine(on, datetime.min.time()) + timedelta(hours=8, seconds=i % 30000)
             stamp = at.isoformat(" ")
-            yield (f"B{on:%Y%m%d}{i:08d}", codes[i % len(codes)], "430626", statuses[i % len(statuses)],
-                   1 + i % 12, SUPERVISOR_ID, 1 + i % 1000, "", "received", stamp, stamp, stamp, on.isoformat(), 1)
+            status = statuses[i % len(statuses)]
+            due = None
+            if status in ("accepted", "in_progress"):
+                if (day - on).days > 60:
+                    status = "completed"
+                else:
+                    due = (on + timedelta(days=21)).isoformat()
+            yield (f"B{on:%Y%m%d}{i:08d}", codes[i % len(codes)], "430626", status,
+                   1 + i % 12, SUPERVISOR_ID, 1 + i % 1000, "", "received", stamp, stamp, stamp, on.isoformat(), 1,
+                   due)
 
     sql = ("INSERT INTO application (number, matter_code, county_code, status, window, clerk_id, applicant_id, "
-           "remark, step, created_at, updated_at, submitted_at, submitted_on, version) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+           "remark, step, created_at, updated_at, submitted_at, submitted_on, version, due_date) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     chunk = 250_000
     for start in range(0, total, chunk):
         con.executemany(sql, rows(start, min(total, start + chunk)))

@@ -17,7 +17,7 @@ from tests.conftest import PASSWORD
 from tests.factories import applicant_form, submitted_application
 
 QUEUE_KEYS = ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
-              "applicant_masked"]
+              "applicant_masked", "due_date", "remaining_workdays", "clock"]
 
 
 @pytest.fixture
@@ -90,7 +90,9 @@ def test_status_json_gives_the_timeline(run, hall):
     result = run("status", hall[1], "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["number", "status", "matter", "county", "submitted_at", "events"]
+    assert list(data) == ["number", "status", "matter", "county", "submitted_at", "due_date", "remaining_workdays",
+                          "clock", "events"]
+    assert data["clock"] == "running" and data["remaining_workdays"] == 15
     assert data["status"] == "accepted"
     assert data["matter"] == {"code": "ZC-JYKN-001", "name": "我要申请认定为就业困难人员"}
     assert data["county"] == {"code": "430626", "name": "平江县"}

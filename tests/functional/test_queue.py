@@ -95,7 +95,7 @@ def test_unknown_sort_or_status_is_refused(session, supervisor):
 def test_queue_row_json_has_exactly_the_contract_keys(session, supervisor, hall_day):
     row = queue.day_queue(session, actor=None, day=today()).rows[0].to_dict()
     assert list(row) == ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
-                         "applicant_masked"]
+                         "applicant_masked", "due_date", "remaining_workdays", "clock"]
     assert row["submitted_at"].endswith("+08:00")
 
 

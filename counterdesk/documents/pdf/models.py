@@ -171,3 +171,9 @@ class ReportData:
     """Median submitted → accepted time, or ``None`` when nothing was accepted."""
     generated_at: datetime
     notes: list[str] = field(default_factory=list)
+    completed: int = 0
+    """Applications completed on the day."""
+    on_time_rate: float | None = None
+    """按期办结率 of those, as a share; None when none was completed."""
+    overdue: list[tuple[str, str, date, int]] = field(default_factory=list)
+    """逾期清单: (number, matter, due date, working days left ≤ 0)."""

@@ -34,7 +34,8 @@ def render_report(data: ReportData) -> bytes:
     story: list[Flowable] = [*title_block("每日办件统计报表", f"{data.hall_name} · {day}")]
     story.append(
         grid_table(
-            [["办件总数", f"{data.total} 件", "提交至受理中位时长", median_label(data.median_accept_minutes)]],
+            [["办件总数", f"{data.total} 件", "提交至受理中位时长", median_label(data.median_accept_minutes)],
+             ["当日办结", f"{data.completed} 件", "按期办结率", rate_label(data.on_time_rate)]],
             [w * 0.16, w * 0.24, w * 0.26, w * 0.34],
             header=False,
             label_cols=(0, 2),
@@ -63,6 +64,14 @@ def render_report(data: ReportData) -> bytes:
     ):
         story.append(heading(title))
         story.append(_breakdown([label, "件数"], rows, data.total, w))
+    story.append(heading("五、逾期办件"))
+    if data.overdue:
+        rows = [["办件编号", "事项", "承诺办结", "逾期"]]
+        rows += [[number, matter, f"{due.year}年{due.month}月{due.day}日", "已过期限" if left == 0 else f"{-left} 个工作日"]
+                 for number, matter, due, left in data.overdue]
+        story.append(grid_table(rows, [w * 0.30, w * 0.36, w * 0.18, w * 0.16], center_cols=(2, 3)))
+    else:
+        story.append(para("无逾期办件。"))
     if data.notes:
         story.append(heading("说明"))
         story.extend(numbered(data.notes))
@@ -72,6 +81,11 @@ def render_report(data: ReportData) -> bytes:
         author=data.hall_name,
         footer=f"{data.hall_name} · 每日办件统计报表 · {stamp_time(data.generated_at)} 生成",
     )
+
+
+def rate_label(rate: float | None) -> str:
+    """按期办结率 as printed: 95.0%, or — when nothing was completed."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
 def median_label(minutes: float | None) -> str:

@@ -34,6 +34,7 @@ class HomeScreen(Screen):
             with Vertical(id="home-actions"):
                 yield Static("请选择操作", classes="section-title")
                 yield Static(self._actions(), id="home-menu")
+                yield Static(id="home-deadlines")
             with Vertical(id="home-drafts"):
                 yield Static("本窗口的草稿（回车继续办理）", classes="section-title")
                 yield OptionList(id="drafts")
@@ -57,6 +58,20 @@ class HomeScreen(Screen):
     def on_screen_resume(self) -> None:
         self.app.step = "首页"
         self.load_drafts()
+        if self.app.ctx.actor is not None and self.app.ctx.actor.is_supervisor:
+            self.load_deadlines()
+
+    @work(thread=True, exclusive=True, group="deadlines")
+    def load_deadlines(self) -> None:
+        from counterdesk.services.deadlines import due_counts
+
+        ctx = self.app.ctx
+        due_today, overdue = ctx.call(due_counts, actor=ctx.actor)
+        line = Text()
+        line.append(f"今日到期 {due_today} 件", style="bold black on yellow" if due_today else "")
+        line.append(" / ")
+        line.append(f"已逾期 {overdue} 件", style="bold white on red" if overdue else "")
+        self.app.call_from_thread(self.query_one("#home-deadlines", Static).update, line)
 
     @work(thread=True, exclusive=True)
     def load_drafts(self) -> None:

@@ -28,7 +28,8 @@ from counterdesk.tui.widgets.timeline import status_text
 
 COLUMNS = [("number", "办件编号", "number", 23), ("status", "状态", "status", 8), ("matter", "事项", "matter", None),
            ("county", "区县", "county", 10), ("window", "窗口", "window", 4), ("clerk", "经办人", "clerk", 8),
-           ("received", "提交时间", "submitted_at", 8), ("applicant", "申请人", None, 10)]
+           ("received", "提交时间", "submitted_at", 8), ("applicant", "申请人", None, 10),
+           ("left", "剩余", "due_date", 8)]
 """Column key, heading, the queue's sort key when the heading is clicked, and width in cells.
 
 Widths are fixed (the matter takes what is left) so columns do not jump as pages and refreshes
@@ -38,7 +39,9 @@ MATTER_MIN_WIDTH = 16
 
 SORT_CYCLE = ["submitted_at", "-submitted_at", "number", "status", "window", "clerk", "matter", "county"]
 SORT_LABELS = {"submitted_at": "提交时间", "number": "办件编号", "status": "状态", "window": "窗口",
-               "clerk": "经办人", "matter": "事项", "county": "区县"}
+               "clerk": "经办人", "matter": "事项", "county": "区县", "due_date": "到期日"}
+DUE_CYCLE = [None, "overdue", "warning"]
+"""The D key's filters on the legal clock: every application of the day, then 逾期, then 预警 of every day."""
 FILTERS = [("q-window", "窗口", 10), ("q-clerk", "工号", 12), ("q-matter", "事项编码", 16),
            ("q-county", "区县代码", 10), ("q-search", "编号或姓名（张**）", 24)]
 
@@ -56,6 +59,8 @@ class QueueQuery:
     search: str | None = None
     sort: str = "submitted_at"
     page: int = 0
+    due: str | None = None
+    """``overdue`` or ``warning`` (``services.queue.DUE_FILTERS``): every day's, by the clock."""
 
 
 class QueueScreen(MovingScreen):
@@ -68,6 +73,7 @@ class QueueScreen(MovingScreen):
         Binding("n", "page(1)", "下页"),
         Binding("p", "page(-1)", "上页"),
         Binding("o", "sort", "排序"),
+        Binding("d", "due", "逾期/预警"),
         Binding("f5", "reload", "刷新"),
         *MOVE_BINDINGS,
     ]
@@ -125,7 +131,8 @@ class QueueScreen(MovingScreen):
             with ctx.session() as session:
                 page = day_queue(session, actor=ctx.actor, catalog=ctx.catalog, day=query.day, status=query.status,
                                  window=query.window, clerk=query.clerk, matter=query.matter, county=query.county,
-                                 search=query.search, sort=query.sort, page=query.page, page_size=self.page_size)
+                                 search=query.search, sort=query.sort, page=query.page, page_size=self.page_size,
+                                 due=query.due)
         except CounterdeskError as error:
             self.app.call_from_thread(self.show_problem, error.message)
             return
@@ -155,7 +162,7 @@ class QueueScreen(MovingScreen):
             table.add_row(Text(row.number), status_text(row.status), Text(row.matter_name or row.matter_code),
                           Text(row.county_name or row.county_code), str(row.window or ""),
                           Text(shown(row.clerk_name or row.clerk, markup=False)), show(row.submitted_at, "%H:%M"),
-                          Text(shown(row.applicant_masked, markup=False)), key=row.number)
+                          Text(shown(row.applicant_masked, markup=False)), remaining_text(row.deadline), key=row.number)
         numbers = [row.number for row in rows]
         if keep in numbers:
             table.move_cursor(row=numbers.index(keep), animate=False)
@@ -186,6 +193,10 @@ class QueueScreen(MovingScreen):
     def _counts(self, page) -> Text:
         chosen = self.query_state.status
         text = Text(no_wrap=True, overflow="ellipsis")
+        if self.query_state.due:
+            from counterdesk.services.queue import DUE_FILTERS
+
+            text.append(f" {DUE_FILTERS[self.query_state.due]}（各日）", style=DUE_STYLES[self.query_state.due])
         text.append(f" 全部 {sum(page.counts_by_status.values())} ", style="bold reverse" if not chosen else "bold")
         for code, count in page.counts_by_status.items():
             text.append("  ")
@@ -284,3 +295,20 @@ class QueueScreen(MovingScreen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_due(self) -> None:
+        """Cycle the clock filter: all of the day → 逾期 → 预警 → all of the day."""
+        following = DUE_CYCLE[(DUE_CYCLE.index(self.query_state.due) + 1) % len(DUE_CYCLE)]
+        self.requery(due=following, sort="due_date" if following else "submitted_at")
+
+
+DUE_STYLES = {"overdue": "bold white on red", "warning": "bold black on yellow"}
+"""Colour of 逾期 and 预警 in the remaining-days column and the filter's label."""
+
+
+def remaining_text(found) -> Text:
+    """剩余工作日 of a row: red when overdue, yellow within the warning days."""
+    if found is None:
+        return Text("—")
+    style = DUE_STYLES["overdue"] if found.overdue else DUE_STYLES["warning"] if found.warning else ""
+    return Text(found.remaining_label, style=style)

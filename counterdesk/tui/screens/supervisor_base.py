@@ -129,7 +129,7 @@ class MovingScreen(DeskScreen):
         try:
             with self.ctx.session() as session:
                 advance(session, actor=self.ctx.actor, number_or_id=target.id, to_status=to_status,
-                        reason=reason or None, expected_version=target.version)
+                        reason=reason or None, expected_version=target.version, catalog=self.ctx.catalog)
         except Conflict as error:
             self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
             self.app.call_from_thread(self.moved)
