@@ -19,6 +19,7 @@ from counterdesk.domain.contact import validate_address, validate_name, validate
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
 from counterdesk.domain.workflow import OPEN_STATUSES, Status
+from counterdesk.services import audit
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_target
 from counterdesk.services.staff import Actor

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import time
 from datetime import datetime
 from pathlib import Path
 
