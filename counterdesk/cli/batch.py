@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, fail, refusals
+from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals
 from counterdesk.cli.staff import acting
 from counterdesk.domain.text import shown
 
@@ -175,6 +175,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="jsonl 或 csv。")] = "jsonl",
     staff: StaffOpt = None,
     json_out: JsonOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """按导入格式导出已提交的办件（值班长），导出文件可导入另一个数据库。"""
     from sqlmodel import Session
@@ -188,7 +189,8 @@ def export(
     cli = context(ctx)
     actor = acting(ctx, staff)
     with Session(cli.engine) as session:
-        count = export_service(session, actor=actor, settings=cli.settings, out=out, fmt=fmt, day=chosen)
+        count = export_service(session, actor=actor, settings=cli.settings, out=out, fmt=fmt, day=chosen,
+                               force=force)
     if json_out:
         emit_json({"exported": count, "file": str(out), "files_dir": str(out.with_name(f"{out.name}.files"))})
     else:

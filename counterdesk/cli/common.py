@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -16,6 +16,9 @@ from counterdesk.config import Settings, load_settings
 from counterdesk.domain.errors import CounterdeskError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的同名文件（不会覆盖文件夹、设备或符号链接）。")]
+"""Every command that writes a file named by ``-o`` takes this; without it an existing path is refused."""
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli.common import context, fail, parse_answers, refusals
+from counterdesk.cli.common import ForceOpt, context, fail, parse_answers, refusals
 from counterdesk.cli.staff import acting
 
 
@@ -52,16 +52,19 @@ def card(
         Optional[list[str]], typer.Option("--answer", help="办事情形的回答，格式 问题编号=选项编号，可重复。")
     ] = None,
     email: Annotated[Optional[str], typer.Option("--email", help="同时把明白卡发送到此电子邮箱。")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """生成事项的明白卡（PDF）：按办理地点和办事情形列出需要提交的材料，可同时发送邮件。"""
     from sqlmodel import Session
 
     from counterdesk.catalog import load_catalog
+    from counterdesk.documents.output import refuse_unsafe_target, write_atomically
     from counterdesk.documents.pdf.card import render_card
     from counterdesk.domain.contact import validate_email
     from counterdesk.services.hall import get_hall
-    from counterdesk.services.papers import card_for, mail_card, write_pdf
+    from counterdesk.services.papers import card_for, mail_card
 
+    refuse_unsafe_target(output, force=force)
     cli = context(ctx)
     catalog = load_catalog(cli.settings.catalog_dir)
     address = validate_email(email) if email else None
@@ -71,7 +74,7 @@ def card(
         data = card_for(session, catalog=catalog, hall=get_hall(session), matter_code=matter,
                         county_code=resolve_county(catalog, region), answers=answers)
     pdf = render_card(data)
-    write_pdf(pdf, output)
+    write_atomically(output, pdf, force=force)
     typer.echo(f"明白卡已保存：{output}")
     if address is None:
         return
@@ -88,41 +91,45 @@ OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="PDF 的保存�
 StaffOpt = Annotated[Optional[str], typer.Option("--staff", help="汇编人的工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
 
 
-def _paper(ctx: typer.Context, build, render, number: str, output: Path, label: str) -> None:
+def _paper(ctx: typer.Context, build, render, number: str, output: Path, label: str, force: bool) -> None:
     """Build a paper from the stored application, render it and write it to ``output``."""
     from sqlmodel import Session
 
     from counterdesk.catalog import load_catalog
-    from counterdesk.services.papers import write_pdf
+    from counterdesk.documents.output import refuse_unsafe_target, write_atomically
 
+    refuse_unsafe_target(output, force=force)
     cli = context(ctx)
     catalog = load_catalog(cli.settings.catalog_dir)
     with Session(cli.engine) as session:
         data = build(session, catalog, number)
-    write_pdf(render(data), output)
+    write_atomically(output, render(data), force=force)
     typer.echo(f"{label}已保存：{output}")
 
 
 @refusals
-def receipt(ctx: typer.Context, number: NumberArg, output: OutputOpt) -> None:
+def receipt(ctx: typer.Context, number: NumberArg, output: OutputOpt, force: ForceOpt = False) -> None:
     """生成已提交办件的受理回执（PDF，申请人信息已脱敏）。"""
     from counterdesk.documents.pdf.receipt import render_receipt
     from counterdesk.services.papers import receipt_for
 
-    _paper(ctx, lambda s, c, n: receipt_for(s, catalog=c, number=n), render_receipt, number, output, "受理回执")
+    _paper(ctx, lambda s, c, n: receipt_for(s, catalog=c, number=n), render_receipt, number, output, "受理回执",
+           force)
 
 
 @refusals
-def notice(ctx: typer.Context, number: NumberArg, output: OutputOpt) -> None:
+def notice(ctx: typer.Context, number: NumberArg, output: OutputOpt, force: ForceOpt = False) -> None:
     """生成一次性告知单（PDF）：列出尚缺或预审未通过的全部材料。"""
     from counterdesk.documents.pdf.notice import render_notice
     from counterdesk.services.papers import notice_for
 
-    _paper(ctx, lambda s, c, n: notice_for(s, catalog=c, number=n), render_notice, number, output, "一次性告知单")
+    _paper(ctx, lambda s, c, n: notice_for(s, catalog=c, number=n), render_notice, number, output, "一次性告知单",
+           force)
 
 
 @refusals
-def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt, staff: StaffOpt = None) -> None:
+def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt, staff: StaffOpt = None,
+           force: ForceOpt = False) -> None:
     """生成申请材料汇编（PDF，含完整个人信息）：封面加按材料顺序合并的全部附件，供后台审核。
 
     须用 --staff 登录：值班长可汇编任何办件，窗口人员只能汇编本窗口的办件；每次汇编都记入审计日志。
@@ -130,15 +137,16 @@ def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt, staff: Staf
     from sqlmodel import Session
 
     from counterdesk.catalog import load_catalog
+    from counterdesk.documents.output import refuse_unsafe_target, write_atomically
     from counterdesk.services.detail import packet_pdf
-    from counterdesk.services.papers import write_pdf
 
+    refuse_unsafe_target(output, force=force)
     actor = acting(ctx, staff)
     cli = context(ctx)
     with Session(cli.engine) as session:
         pdf, _ = packet_pdf(session, actor=actor, catalog=load_catalog(cli.settings.catalog_dir),
                             settings=cli.settings, number_or_id=number)
-    write_pdf(pdf, output)
+    write_atomically(output, pdf, force=force)
     typer.echo(f"申请材料汇编已保存：{output}")
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, fail, refusals
+from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals
 from counterdesk.cli.staff import StaffOpt, acting
 from counterdesk.domain.text import shown, spreadsheet_row
 
@@ -203,15 +203,19 @@ def report(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="保存路径（PDF，或配合 --csv 保存 CSV）。")] = None,
     csv_out: Annotated[bool, typer.Option("--csv", help="输出 CSV（无 -o 时打印到标准输出）。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """某天的办件统计日报：按状态、事项、区县、经办人计数，提交至受理用时中位数，附图表。"""
     from sqlmodel import Session
 
+    from counterdesk.documents.output import refuse_unsafe_target, write_atomically
     from counterdesk.services import report as report_service
 
     if not (output or csv_out or json_out):
         fail("请用 -o 指定日报 PDF 的保存路径，或使用 --csv / --json。")
     when = parse_day(day)
+    if output is not None and not json_out:
+        refuse_unsafe_target(output, force=force)
     with Session(context(ctx).engine) as session:
         figures = report_service.daily_report(session, day=when, catalog=_catalog(ctx))
     if json_out:
@@ -222,18 +226,6 @@ def report(
         return
     content = report_service.render_csv(figures).encode("utf-8-sig") if csv_out \
         else report_service.render_pdf(figures)
-    _write_private(output, content)
+    write_atomically(output, content, force=force)
     typer.echo(f"已保存 {when.isoformat()} 的日报：{output}（共 {figures.total} 件）。")
 
-
-def _write_private(path: Path, content: bytes) -> None:
-    """Write an export readable by its owner only (it describes the hall's work)."""
-    import os
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-    except OSError as error:
-        fail(f"无法写入 {path}：{error.strerror}。")

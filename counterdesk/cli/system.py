@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, fail, refusals
+from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals
 from counterdesk.cli.staff import acting
 
 
@@ -89,12 +89,13 @@ def hall(
 @refusals
 def backup(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="备份文件路径（不得已存在）。")],
+    path: Annotated[Path, typer.Argument(help="备份文件路径（已存在时须加 --force 才覆盖）。")],
+    force: ForceOpt = False,
 ) -> None:
     """在线备份内置 SQLite 数据库（各窗口可照常办理）。PostgreSQL 请用 pg_dump。"""
     from counterdesk.services.backup import backup as run_backup
 
-    written = run_backup(context(ctx).engine, path)
+    written = run_backup(context(ctx).engine, path, force=force)
     typer.echo(f"已备份到 {written}。")
 
 

@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from counterdesk.documents.output import OutputExists, private_folder, write_atomically
 from counterdesk.domain.errors import Conflict
 
 _JOB_ID = re.compile(r"request id is (\S+)")
@@ -62,35 +63,22 @@ def print_pdf(path: Path, *, printer: str | None = None, copies: int = 1, timeou
 
 
 def save_pdf(pdf_bytes: bytes, directory: Path, filename: str) -> Path:
-    """Write a PDF into ``directory`` atomically under a safe, unused name, and return its path.
+    """Write a PDF into the hall's output folder under a safe, unused name, and return its path.
 
-    Slashes and control characters in ``filename`` are replaced; an existing file is never
-    overwritten (``明白卡 (1).pdf``).
+    The folder is kept owner-only (packets hold full ID numbers); slashes and control characters
+    in ``filename`` are replaced; an existing file is never overwritten (``明白卡 (1).pdf``).
     """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = private_folder(directory)
     name = _UNSAFE.sub("_", filename).strip(" .") or "document.pdf"
     if not name.lower().endswith(".pdf"):
         name += ".pdf"
     stem = name[:-4][:120]
-    tmp = directory / f".{stem}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as handle:
-        handle.write(pdf_bytes)
-        handle.flush()
-        os.fsync(handle.fileno())
-    try:
-        for n in range(10_000):
-            target = directory / (f"{stem}.pdf" if n == 0 else f"{stem} ({n}).pdf")
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                continue
-            except OSError:
-                # No hard links on this filesystem: check, then rename.
-                if target.exists():
-                    continue
-                os.replace(tmp, target)
-            return target
-        raise Conflict(f"文件夹 {directory} 中同名文件过多，请先整理。", code="output_full")
-    finally:
-        tmp.unlink(missing_ok=True)
+    for n in range(10_000):
+        target = directory / (f"{stem}.pdf" if n == 0 else f"{stem} ({n}).pdf")
+        if os.path.lexists(target):
+            continue
+        try:
+            return write_atomically(target, pdf_bytes)
+        except OutputExists:
+            continue
+    raise Conflict(f"文件夹 {directory} 中同名文件过多，请先整理。", code="output_full")

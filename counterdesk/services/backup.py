@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, func, select
 
 from counterdesk.documents.filestore import FileStore
+from counterdesk.documents.output import refuse_unsafe_target, write_atomically
 from counterdesk.services import audit, chain
 from counterdesk.services.integrity import check
 from counterdesk.domain.errors import InvalidInput, StorageError
@@ -54,19 +55,28 @@ def _copy(source: sqlite3.Connection, target_path: Path) -> None:
         target.close()
 
 
-def backup(engine: Engine, target: Path) -> Path:
-    """Write a consistent copy of the live SQLite database to ``target`` (owner-only)."""
+def backup(engine: Engine, target: Path, *, force: bool = False) -> Path:
+    """Write a consistent copy of the live SQLite database to ``target`` (owner-only, atomically).
+
+    An existing backup is replaced only with ``force``; a half-written backup never appears.
+    """
     if not is_sqlite(engine):
         raise InvalidInput("备份命令只适用于内置 SQLite 数据库；PostgreSQL 请使用 pg_dump。", code="backup_backend")
     target = Path(target)
-    if target.exists():
-        raise InvalidInput(f"{target} 已存在，请换一个文件名，以免覆盖已有备份。", code="backup_exists")
+    refuse_unsafe_target(target, force=force)
     source = sqlite3.connect(_sqlite_path(str(engine.url)))
+
+    def produce(staged: Path) -> None:
+        copy = sqlite3.connect(staged)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+
     try:
-        _copy(source, target)
+        return write_atomically(target, produce, force=force)
     finally:
         source.close()
-    return target
 
 
 def restore(url: str, source: Path, store: FileStore, *, actor_id: str | None = None) -> RestoreReport:

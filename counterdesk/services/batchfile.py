@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from counterdesk.documents.output import refuse_unsafe_target, write_atomically
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.text import spreadsheet_restored, spreadsheet_row
 
@@ -397,8 +398,10 @@ class RejectsWriter:
 
 
 def open_private(path: Path) -> IO[str]:
-    """A new text file, readable by its owner only, replacing any earlier one."""
+    """A new text file, readable by its owner only, replacing an earlier ordinary file (never a
+    folder, a device or a symbolic link)."""
     path = Path(path)
+    refuse_unsafe_target(path, force=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
@@ -406,18 +409,18 @@ def open_private(path: Path) -> IO[str]:
     return io.open(fd, "w", encoding="utf-8", newline="")
 
 
-def write_rows(path: Path, fmt: str, rows: Iterable[dict[str, Any]], columns: list[str] | None = None) -> None:
+def write_rows(path: Path, fmt: str, rows: Iterable[dict[str, Any]], columns: list[str] | None = None, *,
+               force: bool = False) -> None:
     """Write rows (JSON objects, or flat CSV dicts under ``columns``) to ``path`` atomically, owner-only."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open_private(tmp) as handle:
-        if fmt == "jsonl":
-            for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            writer = csv.DictWriter(handle, fieldnames=columns or [], extrasaction="raise")
-            writer.writeheader()
-            writer.writerows(spreadsheet_row(row) for row in rows)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+
+    def produce(staged: Path) -> None:
+        with open(staged, "w", encoding="utf-8", newline="") as handle:
+            if fmt == "jsonl":
+                for row in rows:
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                writer = csv.DictWriter(handle, fieldnames=columns or [], extrasaction="raise")
+                writer.writeheader()
+                writer.writerows(spreadsheet_row(row) for row in rows)
+
+    write_atomically(Path(path), produce, force=force)

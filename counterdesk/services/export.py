@@ -8,7 +8,6 @@ copied next to the export file, under ``<name>.files/<number>/``, owner-only lik
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 from datetime import date
@@ -18,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from counterdesk.config import Settings
+from counterdesk.documents.output import refuse_unsafe_target, staged_folder
 from counterdesk.domain.applicant import ApplicantKind
 from counterdesk.domain.clock import local
 from counterdesk.domain.errors import Forbidden, InvalidInput
@@ -66,28 +66,31 @@ def application_digest(session: Session, application: Application) -> str:
 
 
 def export(session: Session, *, actor: Actor, settings: Settings, out: Path, fmt: str = "jsonl",
-           day: date | None = None) -> int:
+           day: date | None = None, force: bool = False) -> int:
     """Write the submitted applications (of ``day``, or all) to ``out`` in the import format; returns the count.
 
-    Supervisors only: an export holds every citizen's data of the hall.
+    Supervisors only: an export holds every citizen's data of the hall. The file and the folder of
+    attachments beside it appear together or not at all; an existing export is replaced only with
+    ``force``.
     """
     if not actor.is_supervisor:
         raise Forbidden("只有值班长可以导出办件。", code="role")
     if fmt not in FORMATS:
         raise InvalidInput(f"不支持的格式 {fmt}，只能是 jsonl 或 csv。", code="batch_format")
     out = Path(out)
-    files_dir = out.with_name(f"{out.name}.files")
+    refuse_unsafe_target(out, force=force)
     query = select(Application).where(Application.status != Status.DRAFT)
     if day is not None:
         query = query.where(Application.submitted_on == day)
     applications = list(session.exec(query.order_by(col(Application.submitted_at), col(Application.id))))
     _require_intact_files(session, settings, applications)
-    rows = [_row(session, settings, application, out.parent, files_dir) for application in applications]
-    if fmt == "jsonl":
-        write_rows(out, fmt, rows)
-    else:
-        flat = [flatten(row) for row in rows]
-        write_rows(out, fmt, flat, _columns(flat))
+    with staged_folder(out.with_name(f"{out.name}.files"), force=force) as staging:
+        rows = [_row(session, settings, application, out.name, staging) for application in applications]
+        if fmt == "jsonl":
+            write_rows(out, fmt, rows, force=force)
+        else:
+            flat = [flatten(row) for row in rows]
+            write_rows(out, fmt, flat, _columns(flat), force=force)
     audit.record(session, "export", staff_id=actor.id, target=out.name[-128:],
                  detail=f"day={day.isoformat() if day else 'all'} count={len(rows)}")
     session.commit()
@@ -105,7 +108,7 @@ def _require_intact_files(session: Session, settings: Settings, applications: li
                                             for a in attachments], doing="导出")
 
 
-def _row(session: Session, settings: Settings, application: Application, base: Path, files_dir: Path) -> dict:
+def _row(session: Session, settings: Settings, application: Application, out_name: str, staging: Path) -> dict:
     parts = _parts(session, application)
     applicant = parts["applicant"]
     keys = _ENTERPRISE if applicant.kind == ApplicantKind.ENTERPRISE else _PERSONAL
@@ -115,7 +118,7 @@ def _row(session: Session, settings: Settings, application: Application, base: P
         "county": application.county_code, "answers": parts["answers"],
         "applicant": {key: value for key, value in values.items() if value},
         "agent": parts["agent"], "remark": application.remark,
-        "attachments": _copy_files(session, settings, application, parts["attachments"], base, files_dir),
+        "attachments": _copy_files(session, settings, application, parts["attachments"], out_name, staging),
         "pickup": {key: value for key, value in parts["pickup"].items() if value},
     }
     if application.ticket_no:
@@ -126,26 +129,22 @@ def _row(session: Session, settings: Settings, application: Application, base: P
 
 
 def _copy_files(session: Session, settings: Settings, application: Application, attachments: list[Attachment],
-                base: Path, files_dir: Path) -> dict[str, list[str]]:
+                out_name: str, staging: Path) -> dict[str, list[str]]:
+    """Copy the files into the staged folder; the rows name them where the folder will be, beside the export."""
     store = store_of(settings)
-    if attachments:
-        files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder = files_dir / application.number
     copied: dict[str, list[str]] = {}
     for attachment in attachments:
         stored = session.get(StoredFile, attachment.sha256)
         paths = copied.setdefault(attachment.material_code, [])
         ext = MEDIA_KINDS.get(stored.media_type, "bin") if stored else "bin"
-        target = folder / f"{attachment.material_code}-{len(paths) + 1}.{ext}"
-        _copy_private(store.path_of(attachment.sha256), target)
-        paths.append(target.relative_to(base).as_posix())
+        name = f"{application.number}/{attachment.material_code}-{len(paths) + 1}.{ext}"
+        _copy_private(store.path_of(attachment.sha256), staging / name)
+        paths.append(f"{out_name}.files/{name}")
     return copied
 
 
 def _copy_private(source: Path, target: Path) -> None:
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(FileNotFoundError):
-        target.unlink()
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
         shutil.copyfileobj(src, dst)

@@ -4,10 +4,8 @@ stored facts into the plain inputs of the PDF renderers (``documents/pdf/models.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
@@ -84,23 +82,6 @@ def card_file_name(card: CardData) -> str:
     """A file name a clerk recognises in a folder: 明白卡-<matter>-<county>-<time>.pdf."""
     name = _UNSAFE_IN_FILE_NAME.sub("_", card.matter_name)[:40]
     return f"明白卡-{name}-{card.county_name}-{card.generated_at:%Y%m%d-%H%M%S}.pdf"
-
-
-def write_pdf(data: bytes, path: Path) -> Path:
-    """Write a PDF so that a reader never sees half a file (temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        with open(partial, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        partial.replace(path)
-    except BaseException:
-        # A full disk or a file-size limit must not leave half a PDF behind.
-        partial.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def mail_card(settings: Settings, card: CardData, to: str, *, pdf: bytes | None = None) -> str:

@@ -85,6 +85,65 @@ def desk_app(kind: str) -> None:
     Probe(load_settings()).run(headless=True, size=(120, 40))
 
 
+def inbox_app(kind: str) -> None:
+    """The materials screen with one file in the scanner inbox, until the check's verdict is on screen.
+
+    ``hostile_tui`` has the 30-page Flate bomb there, ``plain_tui`` one real scan. Reports the TUI
+    process's peak memory, the seconds from opening the screen to the verdict, and the longest
+    stall of a 20 ms timer meanwhile (how long a key would have waited at worst).
+    """
+    from counterdesk.config import load_settings
+    from counterdesk.services.applications import answers_of, save_answers, start_draft
+    from counterdesk.services.staff import Actor
+    from counterdesk.tui import app as app_module
+    from counterdesk.tui.app import CounterdeskApp
+    from counterdesk.tui.screens.login import LoginScreen
+    from counterdesk.tui.screens.materials import MaterialsScreen
+    from counterdesk.tui.wizard import Draft, go
+
+    matter, answers = sys.argv[1], dict(pair.split("=") for pair in sys.argv[2:])
+
+    class Probe(CounterdeskApp):
+        CSS_PATH = [str(Path(app_module.__file__).parent / path) for path in CounterdeskApp.CSS_PATH]
+        opened: float | None = None
+        last = 0.0
+        stall = 0.0
+
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.set_interval(0.02, self.tick)
+
+        def tick(self) -> None:
+            now = time.perf_counter()
+            if self.opened is not None:
+                self.stall = max(self.stall, now - self.last)
+            self.last = now
+            if self.opened is None:
+                self.open_materials()
+                return
+            entries = getattr(self.screen, "entries", {}) if isinstance(self.screen, MaterialsScreen) else {}
+            done = [e for e in entries.values() if e.accepted or e.refusal_code not in (None, "checking")]
+            if done:
+                report(rss_mb=peak_rss_mb(), seconds=now - self.opened, stall_ms=self.stall * 1000,
+                       verdict=done[0].refusal_code or "accepted")
+                self.exit()
+
+        def open_materials(self) -> None:
+            if not (isinstance(self.screen, LoginScreen) and self.ctx.catalog is not None and self.ctx.hall):
+                return
+            self.ctx.actor = Actor("sup01", "王科长", "supervisor", 1)
+            self.logged_in()
+            with self.ctx.session() as session:
+                draft = start_draft(session, actor=self.ctx.actor, catalog=self.ctx.catalog, matter_code=matter,
+                                    county_code=self.ctx.hall.county_code)
+                save_answers(session, actor=self.ctx.actor, catalog=self.ctx.catalog, application_id=draft.id,
+                             answers=answers)
+                go(self, "materials", Draft(matter, draft.county_code, draft.id, answers_of(session, draft.id)))
+            self.opened = self.last = time.perf_counter()
+
+    Probe(load_settings()).run(headless=True, size=(120, 40))
+
+
 def typer_app(kind: str) -> None:
     """The baseline of ``--help``: a typer app with one command."""
     import typer
@@ -99,7 +158,8 @@ def typer_app(kind: str) -> None:
     app()
 
 
-KINDS = {"label": label_app, "label_rss": label_app, "startup": desk_app, "rss": desk_app, "typer": typer_app}
+KINDS = {"label": label_app, "label_rss": label_app, "startup": desk_app, "rss": desk_app, "typer": typer_app,
+         "hostile_tui": inbox_app, "plain_tui": inbox_app}
 
 if __name__ == "__main__":
     kind = sys.argv.pop(1)

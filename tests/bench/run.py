@@ -434,6 +434,36 @@ def bench_hostile_scan(home: Path, env: dict[str, str], figure: str) -> Figure:
                   note="largest process of the command's tree (the command, the checker or a check)")
 
 
+def inbox_tui_cost(home: Path, inbox_file: tuple[str, bytes], env: dict[str, str]) -> dict:
+    """The materials screen of a fresh home with ``inbox_file`` in the inbox: the TUI child's report."""
+    if home.exists():
+        shutil.rmtree(home)
+    _, engine, _ = open_home(home, Path(env["COUNTERDESK_CATALOG"]))
+    engine.dispose()
+    path = home / "scans" / inbox_file[0]
+    path.write_bytes(inbox_file[1])
+    os.utime(path, (time.time() - 60, time.time() - 60))
+    home_env = dict(env, COUNTERDESK_HOME=str(home), COUNTERDESK_DB_URL=f"sqlite:///{home / 'data' / 'counterdesk.db'}")
+    kind = "hostile_tui" if inbox_file[0] == "bomb.pdf" else "plain_tui"
+    return child(kind, home_env, BENCH_MATTER, "category=laid_off", "flexible=no")[1]
+
+
+def bench_hostile_tui(home: Path, env: dict[str, str]) -> Figure:
+    """The TUI's peak memory on the materials screen with the 2.1 MB, 30-page Flate bomb in the inbox,
+    until the bomb is shown refused; against the same screen with one real scan."""
+    from tests.hostile import flate_bomb_pdf
+
+    write_scan(home / "plain.pdf", "scan")
+    value = inbox_tui_cost(home / "hostile-tui", ("bomb.pdf", flate_bomb_pdf(30)), env)
+    baseline = inbox_tui_cost(home / "hostile-tui", ("scan.pdf", (home / "plain.pdf").read_bytes()), env)
+    if value["verdict"] != "file_too_complex":
+        raise RuntimeError(f"the bomb was not refused: {value['verdict']}")
+    return Figure("hostile_tui_mb", value["rss_mb"], "MB", baseline["rss_mb"], "≤ 300 MB",
+                  _at_most(value["rss_mb"], 300),
+                  note=f"TUI process only; refused on screen after {value['seconds']:.1f} s, longest stall of a "
+                       f"20 ms timer meanwhile {value['stall_ms']:.0f} ms (baseline {baseline['stall_ms']:.0f} ms)")
+
+
 def guarded(name: str, unit: str, target: str, measure) -> Figure:
     """Measure one figure; one that fails is reported with value null and the reason."""
     try:
@@ -473,6 +503,7 @@ def run_all(sizes: dict, home: Path, progress) -> list[Figure]:
         ("cli_help_s", "s", "≤ 0.4 s", lambda: bench_cli_help(env, runs)),
         ("hostile_scan_s", "s", "≤ 10 s", lambda: bench_hostile_scan(home, env, "hostile_scan_s")),
         ("hostile_scan_mb", "MB", "≤ 500 MB", lambda: bench_hostile_scan(home, env, "hostile_scan_mb")),
+        ("hostile_tui_mb", "MB", "≤ 300 MB", lambda: bench_hostile_tui(home, env)),
     ]
     figures = []
     for name, unit, target, measure in steps:

@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.clock import show
+from counterdesk.domain.text import shown
 from counterdesk.tui.widgets.header import DeskHeader
 from counterdesk.tui.widgets.keybar import KeyBar
 
@@ -91,7 +92,7 @@ class HomeScreen(Screen):
             label = Text(no_wrap=True, overflow="ellipsis")
             label.append(matter.name if matter else draft.matter_code, style="bold")
             label.append(f"\n  {county.name if county else draft.county_code} · ")
-            label.append(draft.applicant_name or "未填申请人")
+            label.append(shown(draft.applicant_name, markup=False) or "未填申请人")
             label.append(f" · {show(draft.updated_at)}", style="dim")
             options.add_option(Option(label, id=str(draft.id)))
         if not drafts:

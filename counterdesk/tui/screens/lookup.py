@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from counterdesk.domain.clock import show
+from counterdesk.domain.text import shown
 from counterdesk.tui.screens.supervisor_base import DeskScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.timeline import status_text, timeline_text
@@ -78,7 +79,7 @@ class LookupScreen(DeskScreen):
         self.found = found
         message = self.query_one("#lookup-message", Static)
         message.set_class(bool(problem), "error")
-        message.update(Text(problem) if problem else Text(f"找到 {len(found)} 件。", style="dim"))
+        message.update(Text(shown(problem, markup=False)) if problem else Text(f"找到 {len(found)} 件。", style="dim"))
         blocks = []
         for item in found:
             head = Text()
@@ -86,7 +87,8 @@ class LookupScreen(DeskScreen):
             head.append("  ")
             head.append_text(status_text(item.status))
             head.append(f"\n{item.matter_name or item.matter_code} · {item.county_name or item.county_code}"
-                        f" · 申请人 {item.applicant_masked} · 提交于 {show(item.submitted_at)}\n", style="dim")
+                        f" · 申请人 {shown(item.applicant_masked, markup=False)} · 提交于 {show(item.submitted_at)}\n",
+                        style="dim")
             blocks += [head, timeline_text(item.events, names), Text("")]
         self.query_one("#lookup-results", Static).update(Group(*blocks))
         self.refresh_bindings()
