@@ -12,6 +12,8 @@ from pathlib import Path
 
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 DEFAULT_IDLE_LOCK_SECONDS = 300
+DEFAULT_CASE_DAYS = 5
+"""Working days to rectify a 差评 or resolve a 办不成事 case (local rules say 5 to 15)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Settings:
     idle_lock_seconds: int = DEFAULT_IDLE_LOCK_SECONDS
     """Idle time before the TUI locks (``COUNTERDESK_IDLE_LOCK``)."""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    case_days: int = DEFAULT_CASE_DAYS
+    """Working days a 差评 or 办不成事 case has before it is overdue (``COUNTERDESK_CASE_DAYS``)."""
 
     @property
     def store_dir(self) -> Path:
@@ -91,6 +95,7 @@ def load_settings(home: str | Path | None = None, db_url: str | None = None) -> 
         max_file_bytes=_int(env.get("COUNTERDESK_MAX_FILE_MB"), DEFAULT_MAX_FILE_BYTES // 2**20) * 2**20,
         idle_lock_seconds=_int(env.get("COUNTERDESK_IDLE_LOCK"), DEFAULT_IDLE_LOCK_SECONDS),
         smtp=smtp,
+        case_days=max(1, _int(env.get("COUNTERDESK_CASE_DAYS"), DEFAULT_CASE_DAYS)),
     )
 
 

@@ -252,6 +252,10 @@ class Matter(_Listed):
     office: str = ""
     """Where an in-person matter is handled (办理机构), printed on the 明白卡 with the county's name."""
 
+    def office_in(self, county_name: str) -> str:
+        """Where an in-person matter is handled in this county; empty for a matter received anywhere."""
+        return "" if self.received_here else self.office.replace("{county}", county_name)
+
     @property
     def entry(self) -> MatterEntry:
         """The matter as the list and search see it."""

@@ -19,6 +19,7 @@ from counterdesk.domain.workflow import OPEN_STATUSES
 from counterdesk.services import audit, numbers
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.staff import Actor
+from counterdesk.services.visits import check_receivable
 from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup
 
 STEPS = ("guidance", "guide", "applicant", "materials", "pickup", "review")
@@ -253,6 +254,7 @@ def missing_for_submit(session: Session, catalog, application: Application) -> l
 def submit(session: Session, *, actor: Actor, catalog, application_id: int) -> str:
     """Submit a complete draft: give it its number and record the event, all in one transaction."""
     application = load_draft(session, actor, application_id)
+    check_receivable(catalog.matter(application.matter_code))
     problems = missing_for_submit(session, catalog, application)
     if problems:
         raise InvalidInput("还不能提交：" + "；".join(problems), code="incomplete")

@@ -36,6 +36,7 @@ from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import Material, Matter
 from counterdesk.domain.text import as_text, has_control
 from counterdesk.services.applications import place, validate_pickup
+from counterdesk.services.visits import check_receivable
 from counterdesk.services.attachments import check_kind
 
 SCALARS = ("ref", "matter", "county", "remark", "ticket_no")
@@ -243,6 +244,7 @@ def check_row(row: BatchRow, *, catalog, base_dir: Path, max_bytes: int,
     ``licenses`` finds the e-licenses a ``license:<type>`` attachment names (none without it).
     """
     matter, _ = place(catalog, row.matter, row.county)
+    check_receivable(matter)
     guidance.validate_answers(matter, row.answers, complete=True)
     answers = guidance.clean_answers(matter, row.answers)
     for question_id in row.answers.keys() - answers.keys():

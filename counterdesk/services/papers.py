@@ -69,6 +69,8 @@ def card_for(session: Session, *, catalog, hall: Hall | None, matter_code: str, 
         fee=matter.fee,
         phone=matter.phone,
         generated_at=now(),
+        mode_label=matter.mode_label,
+        office=matter.office_in(county.name),
     )
 
 

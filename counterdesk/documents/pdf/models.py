@@ -53,6 +53,10 @@ class CardData:
     fee: str
     phone: str
     generated_at: datetime
+    mode_label: str = "异地代收代办"
+    """办理模式 as printed."""
+    office: str = ""
+    """For a matter handled only in person: where the citizen must go (办理机构 and its address)."""
 
 
 @dataclass(frozen=True)
