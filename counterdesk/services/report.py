@@ -1,8 +1,9 @@
 """The daily report (日报): the day's applications by status, matter, county and clerk.
 
 Counted over the applications submitted on the day, each in the status it has now, and the
-median time from submission to the first acceptance (受理用时). Aggregates only: the report
-carries no personal data, so it needs no masking.
+median time from submission to the first acceptance (受理用时); then the day's ratings (好评率,
+差评数, 差评整改率 per window and clerk), its visits by outcome and their service times. Aggregates
+only: the report carries no personal data, so it needs no masking.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from sqlmodel import Session, select
 
 from counterdesk.domain.clock import local, now
 from counterdesk.domain.errors import Forbidden
+from counterdesk.domain.visits import OUTCOMES
 from counterdesk.domain.workflow import STATUSES
+from counterdesk.services import ratings as rating_service
+from counterdesk.services import visits as visit_service
 from counterdesk.services.hall import get_hall
 from counterdesk.services.queue import Names, staff_names, status_order
 from counterdesk.services.staff import Actor
@@ -39,6 +43,41 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class RatingLine:
+    """好差评 of the hall (``kind`` hall), a window or a clerk on the day."""
+
+    kind: str
+    code: str
+    label: str
+    ratings: int
+    good: int
+    bad: int
+    rectified: int
+
+    @property
+    def good_rate(self) -> float | None:
+        """好评率, as a percentage (None without ratings)."""
+        return round(self.good * 100 / self.ratings, 1) if self.ratings else None
+
+    @property
+    def rectify_rate(self) -> float | None:
+        """差评整改率: reviewed cases over bad ratings, as a percentage (None without 差评)."""
+        return round(self.rectified * 100 / self.bad, 1) if self.bad else None
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """Visits of a window or a clerk and their service time (call to outcome), in minutes."""
+
+    kind: str
+    code: str
+    label: str
+    visits: int
+    average_minutes: float
+    p90_minutes: float
+
+
+@dataclass(frozen=True)
 class DailyReport:
     """The day's figures."""
 
@@ -53,6 +92,11 @@ class DailyReport:
     """How many of the day's applications have been accepted (the median's sample)."""
     median_accept_minutes: float | None
     """Median minutes from submission to the first acceptance; None when nothing was accepted."""
+    ratings: list[RatingLine] = field(default_factory=list)
+    """The hall first, then each window, then each clerk."""
+    visits: list[Tally] = field(default_factory=list)
+    """Every visit outcome, in the counter's order, zero included."""
+    service: list[ServiceLine] = field(default_factory=list)
     generated_at: datetime = field(default_factory=now)
 
     def breakdowns(self) -> dict[str, list[Tally]]:
@@ -67,6 +111,11 @@ class DailyReport:
             **{f"by_{key}": [{"code": t.code, "label": t.label, "count": t.count} for t in tallies]
                for key, tallies in self.breakdowns().items()},
             "accepted": self.accepted, "median_accept_minutes": self.median_accept_minutes,
+            "ratings": [{"kind": r.kind, "code": r.code, "label": r.label, "ratings": r.ratings, "good_rate": r.good_rate,
+                         "bad": r.bad, "rectify_rate": r.rectify_rate} for r in self.ratings],
+            "visits": [{"code": t.code, "label": t.label, "count": t.count} for t in self.visits],
+            "service": [{"kind": s.kind, "code": s.code, "label": s.label, "visits": s.visits,
+                         "average_minutes": s.average_minutes, "p90_minutes": s.p90_minutes} for s in self.service],
         }
 
 
@@ -109,9 +158,33 @@ def daily_report(session: Session, *, day: date, catalog=None, actor: Actor | No
                           lambda code: f"{staff[code]}（{code}）" if code in staff else code),
         accepted=len(durations),
         median_accept_minutes=round(statistics.median(durations), 1) if durations else None,
+        ratings=_rating_lines(rating_service.day_summary(session, day), staff),
+        visits=[Tally(code, OUTCOMES[code], n) for code, n in visit_service.counts_by_outcome(session, day).items()],
+        service=[ServiceLine(kind, code, _who(kind, code, staff), *figures)
+                 for kind, by_key in visit_service.service_times(session, day).items()
+                 for code, figures in by_key.items()],
     )
     session.rollback()
     return report
+
+
+def _who(kind: str, code: str, staff: dict[str, str]) -> str:
+    if kind == "window":
+        return f"{code} 号窗口"
+    return f"{staff[code]}（{code}）" if code in staff else code
+
+
+def _rating_lines(summary: dict[str, dict], staff: dict[str, str]) -> list[RatingLine]:
+    windows = summary["window"]
+    hall = {key: sum(entry[key] for entry in windows.values()) for key in ("ratings", "good", "bad", "rectified")}
+    lines = [RatingLine("hall", "", "全大厅", **hall)]
+    for kind in ("window", "clerk"):
+        lines += [RatingLine(kind, code, _who(kind, code, staff), **entry) for code, entry in sorted(summary[kind].items())]
+    return lines
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value}"
 
 
 def render_csv(report: DailyReport) -> str:
@@ -126,6 +199,18 @@ def render_csv(report: DailyReport) -> str:
     writer.writerow(["accept", "accepted", "已受理件数", report.accepted])
     writer.writerow(["accept", "median_minutes", "提交至受理用时中位数（分钟）",
                      "" if report.median_accept_minutes is None else report.median_accept_minutes])
+    for line in report.ratings:
+        prefix = f"{line.code}." if line.code else ""
+        for measure, label, value in (("ratings", "评价数", line.ratings), ("good_rate", "好评率（%）", _percent(line.good_rate)),
+                                      ("bad", "差评数", line.bad), ("rectify_rate", "差评整改率（%）", _percent(line.rectify_rate))):
+            writer.writerow([f"rating_{line.kind}", prefix + measure, f"{line.label} {label}", value])
+    for tally in report.visits:
+        writer.writerow(["visits", tally.code, tally.label, tally.count])
+    for line in report.service:
+        for measure, label, value in (("visits", "来访数", line.visits), ("average_minutes", "平均服务时长（分钟）",
+                                                                      line.average_minutes),
+                                      ("p90_minutes", "服务时长 P90（分钟）", line.p90_minutes)):
+            writer.writerow([f"service_{line.kind}", f"{line.code}.{measure}", f"{line.label} {label}", value])
     return out.getvalue()
 
 
@@ -133,7 +218,8 @@ def report_data(report: DailyReport):
     """The renderer's input (``documents.pdf.models.ReportData``)."""
     from counterdesk.documents.pdf.models import ReportData
 
-    notes = ["按当日提交的办件统计，状态为生成报表时的当前状态。"]
+    notes = ["按当日提交的办件统计，状态为生成报表时的当前状态。",
+             "好评率为非常满意、满意、基本满意占当日评价的比例；差评整改率为已复核的差评占差评的比例。"]
     if report.accepted:
         notes.append(f"受理用时按提交至首次受理计算，样本 {report.accepted} 件。")
     return ReportData(
@@ -144,7 +230,15 @@ def report_data(report: DailyReport):
         by_clerk=[(t.label, t.count) for t in report.by_clerk],
         median_accept_minutes=report.median_accept_minutes,
         generated_at=report.generated_at, notes=notes,
+        ratings=[[r.label, str(r.ratings), _shown_percent(r.good_rate), str(r.bad), _shown_percent(r.rectify_rate)]
+                 for r in report.ratings],
+        visits=[(t.label, t.count) for t in report.visits],
+        service=[[s.label, str(s.visits), f"{s.average_minutes} 分钟", f"{s.p90_minutes} 分钟"] for s in report.service],
     )
+
+
+def _shown_percent(value: float | None) -> str:
+    return "—" if value is None else f"{value}%"
 
 
 def render_pdf(report: DailyReport) -> bytes:

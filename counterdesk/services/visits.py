@@ -172,3 +172,22 @@ def counts_by_outcome(session: Session, day: date) -> dict[str, int]:
         counts[outcome] += 1
     return counts
 
+
+
+def service_times(session: Session, day: date) -> dict[str, dict[str, tuple[int, float, float]]]:
+    """Per window and per clerk: visits of ``day``, average and p90 service time in minutes."""
+    seconds: dict[str, dict[str, list[int]]] = {"window": {}, "clerk": {}}
+    rows = session.exec(select(Visit.window, Visit.staff_id, Visit.called_at, Visit.ended_at).where(Visit.day == day))
+    for window, staff_id, called, ended in rows:
+        spent = service_seconds(local(called), local(ended))
+        seconds["window"].setdefault(str(window or "—"), []).append(spent)
+        seconds["clerk"].setdefault(staff_id, []).append(spent)
+    return {kind: {key: (len(values), round(sum(values) / len(values) / 60, 1), round(_p90(values) / 60, 1))
+                   for key, values in sorted(by_key.items())}
+            for kind, by_key in seconds.items()}
+
+
+def _p90(values: list[int]) -> float:
+    """The 90th percentile by the nearest-rank method (a single visit is its own p90)."""
+    ordered = sorted(values)
+    return ordered[max(0, -(-9 * len(ordered) // 10) - 1)]

@@ -175,3 +175,9 @@ class ReportData:
     """Median submitted → accepted time, or ``None`` when nothing was accepted."""
     generated_at: datetime
     notes: list[str] = field(default_factory=list)
+    ratings: list[list[str]] = field(default_factory=list)
+    """好差评 rows per window and per clerk: who, 评价数, 好评率, 差评数, 差评整改率 (the first is the hall)."""
+    visits: list[tuple[str, int]] = field(default_factory=list)
+    """The day's visits by outcome (咨询, 帮办 …)."""
+    service: list[list[str]] = field(default_factory=list)
+    """Service time per window and per clerk: who, 来访数, 平均, P90 (minutes)."""
