@@ -306,3 +306,9 @@ def test_aliases_mode_and_office_are_read_and_the_mode_defaults_to_remote_receip
     assert first.aliases == ("测一测",) and first.mode == "remote" and first.received_here
     assert second.mode == "in_person" and not second.received_here and second.office == "{county}民政局"
     assert catalog.matters["GR-TEST-002"].mode_label == "到办理地现场办理"
+
+
+@pytest.mark.parametrize("code", ["GR-ESFZY-001", "GR-XCSP-001", "QY-KSD-001"])
+def test_province_wide_matters_are_handled_in_every_county(code):
+    matter = load_catalog().matter(code)
+    assert matter.counties is None and matter.handled_in("431202") and matter.handled_in("430626")
