@@ -36,7 +36,8 @@ def rate(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="办件编号。")],
     score: Annotated[int, typer.Option("--score", help="5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意。")],
-    reason: Annotated[Optional[list[str]], typer.Option("--reason", help="差评原因代码，可重复：slow、unclear、attitude、skill、system、materials、fees、other。")] = None,
+    reason: Annotated[Optional[list[str]], typer.Option(
+        "--reason", help="差评原因代码，可重复：slow、unclear、attitude、skill、system、materials、fees、other。")] = None,
     comment: Annotated[str, typer.Option("--comment", help="评价意见（不超过 250 字）。")] = "",
     json_out: JsonOpt = False,
 ) -> None:
@@ -51,7 +52,7 @@ def rate(
     with Session(cli.engine) as session:
         rating = rate_by_number(session, number=number, score=score, reasons=tuple(reason or ()), comment=comment,
                                 calendar=_catalog(ctx).calendar, case_days=cli.settings.case_days)
-        row = next(r for r in ratings_of_day(session, day=rating.rated_on) if r["number"] == number)
+        row = next(r for r in ratings_of_day(session, day=rating.rated_on) if r["id"] == rating.id)
     if json_out:
         emit_json({key: row[key] for key in RATING_KEYS})
         return

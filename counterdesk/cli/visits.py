@@ -32,7 +32,8 @@ def _catalog(ctx: typer.Context):
 @refusals
 def visit(
     ctx: typer.Context,
-    outcome: Annotated[str, typer.Option("--outcome", help="consult（咨询）、assist（帮办）、receive（收件）、notify（一次告知）、refer（转办）或 failed（办不成事）。")],
+    outcome: Annotated[str, typer.Option(
+        "--outcome", help="consult（咨询）、assist（帮办）、receive（收件）、notify（一次告知）、refer（转办）或 failed（办不成事）。")],
     matter: Annotated[Optional[str], typer.Option("--matter", help="事项编码。")] = None,
     county: Annotated[Optional[str], typer.Option("--county", help="办理地区县代码。")] = None,
     ticket: Annotated[Optional[str], typer.Option("--ticket", help="叫号单号。")] = None,

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from counterdesk.config import DEFAULT_CASE_DAYS
+from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.clock import local, now, today
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
 from counterdesk.domain.visits import BAD_SCORES, REASONS, SCORES, check_rating, is_overdue
@@ -114,7 +115,8 @@ def rate_by_number(session: Session, *, number: str, score: int, reasons: tuple[
                    calendar: WorkCalendar = WEEKENDS_ONLY, case_days: int = DEFAULT_CASE_DAYS) -> Rating:
     """A late rating of a submitted application, by its number (the window that took it is credited)."""
     check_rating(score, reasons, comment)
-    application = session.exec(select(Application).where(Application.number == number.strip())).first()
+    number = str(parse_application_number(number))
+    application = session.exec(select(Application).where(Application.number == number)).first()
     if application is None:
         raise NotFound(f"找不到办件 {number}。", code="application_unknown")
     rating = session.exec(select(Rating).where(Rating.application_id == application.id)).first()
@@ -136,7 +138,7 @@ def ratings_of_day(session: Session, *, day: date | None = None, bad_only: bool 
     if bad_only:
         query = query.where(col(Rating.score).in_(BAD_SCORES))
     rows = session.exec(query.order_by(col(Rating.rated_at), col(Rating.id))).all()
-    return [{"number": number, "visit": rating.visit_id, "score": rating.score, "score_label": SCORES[rating.score],
+    return [{"id": rating.id, "number": number, "visit": rating.visit_id, "score": rating.score, "score_label": SCORES[rating.score],
              "reasons": [code for code in rating.reasons.split(",") if code], "comment": rating.comment,
              "window": rating.window, "clerk": rating.clerk_id, "channel": rating.channel,
              "at": local(rating.rated_at).isoformat(), "case_status": status}

@@ -111,8 +111,8 @@ class DailyReport:
             **{f"by_{key}": [{"code": t.code, "label": t.label, "count": t.count} for t in tallies]
                for key, tallies in self.breakdowns().items()},
             "accepted": self.accepted, "median_accept_minutes": self.median_accept_minutes,
-            "ratings": [{"kind": r.kind, "code": r.code, "label": r.label, "ratings": r.ratings, "good_rate": r.good_rate,
-                         "bad": r.bad, "rectify_rate": r.rectify_rate} for r in self.ratings],
+            "ratings": [{"kind": r.kind, "code": r.code, "label": r.label, "ratings": r.ratings,
+                         "good_rate": r.good_rate, "bad": r.bad, "rectify_rate": r.rectify_rate} for r in self.ratings],
             "visits": [{"code": t.code, "label": t.label, "count": t.count} for t in self.visits],
             "service": [{"kind": s.kind, "code": s.code, "label": s.label, "visits": s.visits,
                          "average_minutes": s.average_minutes, "p90_minutes": s.p90_minutes} for s in self.service],
@@ -179,7 +179,8 @@ def _rating_lines(summary: dict[str, dict], staff: dict[str, str]) -> list[Ratin
     hall = {key: sum(entry[key] for entry in windows.values()) for key in ("ratings", "good", "bad", "rectified")}
     lines = [RatingLine("hall", "", "全大厅", **hall)]
     for kind in ("window", "clerk"):
-        lines += [RatingLine(kind, code, _who(kind, code, staff), **entry) for code, entry in sorted(summary[kind].items())]
+        lines += [RatingLine(kind, code, _who(kind, code, staff), **entry)
+                  for code, entry in sorted(summary[kind].items())]
     return lines
 
 
@@ -201,8 +202,10 @@ def render_csv(report: DailyReport) -> str:
                      "" if report.median_accept_minutes is None else report.median_accept_minutes])
     for line in report.ratings:
         prefix = f"{line.code}." if line.code else ""
-        for measure, label, value in (("ratings", "评价数", line.ratings), ("good_rate", "好评率（%）", _percent(line.good_rate)),
-                                      ("bad", "差评数", line.bad), ("rectify_rate", "差评整改率（%）", _percent(line.rectify_rate))):
+        for measure, label, value in (("ratings", "评价数", line.ratings),
+                                      ("good_rate", "好评率（%）", _percent(line.good_rate)),
+                                      ("bad", "差评数", line.bad),
+                                      ("rectify_rate", "差评整改率（%）", _percent(line.rectify_rate))):
             writer.writerow([f"rating_{line.kind}", prefix + measure, f"{line.label} {label}", value])
     for tally in report.visits:
         writer.writerow(["visits", tally.code, tally.label, tally.count])

@@ -19,6 +19,7 @@ from counterdesk.domain.visits import OUTCOMES, check_outcome, is_overdue, servi
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.services import audit
 from counterdesk.services.access import load_draft
+from counterdesk.services.ratings import request_rating
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import FailedCase, GuidanceAnswer, Visit
 
@@ -104,7 +105,8 @@ def close_as_consultation(session: Session, *, actor: Actor, catalog, applicatio
     """End a draft of an in-person matter as a 咨询 visit: the citizen leaves with the 明白卡.
 
     The draft never becomes an application (it has no number), so it and its answers go; the
-    visit keeps the matter, the county, the ticket and the time since the draft was opened.
+    visit keeps the matter, the county, the ticket and the time since the draft was opened, and
+    the window's pad asks the citizen to rate it (一次一评).
     """
     draft = load_draft(session, actor, application_id)
     matter = catalog.matter(draft.matter_code)
@@ -115,9 +117,11 @@ def close_as_consultation(session: Session, *, actor: Actor, catalog, applicatio
     called, ticket = draft.created_at, draft.ticket_no
     session.delete(draft)
     session.flush()
-    return record_visit(session, actor=actor, catalog=catalog, outcome="consult", matter_code=matter.code,
-                        county_code=county.code, ticket_no=ticket, called_at=called,
-                        note=f"{matter.mode_label}事项，已给明白卡并告知办理机构")
+    visit = record_visit(session, actor=actor, catalog=catalog, outcome="consult", matter_code=matter.code,
+                         county_code=county.code, ticket_no=ticket, called_at=called,
+                         note=f"{matter.mode_label}事项，已给明白卡并告知办理机构")
+    request_rating(session, actor=actor, visit_id=visit.id)
+    return visit
 
 
 def visits_of_day(session: Session, *, day: date | None = None, window: int | None = None) -> list[VisitRow]:

@@ -53,7 +53,11 @@ def test_a_second_rating_of_the_same_service_is_exit_2(run, number):
 
 
 def test_an_unknown_number_is_exit_1(run, number):
-    assert run("rate", "430626-20261124-99999-3", "--score", "5").exit_code == 1
+    from datetime import date
+
+    from counterdesk.domain.appno import format_application_number
+
+    assert run("rate", format_application_number("430626", date(2026, 11, 24), 99999), "--score", "5").exit_code == 1
 
 
 def test_a_bad_rating_runs_through_the_ledger_with_a_supervisor_s_review(run, number):
@@ -75,3 +79,13 @@ def test_a_bad_rating_runs_through_the_ledger_with_a_supervisor_s_review(run, nu
 def test_a_reason_for_a_good_rating_is_refused(run, number):
     result = run("rate", number, "--score", "5", "--reason", "slow")
     assert result.exit_code == 2 and "不满意" in result.stderr
+
+
+def test_a_number_typed_with_spaces_around_it_is_understood(run, number):
+    result = run("rate", f"  {number}  ", "--score", "5", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["number"] == number
+
+
+def test_a_malformed_number_is_exit_2(run, number):
+    assert run("rate", "430626-2026", "--score", "5").exit_code == 2

@@ -12,6 +12,7 @@ from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.services import applications
 from counterdesk.services.batch import import_batch
+from counterdesk.services.ratings import pending_for_window
 from counterdesk.services.visits import (close_as_consultation, counts_by_outcome, failed_cases, record_visit,
                                          resolve_failed, visits_of_day)
 from counterdesk.store.models import Application, Visit
@@ -80,6 +81,8 @@ def test_closing_an_in_person_draft_leaves_a_consultation_and_no_application(ses
     assert (visit.outcome, visit.matter_code, visit.county_code) == ("consult", MARRIAGE, PINGJIANG)
     assert session.exec(select(Application)).all() == []
     assert session.exec(select(Visit)).one().id == visit.id
+    pending = pending_for_window(session, 3)
+    assert (pending.number, pending.matter_code, pending.clerk_name) == (None, MARRIAGE, "李娜")
 
 
 def test_a_batch_row_for_an_in_person_matter_is_refused_with_the_reason(session, clerk, catalog, settings, tmp_path):

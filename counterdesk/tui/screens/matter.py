@@ -3,8 +3,9 @@ search box that filters as the clerk types — Chinese, full pinyin or initials 
 
 The catalog's search answers in a few milliseconds, so it runs on every keystroke directly. When
 the words find nothing in any tab, the list shows the nearest matters instead (您是不是要找), so the
-clerk can still pick with Enter. The list shows the best ``SHOWN_ROWS`` results: a table row costs far more to draw than a search, and
-with a large catalog one letter matches thousands of matters nobody scrolls through.
+clerk can still pick with Enter. The list shows the best ``SHOWN_ROWS`` results: a table row costs
+far more to draw than a search, and with a large catalog one letter matches thousands of matters
+nobody scrolls through.
 """
 
 from __future__ import annotations
