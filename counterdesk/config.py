@@ -12,6 +12,8 @@ from pathlib import Path
 
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 DEFAULT_IDLE_LOCK_SECONDS = 300
+DEFAULT_CASE_DAYS = 5
+"""Working days to rectify a 差评 or resolve a 办不成事 case (local rules say 5 to 15)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     id_reader: Path | None = None
     """Where the ID-card reader's software writes a JSON line per card (``COUNTERDESK_ID_READER``)."""
+    case_days: int = DEFAULT_CASE_DAYS
+    """Working days a 差评 or 办不成事 case has before it is overdue (``COUNTERDESK_CASE_DAYS``)."""
 
     @property
     def store_dir(self) -> Path:
@@ -99,6 +103,7 @@ def load_settings(home: str | Path | None = None, db_url: str | None = None) -> 
         idle_lock_seconds=_int(env.get("COUNTERDESK_IDLE_LOCK"), DEFAULT_IDLE_LOCK_SECONDS),
         smtp=smtp,
         id_reader=Path(env["COUNTERDESK_ID_READER"]).expanduser() if env.get("COUNTERDESK_ID_READER") else None,
+        case_days=max(1, _int(env.get("COUNTERDESK_CASE_DAYS"), DEFAULT_CASE_DAYS)),
     )
 
 

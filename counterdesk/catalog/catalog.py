@@ -125,21 +125,42 @@ class Catalog:
         ``region`` is a county code, a city code (any of its counties) or the province code.
         An empty query lists every matter that passes the filters, in code order.
         """
-        audience = _audience(audience)
-        if theme is not None and theme not in THEMES:
-            raise InvalidInput(f"没有主题“{theme}”，可选：{'、'.join(THEMES)}。", code="unknown_theme", field="theme")
-        if type is not None and type not in TYPES:
-            raise InvalidInput(f"没有事项类型“{type}”，可选：{'、'.join(TYPES)}。", code="unknown_type", field="type")
-        counties = self.counties_in(region) if region else None
-        if counties is not None and len(counties) == len(self._counties):
-            counties = None
-        allowed = self._allowed(audience, theme, type, counties)
+        allowed = self._filters(audience, theme, type, region)
         if not query.split():
             matters = list(self.matters.values())
             if allowed is not None:
                 matters = [matters[number] for number in np.flatnonzero(allowed).tolist()]
             return matters[:limit]
         return self.prepare_search().search(query, allowed, limit)
+
+    def suggest(
+        self,
+        query: str,
+        audience: str | None = None,
+        theme: str | None = None,
+        type: str | None = None,
+        region: str | None = None,
+        limit: int | None = None,
+    ) -> list[MatterEntry]:
+        """The nearest matters to a query that found nothing (您是不是要找), within the filters."""
+        allowed = self._filters(audience, theme, type, region)
+        if not query.split():
+            return []
+        index = self.prepare_search()
+        return index.suggest(query, allowed) if limit is None else index.suggest(query, allowed, limit)
+
+    def _filters(self, audience: str | None, theme: str | None, type_: str | None,
+                 region: str | None) -> np.ndarray | None:
+        """The filters checked, as a mask by position (None: no filter)."""
+        audience = _audience(audience)
+        if theme is not None and theme not in THEMES:
+            raise InvalidInput(f"没有主题“{theme}”，可选：{'、'.join(THEMES)}。", code="unknown_theme", field="theme")
+        if type_ is not None and type_ not in TYPES:
+            raise InvalidInput(f"没有事项类型“{type_}”，可选：{'、'.join(TYPES)}。", code="unknown_type", field="type")
+        counties = self.counties_in(region) if region else None
+        if counties is not None and len(counties) == len(self._counties):
+            counties = None
+        return self._allowed(audience, theme, type_, counties)
 
     def _allowed(
         self, audience: str | None, theme: str | None, type_: str | None, counties: frozenset[str] | None

@@ -5,7 +5,10 @@ The layout is the one of ``data/matters/policy-jiuye-kunnan.toml``:
 - required: ``code``, ``name``, ``audience`` (personal | enterprise | policy), ``theme`` (see
   ``THEMES``), ``type`` (see ``TYPES``), ``summary``, ``time_limit_days``, ``[[materials]]``,
   ``process``;
-- optional: ``keywords``, ``legal_time_limit_days`` (not below ``time_limit_days``), ``fee``,
+- optional: ``keywords``, ``aliases`` (other names citizens and the portal use), ``mode`` (办理模式:
+  online | remote, the default | joint | in_person), ``office`` (for in-person matters: the handling
+  office, ``{county}`` standing for the county's name), ``legal_time_limit_days`` (not below
+  ``time_limit_days``), ``fee``,
   ``phone``, ``counties`` ("all", the default, or a list of county codes), ``[[items]]``
   (name, department), ``[[questions]]``, ``conditions``, ``legal_basis``, ``[[faq]]`` (q, a);
 - a question: ``id``, ``text``, ``options`` (two or more ``{ id, text }``), optional ``when``;
@@ -27,7 +30,8 @@ import re
 from collections.abc import Collection
 
 from counterdesk.catalog.problems import Problem
-from counterdesk.domain.matter import AUDIENCES, KINDS, THEMES, TYPES, Faq, Item, Material, Matter, Option, Question
+from counterdesk.domain.matter import (AUDIENCES, KINDS, MODES, THEMES, TYPES, Faq, Item, Material, Matter, Option,
+                                      Question)
 
 FILE_KINDS = ("pdf", "jpg", "jpeg", "png", "tif", "tiff")
 """Scan file types a material may accept."""
@@ -37,8 +41,8 @@ _ID = re.compile(r"[A-Za-z0-9_-]+\Z")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 _LICENSE = re.compile(r"[a-z][a-z0-9_]*\Z")
 _MATTER_KEYS = frozenset(
-    "code name audience theme type summary keywords time_limit_days legal_time_limit_days fee phone "
-    "counties items questions materials process conditions legal_basis faq".split()
+    "code name audience theme type summary keywords aliases mode office time_limit_days legal_time_limit_days fee "
+    "phone counties items questions materials process conditions legal_basis faq".split()
 )
 _MATERIAL_KEYS = frozenset("code name kind copies required when file_kinds license note".split())
 _OPTION_KEYS = frozenset(("id", "text"))
@@ -288,6 +292,11 @@ def parse_matter(data: dict, file: str, counties: dict[str, str], cities: Collec
     type_ = check.choice(data, "type", "", TYPES)
     summary = check.text(data, "summary", "", required=True)
     keywords = check.texts(data, "keywords", "")
+    aliases = check.texts(data, "aliases", "")
+    mode = check.choice(data, "mode", "", MODES) if "mode" in data else "remote"
+    office = check.text(data, "office", "")
+    if mode == "in_person" and not office:
+        check.add("office", "现场办理的事项须写明办理机构（office）")
     time_limit = check.integer(data, "time_limit_days", "", required=True)
     legal_limit = check.integer(data, "legal_time_limit_days", "")
     if time_limit is not None and legal_limit is not None and legal_limit < time_limit:
@@ -324,5 +333,8 @@ def parse_matter(data: dict, file: str, counties: dict[str, str], cities: Collec
         conditions=check.texts(data, "conditions", ""),
         legal_basis=check.texts(data, "legal_basis", ""),
         faq=tuple(faq),
+        aliases=aliases,
+        mode=mode,
+        office=office,
     )
     return (None if check.problems else matter), check.problems

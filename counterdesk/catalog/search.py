@@ -7,9 +7,23 @@ C-level call), and the positions found are turned into scores per matter with nu
 work per match, so even ``y`` against 10,000 matters (9,000 of them match) stays within a few
 milliseconds. The ranking of recent queries is kept, so retyping or changing a filter costs nothing.
 
-Ranking: a match in the name (or code) always beats matches in keywords, included items and the
-summary, which only add to it; within a field an exact match beats a prefix, which beats a match
-further in. Pinyin matches must start at a syllable (``an`` does not match inside ``nan``).
+Ranking: a match in the name (or code) always beats matches in the aliases (other names citizens
+and the portal use), which beat keywords, included items and the summary; those only add to it.
+Within a field an exact match beats a prefix, which beats a match further in. Pinyin matches must
+start at a syllable (``an`` does not match inside ``nan``).
+
+Citizens do not say it the catalog's way, so a word that matches nothing at all gets a second
+reading (only then: a word that matches costs nothing more):
+
+- Chinese out of order (困难就业, 人员就业困难): the word is cut, from the left, into the longest
+  pieces that occur in some text of the catalog, and every piece must match; the pieces' scores add.
+- Pinyin with one slip (kaifandain, jiuyekunan): five letters or more may be one letter off
+  (replaced, left out, one too many, two neighbours swapped) from a spelling that starts at a
+  syllable. By the pigeonhole principle one half of the word is intact, so exact searches for the
+  halves find the candidates and numpy checks them all at once.
+
+When the query as a whole finds nothing, ``suggest`` gives the nearest matters (您是不是要找): those
+sharing the most two-character pieces (or pinyin halves) with it.
 """
 
 from __future__ import annotations
@@ -35,6 +49,10 @@ def normalize(text: str) -> str:
 
 SCORE_DTYPE = np.int32
 CACHED_QUERIES = 128
+NEAR_MIN = 5
+"""Shortest spelling that may be one letter off: shorter ones would find near everything."""
+NEAR_MAX = 40
+"""Longest: no matter's spelling is near a longer word, and the haystack is padded for this many."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +91,15 @@ class _Field:
                                   count=int(counts.sum()))
         self.marks = None
         """With ``syllables``: 1 where a syllable starts, for matches that must start at one."""
+        self.letters = None
+        """With ``syllables``: the (ASCII) haystack as bytes, for checking near matches with numpy, with
+        zeros after it so that a match checked at the very end reads no further than the array."""
         if syllables is not None:
             marks = np.zeros(len(self.blob) + 1, dtype=np.uint8)
             for start, text in zip(self.starts.tolist(), owners_of):
                 marks[[start + at for at in offsets_of[text]]] = 1
             self.marks = marks
+            self.letters = np.frombuffer(self.blob.encode("ascii", "replace") + bytes(NEAR_MAX + 2), dtype=np.uint8)
 
     def positions(self, term: str) -> np.ndarray:
         """Where ``term`` occurs in the haystack.
@@ -111,14 +133,68 @@ class _Field:
         start = self.starts[text]
         level = (at == start).astype(np.int8)
         level += level & (self.starts[text + 1] - 1 - start == len(term))
-        score = self.weights[level]
+        self._credit(text, self.weights[level], best)
+
+    def near_scores(self, term: str, best: np.ndarray) -> None:
+        """Raise ``best`` to this field's best score for a spelling one slip away from ``term``.
+
+        A match starts at a syllable and is a piece of one text that ``term`` turns into with one
+        letter replaced, left out, added, or two neighbours swapped. Only for spelling fields and
+        terms of ``NEAR_MIN`` to ``NEAR_MAX`` letters.
+        """
+        size, half = len(term), len(term) // 2
+        left, right = term[:half], term[half + 1:]
+        # One slip touches at most two neighbouring letters, so ``left`` or ``right`` is intact.
+        after_left = self.positions(left)
+        shifted = (self.positions(right)[:, None] - (half + 1) + np.array([-1, 0, 1])).ravel()
+        starts = np.concatenate((after_left, shifted[shifted >= 1]))
+        starts = np.unique(starts[self.marks[starts] == 1])
+        if not starts.size:
+            return
+        padded = self.letters
+        wanted = np.frombuffer(term.encode("ascii"), dtype=np.uint8)
+        grid = starts[:, None] + np.arange(size)
+        same = padded[grid] == wanted             # letter j in place
+        early = padded[grid + 1] == wanted        # letter j one further: the text has one more letter
+        late = padded[grid - 1] == wanted         # letter j one back: the term has one letter too many
+        rows = np.arange(starts.size)
+        head = np.where(same.all(axis=1), size, same.argmin(axis=1))  # letters equal before the slip
+        same_after, early_after, late_after = _all_from(same), _all_from(early), _all_from(late)
+        swapped = ((head <= size - 2)
+                   & (padded[starts + np.minimum(head + 1, size)] == wanted[np.minimum(head, size - 1)])
+                   & (padded[starts + head] == wanted[np.minimum(head + 1, size - 1)])
+                   & same_after[rows, np.minimum(head + 2, size)])
+        text = np.searchsorted(self.starts, starts, side="right") - 1
+        text_start, room = self.starts[text], self.starts[text + 1] - 1 - starts
+        level = np.full(starts.size, -1, dtype=np.int64)
+        for ok, used in ((same_after[rows, np.minimum(head + 1, size)] | swapped, size),
+                         (early_after[rows, head], size + 1),
+                         (late_after[rows, np.minimum(head, size - 1) + 1], size - 1)):
+            ok = ok & (used <= room) & (used > 0)
+            kind = (starts == text_start).astype(np.int64) + ((starts == text_start) & (used == room))
+            level = np.where(ok, np.maximum(level, kind), level)
+        found = level >= 0
+        self._credit(text[found], self.weights[level[found]], best)
+
+    def _credit(self, text: np.ndarray, score: np.ndarray, best: np.ndarray) -> None:
+        """Raise ``best`` of every matter having one of the texts found to that text's score."""
         keep = score > 0
         text, score = text[keep], score[keep]
-        # Every matter having one of the texts found, with that text's score.
         first, count = self.first_owner[text], self.first_owner[text + 1] - self.first_owner[text]
         ends = np.cumsum(count)
         owner_at = np.arange(ends[-1] if ends.size else 0) + np.repeat(first - (ends - count), count)
         np.maximum.at(best, self.owners[owner_at], np.repeat(score, count))
+
+    def has(self, piece: str) -> bool:
+        """Whether some text of this field contains ``piece`` (which holds no newline)."""
+        return self.chars.issuperset(piece) and piece in self.blob
+
+
+def _all_from(equal: np.ndarray) -> np.ndarray:
+    """``[row, k]``: whether ``equal[row, k:]`` is all true (one extra column: the empty rest)."""
+    rows = equal.shape[0]
+    tail = np.flip(np.cumprod(np.flip(equal, axis=1), axis=1), axis=1).astype(bool)
+    return np.concatenate((tail, np.ones((rows, 1), dtype=bool)), axis=1)
 
 
 def _overlaps_itself(term: str) -> bool:
@@ -129,9 +205,13 @@ def _overlaps_itself(term: str) -> bool:
 NAME_TEXT = _Weights(1000, 800, 600)
 NAME_SPELLING = _Weights(950, 750, 550)
 CODE = _Weights(1000, 450, 0)
+ALIAS_TEXT = _Weights(900, 500, 350)
+ALIAS_SPELLING = _Weights(850, 450, 300)
 KEYWORD_ANY = _Weights(300, 200, 150)
 ITEM_TEXT = _Weights(100, 100, 100)
 SUMMARY_TEXT = _Weights(50, 50, 50)
+SUGGESTED = 5
+"""How many nearest matters ``suggest`` gives."""
 
 
 class MatterIndex:
@@ -143,24 +223,29 @@ class MatterIndex:
         self._tiebreak = np.empty(len(self.matters), dtype=np.int32)
         self._tiebreak[by_length] = np.arange(len(self.matters), dtype=np.int32)
         self._cache: dict[str, np.ndarray] = {}
-        names, codes, keywords, items, summaries = [], [], [], [], []
+        names, codes, aliases, keywords, items, summaries = [], [], [], [], [], []
         for number, matter in enumerate(self.matters):
             names.append((number, normalize(matter.name)))
             codes.append((number, matter.code.lower()))
             summaries.append((number, normalize(matter.summary)))
+            aliases.extend((number, normalize(alias)) for alias in matter.aliases)
             items.extend((number, normalize(name)) for name in matter.item_names)
             keywords.extend((number, normalize(keyword)) for keyword in matter.keywords)
         self._text_fields = [
             _Field(NAME_TEXT, names),
             _Field(CODE, codes, prefix_only=True),
+            _Field(ALIAS_TEXT, aliases),
             _Field(KEYWORD_ANY, keywords),
             _Field(ITEM_TEXT, items),
             _Field(SUMMARY_TEXT, summaries),
         ]
-        unique = list(dict.fromkeys(text for _, text in names + keywords))
+        self._wording_fields = [self._text_fields[0], *self._text_fields[2:]]
+        """The fields of Chinese text a word out of order is cut against (all but the codes)."""
+        unique = list(dict.fromkeys(text for _, text in names + aliases + keywords))
         spelt = dict(zip(unique, spell(unique)))
-        self._spelling_fields = [  # full spelling, initials, full spelling, initials
+        self._spelling_fields = [  # full spelling, initials, … for names, aliases, keywords
             *_spelt(NAME_SPELLING, names, spelt),
+            *_spelt(ALIAS_SPELLING, aliases, spelt),
             *_spelt(KEYWORD_ANY, keywords, spelt),
         ]
 
@@ -181,6 +266,33 @@ class MatterIndex:
             known = self._cache[key] = self._rank(key.split())
         return known
 
+    def suggest(self, query: str, allowed: np.ndarray | None = None, limit: int = SUGGESTED) -> list[MatterEntry]:
+        """The matters nearest to a query that found nothing (您是不是要找), best first.
+
+        A matter scores for every two-character piece of a Chinese word (or half of a pinyin
+        word) found in its name, aliases or keywords; the pieces need not all be there.
+        """
+        total = np.zeros(len(self.matters), dtype=np.int64)
+        for term in normalize(query).split():
+            spelling = "".join(_ASCII_WORD.findall(term)) if term.isascii() else ""
+            if spelling:
+                half = len(spelling) // 2
+                pieces = [spelling[:half], spelling[half:]] if len(spelling) >= 4 else [spelling]
+                fields = self._spelling_fields[::2] if len(spelling) >= 4 else self._spelling_fields
+            else:
+                pieces = [term[at:at + 2] for at in range(len(term) - 1)] or [term]
+                fields = [self._text_fields[0], self._text_fields[2], self._text_fields[3]]
+            for piece in dict.fromkeys(pieces):
+                for field in fields:
+                    best = np.zeros(len(self.matters), dtype=SCORE_DTYPE)
+                    field.scores(piece, best)
+                    total += best
+        if allowed is not None:
+            total[~allowed] = 0
+        numbers = np.flatnonzero(total > 0)
+        order = np.lexsort((self._tiebreak[numbers], -total[numbers]))
+        return [self.matters[number] for number in numbers[order][:limit].tolist()]
+
     def _spellings(self, term: str) -> list[tuple[_Field, str]]:
         """The pinyin fields to scan for a term, with the term as they spell it (letters only)."""
         spelling = "".join(_ASCII_WORD.findall(term)) if term.isascii() else ""
@@ -191,21 +303,65 @@ class MatterIndex:
             return [(field, spelling) for field in self._spelling_fields[1::2]]
         return [(field, spelling) for field in self._spelling_fields]
 
+    def _exact(self, term: str) -> np.ndarray:
+        """Each matter's score for ``term`` as typed (0: no match)."""
+        found = np.zeros(len(self.matters), dtype=np.int64)
+        for field in self._text_fields:
+            best = np.zeros(len(self.matters), dtype=SCORE_DTYPE)
+            field.scores(term, best)
+            found += best
+        for field, spelling in self._spellings(term):
+            best = np.zeros(len(self.matters), dtype=SCORE_DTYPE)
+            field.scores(spelling, best)
+            found += best
+        return found
+
+    def _term(self, term: str) -> np.ndarray:
+        """Each matter's score for one word of the query, read again when it matches nothing at all."""
+        found = self._exact(term)
+        if found.any():
+            return found
+        if not term.isascii():
+            return self._out_of_order(term)
+        spelling = "".join(_ASCII_WORD.findall(term))
+        if NEAR_MIN <= len(spelling) <= NEAR_MAX:
+            for field in self._spelling_fields[::2]:
+                best = np.zeros(len(self.matters), dtype=SCORE_DTYPE)
+                field.near_scores(spelling, best)
+                found += best
+        return found
+
+    def _out_of_order(self, term: str) -> np.ndarray:
+        """The word cut into the longest pieces found in the catalog's texts; every piece must match."""
+        total = np.zeros(len(self.matters), dtype=np.int64)
+        matched = np.ones(len(self.matters), dtype=bool)
+        for piece in self._pieces(term):
+            found = self._exact(piece)
+            matched &= found > 0
+            total += found
+        return np.where(matched, total, 0)
+
+    def _pieces(self, term: str) -> list[str]:
+        """Greedy from the left; empty when some character occurs nowhere. A piece that occurs
+        nowhere cannot grow into one that does, so each piece costs one look per extra character."""
+        pieces, at = [], 0
+        while at < len(term):
+            end = at
+            while end < len(term) and any(field.has(term[at:end + 1]) for field in self._wording_fields):
+                end += 1
+            if end == at:
+                return []
+            pieces.append(term[at:end])
+            at = end
+        return pieces
+
     def _rank(self, terms: list[str]) -> np.ndarray:
         if not terms:
             return np.arange(len(self.matters), dtype=np.int32)
         total = np.zeros(len(self.matters), dtype=np.int64)
         matched = np.ones(len(self.matters), dtype=bool)
         for term in terms:
-            found = np.zeros(len(self.matters), dtype=np.int64)
-            for field in self._text_fields:
-                best = np.zeros(len(self.matters), dtype=SCORE_DTYPE)
-                field.scores(term, best)
-                found += best
-            for field, spelling in self._spellings(term):
-                best = np.zeros(len(self.matters), dtype=SCORE_DTYPE)
-                field.scores(spelling, best)
-                found += best
+            found = self._term(term)
             matched &= found > 0
             total += found
         numbers = np.flatnonzero(matched)

@@ -68,12 +68,18 @@ def search(
     json_out: JsonOpt = False,
 ) -> None:
     """按关键词和筛选条件查找事项；不带关键词时列出符合筛选条件的全部事项。"""
-    found = _catalog(ctx).search(query, audience=audience, theme=theme, type=type_, region=region)
+    catalog = _catalog(ctx)
+    found = catalog.search(query, audience=audience, theme=theme, type=type_, region=region)
     if json_out:
         emit_json([{"code": m.code, "name": m.name, "audience": m.audience, "theme": m.theme, "type": m.type} for m in found])
         return
     if not found:
         typer.echo("没有找到符合条件的事项。")
+        nearest = catalog.suggest(query, audience=audience, theme=theme, type=type_, region=region)
+        if nearest:
+            typer.echo("您是不是要找：")
+            for m in nearest:
+                typer.echo(f"  {m.code}  {m.name}")
         return
     from rich.table import Table
 
@@ -129,6 +135,8 @@ def _render_guide(result, places: str) -> None:
         ("收费", matter.fee or "—"),
         ("咨询电话", matter.phone or "—"),
         ("办理地区", places),
+        ("办理模式", matter.mode_label),
+        ("又称", "、".join(matter.aliases) or "—"),
     ):
         facts.add_row(label, value)
     console.print(Panel(facts, title=matter.name))

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli import audit, batch, catalog, papers, queue, staff, system
+from counterdesk.cli import audit, batch, catalog, papers, queue, ratings, staff, system, visits
 from counterdesk.cli.common import CliContext, explain, fail
 from counterdesk.config import load_settings
 
@@ -37,6 +37,8 @@ app.command("packet")(papers.packet)
 app.add_typer(papers.scans_app, name="scans")
 queue.register(app)
 app.add_typer(audit.app, name="audit")
+visits.register(app)
+ratings.register(app)
 
 
 @app.callback(invoke_without_command=True)

@@ -23,6 +23,16 @@ KINDS: dict[str, str] = {"original": "原件", "copy": "复印件"}
 TYPES: tuple[str, ...] = ("行政许可", "行政确认", "行政给付", "行政裁决", "行政奖励", "公共服务", "其他")
 """The matter types (事项类型) the portal's 综合服务区 filters by."""
 
+MODES: dict[str, str] = {
+    "online": "全程网办",
+    "remote": "异地代收代办",
+    "joint": "多地联办",
+    "in_person": "到办理地现场办理",
+}
+"""办理模式 (国办发〔2020〕35号), code → Chinese label. ``remote`` is what a cross-region window does by
+default; an ``online`` matter is helped on the portal (帮办); an ``in_person`` one cannot be received
+here at all (both parties, photo and fingerprints, a vehicle inspection): the window gives the 明白卡."""
+
 THEMES: tuple[str, ...] = (
     # personal life cycle (个人生命周期)
     "出生",
@@ -161,6 +171,17 @@ class _Listed:
     __slots__ = ()
     audience: str
     counties: frozenset[str] | None
+    mode: str
+
+    @property
+    def mode_label(self) -> str:
+        """全程网办, 异地代收代办, 多地联办 or 到办理地现场办理."""
+        return MODES.get(self.mode, self.mode)
+
+    @property
+    def received_here(self) -> bool:
+        """Whether a window elsewhere may take an application for it (not for in-person matters)."""
+        return self.mode != "in_person"
 
     @property
     def audience_label(self) -> str:
@@ -191,6 +212,10 @@ class MatterEntry(_Listed):
     """Names of the included matters (包含事项), searched like keywords."""
     time_limit_days: int = 0
     counties: frozenset[str] | None = None
+    aliases: tuple[str, ...] = ()
+    """Other names citizens and the portal use for it (就业人员困难补助, 开饭店), searched like its name."""
+    mode: str = "remote"
+    """办理模式, a key of ``MODES``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,12 +245,23 @@ class Matter(_Listed):
     conditions: tuple[str, ...] = ()
     legal_basis: tuple[str, ...] = ()
     faq: tuple[Faq, ...] = ()
+    aliases: tuple[str, ...] = ()
+    """Other names citizens and the portal use for it, searched like its name."""
+    mode: str = "remote"
+    """办理模式, a key of ``MODES``."""
+    office: str = ""
+    """Where an in-person matter is handled (办理机构), printed on the 明白卡 with the county's name."""
+
+    def office_in(self, county_name: str) -> str:
+        """Where an in-person matter is handled in this county; empty for a matter received anywhere."""
+        return "" if self.received_here else self.office.replace("{county}", county_name)
 
     @property
     def entry(self) -> MatterEntry:
         """The matter as the list and search see it."""
         return MatterEntry(self.code, self.name, self.audience, self.theme, self.type, self.summary, self.keywords,
-                           tuple(item.name for item in self.items), self.time_limit_days, self.counties)
+                           tuple(item.name for item in self.items), self.time_limit_days, self.counties,
+                           self.aliases, self.mode)
 
     def question(self, question_id: str) -> Question:
         """The situation question with this id; refuses an id the matter does not have."""

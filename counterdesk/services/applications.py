@@ -24,6 +24,7 @@ from counterdesk.services.access import load, load_draft
 from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_target
 from counterdesk.services.staff import Actor
 from counterdesk.services.submit import Channel, applicant_columns, form_columns, receive
+from counterdesk.services.visits import check_receivable
 from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup
 
 if TYPE_CHECKING:
@@ -272,6 +273,7 @@ def missing_for_submit(session: Session, catalog: Catalog, application: Applicat
 def submit(session: Session, *, actor: Actor, catalog: Catalog, application_id: int) -> str:
     """Submit a complete draft: give it its number and record the event, all in one transaction."""
     application = load_draft(session, actor, application_id)
+    check_receivable(catalog.matter(application.matter_code))
     problems = missing_for_submit(session, catalog, application)
     if problems:
         raise InvalidInput("还不能提交：" + "；".join(problems), code="incomplete")

@@ -37,6 +37,7 @@ from counterdesk.domain.matter import Material, Matter
 from counterdesk.domain.pickup import PickupMethod
 from counterdesk.domain.text import as_text, has_control
 from counterdesk.services.applications import place, validate_pickup
+from counterdesk.services.visits import check_receivable
 from counterdesk.services.attachments import check_kind
 from counterdesk.services.submit import CheckedFile, Submission
 
@@ -230,6 +231,7 @@ def check_row(row: BatchRow, *, catalog: Catalog, base_dir: Path, max_bytes: int
     ``cache_file`` keeps the scan checks' verdicts, so a file named by many rows is parsed once.
     """
     matter, _ = place(catalog, row.matter, row.county)
+    check_receivable(matter)
     guidance.validate_answers(matter, row.answers, complete=True)
     answers = guidance.clean_answers(matter, row.answers)
     for question_id in row.answers.keys() - answers.keys():

@@ -75,6 +75,8 @@ def card_for(session: Session, *, catalog: Catalog, hall: Hall | None, matter_co
         fee=matter.fee,
         phone=matter.phone,
         generated_at=now(),
+        mode_label=matter.mode_label,
+        office=matter.office_in(county.name),
     )
 
 

@@ -1,8 +1,9 @@
 """The daily report (日报): the day's applications by status, matter, county and clerk.
 
 Counted over the applications submitted on the day, each in the status it has now, and the
-median time from submission to the first acceptance (受理用时). Aggregates only: the report
-carries no personal data, so it needs no masking.
+median time from submission to the first acceptance (受理用时); then the day's ratings (好评率,
+差评数, 差评整改率 per window and clerk), its visits by outcome and their service times. Aggregates
+only: the report carries no personal data, so it needs no masking.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from sqlmodel import Session, col, select
 from counterdesk.domain.clock import CST, local, now
 from counterdesk.domain.errors import Forbidden
 from counterdesk.domain.text import spreadsheet_row
+from counterdesk.domain.visits import OUTCOMES
 from counterdesk.domain.workflow import Status, status_label
 from counterdesk.services import deadlines
+from counterdesk.services import ratings as rating_service
+from counterdesk.services import visits as visit_service
 from counterdesk.services.hall import get_hall
 from counterdesk.services.queue import Names, staff_names, status_order
 from counterdesk.services.staff import Actor
@@ -56,6 +60,41 @@ class OverdueLine:
 
 
 @dataclass(frozen=True)
+class RatingLine:
+    """好差评 of the hall (``kind`` hall), a window or a clerk on the day."""
+
+    kind: str
+    code: str
+    label: str
+    ratings: int
+    good: int
+    bad: int
+    rectified: int
+
+    @property
+    def good_rate(self) -> float | None:
+        """好评率, as a percentage (None without ratings)."""
+        return round(self.good * 100 / self.ratings, 1) if self.ratings else None
+
+    @property
+    def rectify_rate(self) -> float | None:
+        """差评整改率: reviewed cases over bad ratings, as a percentage (None without 差评)."""
+        return round(self.rectified * 100 / self.bad, 1) if self.bad else None
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """Visits of a window or a clerk and their service time (call to outcome), in minutes."""
+
+    kind: str
+    code: str
+    label: str
+    visits: int
+    average_minutes: float
+    p90_minutes: float
+
+
+@dataclass(frozen=True)
 class DailyReport:
     """The day's figures."""
 
@@ -74,6 +113,11 @@ class DailyReport:
     """Applications completed (办结) on the day, whatever day they were submitted."""
     completed_on_time: int = 0
     overdue: list[OverdueLine] = field(default_factory=list)
+    ratings: list[RatingLine] = field(default_factory=list)
+    """The hall first, then each window, then each clerk."""
+    visits: list[Tally] = field(default_factory=list)
+    """Every visit outcome, in the counter's order, zero included."""
+    service: list[ServiceLine] = field(default_factory=list)
     generated_at: datetime = field(default_factory=now)
 
     @property
@@ -97,6 +141,11 @@ class DailyReport:
             "on_time_rate": self.on_time_rate,
             "overdue": [{"number": o.number, "matter": o.matter, "due_date": o.due_date.isoformat(),
                          "remaining_workdays": o.remaining} for o in self.overdue],
+            "ratings": [{"kind": r.kind, "code": r.code, "label": r.label, "ratings": r.ratings,
+                         "good_rate": r.good_rate, "bad": r.bad, "rectify_rate": r.rectify_rate} for r in self.ratings],
+            "visits": [{"code": t.code, "label": t.label, "count": t.count} for t in self.visits],
+            "service": [{"kind": s.kind, "code": s.code, "label": s.label, "visits": s.visits,
+                         "average_minutes": s.average_minutes, "p90_minutes": s.p90_minutes} for s in self.service],
         }
 
 
@@ -141,6 +190,11 @@ def daily_report(session: Session, *, day: date, catalog: Catalog | None = None,
         accepted=len(durations),
         median_accept_minutes=round(statistics.median(durations), 1) if durations else None,
         **_clock_figures(session, day, catalog, names),
+        ratings=_rating_lines(rating_service.day_summary(session, day), staff),
+        visits=[Tally(code, OUTCOMES[code], n) for code, n in visit_service.counts_by_outcome(session, day).items()],
+        service=[ServiceLine(kind, code, _who(kind, code, staff), *figures)
+                 for kind, by_key in visit_service.service_times(session, day).items()
+                 for code, figures in by_key.items()],
     )
     session.rollback()
     return report
@@ -170,6 +224,24 @@ def _clock_figures(session: Session, day: date, catalog, names: Names) -> dict:
         "overdue": [OverdueLine(number, names.matter(matter) or matter, late_clocks[a_id].due_date,
                                 late_clocks[a_id].remaining) for a_id, number, matter in late],
     }
+def _who(kind: str, code: str, staff: dict[str, str]) -> str:
+    if kind == "window":
+        return f"{code} 号窗口"
+    return f"{staff[code]}（{code}）" if code in staff else code
+
+
+def _rating_lines(summary: dict[str, dict], staff: dict[str, str]) -> list[RatingLine]:
+    windows = summary["window"]
+    hall = {key: sum(entry[key] for entry in windows.values()) for key in ("ratings", "good", "bad", "rectified")}
+    lines = [RatingLine("hall", "", "全大厅", **hall)]
+    for kind in ("window", "clerk"):
+        lines += [RatingLine(kind, code, _who(kind, code, staff), **entry)
+                  for code, entry in sorted(summary[kind].items())]
+    return lines
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value}"
 
 
 def render_csv(report: DailyReport) -> str:
@@ -186,6 +258,19 @@ def render_csv(report: DailyReport) -> str:
     rows.append(["clock", "on_time_rate", "按期办结率", "" if report.on_time_rate is None else report.on_time_rate])
     rows += [["overdue", line.number, f"{line.matter}（承诺 {line.due_date.isoformat()}）", line.remaining]
              for line in report.overdue]
+    for line in report.ratings:
+        prefix = f"{line.code}." if line.code else ""
+        rows += [[f"rating_{line.kind}", prefix + measure, f"{line.label} {label}", value]
+                 for measure, label, value in (("ratings", "评价数", line.ratings),
+                                               ("good_rate", "好评率（%）", _percent(line.good_rate)),
+                                               ("bad", "差评数", line.bad),
+                                               ("rectify_rate", "差评整改率（%）", _percent(line.rectify_rate)))]
+    rows += [["visits", tally.code, tally.label, tally.count] for tally in report.visits]
+    for line in report.service:
+        rows += [[f"service_{line.kind}", f"{line.code}.{measure}", f"{line.label} {label}", value]
+                 for measure, label, value in (("visits", "来访数", line.visits),
+                                               ("average_minutes", "平均服务时长（分钟）", line.average_minutes),
+                                               ("p90_minutes", "服务时长 P90（分钟）", line.p90_minutes))]
     # Labels are matter, county and staff names: text from outside, never formulas.
     writer.writerows(spreadsheet_row(row) for row in rows)
     return out.getvalue()
@@ -195,7 +280,8 @@ def report_data(report: DailyReport):
     """The renderer's input (``documents.pdf.models.ReportData``)."""
     from counterdesk.documents.pdf.models import ReportData
 
-    notes = ["按当日提交的办件统计，状态为生成报表时的当前状态。"]
+    notes = ["按当日提交的办件统计，状态为生成报表时的当前状态。",
+             "好评率为非常满意、满意、基本满意占当日评价的比例；差评整改率为已复核的差评占差评的比例。"]
     if report.accepted:
         notes.append(f"受理用时按提交至首次受理计算，样本 {report.accepted} 件。")
     notes.append("按期办结率按当日办结的办件（不论提交日期）计算：办结日不晚于承诺办结日期（扣除补正、特别程序，含延期）即为按期。")
@@ -209,7 +295,15 @@ def report_data(report: DailyReport):
         generated_at=report.generated_at, notes=notes,
         completed=report.completed, on_time_rate=report.on_time_rate,
         overdue=[(o.number, o.matter, o.due_date, o.remaining) for o in report.overdue],
+        ratings=[[r.label, str(r.ratings), _shown_percent(r.good_rate), str(r.bad), _shown_percent(r.rectify_rate)]
+                 for r in report.ratings],
+        visits=[(t.label, t.count) for t in report.visits],
+        service=[[s.label, str(s.visits), f"{s.average_minutes} 分钟", f"{s.p90_minutes} 分钟"] for s in report.service],
     )
+
+
+def _shown_percent(value: float | None) -> str:
+    return "—" if value is None else f"{value}%"
 
 
 def render_pdf(report: DailyReport) -> bytes:

@@ -222,3 +222,88 @@ class NumberSequence(SQLModel, table=True):
     county_code: str = Field(primary_key=True, max_length=6)
     day: str = Field(primary_key=True, max_length=8)
     last: int = 0
+
+
+class Visit(SQLModel, table=True):
+    """来访: one queue ticket or walk-in at a window and how it ended (咨询, 帮办, 收件 …)."""
+
+    __table_args__ = (Index("ix_visit_day_window", "day", "window"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    outcome: str = Field(max_length=16)
+    """``consult``, ``assist``, ``receive``, ``notify``, ``refer`` or ``failed`` (see domain.visits)."""
+    matter_code: str | None = Field(default=None, max_length=64)
+    county_code: str | None = Field(default=None, max_length=6)
+    ticket_no: str | None = Field(default=None, max_length=32)
+    application_id: int | None = Field(default=None, foreign_key="application.id")
+    """The application a 收件 visit took."""
+    note: str = Field(default="", max_length=500)
+    referred_to: str | None = Field(default=None, max_length=200)
+    """转办: the office the citizen was sent to."""
+    window: int | None = None
+    staff_id: str = Field(foreign_key="staff.id", max_length=32)
+    called_at: datetime = Field(default_factory=now)
+    """When the ticket was called (or the walk-in came to the window)."""
+    ended_at: datetime = Field(default_factory=now)
+    day: date
+    """The hall's day of the visit."""
+
+
+class FailedCase(SQLModel, table=True):
+    """办不成事: what could not be done, where, by when it is to be resolved, and how it was."""
+
+    __tablename__ = "failed_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", unique=True)
+    what: str = Field(max_length=500)
+    where: str = Field(default="", max_length=200)
+    due_on: date
+    resolution: str | None = Field(default=None, max_length=500)
+    resolved_at: datetime | None = None
+    resolved_by: str | None = Field(default=None, max_length=32)
+
+
+class Rating(SQLModel, table=True):
+    """好差评: one rating per service (an application or a visit), asked at the window it was given.
+
+    The row is created when the window asks for the rating (the pad then shows it); ``score`` stays
+    empty until the citizen rates.
+    """
+
+    __table_args__ = (Index("ix_rating_window_pending", "window", "score"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int | None = Field(default=None, foreign_key="application.id", unique=True)
+    visit_id: int | None = Field(default=None, foreign_key="visit.id", unique=True)
+    window: int | None = None
+    clerk_id: str = Field(foreign_key="staff.id", max_length=32)
+    requested_at: datetime = Field(default_factory=now)
+    score: int | None = None
+    """5 非常满意 … 1 非常不满意."""
+    reasons: str = Field(default="", max_length=200)
+    """Second-level reason codes of a bad rating, comma-separated."""
+    comment: str = Field(default="", max_length=250)
+    channel: str | None = Field(default=None, max_length=16)
+    """``pad`` (评价器), ``counter`` (screen turned to the citizen) or ``cli`` (a late rating)."""
+    rated_at: datetime | None = None
+    rated_on: date | None = Field(default=None, index=True)
+
+
+class RatingCase(SQLModel, table=True):
+    """The 差评 ledger: a bad rating called back (回访), rectified (整改), reviewed (复核), answered."""
+
+    __tablename__ = "rating_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rating_id: int = Field(foreign_key="rating.id", unique=True)
+    opened_at: datetime = Field(default_factory=now)
+    due_on: date = Field(index=True)
+    status: str = Field(default="open", max_length=16)
+    """``open`` → ``called_back`` → ``rectified`` → ``reviewed`` → ``closed`` (feedback given)."""
+    callback_note: str | None = Field(default=None, max_length=500)
+    rectification: str | None = Field(default=None, max_length=500)
+    review_note: str | None = Field(default=None, max_length=500)
+    reviewed_by: str | None = Field(default=None, max_length=32)
+    feedback: str | None = Field(default=None, max_length=500)
+    updated_at: datetime = Field(default_factory=now)

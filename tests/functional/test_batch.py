@@ -47,7 +47,7 @@ def mixed_rows(folder):
                              "address": "湖南省长沙市岳麓区麓山南路2号"}), None),
         ("{这不是 JSON", "invalid_json"),
         (example_row("r-04", matter="ZC-NOPE-999"), "unknown_matter"),
-        (shop_row("r-05", matter="QY-KSD-001"), "county_not_handled"),
+        (shop_row("r-05", matter="ZC-RCAJ-001"), "county_not_handled"),
         (no_flexible, "unanswered"),
         (example_row("r-07", answers={"category": "maybe", "flexible": "yes", "bank": "yes"}), "unknown_option"),
         (example_row("r-08", answers={"category": "laid_off", "flexible": "no", "bank": "yes"}),

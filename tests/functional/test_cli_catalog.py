@@ -88,6 +88,31 @@ def test_search_table_and_empty_result(run):
     assert as_json(run("search", "火星移民", "--json")) == []
 
 
+@pytest.mark.parametrize("query", ["就业人员困难补助", "困难补助", "灵活就业补贴", "jiuyekunan"])
+def test_search_ranks_the_guide_example_first_for_the_portal_s_titles(run, query):
+    assert as_json(run("search", query, "--json"))[0]["code"] == GUIDE
+
+
+@pytest.mark.parametrize("query", ["开饭店", "餐馆", "kaifandain"])
+def test_search_finds_the_restaurant_matter_in_the_citizen_s_words(run, query):
+    assert as_json(run("search", query, "--json"))[0]["name"] == "我要开餐饮店"
+
+
+def test_search_that_finds_nothing_asks_did_you_mean_the_nearest_matters(run):
+    result = run("search", "火星开饭馆")
+    assert result.exit_code == 0
+    assert "没有找到" in result.stdout and "您是不是要找" in result.stdout and "我要开餐饮店" in result.stdout
+    assert as_json(run("search", "火星开饭馆", "--json")) == []
+
+
+def test_show_gives_the_matter_s_aliases_and_handling_mode(run):
+    guide = as_json(run("show", GUIDE, "--json"))
+    assert "困难补助" in guide["aliases"] and guide["mode"] == "remote"
+    marriage = as_json(run("show", "GR-JHDJ-001", "--json"))
+    assert marriage["mode"] == "in_person" and "婚姻登记处" in marriage["office"]
+    assert "办理模式" in run("show", GUIDE).stdout
+
+
 def test_show_lists_questions_and_materials_for_the_answers_so_far(run):
     guide = as_json(run("show", GUIDE, "--json"))
     assert [q["id"] for q in guide["questions"]] == ["category", "flexible"]

@@ -15,7 +15,8 @@ def test_empty_database_is_upgraded_to_head(db_url):
     assert current_revision(engine) == head_revision()
     tables = set(inspect(engine).get_table_names())
     assert {"staff", "applicant", "application", "guidanceanswer", "attachment", "pickup",
-            "status_event", "audit_log", "number_sequence", "storedfile", "elicense"} <= tables
+            "status_event", "audit_log", "number_sequence", "storedfile", "elicense", "visit", "failed_case",
+            "rating", "rating_case"} <= tables
     engine.dispose()
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import update
 
 from counterdesk.domain.clock import now, today
 from counterdesk.domain.errors import Forbidden
-from counterdesk.services import report, workflow
+from counterdesk.services import ratings, report, workflow
+from counterdesk.services.visits import record_visit
 from counterdesk.store.models import Application
 from tests.factories import submitted_application
 
@@ -59,9 +60,9 @@ def test_csv_has_one_line_per_figure(day_figures):
     assert rows[0] == ["section", "code", "label", "count"]
     assert ["status", "accepted", "已受理", "3"] in rows
     assert ["clerk", "c05", "周强（c05）", "1"] in rows
-    median = next(row for row in rows if row[:2] == ["accept", "median_minutes"])
+    [median] = [row for row in rows if row[:2] == ["accept", "median_minutes"]]
     assert float(median[3]) == pytest.approx(30, abs=1)
-    assert rows[-1] == ["clock", "on_time_rate", "按期办结率", ""]
+    assert ["clock", "on_time_rate", "按期办结率", ""] in rows
 
 
 def test_the_renderer_gets_labels_and_counts(day_figures):
@@ -82,3 +83,46 @@ def test_report_pdf_is_rendered_with_the_days_figures(day_figures):
     reader = PdfReader(io.BytesIO(pdf))
     assert pdf.startswith(b"%PDF") and len(reader.pages) >= 1
     assert "每日办件统计报表" in reader.pages[0].extract_text()
+
+
+@pytest.fixture
+def rated_day(session, supervisor, clerk, other_clerk, catalog, settings):
+    """Window 3: two applications rated 非常满意 and 不满意 (the 差评 reviewed); window 5: one 满意;
+    and three visits (two 咨询 at window 3, one 帮办 at window 5)."""
+    scores = [(clerk, 5), (clerk, 2), (other_clerk, 4)]
+    for actor, score in scores:
+        made = submitted_application(session, actor, catalog, settings)
+        asked = ratings.request_rating(session, actor=actor, application_id=made.id)
+        ratings.rate(session, rating_id=asked.id, score=score, reasons=("slow",) if score == 2 else ())
+    [case] = ratings.cases(session)
+    for step, actor in (("callback", clerk), ("rectify", clerk), ("review", supervisor)):
+        ratings.advance_case(session, actor=actor, case_id=case["id"], step=step, text="已处理")
+    for actor, outcome in ((clerk, "consult"), (clerk, "consult"), (other_clerk, "assist")):
+        record_visit(session, actor=actor, catalog=catalog, outcome=outcome)
+    return report.daily_report(session, day=today(), catalog=catalog)
+
+
+def test_report_gives_good_rate_bad_ratings_and_rectification_per_window_and_clerk(rated_day):
+    lines = {(line.kind, line.code): line for line in rated_day.ratings}
+    hall = lines[("hall", "")]
+    assert (hall.ratings, hall.bad, hall.good_rate, hall.rectify_rate) == (3, 1, 66.7, 100.0)
+    assert (lines[("window", "3")].good_rate, lines[("window", "5")].good_rate) == (50.0, 100.0)
+    assert lines[("clerk", "c03")].label == "李娜（c03）" and lines[("clerk", "c05")].rectify_rate is None
+
+
+def test_report_counts_visits_by_outcome_with_service_times(rated_day):
+    assert {t.code: t.count for t in rated_day.visits} == {"consult": 2, "assist": 1, "receive": 0, "notify": 0,
+                                                            "refer": 0, "failed": 0}
+    windows = {line.code: line for line in rated_day.service if line.kind == "window"}
+    assert windows["3"].visits == 2 and windows["3"].label == "3 号窗口" and windows["3"].p90_minutes >= 0
+
+
+def test_csv_and_pdf_carry_the_good_rate_and_the_visits(rated_day):
+    from pypdf import PdfReader
+
+    rows = list(csv.reader(io.StringIO(report.render_csv(rated_day))))
+    assert ["rating_hall", "good_rate", "全大厅 好评率（%）", "66.7"] in rows
+    assert ["rating_window", "3.bad", "3 号窗口 差评数", "1"] in rows
+    assert ["visits", "consult", "咨询", "2"] in rows
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.render_pdf(rated_day))).pages)
+    assert "好差评" in text and "66.7%" in text and "帮办" in text

@@ -142,3 +142,43 @@ async def test_the_command_palette_finds_the_card_actions_by_their_chinese_names
         await settle(pilot)
         assert isinstance(app.screen, GuideScreen)
         assert len(list((tmp_path / "data" / "output").glob("明白卡-*.pdf"))) == 1
+
+
+MARRIAGE = "GR-JHDJ-001"
+FIRST_MARRIAGE = {"previous_marriage": "none", "soldier": "no", "update_hukou": "no"}
+
+
+@pilot_test
+async def test_marriage_is_in_person_so_enter_records_a_consultation_instead_of_an_application(tmp_path, catalog):
+    from sqlmodel import select
+
+    from counterdesk.services.visits import visits_of_day
+    from counterdesk.store.models import Application
+
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot)
+        await start_at(app, pilot, "guide", matter=MARRIAGE, answers=FIRST_MARRIAGE)
+        text = plain(app.screen.query_one("#guide-body"))
+        assert "到办理地现场办理" in text and "平江县民政局婚姻登记处" in text
+        assert "登记为咨询" in _status(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        with app.ctx.session() as session:
+            [visit] = visits_of_day(session)
+            assert session.exec(select(Application)).all() == []
+        assert (visit.outcome, visit.matter_code, visit.window) == ("consult", MARRIAGE, 3)
+
+
+@pilot_test
+async def test_the_card_of_an_in_person_matter_names_the_office_to_go_to(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot)
+        await start_at(app, pilot, "guide", matter=MARRIAGE, answers=FIRST_MARRIAGE)
+        await pilot.press("s")
+        await settle(pilot)
+        [saved] = (tmp_path / "data" / "output").glob("明白卡-*.pdf")
+        text = "".join(page.extract_text() for page in PdfReader(saved).pages).replace("\n", "")
+        assert "到办理地现场办理" in text and "平江县民政局婚姻登记处" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from counterdesk.tui.screens.home import HomeScreen
@@ -189,3 +190,28 @@ async def test_a_matter_file_edited_while_the_counter_runs_is_refused_on_screen(
         await settle(pilot)
         assert app.screen is screen and screen.query_one("#matter-search", Input).value == "jykn"
         assert any("重新启动" in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("typed", ["开饭店", "kaifandain"])
+@pilot_test
+async def test_clerk_types_the_citizen_s_own_words_and_finds_the_restaurant_matter(tmp_path, catalog, typed):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _new_application(app, pilot)
+        await pilot.press(*typed)
+        assert screen.results[0].name == "我要开餐饮店" and not screen.suggested
+
+
+@pilot_test
+async def test_words_that_find_nothing_list_the_nearest_matters_to_pick_from(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _new_application(app, pilot)
+        screen.query_one("#matter-search", Input).value = "火星开饭馆"
+        await pilot.pause()
+        assert screen.suggested and screen.results[0].name == "我要开餐饮店"
+        assert "您是不是要找" in plain(screen.query_one("#matter-filters"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LocationScreen)
+        assert app.screen.draft.matter_code == screen.results[0].code

@@ -189,6 +189,9 @@ def test_a_listed_county_limits_where_the_matter_is_handled(tmp_path):
         ("time_limit_days = 5", "time_limit_days = 5\nconditons = []", "conditons: 未知字段 conditons"),
         ('name = "测试事项"', 'name = "  "', "name: 不能为空"),
         ('[{ id = "a", text = "甲" }, { id = "b", text = "乙" }]', '[{ id = "a", text = "甲" }]', "questions[kind].options: 至少需要两个选项"),
+        ("time_limit_days = 5", 'time_limit_days = 5\nmode = "fax"', "mode: 取值 fax 无效"),
+        ("time_limit_days = 5", 'time_limit_days = 5\nmode = "in_person"', "office: 现场办理的事项须写明办理机构"),
+        ("time_limit_days = 5", 'time_limit_days = 5\naliases = ["开饭店", ""]', "aliases: 应为非空文本的列表"),
     ],
 )
 def test_wrong_values_are_named_precisely(tmp_path, old, new, expected):
@@ -291,3 +294,21 @@ def test_a_wrong_holiday_table_is_refused_with_the_field_named(tmp_path, holiday
     (tmp_path / "holidays.toml").write_text(holidays, encoding="utf-8")
     found = problems_of(tmp_path)
     assert any(problem.startswith("holidays.toml:") and message in problem for problem in found), found
+
+
+def test_aliases_mode_and_office_are_read_and_the_mode_defaults_to_remote_receipt(tmp_path):
+    write(tmp_path, VALID.replace("time_limit_days = 5", 'time_limit_days = 5\naliases = ["测一测"]', 1))
+    write(tmp_path, VALID.replace("GR-TEST-001", "GR-TEST-002").replace(
+        "time_limit_days = 5", 'time_limit_days = 5\nmode = "in_person"\noffice = "{county}民政局"', 1), "two.toml")
+    clear_cache()
+    catalog = load_catalog(tmp_path)
+    first, second = catalog.matter("GR-TEST-001"), catalog.matter("GR-TEST-002")
+    assert first.aliases == ("测一测",) and first.mode == "remote" and first.received_here
+    assert second.mode == "in_person" and not second.received_here and second.office == "{county}民政局"
+    assert catalog.matters["GR-TEST-002"].mode_label == "到办理地现场办理"
+
+
+@pytest.mark.parametrize("code", ["GR-ESFZY-001", "GR-XCSP-001", "QY-KSD-001"])
+def test_province_wide_matters_are_handled_in_every_county(code):
+    matter = load_catalog().matter(code)
+    assert matter.counties is None and matter.handled_in("431202") and matter.handled_in("430626")

@@ -38,13 +38,18 @@ def render_card(data: CardData) -> bytes:
                 ["事项编码", data.matter_code, "服务类别", data.audience_label],
                 ["办理地点", _location(data), "承诺时限", time_limit_label(data.time_limit_days)],
                 ["收费标准", data.fee or "不收费", "咨询电话", data.phone or "—"],
+                ["办理模式", data.mode_label, "", ""],
+                *([["办理机构", data.office, "", ""]] if data.office else []),
             ],
             [w * 0.14, w * 0.40, w * 0.14, w * 0.32],
             header=False,
             label_cols=(0, 2),
-            span_rows=(0,),
+            span_rows=(0, 4, 5) if data.office else (0, 4),
         )
     )
+    if data.office:
+        story.append(para("本事项须由申请人本人到上述办理机构现场办理，跨域通办窗口不能代收。请携带以下材料前往。",
+                          s.cell))
 
     story.append(heading("二、您的办事情形"))
     if data.situation:

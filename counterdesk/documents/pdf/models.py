@@ -53,6 +53,10 @@ class CardData:
     fee: str
     phone: str
     generated_at: datetime
+    mode_label: str = "异地代收代办"
+    """办理模式 as printed."""
+    office: str = ""
+    """For a matter handled only in person: where the citizen must go (办理机构 and its address)."""
 
 
 @dataclass(frozen=True)
@@ -177,3 +181,9 @@ class ReportData:
     """按期办结率 of those, as a share; None when none was completed."""
     overdue: list[tuple[str, str, date, int]] = field(default_factory=list)
     """逾期清单: (number, matter, due date, working days left ≤ 0)."""
+    ratings: list[list[str]] = field(default_factory=list)
+    """好差评 rows per window and per clerk: who, 评价数, 好评率, 差评数, 差评整改率 (the first is the hall)."""
+    visits: list[tuple[str, int]] = field(default_factory=list)
+    """The day's visits by outcome (咨询, 帮办 …)."""
+    service: list[list[str]] = field(default_factory=list)
+    """Service time per window and per clerk: who, 来访数, 平均, P90 (minutes)."""

@@ -19,6 +19,7 @@ from counterdesk.documents.pdf.layout import (
     heading,
     numbered,
     para,
+    spacer,
     stamp_time,
     title_block,
 )
@@ -72,6 +73,19 @@ def render_report(data: ReportData) -> bytes:
         story.append(grid_table(rows, [w * 0.30, w * 0.36, w * 0.18, w * 0.16], center_cols=(2, 3)))
     else:
         story.append(para("无逾期办件。"))
+    story.append(heading("六、好差评"))
+    if data.ratings and data.ratings[0][1] != "0":
+        story.append(grid_table([["", "评价数", "好评率", "差评数", "差评整改率"], *data.ratings],
+                                [w * 0.36, w * 0.16, w * 0.16, w * 0.16, w * 0.16], center_cols=(1, 2, 3, 4)))
+    else:
+        story.append(para("当日无评价。"))
+    story.append(heading("七、来访"))
+    visits = sum(count for _, count in data.visits)
+    story.append(_breakdown(["来访结果", "次数"], [row for row in data.visits if row[1]], visits, w))
+    if data.service:
+        story.append(spacer(3))
+        story.append(grid_table([["", "来访数", "平均服务时长", "服务时长 P90"], *data.service],
+                                [w * 0.40, w * 0.20, w * 0.20, w * 0.20], center_cols=(1, 2, 3)))
     if data.notes:
         story.append(heading("说明"))
         story.extend(numbered(data.notes))

@@ -2,6 +2,10 @@
 
 Many citizens leave here with the card and come back with their papers later, so printing and
 saving the card are one key each and the draft simply stays (F10 goes home).
+
+A matter that must be handled in person at the 办理地 (marriage, photo and fingerprints, a car
+inspection) ends here: the guide names the office, and Enter records a 咨询 visit instead of going
+on to take an application.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class GuideScreen(WizardScreen):
         Binding("s", "card('save')", "保存明白卡", key_display="S"),
         Binding("e", "email", "邮件发送", key_display="E"),
         Binding("enter", "next", "继续：确认信息", priority=True),
+        Binding("enter", "consult", "登记咨询并结束", priority=True),
         Binding("escape", "back", "返回智能引导"),
     ]
 
@@ -68,9 +73,22 @@ class GuideScreen(WizardScreen):
             yield Static(id="guide-status")
         yield KeyBar()
 
+    @property
+    def in_person(self) -> bool:
+        """Whether the matter must be handled in person at the 办理地 (no application here)."""
+        return not self.app.ctx.catalog.matter(self.draft.matter_code).received_here
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next", "consult"):
+            return (action == "consult") == self.in_person
+        return True
+
     def on_mount(self) -> None:
         self.query_one("#guide-body", Static).update(self.body())
-        self.say("明白卡：P 打印 · S 保存 PDF · E 发邮件　回车：下一步 确认信息")
+        if self.in_person:
+            self.say("本事项须到办理地现场办理，窗口不能代收：P 打印明白卡交给申请人　回车：登记为咨询并结束")
+        else:
+            self.say("明白卡：P 打印 · S 保存 PDF · E 发邮件　回车：下一步 确认信息")
         self.query_one("#guide-scroll", VerticalScroll).focus()
         self.remember_step()
 
@@ -100,6 +118,9 @@ class GuideScreen(WizardScreen):
         facts.add_row("办理时限", time_limit_text(matter))
         facts.add_row("收费标准", matter.fee or "不收费")
         facts.add_row("咨询电话", matter.phone or "—")
+        facts.add_row("办理模式", matter.mode_label)
+        if not matter.received_here:
+            facts.add_row("办理机构", Text(matter.office_in(county.name), style="bold"))
         parts += [Text(""), facts]
 
         parts.append(_section("您的情形"))
@@ -209,6 +230,30 @@ class GuideScreen(WizardScreen):
 
     def action_next(self) -> None:
         self.go("applicant")
+
+    def action_consult(self) -> None:
+        if not self._busy:
+            self._busy = True
+            self.record_consultation()
+
+    @work(thread=True, exclusive=True, group="step")
+    def record_consultation(self) -> None:
+        """End the draft as a 咨询 visit (the citizen goes to the 办理地 with the card)."""
+        from counterdesk.domain.errors import CounterdeskError
+        from counterdesk.services.visits import close_as_consultation
+
+        ctx = self.app.ctx
+        try:
+            ctx.call(close_as_consultation, actor=ctx.actor, catalog=ctx.catalog,
+                     application_id=self.draft.application_id)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self._card_done, error.message, True)
+            return
+        self.app.call_from_thread(self._consulted)
+
+    def _consulted(self) -> None:
+        self.app.notify("已登记为咨询：申请人凭明白卡到办理机构现场办理。")
+        self.action_home()
 
     def action_back(self) -> None:
         self.go("guidance")

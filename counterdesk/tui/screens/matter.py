@@ -1,9 +1,11 @@
 """找事项 (find the matter): the portal's tabs and life-cycle themes, type and region filters, and a
 search box that filters as the clerk types — Chinese, full pinyin or initials (就业困难 · jiuye · jykn).
 
-The catalog's search answers in a few milliseconds, so it runs on every keystroke directly. The
-list shows the best ``SHOWN_ROWS`` results: a table row costs far more to draw than a search, and
-with a large catalog one letter matches thousands of matters nobody scrolls through.
+The catalog's search answers in a few milliseconds, so it runs on every keystroke directly. When
+the words find nothing in any tab, the list shows the nearest matters instead (您是不是要找), so the
+clerk can still pick with Enter. The list shows the best ``SHOWN_ROWS`` results: a table row costs
+far more to draw than a search, and with a large catalog one letter matches thousands of matters
+nobody scrolls through.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ class MatterScreen(WizardScreen):
         self.state = PickerState()
         """The tab, filters and query on screen."""
         self.results: list[MatterEntry] = []
+        self.suggested = False
+        """Whether ``results`` are the nearest matters to words that found nothing (您是不是要找)."""
         self._columns_width = 0
 
     def compose(self) -> ComposeResult:
@@ -192,10 +196,13 @@ class MatterScreen(WizardScreen):
             tab = self.query_one(f"#aud-{code}", Tab)
             if tab.label.plain != f"{label} {counts[code]}":
                 tab.label = Text.assemble(label, (f" {counts[code]}", "dim"))
+        if not found and self.state.query.strip():
+            found = ctx.catalog.suggest(self.state.query, type=self.state.type, region=region)
         self.results = [
             m for m in found
             if self.state.audience in (ALL, m.audience) and self.state.theme in (None, m.theme)
         ]
+        self.suggested = not counts[ALL] and bool(self.results)
         self._fill(table, keep)
         self._show_filters(len(self.results))
         self._show_detail(counts)
@@ -233,7 +240,10 @@ class MatterScreen(WizardScreen):
             text.append(f"只看{ctx.catalog.county(ctx.hall.county_code).name}可办", style="bold")
         else:
             text.append("全省", style="bold")
-        text.append(f"  找到 {found} 项", style="dim")
+        if self.suggested:
+            text.append("  没有找到，您是不是要找：", style="bold")
+        else:
+            text.append(f"  找到 {found} 项", style="dim")
         if found > SHOWN_ROWS:
             text.append(f"，列出最相关的 {SHOWN_ROWS} 项，输入更多关键字可缩小范围", style="dim")
         self.query_one("#matter-filters", Static).update(text)

@@ -1,4 +1,8 @@
-"""办理成功: the application number, large enough to read out across the counter, and the receipt."""
+"""办理成功: the application number, large enough to read out across the counter, and the receipt.
+
+The window asks the citizen to rate the service on its pad (一次一评) as soon as this screen opens,
+and shows the rating once it is given.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,9 @@ from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.bignumber import BigNumber
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import leave
+
+RATING_POLL_SECONDS = 0.5
+"""How often the screen looks for the pad's rating (it must show within 2 s)."""
 
 
 class SuccessScreen(WizardScreen):
@@ -42,8 +49,58 @@ class SuccessScreen(WizardScreen):
             with Center():
                 yield Static(Text(number, style="bold"), id="success-plain")
             yield Static(Text(matter.name if matter else "", justify="center"), id="success-matter")
+            yield Static(Text("请群众在评价器上对本次服务进行评价……", justify="center", style="dim"),
+                         id="success-rating")
             yield Static(_hints(), id="success-hints")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.rating_id: int | None = None
+        """The rating asked of the window's pad for this application."""
+        self._looking = None
+        self.ask_for_rating()
+
+    @work(thread=True, exclusive=True, group="success-rating")
+    def ask_for_rating(self) -> None:
+        """Ask the window's pad for a rating, then look for it every half second (a short query in a
+        worker each time, so the screen never waits on the database)."""
+        from counterdesk.services.ratings import request_rating
+
+        ctx = self.app.ctx
+        try:
+            rating = ctx.call(request_rating, actor=ctx.actor, application_id=self.draft.application_id)
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
+            return
+        self.app.call_from_thread(self._asked, rating.id, rating.score)
+
+    def _asked(self, rating_id: int, score: int | None) -> None:
+        self.rating_id = rating_id
+        if score is not None:
+            self.rated(score)
+        else:
+            self._looking = self.set_interval(RATING_POLL_SECONDS, self.look_for_rating)
+
+    @work(thread=True, exclusive=True, group="success-rating")
+    def look_for_rating(self) -> None:
+        from counterdesk.services.ratings import score_of
+
+        score = self.app.ctx.call(score_of, self.rating_id)
+        if score is not None:
+            self.app.call_from_thread(self.rated, score)
+
+    def rated(self, score: int) -> None:
+        from counterdesk.domain.visits import BAD_SCORES, SCORES
+
+        if self._looking is not None:
+            self._looking.stop()
+
+        text = Text(justify="center")
+        text.append("群众评价：")
+        text.append(SCORES[score], style="bold red" if score in BAD_SCORES else "bold green")
+        if score in BAD_SCORES:
+            text.append("（已进入差评台账，请及时回访）")
+        self.query_one("#success-rating", Static).update(text)
 
     def action_receipt(self, print_it: bool) -> None:
         self.notify("正在生成受理回执……", timeout=2, markup=False)

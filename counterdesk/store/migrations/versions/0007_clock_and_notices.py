@@ -1,7 +1,7 @@
 """the clock and the paper trail: due dates the queue filters on, numbered supplement notices
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Created: 2026-12-03 09:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
