@@ -15,11 +15,11 @@ from counterdesk.domain.clock import today
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.services import papers, supplements, workflow
-from counterdesk.store.models import Application, StatusEvent, SupplementNotice
+from counterdesk.store.models import Application, Attachment, StatusEvent, SupplementNotice
 from counterdesk.domain.guidance import pending_questions
 from tests.batch_helpers import credit_code
 from tests.conftest import PASSWORD
-from tests.factories import applicant_form, draft_application, submitted_application
+from tests.factories import applicant_form, attach_all, draft_application, submitted_application
 
 PASSBOOK, ID_COPY = "M05", "M03"
 
@@ -124,10 +124,16 @@ def test_a_submitted_application_nobody_asked_papers_of_has_no_notice(session, c
     assert refused.value.code == "no_supplement"
 
 
-def test_a_drafts_notice_at_the_counter_still_lists_what_is_missing(session, clerk, catalog):
+def test_a_drafts_notice_at_the_counter_still_lists_what_is_missing_or_failed(session, clerk, catalog, settings):
     draft = draft_application(session, clerk, catalog)
+    attach_all(session, clerk, catalog, settings, draft)
+    first = session.exec(select(Attachment).where(Attachment.application_id == draft.id)).first()
+    first.precheck, first.precheck_reason = "failed", "复印件不清晰"
+    session.add(first)
+    session.commit()
     data = papers.notice_for(session, catalog=catalog, application_id=draft.id)
-    assert data.items and data.notice_seq is None and data.deadline is None
+    assert [i.reason for i in data.items] == ["复印件不清晰"]
+    assert data.notice_seq is None and data.deadline is None
 
 
 def test_supplement_and_notice_from_the_shell(run, supervisor, received, tmp_path):
