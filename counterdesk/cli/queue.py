@@ -190,7 +190,8 @@ def advance(
     typer.echo(f"办件 {moved.number} 已由“{status_label(moved.from_status)}”改为“{status_label(moved.to_status)}”。")
     if supplement:
         typer.echo(f"第 {notice.seq} 次补正告知：{'、'.join(notice.materials)}，"
-                   f"请于 {notice.deadline.isoformat()} 前补齐（counterdesk notice {moved.number} -o 文件 打印一次性告知单）。")
+                   f"请于 {notice.deadline.isoformat()} 前补齐"
+                   f"（counterdesk notice {moved.number} -o 文件 打印一次性告知单）。")
 
 
 @refusals

@@ -28,8 +28,8 @@ from counterdesk.documents.pdf.models import (
     RefusalData,
 )
 from counterdesk.domain import guidance
-from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.applicant import ApplicantKind
+from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.attachment import SOURCES
 from counterdesk.domain.clock import local, now
 from counterdesk.domain.errors import InvalidInput, NotFound

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 from counterdesk.cli.main import app
 from counterdesk.domain.clock import today
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
+from counterdesk.domain.guidance import pending_questions
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.services import papers, supplements, workflow
 from counterdesk.store.models import Application, Attachment, StatusEvent, SupplementNotice
-from counterdesk.domain.guidance import pending_questions
 from tests.batch_helpers import credit_code
 from tests.conftest import PASSWORD
 from tests.factories import applicant_form, attach_all, draft_application, submitted_application

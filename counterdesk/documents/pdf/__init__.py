@@ -1,4 +1,5 @@
-"""The PDFs the counter hands out: 明白卡, 收件凭证, 受理通知书, 不予受理通知书, 一次性告知单, the application packet, the daily report.
+"""The PDFs the counter hands out: 明白卡, 收件凭证, 受理通知书, 不予受理通知书, 一次性告知单, the application
+packet, the daily report.
 
 Every renderer takes a plain dataclass from ``models`` and returns the PDF as bytes. All text is
 set in one embedded, subsetted TrueType font, so Chinese shows in any viewer and can be copied.

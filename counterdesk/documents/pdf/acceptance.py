@@ -18,10 +18,10 @@ from counterdesk.documents.pdf.layout import (
 from counterdesk.documents.pdf.models import AcceptanceData
 from counterdesk.documents.pdf.official import (
     FACT_COLUMNS,
-    sign_and_seal,
     long_date,
     number_with_qr,
     party_rows,
+    sign_and_seal,
 )
 
 

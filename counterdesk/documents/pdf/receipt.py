@@ -23,9 +23,9 @@ from counterdesk.documents.pdf.layout import (
 from counterdesk.documents.pdf.models import ReceiptData, kind_label
 from counterdesk.documents.pdf.official import (
     FACT_COLUMNS,
-    sign_and_seal,
     number_with_qr,
     party_rows,
+    sign_and_seal,
 )
 
 

@@ -22,9 +22,9 @@ from counterdesk.documents.pdf.layout import (
 from counterdesk.documents.pdf.models import RefusalData
 from counterdesk.documents.pdf.official import (
     FACT_COLUMNS,
-    sign_and_seal,
     number_with_qr,
     party_rows,
+    sign_and_seal,
 )
 
 REVIEW_DAYS = 60
