@@ -109,17 +109,37 @@ def _paper(ctx: typer.Context, build, render, number: str, output: Path, label: 
 
 @refusals
 def receipt(ctx: typer.Context, number: NumberArg, output: OutputOpt, force: ForceOpt = False) -> None:
-    """生成已提交办件的受理回执（PDF，申请人信息已脱敏）。"""
+    """生成已提交办件的收件凭证（PDF，申请人信息已脱敏；仅证明已收件，不载明办结日期）。"""
     from counterdesk.documents.pdf.receipt import render_receipt
     from counterdesk.services.papers import receipt_for
 
-    _paper(ctx, lambda s, c, n: receipt_for(s, catalog=c, number=n), render_receipt, number, output, "受理回执",
+    _paper(ctx, lambda s, c, n: receipt_for(s, catalog=c, number=n), render_receipt, number, output, "收件凭证",
            force)
 
 
 @refusals
+def acceptance(ctx: typer.Context, number: NumberArg, output: OutputOpt, force: ForceOpt = False) -> None:
+    """生成受理通知书（PDF，载明承诺办结日期；即办事项载明即办）；办件尚未受理时退出码为 1。"""
+    from counterdesk.documents.pdf.acceptance import render_acceptance
+    from counterdesk.services.papers import acceptance_for
+
+    _paper(ctx, lambda s, c, n: acceptance_for(s, catalog=c, number=n), render_acceptance, number, output,
+           "受理通知书", force)
+
+
+@refusals
+def refusal(ctx: typer.Context, number: NumberArg, output: OutputOpt, force: ForceOpt = False) -> None:
+    """生成不予受理通知书（PDF，载明理由和行政复议、行政诉讼的途径）；办件未被不予受理时退出码为 1。"""
+    from counterdesk.documents.pdf.refusal import render_refusal
+    from counterdesk.services.papers import refusal_for
+
+    _paper(ctx, lambda s, c, n: refusal_for(s, catalog=c, number=n), render_refusal, number, output,
+           "不予受理通知书", force)
+
+
+@refusals
 def notice(ctx: typer.Context, number: NumberArg, output: OutputOpt, force: ForceOpt = False) -> None:
-    """生成一次性告知单（PDF）：列出尚缺或预审未通过的全部材料。"""
+    """生成一次性告知单（PDF）：补正后列出最近一次补正的材料、原因和期限；草稿列出尚缺或预审未通过的材料。"""
     from counterdesk.documents.pdf.notice import render_notice
     from counterdesk.services.papers import notice_for
 

@@ -159,20 +159,39 @@ def advance(
     number: Annotated[str, typer.Argument(help="办件编号。")],
     to: Annotated[str, typer.Option("--to", help="新状态：accepted、in_progress、completed、supplement_requested、"
                                                  "resubmitted、rejected、withdrawn。")],
-    reason: Annotated[Optional[str], typer.Option("--reason", help="原因；补正须写明缺少的材料，不予受理和撤回须写明原因。")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="原因；补正、不予受理和撤回须写明原因。")] = None,
+    material: Annotated[Optional[list[str]], typer.Option(
+        "--material", help="补正：需补正的材料编号（如 M05），可重复；打印一次性告知单时逐项列出。")] = None,
+    deadline_days: Annotated[Optional[int], typer.Option(
+        "--deadline-days", help="补正：补齐材料的期限（工作日，默认 5）。")] = None,
     staff: StaffOpt = None,
 ) -> None:
-    """变更办件状态（受理、补正、不予受理、办结、撤回……）。"""
+    """变更办件状态（受理、补正、不予受理、办结、撤回……）；补正须用 --material 列明材料。"""
     from sqlmodel import Session
 
-    from counterdesk.domain.workflow import status_label
+    from counterdesk.domain.workflow import Status, status_label
     from counterdesk.services.workflow import advance as advance_service
 
+    supplement = to == Status.SUPPLEMENT_REQUESTED
+    if not supplement and (material or deadline_days is not None):
+        fail("--material 和 --deadline-days 只用于补正（--to supplement_requested）。")
+    if supplement and not material:
+        fail("补正须用 --material 列明需补正的材料编号，可重复。")
     actor = acting(ctx, staff)
     with Session(context(ctx).engine) as session:
-        moved = advance_service(session, actor=actor, number_or_id=number, to_status=to, reason=reason,
-                                catalog=_catalog(ctx))
+        if supplement:
+            from counterdesk.services.supplements import request
+
+            moved, notice = request(session, actor=actor, number_or_id=number, materials=material, reason=reason,
+                                    deadline_days=deadline_days, catalog=_catalog(ctx))
+        else:
+            moved = advance_service(session, actor=actor, number_or_id=number, to_status=to, reason=reason,
+                                    catalog=_catalog(ctx))
     typer.echo(f"办件 {moved.number} 已由“{status_label(moved.from_status)}”改为“{status_label(moved.to_status)}”。")
+    if supplement:
+        typer.echo(f"第 {notice.seq} 次补正告知：{'、'.join(notice.materials)}，"
+                   f"请于 {notice.deadline.isoformat()} 前补齐"
+                   f"（counterdesk notice {moved.number} -o 文件 打印一次性告知单）。")
 
 
 @refusals

@@ -12,24 +12,31 @@ from sqlmodel import Session, select
 
 from counterdesk.config import Settings
 from counterdesk.documents.pdf.models import (
+    AcceptanceData,
     CardData,
     CardMaterial,
+    Issuer,
     NoticeData,
     NoticeItem,
     PacketData,
     PacketFile,
+    Party,
     ReceiptData,
     ReceiptMaterial,
+    RefusalData,
 )
 from counterdesk.domain import guidance
+from counterdesk.domain.applicant import ApplicantKind
 from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.attachment import SOURCES
 from counterdesk.domain.clock import local, now
 from counterdesk.domain.errors import InvalidInput, NotFound
+from counterdesk.domain.idnumbers import CREDIT_CODE_LABEL
 from counterdesk.domain.masking import mask_id_number, mask_name, mask_phone
 from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
 from counterdesk.domain.workdays import add_working_days
-from counterdesk.domain.workflow import status_label
+from counterdesk.domain.workflow import EventKind, Status, status_label
+from counterdesk.services import deadlines, supplements
 from counterdesk.services.access import load
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.applications import place
@@ -38,7 +45,7 @@ from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall, get_hall
 from counterdesk.services.integrity import require_intact
 from counterdesk.services.review import place_of
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Application, Attachment, Pickup, Staff, StoredFile
+from counterdesk.store.models import Application, Attachment, Pickup, Staff, StatusEvent, StoredFile
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
@@ -101,7 +108,7 @@ def mail_card(settings: Settings, card: CardData, to: str, *, pdf: bytes | None 
                      card_file_name(card))
 
 
-# -- receipt, one-time notice and packet (受理回执, 一次性告知单, 申请材料汇编) ---------------------------
+# -- the papers of each act (收件凭证, 受理通知书, 不予受理通知书, 一次性告知单) and the packet ---------------------------
 
 
 def find_application(session: Session, *, actor: Actor | None, application_id: int | None = None,
@@ -135,47 +142,145 @@ def _location(catalog: Catalog, application: Application) -> str:
     return "湖南省" + place_of(catalog, application.county_code)
 
 
-def receipt_for(session: Session, *, catalog: Catalog, actor: Actor | None = None, application_id: int | None = None,
-                number: str | None = None) -> ReceiptData:
-    """The 受理回执 of a submitted application, personal data masked (the citizen takes it home)."""
+def _issuer(session: Session, application: Application, seal: str) -> Issuer:
+    hall_name, window, clerk = _desk(session, application)
+    return Issuer(body=hall_name, seal=seal, window=window, clerk=clerk)
+
+
+def _party(application: Application, applicant) -> Party:
+    """The applicant as a paper handed out prints it: a person masked, an enterprise in full."""
+    agent = mask_name(application.agent_name) if application.agent_name else ""
+    if applicant is None:
+        return Party(name="申请人", id_label="证件号码", id_number="—", agent_name=agent)
+    if applicant.kind == ApplicantKind.ENTERPRISE:
+        # A company's name, credit code and legal representative are public registration data.
+        return Party(name=applicant.name, id_label=CREDIT_CODE_LABEL, id_number=applicant.id_number,
+                     legal_representative=applicant.legal_representative or "—", agent_name=agent)
+    return Party(name=mask_name(applicant.name), id_label="证件号码", id_number=mask_id_number(applicant.id_number),
+                 agent_name=agent)
+
+
+def _submitted(session: Session, *, actor: Actor | None, application_id: int | None, number: str | None,
+               paper: str) -> Application:
     application = find_application(session, actor=actor, application_id=application_id, number=number)
     if application.number is None:
-        raise InvalidInput("该办件尚未提交，还没有受理回执。", code="not_submitted")
+        raise InvalidInput(f"该办件尚未提交，还没有{paper}。", code="not_submitted")
+    return application
+
+
+def receipt_for(session: Session, *, catalog: Catalog, actor: Actor | None = None, application_id: int | None = None,
+                number: str | None = None) -> ReceiptData:
+    """The 收件凭证 of a submitted application: what was received, one row per material, masked."""
+    application = _submitted(session, actor=actor, application_id=application_id, number=number, paper="收件凭证")
     matter = catalog.matter(application.matter_code)
-    hall_name, window, clerk = _desk(session, application)
-    applicant = applicant_of(session, application)
+    issuer = _issuer(session, application, "业务专用章")
     pickup = session.get(Pickup, application.id)
-    submitted = local(application.submitted_at)
-    promised = add_working_days(submitted.date(), matter.time_limit_days, catalog.calendar)
     files = session.exec(select(Attachment, StoredFile.pages).join(StoredFile)
                          .where(Attachment.application_id == application.id).order_by(Attachment.id)).all()
-    order = {m.code: i for i, m in enumerate(matter.materials)}
-    names = {m.code: m.name for m in matter.materials}
-    files = sorted(files, key=lambda row: (order.get(row[0].material_code, len(order)), row[0].id))
-    materials = [ReceiptMaterial(names.get(a.material_code, a.material_code), pages, SOURCES.get(a.source, ""))
-                 for a, pages in files]
+    pages: dict[str, int] = {}
+    sources: dict[str, list[str]] = {}
+    for attachment, count in files:
+        pages[attachment.material_code] = pages.get(attachment.material_code, 0) + count
+        label = SOURCES.get(attachment.source, "")
+        if label and label not in sources.setdefault(attachment.material_code, []):
+            sources[attachment.material_code].append(label)
+    materials = [ReceiptMaterial(m.name, pages[m.code], "、".join(sources.get(m.code, [])), m.kind, m.copies)
+                 for m in matter.materials if m.code in pages]
     if pickup is not None and pickup.method == PickupMethod.COURIER:
         detail = f"寄至收件人 {mask_name(pickup.recipient)}（{mask_phone(pickup.phone)}）登记的地址"
     else:
-        detail = f"凭本回执到{hall_name}领取"
+        detail = f"凭本凭证到{issuer.body}领取"
     return ReceiptData(
-        hall_name=hall_name, application_number=application.number, matter_name=matter.name,
-        location=_location(catalog, application), applicant_name=mask_name(applicant.name),
-        applicant_id=mask_id_number(applicant.id_number), submitted_at=submitted,
-        promised_date=promised, holidays_counted=catalog.calendar.knows(submitted.date(), promised),
+        issuer=issuer, application_number=application.number, matter_name=matter.name,
+        location=_location(catalog, application), party=_party(application, applicant_of(session, application)),
+        received_at=local(application.submitted_at),
         pickup_method=PICKUP_METHODS.get(pickup.method if pickup else PickupMethod.ONSITE, ""), pickup_detail=detail,
-        window=window, clerk=clerk, materials=materials, phone=matter.phone,
-        agent_name=mask_name(application.agent_name) if application.agent_name else "", generated_at=now(),
+        materials=materials, phone=matter.phone, generated_at=now(),
+    )
+
+
+def _last_move_to(session: Session, application: Application, status: Status) -> StatusEvent | None:
+    return session.exec(select(StatusEvent).where(StatusEvent.application_id == application.id,
+                                                  StatusEvent.kind == EventKind.MOVE,
+                                                  StatusEvent.to_status == status)
+                        .order_by(StatusEvent.id.desc())).first()
+
+
+def acceptance_for(session: Session, *, catalog: Catalog, actor: Actor | None = None,
+                   application_id: int | None = None, number: str | None = None) -> AcceptanceData:
+    """The 受理通知书 of an accepted application, with the date the legal clock promises."""
+    application = _submitted(session, actor=actor, application_id=application_id, number=number, paper="受理通知书")
+    accepted = _last_move_to(session, application, Status.ACCEPTED)
+    if accepted is None:
+        raise NotFound("该办件尚未受理，不能出具受理通知书。", code="not_accepted")
+    matter = catalog.matter(application.matter_code)
+    accepted_at = local(accepted.at)
+    promised = None
+    if matter.time_limit_days:
+        clock = deadlines.clock_of(session, application, catalog=catalog)
+        promised = clock.due_date or add_working_days(accepted_at.date(), clock.limit_days, catalog.calendar)
+    return AcceptanceData(
+        issuer=_issuer(session, application, "受理专用章"), application_number=application.number,
+        matter_name=matter.name, location=_location(catalog, application),
+        party=_party(application, applicant_of(session, application)),
+        received_at=local(application.submitted_at), accepted_at=accepted_at, promised_date=promised,
+        time_limit_days=matter.time_limit_days,
+        holidays_counted=promised is None or catalog.calendar.knows(accepted_at.date(), promised),
+        phone=matter.phone, generated_at=now(),
+    )
+
+
+def refusal_for(session: Session, *, catalog: Catalog, actor: Actor | None = None,
+                application_id: int | None = None, number: str | None = None) -> RefusalData:
+    """The 不予受理通知书 of a refused application: the reason given and the remedies."""
+    application = _submitted(session, actor=actor, application_id=application_id, number=number,
+                             paper="不予受理通知书")
+    refused = _last_move_to(session, application, Status.REJECTED)
+    if application.status != Status.REJECTED or refused is None:
+        raise NotFound("该办件未被决定不予受理，不能出具不予受理通知书。", code="not_rejected")
+    matter = catalog.matter(application.matter_code)
+    county = catalog.county(application.county_code).name
+    return RefusalData(
+        issuer=_issuer(session, application, "受理专用章"), application_number=application.number,
+        matter_name=matter.name, location=_location(catalog, application),
+        party=_party(application, applicant_of(session, application)),
+        received_at=local(application.submitted_at), refused_at=local(refused.at), reason=refused.reason or "",
+        review_body=f"{county}人民政府", court=f"{county}人民法院", phone=matter.phone, generated_at=now(),
     )
 
 
 def notice_for(session: Session, *, catalog: Catalog, actor: Actor | None = None, application_id: int | None = None,
                number: str | None = None) -> NoticeData:
-    """The 一次性告知单: every material still missing or refused at pre-check, with what it needs."""
+    """The 一次性告知单.
+
+    After a supplement request (补正) it prints exactly the latest request: its materials, reason,
+    deadline and number. For a draft at the counter it lists every material still missing or
+    refused at pre-check. A submitted application nobody asked papers of has no notice.
+    """
     application = find_application(session, actor=actor, application_id=application_id, number=number)
     matter = catalog.matter(application.matter_code)
+    request = supplements.latest(session, application.id)
+    if request is not None:
+        wanted = set(request.materials)
+        items = [NoticeItem(name=m.name, kind=m.kind, copies=m.copies, required=True, note=m.note)
+                 for m in matter.materials if m.code in wanted]
+    elif application.status == Status.DRAFT:
+        items = _draft_outstanding(session, catalog, application)
+    else:
+        raise NotFound("该办件没有补正要求，无需一次性告知单。", code="no_supplement")
     hall_name, window, clerk = _desk(session, application)
     applicant = applicant_of(session, application)
+    return NoticeData(
+        hall_name=hall_name, matter_name=matter.name, location=_location(catalog, application),
+        applicant_name=mask_name(applicant.name) if applicant else "申请人", items=items, window=window,
+        clerk=clerk, phone=matter.phone, generated_at=now(), application_number=application.number or "",
+        deadline=request.deadline if request else None, reason=request.reason if request else "",
+        notice_seq=request.seq if request else None,
+    )
+
+
+def _draft_outstanding(session: Session, catalog: Catalog, application: Application) -> list[NoticeItem]:
+    """The draft's materials still missing or refused at pre-check, with the refusal reasons."""
     items = []
     for row in material_rows(session, catalog, application):
         if not row.outstanding:
@@ -184,11 +289,7 @@ def notice_for(session: Session, *, catalog: Catalog, actor: Actor | None = None
         reasons = "；".join(a.precheck_reason or "" for a in row.failed if a.precheck_reason)
         items.append(NoticeItem(name=m.name, kind=m.kind, copies=m.copies, required=m.required, note=m.note,
                                 reason=reasons or ("预审未通过" if row.failed else None)))
-    return NoticeData(
-        hall_name=hall_name, matter_name=matter.name, location=_location(catalog, application),
-        applicant_name=mask_name(applicant.name) if applicant else "申请人", items=items, window=window,
-        clerk=clerk, phone=matter.phone, generated_at=now(), application_number=application.number or "",
-    )
+    return items
 
 
 def packet_for(session: Session, *, catalog: Catalog, settings: Settings, actor: Actor | None = None,
@@ -221,8 +322,8 @@ def packet_for(session: Session, *, catalog: Catalog, settings: Settings, actor:
 
 
 def receipt_file_name(data: ReceiptData) -> str:
-    """受理回执-<number>.pdf."""
-    return f"受理回执-{data.application_number}.pdf"
+    """收件凭证-<number>.pdf."""
+    return f"收件凭证-{data.application_number}.pdf"
 
 
 def notice_file_name(data: NoticeData) -> str:

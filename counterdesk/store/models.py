@@ -199,6 +199,25 @@ class StatusEvent(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
+class SupplementNotice(SQLModel, table=True):
+    """A numbered supplement request (补正告知): never edited, a later request is the next number."""
+
+    __tablename__ = "supplement_notice"
+    __table_args__ = (UniqueConstraint("application_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    seq: int
+    """1 for the application's first request, 2 for the next …"""
+    materials: str = Field(sa_column=Column(Text, nullable=False))
+    """JSON list of the matter's material codes asked for, in the matter's order."""
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    deadline: date
+    """The date by which the materials are due (working days from the request)."""
+    by_staff: str = Field(max_length=32)
+    at: datetime = Field(default_factory=now)
+
+
 class AuditEntry(SQLModel, table=True):
     """An entry of the audit log (logins, full views of personal data, staff changes …)."""
 

@@ -72,12 +72,13 @@ def test_the_packet_holds_personal_data_in_full_so_it_needs_a_login_of_that_wind
     assert run("packet", number, "-o", str(out), "--staff", supervisor.id, password=PASSWORD).exit_code == 0
 
 
-def test_notice_command_lists_a_material_refused_at_pre_check(run, session, clerk, catalog, settings, tmp_path):
+def test_notice_command_prints_the_supplement_request_for_an_unclear_copy(run, session, clerk, supervisor, catalog,
+                                                                         settings, tmp_path):
+    from counterdesk.services import supplements
+
     application = submitted_application(session, clerk, catalog, settings)
-    first = session.exec(select(Attachment).where(Attachment.application_id == application.id)).first()
-    first.precheck, first.precheck_reason = "failed", "复印件不清晰"
-    session.add(first)
-    session.commit()
+    supplements.request(session, actor=supervisor, number_or_id=application.id, materials=["M03"],
+                        reason="复印件不清晰", catalog=catalog)
     out = tmp_path / "notice.pdf"
     assert run("notice", application.number, "-o", str(out)).exit_code == 0
     assert "复印件不清晰" in _text(out)

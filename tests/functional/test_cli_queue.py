@@ -143,10 +143,12 @@ def test_supervisor_accepts_from_the_shell(run, hall):
 
 
 def test_supplement_from_the_shell_needs_the_missing_materials(run, hall):
-    refused = run("advance", hall[0], "--to", "supplement_requested", "--staff", "sup01")
-    assert refused.exit_code == 2 and "缺少的材料" in refused.stderr
-    done = run("advance", hall[0], "--to", "supplement_requested", "--reason", "缺身份证复印件", "--staff", "sup01")
-    assert done.exit_code == 0
+    unnamed = run("advance", hall[0], "--to", "supplement_requested", "--reason", "缺身份证复印件", "--staff", "sup01")
+    assert unnamed.exit_code == 2 and "--material" in unnamed.stderr
+    done = run("advance", hall[0], "--to", "supplement_requested", "--material", "M03", "--reason", "缺身份证复印件",
+               "--staff", "sup01")
+    assert done.exit_code == 0, done.output
+    assert "第 1 次补正告知" in done.stdout
     events = json.loads(run("status", hall[0], "--json").stdout)["events"]
     assert events[-1]["reason"] == "缺身份证复印件"
 

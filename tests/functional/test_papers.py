@@ -24,8 +24,9 @@ def _text(pdf: bytes, tmp_path) -> str:
 def test_receipt_masks_the_citizen_and_lists_the_six_scans(session, clerk, catalog, settings, tmp_path):
     application = submitted_application(session, clerk, catalog, settings, courier=True)
     receipt = receipt_for(session, catalog=catalog, number=application.number)
-    assert receipt.applicant_name == "张*" and "*" in receipt.applicant_id
-    assert receipt.location == "湖南省岳阳市平江县" and receipt.window == "3 号窗口" and receipt.clerk == "李娜"
+    assert receipt.party.name == "张*" and "*" in receipt.party.id_number
+    assert receipt.location == "湖南省岳阳市平江县" and receipt.issuer.window == "3 号窗口"
+    assert receipt.issuer.clerk == "李娜"
     assert [m.name for m in receipt.materials][0] == "湖南省就业困难人员灵活就业社会保险补贴对象申报表"
     assert len(receipt.materials) == 6 and receipt.pickup_method == "快递寄送"
     assert "13812347777" not in receipt.pickup_detail

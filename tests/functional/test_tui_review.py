@@ -105,7 +105,7 @@ async def test_success_shows_the_number_saves_the_receipt_and_enter_serves_the_n
         assert plain(app.screen.query_one("#success-plain")).strip() == application.number
         await pilot.press("s")
         await settle(pilot)
-        assert (tmp_path / "data" / "output" / f"受理回执-{application.number}.pdf").is_file()
+        assert (tmp_path / "data" / "output" / f"收件凭证-{application.number}.pdf").is_file()
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

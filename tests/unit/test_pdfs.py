@@ -14,19 +14,31 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from counterdesk.documents.pdf import render_card, render_notice, render_packet, render_receipt, render_report
+from counterdesk.documents.pdf import (
+    render_acceptance,
+    render_card,
+    render_notice,
+    render_packet,
+    render_receipt,
+    render_refusal,
+    render_report,
+)
 from counterdesk.documents.pdf.card import time_limit_label
 from counterdesk.documents.pdf.codes import card_qr_content
 from counterdesk.documents.pdf.fonts import FONT, register_fonts
 from counterdesk.documents.pdf.models import (
+    AcceptanceData,
     CardData,
     CardMaterial,
+    Issuer,
     NoticeData,
     NoticeItem,
     PacketData,
     PacketFile,
+    Party,
     ReceiptData,
     ReceiptMaterial,
+    RefusalData,
     ReportData,
 )
 from counterdesk.documents.pdf.report import median_label
@@ -49,12 +61,28 @@ CARD = CardData(
     conditions=["处于法定劳动年龄内，有劳动能力和就业愿望。"],
     time_limit_days=15, fee="不收费", phone="12333", generated_at=datetime(2026, 11, 24, 10, 30),
 )
+ISSUER = Issuer(body=HALL, seal="业务专用章", window="跨域通办 3 号窗口", clerk="李晓红")
+PERSON = Party(name="张*三", id_label="证件号码", id_number="430626********1234")
+ENTERPRISE = Party(name="湖南潇湘长河医药连锁有限公司", id_label="统一社会信用代码", id_number="91430626MA4L12345X",
+                   legal_representative="欧阳建国", agent_name="李*")
 RECEIPT = ReceiptData(
-    hall_name=HALL, application_number=NUMBER, matter_name=MATTER, location="湖南省岳阳市平江县",
-    applicant_name="张*三", applicant_id="430626********1234", submitted_at=datetime(2026, 11, 24, 10, 42),
-    promised_date=date(2026, 12, 15), pickup_method="快递寄送", pickup_detail="张*三 138****5678 平江县天岳大道 88 号",
-    window="跨域通办 3 号窗口", clerk="李晓红",
-    materials=[ReceiptMaterial("身份证、户口簿", 2, "电子证照"), ReceiptMaterial("失业登记证", 1)], phone="12333",
+    issuer=ISSUER, application_number=NUMBER, matter_name=MATTER, location="湖南省岳阳市平江县",
+    party=PERSON, received_at=datetime(2026, 11, 24, 10, 42),
+    pickup_method="快递寄送", pickup_detail="张*三 138****5678 平江县天岳大道 88 号",
+    materials=[ReceiptMaterial("身份证、户口簿", 2, "电子证照", "copy", 1),
+               ReceiptMaterial("申报表", 1, "", "original", 2)], phone="12333",
+)
+ACCEPTANCE = AcceptanceData(
+    issuer=replace(ISSUER, seal="受理专用章"), application_number=NUMBER, matter_name=MATTER,
+    location="湖南省岳阳市平江县", party=PERSON, received_at=datetime(2026, 11, 24, 10, 42),
+    accepted_at=datetime(2026, 11, 25, 9, 5), promised_date=date(2026, 12, 16), time_limit_days=15, phone="12333",
+    generated_at=datetime(2026, 11, 25, 9, 6),
+)
+REFUSAL = RefusalData(
+    issuer=replace(ISSUER, seal="受理专用章"), application_number=NUMBER, matter_name=MATTER,
+    location="湖南省岳阳市平江县", party=PERSON, received_at=datetime(2026, 11, 24, 10, 42),
+    refused_at=datetime(2026, 11, 25, 9, 5), reason="申请人不属于就业困难人员认定范围。",
+    review_body="平江县人民政府", court="平江县人民法院", generated_at=datetime(2026, 11, 25, 9, 6),
 )
 NOTICE = NoticeData(
     hall_name=HALL, matter_name=MATTER, location="岳阳市平江县", applicant_name="张*三",
@@ -152,19 +180,46 @@ def test_cards_rendered_from_several_threads_are_all_whole() -> None:
     assert all(MATTER in text_of(pdf) for pdf in pdfs)
 
 
-def test_receipt_shows_number_masked_applicant_materials_and_pickup() -> None:
+def test_receipt_is_a_proof_of_receipt_without_a_promised_date() -> None:
     pdf = render_receipt(RECEIPT)
     text = text_of(pdf)
-    for expected in ("受理回执", NUMBER, "张*三", "430626********1234", "身份证、户口簿", "电子证照", "扫描件",
-                     "合计", "快递寄送", "2026年12月15日", "跨域通办 3 号窗口", "李晓红", HALL):
+    for expected in ("收件凭证", NUMBER, "张*三", "430626********1234", "身份证、户口簿", "电子证照", "扫描件",
+                     "原件", "复印件", "份数", "合计", "快递寄送", "不表示已经受理", "跨域通办 3 号窗口", "李晓红",
+                     "业务专用章", "申请人（签字/盖章）", "扫码即得办件编号", HALL):
         assert expected in text, expected
-    assert "430626199001011234" not in text and "未计节假日" not in text
+    assert "受理回执" not in text and "2026年12月" not in text
     assert_every_font_embedded(pdf)
 
 
+def test_an_enterprise_is_printed_in_full_with_its_credit_code_and_legal_representative() -> None:
+    text = text_of(render_receipt(replace(RECEIPT, party=ENTERPRISE)))
+    for expected in ("湖南潇湘长河医药连锁有限公司", "统一社会信用代码", "91430626MA4L12345X", "法定代表人", "欧阳建国",
+                     "经办人", "李*"):
+        assert expected in text, expected
+
+
+def test_acceptance_notice_promises_the_date_and_a_same_day_matter_says_so() -> None:
+    pdf = render_acceptance(ACCEPTANCE)
+    text = text_of(pdf)
+    for expected in ("受理通知书", "决定予以受理", "2026年12月16日", "15 个工作日", "受理专用章", NUMBER, "李晓红"):
+        assert expected in text, expected
+    assert_every_font_embedded(pdf)
+    same_day = text_of(render_acceptance(replace(ACCEPTANCE, promised_date=None, time_limit_days=0)))
+    assert "即办" in same_day and "2026年12月16日" not in same_day
+
+
 def test_a_promise_running_into_a_year_without_its_holiday_notice_says_so() -> None:
-    text = text_of(render_receipt(replace(RECEIPT, holidays_counted=False)))
-    assert "2026年12月15日（未计节假日）" in text
+    text = text_of(render_acceptance(replace(ACCEPTANCE, holidays_counted=False)))
+    assert "未计节假日" in text
+
+
+def test_refusal_notice_gives_the_reason_and_both_remedies() -> None:
+    pdf = render_refusal(REFUSAL)
+    text = text_of(pdf)
+    for expected in ("不予受理通知书", "申请人不属于就业困难人员认定范围。", "60 日内向平江县人民政府申请行政复议",
+                     "6 个月内向平江县人民法院提起行政诉讼", "受理专用章", NUMBER):
+        assert expected in text, expected
+    assert_every_font_embedded(pdf)
 
 
 def test_notice_lists_every_missing_or_failed_material_with_what_is_required() -> None:
@@ -174,6 +229,13 @@ def test_notice_lists_every_missing_or_failed_material_with_what_is_required() -
                      "预审未通过", "凭证年度不是当年。", "2 项", "2026年12月24日", NUMBER):
         assert expected in text, expected
     assert_every_font_embedded(pdf)
+
+
+def test_a_numbered_request_prints_its_reason_and_number_and_nothing_missing_says_so_once() -> None:
+    text = text_of(render_notice(replace(NOTICE, notice_seq=2, reason="缴费凭证年度不对。")))
+    assert "第 2 次补正告知" in text and "补正原因：缴费凭证年度不对。" in text
+    complete = text_of(render_notice(replace(NOTICE, items=[])))
+    assert "材料已齐全" in complete and "0 项" not in complete
 
 
 def test_daily_report_shows_counts_median_and_chart_labels() -> None:

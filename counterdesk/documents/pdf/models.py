@@ -61,42 +61,104 @@ class CardData:
 
 @dataclass(frozen=True)
 class ReceiptMaterial:
-    """A material received with the application."""
+    """A material received with the application: one row however many files it came in."""
 
     name: str
     pages: int
     source: str = ""
     """How it came: 扫描件, 资料复用, 电子证照 …"""
+    kind: str = "copy"
+    """``original`` (原件) or ``copy`` (复印件), as the catalog asks for it."""
+    copies: int = 1
+    """份数 the catalog asks for."""
+
+
+@dataclass(frozen=True)
+class Party:
+    """The applicant as printed on a document handed out.
+
+    A person arrives masked (张*三, 430626********1234, 证件号码); an enterprise is a public
+    registration and arrives in full, its 统一社会信用代码 and 法定代表人 named.
+    """
+
+    name: str
+    id_label: str
+    id_number: str
+    legal_representative: str = ""
+    agent_name: str = ""
+    """经办人, masked, when someone applies on the applicant's behalf."""
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues a document: the body, its seal, the window and the clerk."""
+
+    body: str
+    """The hall's name (出具机关)."""
+    seal: str
+    """受理专用章 or 业务专用章: the seal the window presses in the seal area."""
+    window: str
+    clerk: str
 
 
 @dataclass(frozen=True)
 class ReceiptData:
-    """The 受理回执 handed to the citizen when the application is submitted."""
+    """The 收件凭证: proof that the papers were received — not a decision, so no promised date."""
 
-    hall_name: str
+    issuer: Issuer
     application_number: str
     matter_name: str
     location: str
     """Where it is handled, e.g. 湖南省岳阳市平江县."""
-    applicant_name: str
-    """Masked (张*三)."""
-    applicant_id: str
-    """Masked ID number or credit code."""
-    submitted_at: datetime
-    promised_date: date | None
+    party: Party
+    received_at: datetime
     pickup_method: str
     """现场取件 or 快递寄送."""
     pickup_detail: str
     """Pickup place, or the courier recipient and address (masked)."""
-    window: str
-    clerk: str
     materials: list[ReceiptMaterial]
     phone: str = ""
-    agent_name: str = ""
-    """Masked 经办人, when someone applies on the applicant's behalf."""
     generated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AcceptanceData:
+    """The 受理通知书: the 办理地 accepted the application and promises a date."""
+
+    issuer: Issuer
+    application_number: str
+    matter_name: str
+    location: str
+    party: Party
+    received_at: datetime
+    accepted_at: datetime
+    promised_date: date | None
+    """承诺办结日期 from the legal clock; None for a 即办 matter (settled on the spot)."""
+    time_limit_days: int
     holidays_counted: bool = True
     """False when the holiday calendar does not know a year the promise runs into (weekends only)."""
+    phone: str = ""
+    generated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RefusalData:
+    """The 不予受理通知书: why the application was refused and how to challenge the refusal."""
+
+    issuer: Issuer
+    application_number: str
+    matter_name: str
+    location: str
+    party: Party
+    received_at: datetime
+    refused_at: datetime
+    reason: str
+    review_body: str
+    """Where to apply for 行政复议 (the county government of the 办理地)."""
+    court: str
+    """Where to bring 行政诉讼 (the county people's court of the 办理地)."""
+    phone: str = ""
+    generated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +190,10 @@ class NoticeData:
     application_number: str = ""
     deadline: date | None = None
     """Date by which the supplement is expected, when there is one."""
+    reason: str = ""
+    """Why the supplement was requested (补正原因); empty for a draft's notice at the counter."""
+    notice_seq: int | None = None
+    """The supplement request's number (第 n 次补正告知); None for a draft's notice."""
 
 
 @dataclass(frozen=True)

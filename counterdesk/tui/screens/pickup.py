@@ -87,7 +87,7 @@ class PickupScreen(WizardScreen):
         if method == "courier":
             hint.append("收件信息已按申请人信息预填，可修改。Tab 进入收件人，回车逐项确认。", style="dim")
         else:
-            hint.append("办结后凭受理回执和有效身份证件到本大厅窗口领取。F9 进入确认提交。", style="dim")
+            hint.append("办结后凭收件凭证和有效身份证件到本大厅窗口领取。F9 进入确认提交。", style="dim")
         self.query_one("#pickup-hint", Static).update(hint)
 
     def values(self) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""办理成功: the application number, large enough to read out across the counter, and the receipt.
+"""已收件: the application number, large enough to read out across the counter, and the proof of receipt.
 
 The window asks the citizen to rate the service on its pad (一次一评) as soon as this screen opens,
 and shows the rating once it is given.
@@ -25,10 +25,10 @@ RATING_POLL_SECONDS = 0.5
 
 
 class SuccessScreen(WizardScreen):
-    """The number, P/S for the 受理回执, Enter for the next citizen."""
+    """The number, P/S for the 收件凭证, Enter for the next citizen."""
 
     STEP = "done"
-    TITLE_TEXT = "办理成功"
+    TITLE_TEXT = "已收件"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
         Binding("p", "receipt(True)", "打印回执", key_display="P"),
@@ -42,7 +42,7 @@ class SuccessScreen(WizardScreen):
         matter = self.app.ctx.catalog.matters.get(self.draft.matter_code)
         yield from self.compose_header()
         with Vertical(id="success", classes="wizard-body"):
-            yield Static(Text("✓ 申请已提交，办理成功", style="bold green"), id="success-title")
+            yield Static(Text("✓ 材料已收件，待办理地受理", style="bold green"), id="success-title")
             yield Static("办件编号", classes="success-label")
             with Center():
                 yield BigNumber(number, id="success-number")
@@ -103,7 +103,7 @@ class SuccessScreen(WizardScreen):
         self.query_one("#success-rating", Static).update(text)
 
     def action_receipt(self, print_it: bool) -> None:
-        self.notify("正在生成受理回执……", timeout=2, markup=False)
+        self.notify("正在生成收件凭证……", timeout=2, markup=False)
         self.receipt(print_it)
 
     @work(thread=True, exclusive=True, group="success-receipt")
@@ -120,7 +120,7 @@ class SuccessScreen(WizardScreen):
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, message, title="受理回执", timeout=8, markup=False)
+        self.app.call_from_thread(self.notify, message, title="收件凭证", timeout=8, markup=False)
 
     def action_next_citizen(self) -> None:
         leave(self.app)
@@ -131,7 +131,7 @@ class SuccessScreen(WizardScreen):
 
 def _hints() -> Text:
     text = Text(justify="center")
-    for key, label in (("P", "打印受理回执"), ("S", "保存受理回执"), ("回车", "下一位群众")):
+    for key, label in (("P", "打印收件凭证"), ("S", "保存收件凭证"), ("回车", "下一位群众")):
         text.append(f" {key} ", style="bold reverse")
         text.append(f" {label}    ")
     return text
