@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli import audit, batch, catalog, papers, queue, staff, system
+from counterdesk.cli import audit, batch, catalog, hall, papers, queue, staff, system
 from counterdesk.cli.common import CliContext, fail
 from counterdesk.config import load_settings
 
@@ -36,6 +36,7 @@ app.command("packet")(papers.packet)
 app.add_typer(papers.scans_app, name="scans")
 queue.register(app)
 app.add_typer(audit.app, name="audit")
+app.add_typer(hall.app, name="hall")
 
 
 @app.callback(invoke_without_command=True)

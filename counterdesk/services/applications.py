@@ -262,8 +262,9 @@ def submit(session: Session, *, actor: Actor, catalog, application_id: int) -> s
 def finish_submit(session: Session, *, actor: Actor, application: Application) -> str:
     """Number, stamp and record a checked draft, then commit (also used by the batch importer)."""
     moment = now()
-    number = str(numbers.allocate(session, application.county_code, moment.date()))
-    application.number = number
+    given = numbers.allocate(session, application.county_code, moment.date())
+    number = str(given)
+    application.number, application.received_by = number, given.hall_code
     application.status = "received"
     application.submitted_at = moment
     application.submitted_on = moment.date()
@@ -272,7 +273,7 @@ def finish_submit(session: Session, *, actor: Actor, application: Application) -
     session.add(application)
     session.flush()
     audit.record_status(session, application_id=application.id, from_status="draft", to_status="received",
-                        by_staff=actor.id)
+                        by_staff=actor.id, hall_code=given.hall_code)
     session.commit()
     return number
 

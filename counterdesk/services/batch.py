@@ -287,7 +287,8 @@ def _insert(session: Session, actor: Actor, rows: list[CheckedRow]) -> list[str]
     given = _allocate(session, [row.county for row in rows], moment.date())
     application_ids = session.scalars(
         insert(Application).returning(Application.id, sort_by_parameter_order=True),
-        [_application(row, number, applicant_ids, actor, moment) for row, number in zip(rows, given, strict=True)],
+        [_application(row, str(number), applicant_ids, actor, moment) | {"received_by": number.hall_code}
+         for row, number in zip(rows, given, strict=True)],
     ).all()
     answers, pickups, attachments = [], [], []
     for row, app_id in zip(rows, application_ids, strict=True):
@@ -303,15 +304,15 @@ def _insert(session: Session, actor: Actor, rows: list[CheckedRow]) -> list[str]
     _record_files(session, rows, moment)
     if attachments:
         session.execute(insert(Attachment), attachments)
-    _record_events(session, actor, application_ids, moment)
-    return given
+    _record_events(session, actor, application_ids, moment, given[0].hall_code)
+    return [str(number) for number in given]
 
 
-def _allocate(session: Session, counties: list[str], day: date) -> list[str]:
+def _allocate(session: Session, counties: list[str], day: date) -> list[numbers.ApplicationNumber]:
     """Numbers for the rows' counties, in row order: one block per county, in this transaction."""
     blocks = {county: iter(numbers.allocate_block(session, county, day, count))
               for county, count in Counter(counties).items()}
-    return [str(next(blocks[county])) for county in counties]
+    return [next(blocks[county]) for county in counties]
 
 
 def _upsert_applicants(session: Session, rows: list[CheckedRow], moment) -> dict[tuple[str, str], int]:
@@ -364,7 +365,7 @@ def _record_files(session: Session, rows: list[CheckedRow], moment) -> None:
         session.execute(insert(StoredFile), fresh)
 
 
-def _record_events(session: Session, actor: Actor, application_ids: list[int], moment) -> None:
+def _record_events(session: Session, actor: Actor, application_ids: list[int], moment, hall_code: str) -> None:
     """The draft → received events, hash-chained in id order.
 
     The first goes through ``audit.record_status``, which takes the chain's lock and finds its
@@ -372,14 +373,14 @@ def _record_events(session: Session, actor: Actor, application_ids: list[int], m
     import fast. The hashed fields are ``audit``'s own, so ``audit verify`` checks them alike.
     """
     first = audit.record_status(session, application_id=application_ids[0], from_status="draft",
-                                to_status="received", by_staff=actor.id, reason=SUBMIT_REASON)
+                                to_status="received", by_staff=actor.id, reason=SUBMIT_REASON, hall_code=hall_code)
     session.flush()
     prev = first.hash
     events = []
     for app_id in application_ids[1:]:
         event = {"application_id": app_id, "at": moment, "from_status": "draft", "to_status": "received",
                  "by_staff": actor.id, "reason": SUBMIT_REASON, "kind": EventKind.MOVE, "detail": None,
-                 "hall_code": None, "prev_hash": prev}
+                 "hall_code": hall_code, "prev_hash": prev}
         prev = event["hash"] = chain.digest(prev, audit.event_fields(SimpleNamespace(**event)))
         events.append(event)
     if events:
