@@ -83,6 +83,7 @@ def queue(
 
 
 def _print_queue(when: date, page, labels: dict[str, str]) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -90,10 +91,13 @@ def _print_queue(when: date, page, labels: dict[str, str]) -> None:
     from counterdesk.domain.clock import show
 
     counts = "，".join(f"{labels.get(code, code)} {n}" for code, n in page.counts_by_status.items())
-    table = Table(title=f"{when.isoformat()} 共 {page.total} 件" + (f"（{counts}）" if counts else ""))
+    # Light rules and no outer padding: the 32-character number must leave room at 80 columns.
+    table = Table(title=f"{when.isoformat()} 共 {page.total} 件" + (f"（{counts}）" if counts else ""),
+                  box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("办件编号", no_wrap=True)
-    for heading in ("状态", "事项", "区县", "窗口", "经办人", "提交时间", "申请人"):
+    for heading in ("状态", "事项", "区县", "窗口", "经办人", "提交时间"):
         table.add_column(heading, overflow="ellipsis")
+    table.add_column("申请人", no_wrap=True, min_width=6)
     for row in page.rows:
         table.add_row(row.number, row.status_label, Text(row.matter_name or row.matter_code),
                       row.county_name or row.county_code, str(row.window or ""), Text(row.clerk_name or row.clerk),
