@@ -20,6 +20,7 @@ from counterdesk.domain.text import has_control
 from counterdesk.domain.workflow import check_move, status_label
 from counterdesk.services import audit
 from counterdesk.services.access import load
+from counterdesk.services.hall import get_hall
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application
 
@@ -73,17 +74,22 @@ def clean_reason(reason: str | None) -> str | None:
 
 
 def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_status: str,
-            reason: str | None = None, expected_version: int | None = None) -> MoveResult:
+            reason: str | None = None, expected_version: int | None = None,
+            detail: dict | None = None) -> MoveResult:
     """Move an application to ``to_status`` and record the event, in one transaction.
 
     ``expected_version`` is the version the person saw; when another window moved the
     application since, the move is refused with Conflict ``stale``. Without it the version read
     here is used, which still catches a concurrent move between this read and the write.
+    ``detail`` is what the act carries beyond the move (a waybill, the collector …).
+
+    An application handled in another county than the hall's must travel and be signed for
+    before a decision (``check_move(remote=…)``); every event names the hall that made it.
     """
     status_label(to_status)
     reason = clean_reason(reason)
     try:
-        return _move(session, actor, number_or_id, to_status, reason, expected_version)
+        return _move(session, actor, number_or_id, to_status, reason, expected_version, detail)
     except CounterdeskError:
         # A refused move must not keep the transaction (and SQLite's write lock) open.
         session.rollback()
@@ -91,13 +97,16 @@ def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_statu
 
 
 def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: str, reason: str | None,
-          expected_version: int | None) -> MoveResult:
+          expected_version: int | None, detail: dict | None) -> MoveResult:
     found = find_application(session, number_or_id)
     application = load(session, actor, found.id)
     app_id, from_status, number = application.id, application.status, application.number
     if expected_version is not None and expected_version != application.version:
         raise Conflict(STALE, code="stale")
-    check_move(from_status, to_status, actor.role, reason)
+    hall = get_hall(session)
+    # A hall not yet set up works under the code its numbers carry (see ``numbers.numbering_hall``).
+    hall_code = hall.code or application.received_by
+    check_move(from_status, to_status, actor.role, reason, remote=hall.is_remote(application.county_code))
     version = application.version
     moment = now()
     changed = session.exec(
@@ -108,7 +117,8 @@ def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: st
     if changed != 1:
         raise Conflict(STALE, code="stale")
     audit.record_status(session, application_id=app_id, from_status=from_status,
-                        to_status=to_status, by_staff=actor.id, reason=reason)
+                        to_status=to_status, by_staff=actor.id, reason=reason, detail=detail,
+                        hall_code=hall_code)
     session.commit()
     return MoveResult(app_id, number, from_status, to_status, version + 1, moment)
 

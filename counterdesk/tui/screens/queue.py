@@ -258,7 +258,9 @@ class QueueScreen(MovingScreen):
         row = next((r for r in self.page.rows if r.number == key), None) if key else None
         if row is None:
             return None
-        moves = tuple(allowed_moves(row.status, self.ctx.actor.role))
+        hall = self.ctx.hall
+        moves = tuple(allowed_moves(row.status, self.ctx.actor.role,
+                                    remote=hall is not None and hall.is_remote(row.county_code)))
         return MoveTarget(row.id, row.number, row.status, row.version, row.matter_code, moves)
 
     def moved(self) -> None:
