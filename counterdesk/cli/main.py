@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli import audit, batch, catalog, hall, papers, queue, staff, system
+from counterdesk.cli import audit, batch, catalog, hall, papers, queue, staff, system, transfer
 from counterdesk.cli.common import CliContext, fail
 from counterdesk.config import load_settings
 
@@ -37,6 +37,7 @@ app.add_typer(papers.scans_app, name="scans")
 queue.register(app)
 app.add_typer(audit.app, name="audit")
 app.add_typer(hall.app, name="hall")
+app.add_typer(transfer.app, name="transfer")
 
 
 @app.callback(invoke_without_command=True)

@@ -1,0 +1,113 @@
+"""``counterdesk transfer``: 寄递 to the 办理地, 签收 there, and the packages between halls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from counterdesk.cli.common import context, emit_json, refusals
+from counterdesk.cli.staff import StaffOpt, acting
+
+app = typer.Typer(help="办件移交：寄递、签收、移交包与回传包。", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
+
+
+def _catalog(ctx: typer.Context):
+    from counterdesk.catalog import load_catalog
+
+    return load_catalog(context(ctx).settings.catalog_dir)
+
+
+@app.command("dispatch")
+@refusals
+def dispatch(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="办理地区县代码，如 430626。")],
+    waybill: Annotated[Optional[str], typer.Option("--waybill", help="快递运单号。")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="材料流转单 PDF 的保存路径。")] = None,
+    staff: StaffOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """把本大厅为某办理地收件的办件编为一个流转批次寄出（在途），并可生成材料流转单。"""
+    from sqlmodel import Session
+
+    from counterdesk.services import transfer
+    from counterdesk.services.papers import write_pdf
+
+    actor = acting(ctx, staff)
+    catalog = _catalog(ctx)
+    with Session(context(ctx).engine) as session:
+        sent = transfer.dispatch(session, actor=actor, catalog=catalog, to_county=to, waybill=waybill)
+        if output is not None:
+            write_pdf(transfer.transfer_sheet_pdf(session, catalog=catalog, batch=sent.batch), output)
+    if json_out:
+        emit_json(sent.as_dict())
+        return
+    typer.echo(f"已编为流转批次 {sent.batch}，共 {sent.count} 件，状态改为“在途”。")
+    if output is not None:
+        typer.echo(f"材料流转单已保存：{output}")
+
+
+@app.command("sheet")
+@refusals
+def sheet(
+    ctx: typer.Context,
+    batch: Annotated[str, typer.Argument(help="流转批次编号。")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="保存路径（PDF）。")],
+) -> None:
+    """重新生成某流转批次的材料流转单。"""
+    from sqlmodel import Session
+
+    from counterdesk.services import transfer
+    from counterdesk.services.papers import write_pdf
+
+    with Session(context(ctx).engine) as session:
+        write_pdf(transfer.transfer_sheet_pdf(session, catalog=_catalog(ctx), batch=batch), output)
+    typer.echo(f"材料流转单已保存：{output}")
+
+
+@app.command("incoming")
+@refusals
+def incoming(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """列出寄往本县区、尚未签收的流转批次（外地收件、本地办理）。"""
+    from sqlmodel import Session
+
+    from counterdesk.domain.clock import show
+    from counterdesk.services import transfer
+    from counterdesk.services.queue import iso
+
+    with Session(context(ctx).engine) as session:
+        batches = transfer.incoming(session)
+    if json_out:
+        emit_json([{"batch": b.batch, "from_hall": b.from_hall, "waybill": b.waybill, "count": b.count,
+                    "dispatched_at": iso(b.dispatched_at)} for b in batches])
+        return
+    if not batches:
+        typer.echo("没有待签收的流转批次。")
+    for b in batches:
+        typer.echo(f"{b.batch}  来自 {b.from_hall}  {b.count} 件  运单 {b.waybill or '—'}  寄出 {show(b.dispatched_at)}")
+
+
+@app.command("sign")
+@refusals
+def sign(
+    ctx: typer.Context,
+    batch: Annotated[str, typer.Argument(help="流转批次编号。")],
+    staff: StaffOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """签收寄往本县区的流转批次（同一数据库）：其中每个办件改为“已签收”。"""
+    from sqlmodel import Session
+
+    from counterdesk.services import transfer
+
+    actor = acting(ctx, staff)
+    with Session(context(ctx).engine) as session:
+        numbers = transfer.sign_for(session, actor=actor, batch=batch)
+    if json_out:
+        emit_json({"batch": batch, "count": len(numbers), "numbers": numbers})
+        return
+    typer.echo(f"已签收流转批次 {batch}，共 {len(numbers)} 件。")
