@@ -63,4 +63,5 @@ def trust(
     with Session(cli.engine) as session:
         row = trust_hall(session, actor=actor, catalog=load_catalog(cli.settings.catalog_dir), code=hall_code,
                          public_key=key, name=name)
-    typer.echo(f"已登记大厅 {row.code}（{row.name}）的公钥。")
+        message = f"已登记大厅 {row.code}（{row.name}）的公钥。"
+    typer.echo(message)

@@ -111,3 +111,75 @@ def sign(
         emit_json({"batch": batch, "count": len(numbers), "numbers": numbers})
         return
     typer.echo(f"已签收流转批次 {batch}，共 {len(numbers)} 件。")
+
+
+@app.command("export")
+@refusals
+def export(
+    ctx: typer.Context,
+    batch: Annotated[str, typer.Argument(help="流转批次编号。")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="移交包保存路径（.zip）。")],
+    staff: StaffOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """写出流转批次的移交包：办件（导入格式，保留办件编号）、全部附件、SHA-256 清单和本大厅签名。"""
+    from sqlmodel import Session
+
+    from counterdesk.services.package import export_batch
+
+    actor = acting(ctx, staff)
+    cli = context(ctx)
+    with Session(cli.engine) as session:
+        written = export_batch(session, actor=actor, settings=cli.settings, batch=batch, out=output)
+    if json_out:
+        emit_json({"kind": written.kind, "batch": written.batch, "count": written.count, "file": str(output)})
+        return
+    typer.echo(f"移交包已保存：{output}（流转批次 {batch}，{written.count} 件）。")
+
+
+@app.command("return")
+@refusals
+def return_(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="收件大厅的代码，如 43010201。")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="回传包保存路径（.zip）。")],
+    staff: StaffOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """写出回传包：自上次回传以来，本地对该大厅收件办件的全部办理进度。"""
+    from sqlmodel import Session
+
+    from counterdesk.services.package import write_return
+
+    actor = acting(ctx, staff)
+    cli = context(ctx)
+    with Session(cli.engine) as session:
+        written = write_return(session, actor=actor, settings=cli.settings, to_hall=to, out=output)
+    if json_out:
+        emit_json({"kind": written.kind, "batch": None, "count": written.count, "file": str(output)})
+        return
+    typer.echo(f"回传包已保存：{output}（{written.count} 条办理进度）。")
+
+
+@app.command("import")
+@refusals
+def import_(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="移交包或回传包（.zip）。")],
+    staff: StaffOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """导入移交包（即签收，办件改为“已签收”）或回传包（显示办理地的进度）；有任何问题整包不导入。"""
+    from sqlmodel import Session
+
+    from counterdesk.services.package import import_package
+
+    actor = acting(ctx, staff)
+    cli = context(ctx)
+    with Session(cli.engine) as session:
+        result = import_package(session, actor=actor, settings=cli.settings, catalog=_catalog(ctx), path=path)
+    if json_out:
+        emit_json(result.as_dict())
+        return
+    kind = "移交包" if result.kind == "transfer" else "回传包"
+    typer.echo(f"已导入{kind}：新增 {result.imported}，此前已导入 {result.duplicates}。")

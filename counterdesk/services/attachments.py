@@ -23,7 +23,7 @@ from counterdesk.services.applications import answers_of
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Applicant, Application, Attachment, ELicense, StoredFile
 
-SOURCES = {"inbox": "扫描上传", "reuse": "资料复用", "license": "电子证照", "batch": "批量导入"}
+SOURCES = {"inbox": "扫描上传", "reuse": "资料复用", "license": "电子证照", "batch": "批量导入", "transfer": "异地移交"}
 PRECHECK = {"pending": "待预审", "passed": "预审通过", "failed": "预审未通过"}
 MEDIA_KINDS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif"}
 

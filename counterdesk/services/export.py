@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,13 @@ def export(session: Session, *, actor: Actor, settings: Settings, out: Path, fmt
 
 
 def _row(session: Session, settings: Settings, application: Application, base: Path, files_dir: Path) -> dict:
+    return application_row(session, application, lambda attachments: _copy_files(
+        session, settings, application, attachments, base, files_dir))
+
+
+def application_row(session: Session, application: Application,
+                    attachment_paths: Callable[[list[Attachment]], dict[str, list[str]]]) -> dict:
+    """A stored application as a row of the import format; ``attachment_paths`` says where its files go."""
     parts = _parts(session, application)
     applicant = parts["applicant"]
     keys = _ENTERPRISE if applicant.kind == "enterprise" else _PERSONAL
@@ -98,7 +106,7 @@ def _row(session: Session, settings: Settings, application: Application, base: P
         "county": application.county_code, "answers": parts["answers"],
         "applicant": {key: value for key, value in values.items() if value},
         "agent": parts["agent"], "remark": application.remark,
-        "attachments": _copy_files(session, settings, application, parts["attachments"], base, files_dir),
+        "attachments": attachment_paths(parts["attachments"]),
         "pickup": {key: value for key, value in parts["pickup"].items() if value},
     }
     if application.ticket_no:

@@ -272,7 +272,8 @@ class TransferLog(SQLModel, table=True):
     direction: str = Field(max_length=8)
     """``out`` (written here) or ``in`` (imported here)."""
     hall_code: str = Field(max_length=8)
-    """The partner hall: the receiver of an ``out`` package, the sender of an ``in`` one."""
+    """The partner: the sender of an ``in`` package, the hall a return is written for, or the
+    办理地 county a transfer package is written for."""
     batch: str | None = Field(default=None, max_length=40)
     digest: str = Field(max_length=64)
     """SHA-256 of the package's signed manifest."""
