@@ -36,7 +36,7 @@ def init(
     catalog = load_catalog(cli.settings.catalog_dir)
     with Session(engine) as session:
         if hall_name or county or hall_code:
-            current = hall_service.get_hall(session)
+            current = hall_service.joining_hall(session)
             county_code = county or current.county_code or (hall_code or "")[:6]
             configured = hall_service.set_hall(session, actor_id=None, name=hall_name or current.name,
                                                county_code=county_code, catalog=catalog, hall_code=hall_code,

@@ -67,6 +67,14 @@ def get_hall(session: Session) -> Hall:
     return Hall(values.get("hall_name", DEFAULT_HALL_NAME), values.get("hall_county"), values.get("hall_code"))
 
 
+def joining_hall(session: Session) -> Hall:
+    """The hall as it stands before ``init`` changes it: a hall joining a shared database starts blank."""
+    try:
+        return get_hall(session)
+    except NotFound:
+        return Hall(DEFAULT_HALL_NAME, None, selected_hall())
+
+
 def check_hall_code(code: str, county_code: str, catalog) -> str:
     """A hall code refused unless it is 8 digits starting with a Hunan county code (its own)."""
     code = (code or "").strip()
@@ -90,14 +98,20 @@ def set_hall(session: Session, *, actor_id: str | None, name: str, county_code: 
     if not name or len(name) > 100:
         raise InvalidInput("大厅名称不能为空，且不超过 100 个字符。", code="hall_name", field="hall_name")
     catalog.county(county_code)  # refuses a code that is not one of Hunan's counties
-    current = session.get(Setting, "hall_code")
+    current = session.get(HallRow, selected_hall()) if selected_hall() else session.get(Setting, "hall_code")
+    current = current.code if isinstance(current, HallRow) else current.value if current else None
     if hall_code:
         code = check_hall_code(hall_code, county_code, catalog)
-    elif current and current.value[:6] == county_code:
-        code = current.value
+    elif current and current[:6] == county_code:
+        code = current
     else:
         code = county_code + DEFAULT_SITE
-    for key, value in (("hall_name", name), ("hall_county", county_code), ("hall_code", code)):
+    chosen = selected_hall()
+    if chosen and chosen != code:
+        raise InvalidInput(f"COUNTERDESK_HALL（{chosen}）与要设置的大厅代码 {code} 不一致。", code="hall_code",
+                           field="hall_code")
+    # Another hall joining a shared database registers itself only; the database's own hall stays.
+    for key, value in () if chosen else (("hall_name", name), ("hall_county", county_code), ("hall_code", code)):
         row = session.get(Setting, key) or Setting(key=key, value=value)
         row.value = value
         session.add(row)
