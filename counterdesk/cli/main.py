@@ -38,6 +38,7 @@ queue.register(app)
 app.add_typer(audit.app, name="audit")
 app.add_typer(hall.app, name="hall")
 app.add_typer(transfer.app, name="transfer")
+app.command("release")(transfer.release)
 
 
 @app.callback(invoke_without_command=True)

@@ -183,3 +183,31 @@ def import_(
         return
     kind = "移交包" if result.kind == "transfer" else "回传包"
     typer.echo(f"已导入{kind}：新增 {result.imported}，此前已导入 {result.duplicates}。")
+
+
+@refusals
+def release(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="办件编号。")],
+    collector_id: Annotated[Optional[str], typer.Option("--collector-id", help="现场领取人的证件号码。")] = None,
+    power_of_attorney: Annotated[bool, typer.Option("--power-of-attorney",
+                                                    help="经办人代领，已核验授权委托书。")] = False,
+    courier: Annotated[bool, typer.Option("--courier", help="快递寄送。")] = False,
+    waybill: Annotated[Optional[str], typer.Option("--waybill", help="快递运单号。")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="领取签收单 PDF 的保存路径。")] = None,
+    staff: StaffOpt = None,
+) -> None:
+    """出件：待领取的办件由本人或凭授权委托书的经办人领取，或快递寄出；可生成领取签收单。"""
+    from sqlmodel import Session
+
+    from counterdesk.documents.pdf.release_slip import render_release_slip
+    from counterdesk.services.papers import write_pdf
+    from counterdesk.services.release import release as release_service
+
+    actor = acting(ctx, staff)
+    with Session(context(ctx).engine) as session:
+        done = release_service(session, actor=actor, catalog=_catalog(ctx), number=number, collector_id=collector_id,
+                               power_of_attorney=power_of_attorney, courier=courier, waybill=waybill)
+    if output is not None:
+        write_pdf(render_release_slip(done.slip), output)
+    typer.echo(f"办件 {done.move.number} 已出件（{done.slip.manner}）。" + (f"领取签收单已保存：{output}" if output else ""))
