@@ -94,10 +94,11 @@ def _print_queue(when: date, page, labels: dict[str, str]) -> None:
     # Light rules and no outer padding: the 32-character number must leave room at 80 columns.
     table = Table(title=f"{when.isoformat()} 共 {page.total} 件" + (f"（{counts}）" if counts else ""),
                   box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("办件编号", no_wrap=True)
-    for heading in ("状态", "事项", "区县", "窗口", "经办人", "提交时间"):
+    table.add_column("办件编号", no_wrap=True, min_width=32)
+    table.add_column("状态", no_wrap=True, min_width=6)
+    for heading in ("事项", "区县", "窗口", "经办人", "提交时间"):
         table.add_column(heading, overflow="ellipsis")
-    table.add_column("申请人", no_wrap=True, min_width=6)
+    table.add_column("申请人", no_wrap=True, overflow="ellipsis", min_width=4, max_width=10)
     for row in page.rows:
         table.add_row(row.number, row.status_label, Text(row.matter_name or row.matter_code),
                       row.county_name or row.county_code, str(row.window or ""), Text(row.clerk_name or row.clerk),
@@ -135,11 +136,12 @@ def _print_progress(found) -> None:
     console = Console()
     console.print(Text(f"{found.number}  {found.status_label}", style="bold"))
     console.print(Text(f"{found.matter_name or found.matter_code} · {found.county_name or found.county_code}"
-                       f" · 申请人 {found.applicant_masked} · 提交于 {show(found.submitted_at)}"))
-    table = Table("时间", "状态变化", "经办人", "说明")
+                       f" · 申请人 {found.applicant_masked} · 提交于 {show(found.submitted_at)}"
+                       + (f" · 收件大厅 {found.received_by}" if found.received_by else "")))
+    table = Table("时间", "状态变化", "大厅", "经办人", "说明")
     for event in found.events:
         change = f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}"
-        table.add_row(show(event.at), change, event.by, Text(event.reason or ""))
+        table.add_row(show(event.at), change, event.hall_code or "", event.by, Text(event.reason or ""))
     console.print(table)
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from counterdesk.documents.pdf.codes import qr_code
 from counterdesk.documents.pdf.fonts import FONT
@@ -103,17 +103,19 @@ def render_transfer_sheet(data: TransferSheetData) -> bytes:
     rows: list[list] = [["序号", "办件编号", "事项 / 申请人", "材料及份数", "原件"]]
     for i, line in enumerate(data.lines, 1):
         number = Table([[qr_code(line.number, 18)], [para(line.number, s.cell_note)]],
-                       colWidths=[w * 0.25])
+                       colWidths=[w * 0.30])
         number.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         who = para(f"{_escape(line.matter_name)}<br/>申请人：{_escape(line.applicant_masked)}", s.cell, markup=True)
         rows.append([str(i), number, who,
                      _materials_cell(line), para(_originals(line), s.cell_note)])
-    story.append(grid_table(rows, [w * 0.06, w * 0.27, w * 0.2, w * 0.32, w * 0.15], center_cols=(0,)))
-    story.append(heading("二、交接签收"))
-    story.append(para("办理地收到后请逐件扫码核对办件编号、材料份数及原件，无误后签收；"
-                      "如有缺漏，请在备注栏写明并当日告知寄出大厅。", s.body))
-    story += [spacer(6), _signatures(data.sender)]
+    story.append(grid_table(rows, [w * 0.06, w * 0.31, w * 0.18, w * 0.30, w * 0.15], center_cols=(0,)))
+    # The hand-over block stays on one page: a signature line apart from its heading is useless.
+    story.append(KeepTogether([
+        heading("二、交接签收"),
+        para("办理地收到后请逐件扫码核对办件编号、材料份数及原件，无误后签收；"
+             "如有缺漏，请在备注栏写明并当日告知寄出大厅。", s.body),
+        spacer(6), _signatures(data.sender)]))
     return build_pdf(story, title=f"材料流转单 - {data.batch}", author=data.hall_name, subject=data.batch,
                      footer=f"{data.hall_name} · 材料流转单 {data.batch} · {stamp_time(data.dispatched_at)} 打印")
 
@@ -126,7 +128,7 @@ def _signatures(sender: str) -> Table:
         [para("寄出人（签字）：", s.body), "", para("签收时间：", s.body), ""],
         [para("备注：", s.body), "", "", ""],
     ]
-    table = Table(rows, colWidths=[w * 0.17, w * 0.33, w * 0.2, w * 0.3], rowHeights=[24, 24, 30])
+    table = Table(rows, colWidths=[w * 0.2, w * 0.3, w * 0.2, w * 0.3], rowHeights=[24, 24, 30])
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("LINEBELOW", (1, 1), (1, 1), 0.6, colors.black),
