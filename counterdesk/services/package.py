@@ -24,14 +24,16 @@ from sqlmodel import Session, col, select
 
 from counterdesk.config import Settings
 from counterdesk.documents import signing
+from counterdesk.documents.inbox import ScanInfo
 from counterdesk.documents.package import Package, read_package, write_package
 from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.clock import now
 from counterdesk.domain.errors import CounterdeskError, InvalidInput, NotFound
+from counterdesk.domain.text import has_control
 from counterdesk.domain.workflow import EventKind, Status
 from counterdesk.services import audit
 from counterdesk.services.applications import upsert_applicant
-from counterdesk.services.attachments import record_file, store_of
+from counterdesk.services.attachments import MEDIA_KINDS, record_file, store_of
 from counterdesk.services.batchrows import check_row, normalise
 from counterdesk.services.export import application_row
 from counterdesk.services.hall import Hall, hall_row
@@ -43,6 +45,7 @@ from counterdesk.store.models import (
     GuidanceAnswer,
     Pickup,
     StatusEvent,
+    StoredFile,
     TransferBatch,
     TransferLog,
 )
@@ -109,11 +112,15 @@ def export_batch(session: Session, *, actor: Actor, settings: Settings, batch: s
                                      .order_by(col(Application.id))))
     store = store_of(settings)
     files: dict[str, Path] = {}
+    file_info: dict[str, dict] = {}
 
     def attachment_paths(attachments: list[Attachment]) -> dict[str, list[str]]:
         paths: dict[str, list[str]] = {}
         for attachment in attachments:
             files[attachment.sha256] = store.path_of(attachment.sha256)
+            stored = session.get(StoredFile, attachment.sha256)
+            file_info[attachment.sha256] = {"name": attachment.original_name, "pages": stored.pages,
+                                            "media_type": stored.media_type}
             paths.setdefault(attachment.material_code, []).append(f"files/{attachment.sha256}")
         return paths
 
@@ -122,7 +129,7 @@ def export_batch(session: Session, *, actor: Actor, settings: Settings, batch: s
     events = [_event_dict(numbers[e.application_id], e, hall.code) for e in session.exec(
         select(StatusEvent).where(col(StatusEvent.application_id).in_(numbers)).order_by(col(StatusEvent.id)))]
     header = {"kind": "transfer", "from_hall": hall.code, "from_name": hall.name, "to_county": row.to_county,
-              "batch": batch, "waybill": row.waybill, "created_at": now().isoformat()}
+              "batch": batch, "waybill": row.waybill, "created_at": now().isoformat(), "file_info": file_info}
     digest = write_package(out, header=header, rows=rows, events=events, files=files,
                            sign=_signer(session, settings, hall))
     _log(session, actor, kind="transfer", direction="out", hall_code=row.to_county, batch=batch,
@@ -203,7 +210,8 @@ def _import_transfer(session: Session, actor: Actor, settings: Settings, catalog
             if parsed.hall_code not in (None, sender):
                 raise InvalidInput(f"编号不是寄出大厅 {sender} 发出的。", code="package_number")
             row = check_row(normalise({k: v for k, v in data.items() if not k.startswith("_")}), catalog=catalog,
-                            base_dir=package.folder, max_bytes=settings.max_file_bytes, licenses=None)
+                            base_dir=package.folder, max_bytes=settings.max_file_bytes, licenses=None,
+                            known=lambda path: _known(package, path))
         except CounterdeskError as error:
             raise InvalidInput(f"移交包第 {line} 件（{number or '无编号'}）不合格：{error.message}整包未导入。",
                                code="package_row", field="package") from error
@@ -211,9 +219,10 @@ def _import_transfer(session: Session, actor: Actor, settings: Settings, catalog
             raise InvalidInput(f"移交包第 {line} 件（{number}）的办理地不是本县区，整包未导入。",
                                code="package_row", field="package")
         checked.append((str(parsed), data, row))
-    events = {}
+    events: dict[str, list[dict]] = {}
     for event in package.events():
         events.setdefault(event["number"], []).append(event)
+    origins = _present_origins(session, [e for group in events.values() for e in group])
     existing = set(session.exec(select(Application.number).where(
         col(Application.number).in_([number for number, _, _ in checked]))))
     fresh = [item for item in checked if item[0] not in existing]
@@ -223,7 +232,8 @@ def _import_transfer(session: Session, actor: Actor, settings: Settings, catalog
             record_file(session, store.put(item.path, info=item.info))
     moment = now()
     for number, data, row in fresh:
-        _store_application(session, actor, hall, batch, sender, number, data, row, events.get(number, []), moment)
+        _store_application(session, actor, hall, batch, sender, number, data, row, events.get(number, []), moment,
+                           origins)
     if session.get(TransferBatch, batch) is None:
         session.add(TransferBatch(id=batch, from_hall=sender, to_county=hall.county_code,
                                   waybill=manifest.get("waybill"), count=len(rows),
@@ -237,7 +247,7 @@ def _import_transfer(session: Session, actor: Actor, settings: Settings, catalog
 
 
 def _store_application(session: Session, actor: Actor, hall: Hall, batch: str, sender: str, number: str,
-                       data: dict, row, events: list[dict], moment: datetime) -> None:
+                       data: dict, row, events: list[dict], moment: datetime, origins: set[str]) -> None:
     """One application as the 办理地 keeps it: its number, its history, then the 签收 here."""
     applicant = upsert_applicant(session, row.form)
     agent = row.form.agent
@@ -259,17 +269,39 @@ def _store_application(session: Session, actor: Actor, hall: Hall, batch: str, s
         session.add(Attachment(application_id=application.id, material_code=item.material_code, sha256=item.sha256,
                                original_name=item.info.name[:255], source="transfer", created_at=moment))
     for event in events:
-        _copy_event(session, application.id, event)
+        _copy_event(session, application.id, event, origins)
     last = events[-1]["to"] if events else Status.IN_TRANSIT
     audit.record_status(session, application_id=application.id, from_status=last, to_status=Status.SIGNED_FOR,
                         by_staff=actor.id, detail={"batch": batch}, hall_code=hall.code)
 
 
-def _copy_event(session: Session, application_id: int, event: dict) -> bool:
+def _present_origins(session: Session, events: list[dict]) -> set[str]:
+    """The origins among ``events`` already stored here (looked up once, not per event)."""
+    wanted = list({str(event["origin"])[:40] for event in events})
+    present: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        present.update(session.exec(select(StatusEvent.origin).where(
+            col(StatusEvent.origin).in_(wanted[start:start + 500]))))
+    return present
+
+
+def _known(package: Package, path: Path) -> ScanInfo | None:
+    """What the sending hall found a file to be, when the signed manifest says so plausibly."""
+    info = package.manifest.get("file_info", {}).get(path.name) if path.parent.name == "files" else None
+    if not isinstance(info, dict) or info.get("media_type") not in MEDIA_KINDS:
+        return None
+    pages, name = info.get("pages"), info.get("name")
+    if not isinstance(pages, int) or pages < 1 or not isinstance(name, str) or has_control(name):
+        return None
+    return ScanInfo(path, name[:255], path.stat().st_size, pages, info["media_type"], now().replace(tzinfo=None))
+
+
+def _copy_event(session: Session, application_id: int, event: dict, origins: set[str]) -> bool:
     """Append an event from another hall unless its origin is already here; whether it was added."""
     origin = str(event["origin"])[:40]
-    if session.exec(select(StatusEvent.id).where(StatusEvent.origin == origin)).first() is not None:
+    if origin in origins:
         return False
+    origins.add(origin)
     audit.record_status(session, application_id=application_id, from_status=event.get("from"),
                         to_status=event["to"], by_staff=str(event.get("by") or "")[:32], reason=event.get("reason"),
                         kind=EventKind(event.get("kind") or EventKind.MOVE), detail=event.get("detail"),
@@ -294,9 +326,10 @@ def _import_return(session: Session, actor: Actor, hall: Hall, package: Package)
                            field="package")
     added = 0
     moment = now()
+    origins = _present_origins(session, events)
     for event in events:
         application = applications[event["number"]]
-        if not _copy_event(session, application.id, event):
+        if not _copy_event(session, application.id, event, origins):
             continue
         added += 1
         if (event.get("kind") or EventKind.MOVE) == EventKind.MOVE:
