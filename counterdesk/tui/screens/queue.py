@@ -25,7 +25,7 @@ from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import status_text
 
-COLUMNS = [("number", "办件编号", "number", 23), ("status", "状态", "status", 8), ("matter", "事项", "matter", None),
+COLUMNS = [("number", "办件编号", "number", 32), ("status", "状态", "status", 8), ("matter", "事项", "matter", None),
            ("county", "区县", "county", 10), ("window", "窗口", "window", 4), ("clerk", "经办人", "clerk", 8),
            ("received", "提交时间", "submitted_at", 8), ("applicant", "申请人", None, 10)]
 """Column key, heading, the queue's sort key when the heading is clicked, and width in cells.
