@@ -183,6 +183,11 @@ def import_package(session: Session, *, actor: Actor, settings: Settings, catalo
         except CounterdeskError:
             session.rollback()
             raise
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            # Signed by a trusted hall, yet not in the shape this version writes: refuse it whole.
+            session.rollback()
+            raise InvalidInput(f"移交包内容格式不符（{type(error).__name__}: {str(error)[:80]}），整包未导入。",
+                               code="package_content", field="package") from error
     return result
 
 
