@@ -12,7 +12,7 @@ import pytest
 
 RUN = Path(__file__).resolve().parents[1] / "bench" / "run.py"
 FIGURES = {"startup_s", "search_p95_ms", "queue_ms", "queue_screen_ms", "import_rows_s", "import_att_rows_s",
-           "card_ms", "packet_s", "tui_rss_mb", "cli_help_s"}
+           "transfer_rows_s", "card_ms", "packet_s", "tui_rss_mb", "cli_help_s"}
 
 
 @pytest.mark.skipif(os.environ.get("COUNTERDESK_BENCH_SMOKE") != "1",
