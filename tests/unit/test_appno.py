@@ -141,7 +141,7 @@ def test_every_number_round_trips_in_both_printed_forms(number):
     assert len(text) == (23 if number.hall_code is None else 32)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(any_numbers)
 def test_every_single_character_substitution_is_detected(number):
     for text in (str(number), str(number).replace("-", "")):
@@ -155,7 +155,7 @@ def test_every_single_character_substitution_is_detected(number):
                     assert error.code == "app_no_check", corrupted
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(any_numbers)
 def test_every_swap_of_two_different_adjacent_characters_is_detected(number):
     for text in (str(number), str(number).replace("-", "")):
