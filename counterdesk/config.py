@@ -73,6 +73,14 @@ class Settings:
         return self.home / "data" / "output"
 
 
+def selected_hall() -> str | None:
+    """The hall this process works for when several share one database (``COUNTERDESK_HALL``).
+
+    Unset, the process is the database's own hall (the one ``init --hall-code`` registered).
+    """
+    return os.environ.get("COUNTERDESK_HALL", "").strip() or None
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 

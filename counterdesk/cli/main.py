@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli import audit, batch, catalog, papers, queue, ratings, staff, system, visits
+from counterdesk.cli import audit, batch, catalog, hall, papers, queue, ratings, staff, system, transfer, visits
 from counterdesk.cli.common import CliContext, explain, fail
 from counterdesk.config import load_settings
 
@@ -41,6 +41,9 @@ queue.register(app)
 app.add_typer(audit.app, name="audit")
 visits.register(app)
 ratings.register(app)
+app.add_typer(hall.app, name="hall")
+app.add_typer(transfer.app, name="transfer")
+app.command("release")(transfer.release)
 
 
 @app.callback(invoke_without_command=True)

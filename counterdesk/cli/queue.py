@@ -90,6 +90,7 @@ def queue(
 
 
 def _print_queue(when: date, page, labels: dict[str, str], due: str | None = None) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -99,10 +100,14 @@ def _print_queue(when: date, page, labels: dict[str, str], due: str | None = Non
 
     counts = "，".join(f"{labels.get(code, code)} {n}" for code, n in page.counts_by_status.items())
     scope = f"{DUE_FILTERS[due]}办件" if due else when.isoformat()
-    table = Table(title=f"{scope} 共 {page.total} 件" + (f"（{counts}）" if counts else ""))
-    table.add_column("办件编号", no_wrap=True)
-    for heading in ("状态", "事项", "区县", "窗口", "经办人", "提交时间", "申请人", "剩余工作日"):
+    # Light rules and no outer padding: the 32-character number must leave room at 80 columns.
+    table = Table(title=f"{scope} 共 {page.total} 件" + (f"（{counts}）" if counts else ""),
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("办件编号", no_wrap=True, min_width=32)
+    table.add_column("状态", no_wrap=True, min_width=6)
+    for heading in ("事项", "区县", "窗口", "经办人", "提交时间", "申请人", "剩余工作日"):
         table.add_column(heading, overflow="ellipsis")
+    table.add_column("申请人", no_wrap=True, overflow="ellipsis", min_width=4, max_width=10)
     for row in page.rows:
         clock = row.deadline
         style = "red" if clock and clock.overdue else "yellow" if clock and clock.warning else ""
@@ -143,13 +148,15 @@ def _print_progress(found) -> None:
     console = Console()
     console.print(Text(f"{found.number}  {found.status_label}", style="bold"))
     console.print(Text(f"{found.matter_name or found.matter_code} · {found.county_name or found.county_code}"
-                       f" · 申请人 {found.applicant_masked} · 提交于 {show(found.submitted_at)}"))
+                       f" · 申请人 {found.applicant_masked} · 提交于 {show(found.submitted_at)}"
+                       + (f" · 收件大厅 {found.received_by}" if found.received_by else "")))
     if found.deadline is not None and found.deadline.due_date is not None:
         console.print(Text(f"承诺办结 {found.deadline.due_date.isoformat()} · 剩余 {found.deadline.remaining_label}"))
-    table = Table("时间", "状态变化", "经办人", "说明")
+    table = Table("时间", "状态变化", "大厅", "经办人", "说明")
     for event in found.events:
         change = f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}"
-        table.add_row(show(event.at), change, shown(event.by), shown(event.reason or "", newlines=True))
+        table.add_row(show(event.at), change, event.hall_code or "", shown(event.by),
+                      shown(event.reason or "", newlines=True))
     console.print(table)
 
 

@@ -7,13 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals
+from counterdesk.cli.common import ForceOpt, context, fail, refusals
 from counterdesk.cli.staff import acting
 
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
-    app.command("hall")(hall)
     app.command("backup")(backup)
     app.command("restore")(restore)
 
@@ -43,8 +42,10 @@ def init(
     hall_name: Annotated[Optional[str], typer.Option("--hall-name", help="大厅名称。")] = None,
     county: Annotated[Optional[str], typer.Option("--county", help="本大厅所在县级区划代码，如 430626。")] = None,
     staff: StaffOpt = None,
+    hall_code: Annotated[Optional[str], typer.Option(
+        "--hall-code", help="大厅代码：所在县区代码加 2 位站点号，如 43062601；写入本大厅发出的每个办件编号。")] = None,
 ) -> None:
-    """创建或升级数据库（可重复运行），并可设置大厅名称和所在县区（已有账号时须值班长 --staff 登录）。"""
+    """创建或升级数据库（可重复运行），并可设置大厅名称、所在县区和大厅代码（同时生成签名密钥；已有账号时须值班长 --staff 登录）。"""
     from sqlmodel import Session
 
     from counterdesk.catalog import load_catalog
@@ -54,36 +55,18 @@ def init(
     cli = context(ctx)
     engine = cli.engine
     catalog = load_catalog(cli.settings.catalog_dir)
-    actor = _supervisor_if_staff(ctx, staff) if hall_name or county else None
+    actor = _supervisor_if_staff(ctx, staff) if hall_name or county or hall_code else None
     with Session(engine) as session:
-        if hall_name or county:
-            current = hall_service.get_hall(session)
-            hall_service.set_hall(session, actor_id=actor.id if actor else None, name=hall_name or current.name,
-                                  county_code=county or current.county_code or "", catalog=catalog)
+        if hall_name or county or hall_code:
+            current = hall_service.joining_hall(session)
+            county_code = county or current.county_code or (hall_code or "")[:6]
+            configured = hall_service.set_hall(session, actor_id=actor.id if actor else None,
+                                               name=hall_name or current.name, county_code=county_code,
+                                               catalog=catalog, hall_code=hall_code,
+                                               key_dir=cli.settings.home / "data")
+            typer.echo(f"大厅代码 {configured.code}，签名公钥已写入 "
+                       f"{cli.settings.home / 'data' / 'keys' / (configured.code + '.pub')}。")
     typer.echo(f"数据库已就绪（版本 {current_revision(engine)}），事项目录共 {len(catalog.matters)} 项。")
-
-
-@refusals
-def hall(
-    ctx: typer.Context,
-    json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
-) -> None:
-    """显示大厅名称和所在县区。"""
-    from sqlmodel import Session
-
-    from counterdesk.catalog import load_catalog
-    from counterdesk.services.hall import get_hall
-
-    cli = context(ctx)
-    with Session(cli.engine) as session:
-        current = get_hall(session)
-    county = load_catalog(cli.settings.catalog_dir).county(current.county_code) if current.county_code else None
-    data = {"name": current.name, "county_code": current.county_code,
-            "county_name": county.name if county else None}
-    if json_out:
-        emit_json(data)
-    else:
-        typer.echo(f"{data['name']}（{data['county_name'] or '未设置县区'}）")
 
 
 @refusals

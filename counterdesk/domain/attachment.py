@@ -12,6 +12,8 @@ class AttachmentSource(StrEnum):
     REUSE = "reuse"
     LICENSE = "license"
     BATCH = "batch"
+    TRANSFER = "transfer"
+    """Arrived in a transfer package from the hall that received the application (异地移交)."""
 
 
 SOURCES: dict[str, str] = {
@@ -19,6 +21,7 @@ SOURCES: dict[str, str] = {
     AttachmentSource.REUSE: "资料复用",
     AttachmentSource.LICENSE: "电子证照",
     AttachmentSource.BATCH: "批量导入",
+    AttachmentSource.TRANSFER: "异地移交",
 }
 """Attachment source code → Chinese label."""
 

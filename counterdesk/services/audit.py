@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlmodel import Session, select
 
@@ -17,7 +18,7 @@ def audit_fields(row: AuditEntry) -> dict:
             "target": row.target, "detail": row.detail}
 
 
-EVENT_EXTRAS = ("detail", "hall_code")
+EVENT_EXTRAS = ("detail", "hall_code", "origin")
 """Columns a status event may carry besides the move itself. Each is hashed only when set, so a
 column added later leaves the hashes of the rows written before it unchanged."""
 
@@ -45,16 +46,19 @@ def record(session: Session, action: str, *, staff_id: str | None, target: str |
 def record_status(session: Session, *, application_id: int, from_status: str | None,
                   to_status: str, by_staff: str, reason: str | None = None,
                   kind: EventKind = EventKind.MOVE, detail: dict | None = None,
-                  hall_code: str | None = None) -> StatusEvent:
+                  hall_code: str | None = None, at: datetime | None = None,
+                  origin: str | None = None) -> StatusEvent:
     """Append a status event to the session's transaction (the caller commits).
 
     ``detail`` holds what the act carries beyond the move (waybill, batch, days, result).
+    An event copied from another hall's package keeps its time ``at`` and names its ``origin``.
     """
+    moment = {"at": at} if at is not None else {}
     return chain.append(session, StatusEvent, event_fields, application_id=application_id,
                         from_status=from_status, to_status=to_status, by_staff=by_staff,
                         reason=reason, kind=kind,
                         detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None,
-                        hall_code=hall_code)
+                        hall_code=hall_code, origin=origin, **moment)
 
 
 def verify_all(session: Session) -> dict[str, tuple[int, chain.ChainBreak | None]]:

@@ -224,11 +224,14 @@ def _attachments(value: Any) -> dict[str, tuple[str, ...]]:
 
 
 def check_row(row: BatchRow, *, catalog: Catalog, base_dir: Path, max_bytes: int,
-              licenses: LicenseLookup | None = None, cache_file: Path | None = None) -> CheckedRow:
+              licenses: LicenseLookup | None = None, cache_file: Path | None = None,
+              known: Callable[[Path], ScanInfo | None] | None = None) -> CheckedRow:
     """Run the counter's checks on a row; the first problem found is raised as ``InvalidInput``.
 
     ``licenses`` finds the e-licenses a ``license:<type>`` attachment names (none without it);
     ``cache_file`` keeps the scan checks' verdicts, so a file named by many rows is parsed once.
+    ``known`` gives what a file was already found to be by a hall that checked these very bytes
+    (a signed transfer package), so it is not parsed twice; None means inspect it here.
     """
     matter, _ = place(catalog, row.matter, row.county)
     check_receivable(matter)
@@ -243,7 +246,8 @@ def check_row(row: BatchRow, *, catalog: Catalog, base_dir: Path, max_bytes: int
         reason = "；".join(f"{LABELS.get(key, key)}：{message}" for key, message in errors.items())
         raise InvalidInput(reason, code=f"invalid_{first}", field=first)
     pickup = _pickup(row.pickup)
-    files = _files(row, matter, answers, base_dir, max_bytes, form.applicant.id_number, licenses, cache_file)
+    files = _files(row, matter, answers, base_dir, max_bytes, form.applicant.id_number, licenses, cache_file,
+                   known)
     digest = content_digest(
         matter=matter.code, county=row.county, answers=answers, applicant=applicant_content(form.applicant),
         agent=asdict(form.agent) if form.agent else None, remark=form.remark, ticket_no=form.ticket_no,
@@ -270,7 +274,8 @@ _validate_pickup = functools.lru_cache(maxsize=256)(validate_pickup)
 
 
 def _files(row: BatchRow, matter: Matter, answers: dict[str, str], base_dir: Path, max_bytes: int,
-           holder: str, licenses: LicenseLookup | None, cache_file: Path | None) -> tuple[CheckedFile, ...]:
+           holder: str, licenses: LicenseLookup | None, cache_file: Path | None,
+           known: Callable[[Path], ScanInfo | None] | None = None) -> tuple[CheckedFile, ...]:
     applicable = {m.code: m for m in guidance.applicable_materials(matter, answers)}
     for code in row.attachments:
         material = matter.material(code)
@@ -288,7 +293,8 @@ def _files(row: BatchRow, matter: Matter, answers: dict[str, str], base_dir: Pat
                 checked.append(_license(applicable[code], text[len(LICENSE_PREFIX):].strip(), holder, licenses))
                 continue
             path = resolve_path(base_dir, text)
-            info = inspect_file(path, max_bytes=max_bytes, root=base_dir, cache_file=cache_file)
+            info = (known(path) if known else None) or inspect_file(path, max_bytes=max_bytes, root=base_dir,
+                                                                    cache_file=cache_file)
             check_kind(applicable[code], info)
             checked.append(CheckedFile(code, path, info, file_sha256(path)))
     return tuple(checked)

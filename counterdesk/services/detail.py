@@ -24,6 +24,7 @@ from counterdesk.services import audit
 from counterdesk.services.access import may_see_full, same_window
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.attachments import material_rows
+from counterdesk.services.hall import get_hall
 from counterdesk.services.queue import Names, TimelineEvent, staff_names, timeline
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
@@ -219,7 +220,8 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str,
         situation=_situation(session, application, catalog),
         attachments=_attachments(session, application, catalog),
         events=timeline(session, application.id),
-        moves=allowed_moves(application.status, actor.role) if may_move else [],
+        moves=allowed_moves(application.status, actor.role,
+                            remote=get_hall(session).is_remote(application.county_code)) if may_move else [],
         staff=staff,
     )
     if full and applicant is not None:

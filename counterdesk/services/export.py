@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,13 @@ def _require_intact_files(session: Session, settings: Settings, applications: li
 
 
 def _row(session: Session, settings: Settings, application: Application, out_name: str, staging: Path) -> dict:
+    return application_row(session, application, lambda attachments: _copy_files(
+        session, settings, application, attachments, out_name, staging))
+
+
+def application_row(session: Session, application: Application,
+                    attachment_paths: Callable[[list[Attachment]], dict[str, list[str]]]) -> dict:
+    """A stored application as a row of the import format; ``attachment_paths`` says where its files go."""
     parts = _parts(session, application)
     applicant = parts["applicant"]
     keys = _ENTERPRISE if applicant.kind == ApplicantKind.ENTERPRISE else _PERSONAL
@@ -118,7 +126,7 @@ def _row(session: Session, settings: Settings, application: Application, out_nam
         "county": application.county_code, "answers": parts["answers"],
         "applicant": {key: value for key, value in values.items() if value},
         "agent": parts["agent"], "remark": application.remark,
-        "attachments": _copy_files(session, settings, application, parts["attachments"], out_name, staging),
+        "attachments": attachment_paths(parts["attachments"]),
         "pickup": {key: value for key, value in parts["pickup"].items() if value},
     }
     if application.ticket_no:

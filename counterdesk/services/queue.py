@@ -8,6 +8,8 @@ application, and every full view is written to the audit log.
 
 from __future__ import annotations
 
+import json
+
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -273,18 +275,24 @@ class TimelineEvent:
     to_status: str
     by: str
     reason: str | None
+    kind: str = "move"
+    hall_code: str | None = None
+    """The hall whose staff made it (a hand-over crosses halls)."""
+    detail: dict | None = None
+    """What the act carried beyond the move (transfer batch, waybill, collector …)."""
 
     def to_dict(self) -> dict:
         """The ``counterdesk status --json`` form."""
         return {"at": iso(self.at), "from": self.from_status, "to": self.to_status, "by": self.by,
-                "reason": self.reason}
+                "reason": self.reason, "kind": self.kind, "hall_code": self.hall_code, "detail": self.detail}
 
 
 def timeline(session: Session, application_id: int) -> list[TimelineEvent]:
     """The status events of an application, oldest first."""
     events = session.exec(select(StatusEvent).where(StatusEvent.application_id == application_id)
                           .order_by(StatusEvent.id))
-    return [TimelineEvent(e.at, e.from_status, e.to_status, e.by_staff, e.reason) for e in events]
+    return [TimelineEvent(e.at, e.from_status, e.to_status, e.by_staff, e.reason, e.kind, e.hall_code,
+                          json.loads(e.detail) if e.detail else None) for e in events]
 
 
 @dataclass(frozen=True)
@@ -301,6 +309,8 @@ class Progress:
     applicant_masked: str
     events: list[TimelineEvent] = field(default_factory=list)
     deadline: Deadline | None = None
+    received_by: str | None = None
+    """The hall code of the window that received it (收件)."""
 
     @property
     def status_label(self) -> str:
@@ -312,7 +322,8 @@ class Progress:
         return {"number": self.number, "status": self.status,
                 "matter": {"code": self.matter_code, "name": self.matter_name},
                 "county": {"code": self.county_code, "name": self.county_name},
-                "submitted_at": iso(self.submitted_at), **clock_fields(self.deadline),
+                "submitted_at": iso(self.submitted_at), "received_by": self.received_by,
+                "handled_in": self.county_code, **clock_fields(self.deadline),
                 "events": [e.to_dict() for e in self.events]}
 
 
@@ -322,7 +333,8 @@ def _progress(session: Session, application: Application, names: Names) -> Progr
                     names.matter(application.matter_code), application.county_code,
                     names.county(application.county_code), application.submitted_at,
                     mask_name(applicant.name if applicant else ""), timeline(session, application.id),
-                    deadlines.clock_of(session, application, catalog=deadlines.default_catalog(names.catalog)))
+                    deadlines.clock_of(session, application, catalog=deadlines.default_catalog(names.catalog)),
+                    application.received_by)
 
 
 def progress(session: Session, *, number: str, catalog: Catalog | None = None) -> Progress:

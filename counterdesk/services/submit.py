@@ -24,6 +24,7 @@ from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
 from counterdesk.domain.applicant import ApplicantData, ApplicantForm
+from counterdesk.domain.appno import ApplicationNumber
 from counterdesk.domain.attachment import AttachmentSource, Precheck
 from counterdesk.domain.clock import now
 from counterdesk.domain.matter import Matter
@@ -112,10 +113,10 @@ def form_columns(form: ApplicantForm) -> dict[str, Any]:
             "remark": form.remark, "ticket_no": form.ticket_no, "identity_check": form.identity_check}
 
 
-def _received(number: str, moment: datetime) -> dict[str, Any]:
-    """What receiving stamps on an application."""
-    return {"number": number, "status": Status.RECEIVED, "step": "done", "updated_at": moment,
-            "submitted_at": moment, "submitted_on": moment.date()}
+def _received(number: ApplicationNumber, moment: datetime) -> dict[str, Any]:
+    """What receiving stamps on an application: its number, and the hall that received it (收件)."""
+    return {"number": str(number), "received_by": number.hall_code, "status": Status.RECEIVED, "step": "done",
+            "updated_at": moment, "submitted_at": moment, "submitted_on": moment.date()}
 
 
 def receive(session: Session, *, actor: Actor, channel: Channel, drafts: Sequence[Application] = (),
@@ -129,18 +130,20 @@ def receive(session: Session, *, actor: Actor, channel: Channel, drafts: Sequenc
     ids = _stamp(session, drafts, given[:len(drafts)], moment) + _insert(
         session, actor, new, given[len(drafts):], moment)
     if ids:
-        _record_events(session, actor, ids, moment, channel.note)
-    return given
+        # One hall numbers everything received here; its code is on every event, as on every move.
+        _record_events(session, actor, ids, moment, channel.note, given[0].hall_code)
+    return [str(number) for number in given]
 
 
-def _allocate(session: Session, counties: list[str], day: date) -> list[str]:
+def _allocate(session: Session, counties: list[str], day: date) -> list[ApplicationNumber]:
     """Numbers for the counties, in order: one block per county, in this transaction."""
     blocks = {county: iter(numbers.allocate_block(session, county, day, count))
               for county, count in Counter(counties).items()}
-    return [str(next(blocks[county])) for county in counties]
+    return [next(blocks[county]) for county in counties]
 
 
-def _stamp(session: Session, drafts: Sequence[Application], given: list[str], moment: datetime) -> list[int]:
+def _stamp(session: Session, drafts: Sequence[Application], given: list[ApplicationNumber],
+           moment: datetime) -> list[int]:
     """Stamp drafts already stored with everything else (answers, applicant, pickup, files)."""
     for draft, number in zip(drafts, given, strict=True):
         draft.sqlmodel_update(_received(number, moment))
@@ -158,7 +161,7 @@ def _stored_id(application: Application) -> int:
     return application.id
 
 
-def _insert(session: Session, actor: Actor, new: Sequence[Submission], given: list[str],
+def _insert(session: Session, actor: Actor, new: Sequence[Submission], given: list[ApplicationNumber],
             moment: datetime) -> list[int]:
     """Insert new applications with their applicants, answers, pickups and attachments."""
     if not new:
@@ -213,7 +216,7 @@ def _upsert_applicants(session: Session, new: Sequence[Submission], moment: date
     return ids
 
 
-def _application(item: Submission, number: str, applicant_ids: dict[tuple[str, str], int], actor: Actor,
+def _application(item: Submission, number: ApplicationNumber, applicant_ids: dict[tuple[str, str], int], actor: Actor,
                  moment: datetime) -> dict[str, Any]:
     applicant = item.form.applicant
     applicant_id = applicant_ids[(applicant.id_type, applicant.id_number)]
@@ -237,7 +240,7 @@ def _record_files(session: Session, new: Sequence[Submission], moment: datetime)
 
 
 def _record_events(session: Session, actor: Actor, application_ids: list[int], moment: datetime,
-                   reason: str | None) -> None:
+                   reason: str | None, hall_code: str | None) -> None:
     """The draft → received events, hash-chained in id order.
 
     The first goes through ``audit.record_status``, which takes the chain's lock and finds its
@@ -245,7 +248,8 @@ def _record_events(session: Session, actor: Actor, application_ids: list[int], m
     ``audit``'s own, so ``audit verify`` checks them alike.
     """
     first = audit.record_status(session, application_id=application_ids[0], from_status=Status.DRAFT,
-                                to_status=Status.RECEIVED, by_staff=actor.id, reason=reason)
+                                to_status=Status.RECEIVED, by_staff=actor.id, reason=reason,
+                                hall_code=hall_code)
     session.flush()
     seal = chain.sealer(session)
     prev = first.hash
@@ -253,7 +257,7 @@ def _record_events(session: Session, actor: Actor, application_ids: list[int], m
     for app_id in application_ids[1:]:
         event = {"application_id": app_id, "at": moment, "from_status": Status.DRAFT, "to_status": Status.RECEIVED,
                  "by_staff": actor.id, "reason": reason, "kind": EventKind.MOVE, "detail": None,
-                 "hall_code": None, "prev_hash": prev}
+                 "hall_code": hall_code, "prev_hash": prev}
         prev = event["hash"] = seal(prev, audit.event_fields(SimpleNamespace(**event)))
         events.append(event)
     if events:

@@ -20,6 +20,7 @@ from counterdesk.domain.text import has_control
 from counterdesk.domain.workflow import Status, check_move, status_label
 from counterdesk.services import audit, deadlines
 from counterdesk.services.access import load
+from counterdesk.services.hall import get_hall
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application
 
@@ -82,6 +83,9 @@ def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_statu
     here is used, which still catches a concurrent move between this read and the write.
     ``catalog`` gives the time limit and holidays of the clock (the hall's catalog when None);
     ``detail`` is what the act carries beyond the move (a supplement notice's number …).
+
+    An application handled in another county than the hall's must travel and be signed for
+    before a decision (``check_move(remote=…)``); every event names the hall that made it.
     """
     status_label(to_status)
     reason = clean_reason(reason)
@@ -101,7 +105,10 @@ def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: st
     app_id, from_status, number = application.id, application.status, application.number
     if expected_version is not None and expected_version != application.version:
         raise Conflict(STALE, code="stale")
-    check_move(from_status, to_status, actor.role, reason)
+    hall = get_hall(session)
+    # A hall not yet set up works under the code its numbers carry (see ``numbers.numbering_hall``).
+    hall_code = hall.code or application.received_by
+    check_move(from_status, to_status, actor.role, reason, remote=hall.is_remote(application.county_code))
     version = application.version
     moment = now()
     changed = session.exec(
@@ -112,7 +119,8 @@ def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: st
     if changed != 1:
         raise Conflict(STALE, code="stale")
     audit.record_status(session, application_id=app_id, from_status=from_status,
-                        to_status=to_status, by_staff=actor.id, reason=reason, detail=detail)
+                        to_status=to_status, by_staff=actor.id, reason=reason, detail=detail,
+                        hall_code=hall_code)
     deadlines.refresh_due_date(session, app_id, catalog=catalog)
     session.commit()
     return MoveResult(app_id, number, from_status, to_status, version + 1, moment)

@@ -69,6 +69,7 @@ class Application(SQLModel, table=True):
         Index("ix_application_day_window", "submitted_on", "window"),
         Index("ix_application_window_status", "window", "status"),
         Index("ix_application_due_status", "due_date", "status"),
+        Index("ix_application_county_status", "county_code", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -109,6 +110,10 @@ class Application(SQLModel, table=True):
     """Bumped on every status move (optimistic locking)."""
     due_date: date | None = None
     """承诺办结日期 while the legal clock runs, else None (``services.deadlines`` keeps it)."""
+    received_by: str | None = Field(default=None, max_length=8)
+    """The hall code of the window that received it (收件); kept when it travels to its 办理地."""
+    transfer_batch: str | None = Field(default=None, max_length=40, index=True)
+    """The transfer batch (寄递批次) it travelled in, if any."""
 
 
 class GuidanceAnswer(SQLModel, table=True):
@@ -195,6 +200,8 @@ class StatusEvent(SQLModel, table=True):
     """JSON of what the act carries beyond the move (waybill, transfer batch, days, result …)."""
     hall_code: str | None = Field(default=None, max_length=16)
     """The hall whose staff made the move (hand-overs cross halls)."""
+    origin: str | None = Field(default=None, max_length=40, unique=True)
+    """``<hall code>:<event id>`` of an event copied from another hall's package (never twice)."""
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 
@@ -234,10 +241,11 @@ class AuditEntry(SQLModel, table=True):
 
 
 class NumberSequence(SQLModel, table=True):
-    """The last sequence number given in a county on a day (application numbers)."""
+    """The last sequence number a hall gave for a handling county on a day (application numbers)."""
 
     __tablename__ = "number_sequence"
 
+    hall_code: str = Field(primary_key=True, max_length=8)
     county_code: str = Field(primary_key=True, max_length=6)
     day: str = Field(primary_key=True, max_length=8)
     last: int = 0
@@ -326,3 +334,63 @@ class RatingCase(SQLModel, table=True):
     reviewed_by: str | None = Field(default=None, max_length=32)
     feedback: str | None = Field(default=None, max_length=500)
     updated_at: datetime = Field(default_factory=now)
+
+
+class Hall(SQLModel, table=True):
+    """A registered hall (大厅): this database's own, or a partner whose packages are trusted."""
+
+    code: str = Field(primary_key=True, max_length=8)
+    """County code plus a two-digit site."""
+    name: str = Field(max_length=100)
+    county_code: str = Field(max_length=6)
+    public_key: str | None = Field(default=None, max_length=64)
+    """Ed25519 public key (base64 of the 32 raw bytes) that signs the hall's packages."""
+    own: bool = False
+    """Whether the hall works on this database (several do on a shared PostgreSQL)."""
+    registered_at: datetime = Field(default_factory=now)
+
+
+class TransferBatch(SQLModel, table=True):
+    """A transfer batch (寄递批次): applications sent together to one 办理地."""
+
+    __tablename__ = "transfer_batch"
+    __table_args__ = (Index("ix_transfer_batch_to_county", "to_county", "signed_at"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    """``<sending hall code>-<YYYYMMDD>-<NN>``: unique across halls too."""
+    from_hall: str = Field(max_length=8)
+    to_county: str = Field(max_length=6)
+    waybill: str | None = Field(default=None, max_length=64)
+    """The courier's waybill number (运单号)."""
+    count: int
+    created_at: datetime = Field(default_factory=now)
+    created_by: str = Field(max_length=32)
+    signed_at: datetime | None = None
+    """When the 办理地 signed for it (签收)."""
+    signed_by: str | None = Field(default=None, max_length=32)
+    signed_hall: str | None = Field(default=None, max_length=8)
+
+
+class TransferLog(SQLModel, table=True):
+    """A transfer or return package written or read (replays are recognised by the digest)."""
+
+    __tablename__ = "transfer_log"
+    __table_args__ = (UniqueConstraint("direction", "digest"), Index("ix_transfer_log_hall", "hall_code", "kind",
+                                                                       "direction"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    """``transfer`` or ``return``."""
+    direction: str = Field(max_length=8)
+    """``out`` (written here) or ``in`` (imported here)."""
+    hall_code: str = Field(max_length=8)
+    """The partner: the sender of an ``in`` package, the hall a return is written for, or the
+    办理地 county a transfer package is written for."""
+    batch: str | None = Field(default=None, max_length=40)
+    digest: str = Field(max_length=64)
+    """SHA-256 of the package's signed manifest."""
+    last_event_id: int | None = None
+    """For a return written here: the last status event it carried (the next return starts after it)."""
+    count: int
+    at: datetime = Field(default_factory=now)
+    by_staff: str = Field(max_length=32)

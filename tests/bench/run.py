@@ -41,8 +41,10 @@ from tests.bench.synthetic import (  # noqa: E402 - the project root must be on 
 
 from tests.bench.typing import bench_form_keys  # noqa: E402
 
-FULL = {"matters": 10_000, "applications": 1_000_000, "today": 2_000, "import_rows": 10_000, "runs": 5}
-QUICK = {"matters": 1_000, "applications": 100_000, "today": 2_000, "import_rows": 1_000, "runs": 5}
+FULL = {"matters": 10_000, "applications": 1_000_000, "today": 2_000, "import_rows": 10_000, "transfer_rows": 1_000,
+        "runs": 5}
+QUICK = {"matters": 1_000, "applications": 100_000, "today": 2_000, "import_rows": 1_000, "transfer_rows": 100,
+         "runs": 5}
 QUERIES = ["就业困难", "jiuyekunnan", "jykn", "开书店", "kaishudian", "ksd", "营业执照", "yingyezhizhao", "yyzz",
            "困难就业", "kaifandain"]
 """Searches as the clerk types them, one key at a time: Chinese, full pinyin, initials; the last two
@@ -303,6 +305,43 @@ def bench_import(home: Path, settings, engine, catalog, rows: int, *, attachment
     return Figure("import_rows_s", value, "rows/s", baseline, "≥ 2,000 rows/s", value >= 2000)
 
 
+def bench_transfer(home: Path, catalog_dir: Path, rows: int) -> Figure:
+    """Export and import of a transfer package of ``rows`` applications with a 3-page scan each (rows/s).
+
+    A 长沙 window receives the rows for 平江 and dispatches them (not timed); the timed part is the
+    window writing the signed package and the 平江 hall checking and importing it whole.
+    """
+    from sqlmodel import Session
+
+    from counterdesk.services import package, transfer
+    from counterdesk.services.batch import import_batch
+    from counterdesk.services.hall import trust_hall
+    from counterdesk.services.staff import Actor
+
+    actor = Actor(SUPERVISOR_ID, "王科长", "supervisor", 1)
+    w_settings, w_engine, catalog = open_home(home / "t-window", catalog_dir, county="430102", hall_code="43010201")
+    o_settings, o_engine, _ = open_home(home / "t-office", catalog_dir, county="430626", hall_code="43062601")
+    keys = {code: (h / "data" / "keys" / f"{code}.pub").read_text().strip()
+            for h, code in ((home / "t-window", "43010201"), (home / "t-office", "43062601"))}
+    path = batch_file(home / "t-batch", rows, attachments=True, pages=3)
+    out = home / "transfer.zip"
+    with Session(w_engine) as w, Session(o_engine) as o:
+        trust_hall(w, actor=actor, catalog=catalog, code="43062601", public_key=keys["43062601"])
+        trust_hall(o, actor=actor, catalog=catalog, code="43010201", public_key=keys["43010201"])
+        import_batch(w, actor=actor, catalog=catalog, settings=w_settings, path=path)
+        sent = transfer.dispatch(w, actor=actor, catalog=catalog, to_county="430626")
+        start = time.perf_counter()
+        package.export_batch(w, actor=actor, settings=w_settings, batch=sent.batch, out=out)
+        result = package.import_package(o, actor=actor, settings=o_settings, catalog=catalog, path=out)
+        elapsed = time.perf_counter() - start
+    w_engine.dispose()
+    o_engine.dispose()
+    if result.imported != rows:
+        raise RuntimeError(f"the package carried {result.imported} of {rows} applications")
+    value = rows / elapsed
+    return Figure("transfer_rows_s", value, "rows/s", None, "≥ 200 rows/s", value >= 200)
+
+
 def raw_insert_rate(db_path: Path, batch: Path) -> float:
     """Rows per second of ``sqlite3`` ``executemany`` of the same rows into one table."""
     lines = batch.read_text(encoding="utf-8").splitlines()
@@ -499,6 +538,8 @@ def run_all(sizes: dict, home: Path, progress) -> list[Figure]:
         ("import_att_rows_s", "rows/s", "≥ 300 rows/s",
          lambda: bench_import(home, import_settings, import_engine, catalog, sizes["import_rows"],
                               attachments=True)),
+        ("transfer_rows_s", "rows/s", "≥ 200 rows/s",
+         lambda: bench_transfer(home, catalog_dir, sizes["transfer_rows"])),
         ("card_ms", "ms", "≤ 50 ms", lambda: bench_card(engine, catalog, runs)),
         ("packet_s", "s", "≤ 1 s", lambda: bench_packet(home, runs)),
         ("tui_rss_mb", "MB", "≤ 200 MB", lambda: bench_rss(env)),

@@ -37,7 +37,7 @@ def build_catalog(home: Path, count: int) -> Path:
     return folder
 
 
-def open_home(home: Path, catalog_dir: Path):
+def open_home(home: Path, catalog_dir: Path, *, county: str = "430626", hall_code: str | None = None):
     """Settings, a migrated database with a supervisor and the hall, and the catalog."""
     from sqlmodel import Session
 
@@ -55,7 +55,8 @@ def open_home(home: Path, catalog_dir: Path):
     with Session(engine) as session:
         add_staff(session, actor=None, staff_id=SUPERVISOR_ID, name="王科长", role="supervisor",
                   password="counter-2026", window=1)
-        set_hall(session, actor_id=SUPERVISOR_ID, name="平江县政务服务中心", county_code="430626", catalog=catalog)
+        set_hall(session, actor_id=SUPERVISOR_ID, name=f"{county} 政务服务中心", county_code=county, catalog=catalog,
+                 hall_code=hall_code, key_dir=home / "data" if hall_code else None)
     return settings, engine, catalog
 
 
@@ -119,8 +120,8 @@ def write_scan(path: Path, text: str, pages: int = 1) -> None:
     c.save()
 
 
-def batch_file(folder: Path, count: int, *, attachments: bool) -> Path:
-    """``count`` valid rows of the bench matter, each with its own scan of M01 when ``attachments``."""
+def batch_file(folder: Path, count: int, *, attachments: bool, pages: int = 1) -> Path:
+    """``count`` valid rows of the bench matter, each with its own ``pages``-page scan of M01 when ``attachments``."""
     from datetime import date, timedelta
 
     from counterdesk.domain.idnumbers import build_resident_id
@@ -128,7 +129,7 @@ def batch_file(folder: Path, count: int, *, attachments: bool) -> Path:
     sample = json.loads((ROOT / "data" / "samples" / "applications.jsonl").read_text(encoding="utf-8").splitlines()[0])
     folder.mkdir(parents=True, exist_ok=True)
     if attachments:
-        write_scan(folder / "scans" / "base.pdf", "scan M01")
+        write_scan(folder / "scans" / "base.pdf", "scan M01", pages)
         base = (folder / "scans" / "base.pdf").read_bytes()
     lines = []
     for i in range(count):

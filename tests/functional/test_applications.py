@@ -24,7 +24,7 @@ from tests.factories import (
 def test_clerk_submits_the_guide_example_and_gets_a_pingjiang_number(session, clerk, catalog, settings):
     application = submitted_application(session, clerk, catalog, settings, courier=True)
     assert application.status == "received"
-    assert re.fullmatch(rf"430626-{today():%Y%m%d}-00001-[0-9X]", application.number)
+    assert re.fullmatch(rf"430626-{today():%Y%m%d}-43062601-00001-[0-9X]", application.number)
     assert application.window == 3 and application.clerk_id == "c03"
     stored = session.exec(select(Attachment).where(Attachment.application_id == application.id)).all()
     assert sorted(a.material_code for a in stored) == ["M01", "M02", "M03", "M04", "M05", "M06"]

@@ -85,7 +85,7 @@ def test_mixed_file_imports_the_good_rows_and_rejects_each_bad_one_with_its_line
     expected = [(line, code) for line, (_, code) in enumerate(cases, start=1) if code not in (None, "duplicate", "blank")]
     assert [(r.line, r.code) for r in result.rejections] == expected
     day = f"{today():%Y%m%d}"
-    assert [n[:21] for n in result.numbers] == [f"430626-{day}-0000{i}" for i in (1, 2, 3)]
+    assert [n[:30] for n in result.numbers] == [f"430626-{day}-43062601-0000{i}" for i in (1, 2, 3)]
     rejects = read_jsonl(result.rejects_path)
     assert [(r["_line"], r["_code"]) for r in rejects] == expected
     assert all(r["_reason"] for r in rejects)
@@ -285,7 +285,7 @@ def test_filled_template_row_imports(session, clerk, catalog, settings, tmp_path
                pickup={"method": "onsite"}, applicant=example_row("r")["applicant"],
                attachments={**row["attachments"], "M07": ["scans/M07.pdf"]})
     assert run(session, clerk, catalog, settings, write_jsonl(folder / "t.jsonl", [row])).imported == 1
-    assert re.fullmatch(r"430626-\d{8}-00001-[0-9X]", session.exec(select(Application.number)).one())
+    assert re.fullmatch(r"430626-\d{8}-43062601-00001-[0-9X]", session.exec(select(Application.number)).one())
 
 
 def _licence_for(session, supervisor, settings, folder, holder, **overrides):

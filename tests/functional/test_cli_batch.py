@@ -172,7 +172,7 @@ def test_import_killed_mid_way_leaves_a_consistent_database_and_a_rerun_imports_
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         refs = conn.execute("SELECT count(DISTINCT ref), count(*) FROM application").fetchone()
-        seqs = sorted(int(n.split("-")[2]) for (n,) in conn.execute("SELECT number FROM application"))
+        seqs = sorted(int(n.split("-")[3]) for (n,) in conn.execute("SELECT number FROM application"))
     assert refs == (total, total) and seqs == list(range(1, total + 1))
     with Session(engine) as session:
         assert all(brk is None for _, brk in verify_all(session).values())

@@ -90,13 +90,16 @@ def test_status_json_gives_the_timeline(run, hall):
     result = run("status", hall[1], "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["number", "status", "matter", "county", "submitted_at", "due_date", "remaining_workdays",
-                          "clock", "events"]
+    assert list(data) == ["number", "status", "matter", "county", "submitted_at", "received_by", "handled_in",
+                          "due_date", "remaining_workdays", "clock", "events"]
     assert data["clock"] == "running" and data["remaining_workdays"] == 15
+    assert (data["received_by"], data["handled_in"]) == ("43062601", "430626")
     assert data["status"] == "accepted"
     assert data["matter"] == {"code": "ZC-JYKN-001", "name": "我要申请认定为就业困难人员"}
     assert data["county"] == {"code": "430626", "name": "平江县"}
-    assert [list(e) for e in data["events"]] == [["at", "from", "to", "by", "reason"]] * 2
+    assert [list(e) for e in data["events"]] == [["at", "from", "to", "by", "reason", "kind", "hall_code",
+                                                  "detail"]] * 2
+    assert [e["hall_code"] for e in data["events"]] == ["43062601", "43062601"]
     assert [(e["from"], e["to"], e["by"]) for e in data["events"]] == [("draft", "received", "c03"),
                                                                        ("received", "accepted", "sup01")]
 

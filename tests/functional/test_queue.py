@@ -69,7 +69,7 @@ def test_pages_and_sorting(session, supervisor, hall_day):
 
 def test_find_by_number_whole_or_the_sequence_part(session, supervisor, hall_day):
     assert numbers(queue.day_queue(session, actor=supervisor, day=today(), search=hall_day[1])) == [hall_day[1]]
-    sequence = hall_day[2].split("-")[2]
+    sequence = hall_day[2].split("-")[3]
     assert numbers(queue.day_queue(session, actor=supervisor, day=today(), search=sequence)) == [hall_day[2]]
 
 

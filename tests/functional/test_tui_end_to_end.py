@@ -114,7 +114,7 @@ async def test_clerk_completes_the_guides_example_by_keyboard_and_hands_over_the
             applicant = session.get(Applicant, application.applicant_id)
         assert (application.status, application.county_code, application.matter_code) == (
             "received", "430626", "ZC-JYKN-001")
-        assert re.fullmatch(rf"430626-{today():%Y%m%d}-00001-[0-9X]", application.number)
+        assert re.fullmatch(rf"430626-{today():%Y%m%d}-43010201-00001-[0-9X]", application.number)
         assert shown == application.number
         assert sorted(a.material_code for a in attachments) == ["M01", "M02", "M03", "M04", "M05", "M06"]
         assert {a.original_name for a in attachments} == {f"{i + 1:02d}-{n}.pdf" for i, n in enumerate(SCANS)}

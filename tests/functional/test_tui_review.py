@@ -100,7 +100,7 @@ async def test_success_shows_the_number_saves_the_receipt_and_enter_serves_the_n
         assert isinstance(app.screen, SuccessScreen)
         application, _ = _stored(app, draft_id)
         assert application.status == "received"
-        assert re.fullmatch(rf"430626-{today():%Y%m%d}-00001-[0-9X]", application.number)
+        assert re.fullmatch(rf"430626-{today():%Y%m%d}-43062601-00001-[0-9X]", application.number)
         assert app.screen.query_one("#success-number").value == application.number
         assert plain(app.screen.query_one("#success-plain")).strip() == application.number
         await pilot.press("s")

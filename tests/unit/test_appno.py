@@ -10,6 +10,7 @@ from counterdesk.domain.appno import (
     SEQ_MAX,
     ApplicationNumber,
     format_application_number,
+    hall_code_problem,
     parse_application_number,
 )
 from counterdesk.domain.errors import InvalidInput
@@ -23,6 +24,15 @@ numbers = st.builds(
     st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
     st.integers(1, SEQ_MAX),
 )
+hall_codes = st.from_regex(r"43[0-9]{4}(0[1-9]|[1-9][0-9])", fullmatch=True)
+current_numbers = st.builds(
+    ApplicationNumber,
+    st.from_regex(r"43[0-9]{4}", fullmatch=True),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+    st.integers(1, SEQ_MAX),
+    hall_codes,
+)
+any_numbers = st.one_of(numbers, current_numbers)
 
 
 def _refused(text: str) -> InvalidInput:
@@ -98,16 +108,43 @@ def test_an_application_number_cannot_be_built_from_bad_parts(county, day, seq):
         ApplicationNumber(county, day, seq)
 
 
-@given(numbers)
+def test_a_number_names_the_handling_county_the_day_and_the_receiving_hall():
+    number = ApplicationNumber("430626", date(2026, 12, 2), 17, "43010201")
+    assert str(number) == "430626-20261202-43010201-00017-4"
+    assert format_application_number("430626", date(2026, 12, 2), 17, "43010201") == str(number)
+    assert number.digits == "430626202612024301020100017"
+    parsed = parse_application_number("430626-20261202-43010201-00017-4")
+    assert (parsed.county_code, parsed.day, parsed.hall_code, parsed.seq) == ("430626", date(2026, 12, 2),
+                                                                              "43010201", 17)
+
+
+def test_numbers_given_before_hall_codes_still_read_back_without_a_hall():
+    assert parse_application_number("430626-20261124-00017-3").hall_code is None
+    assert parse_application_number("43062620261124000173").hall_code is None
+
+
+@pytest.mark.parametrize("code", ["4301020", "430102010", "43010200", "4301020a", "４３０１０２０１"])
+def test_a_hall_code_is_eight_digits_with_a_site_from_01(code):
+    assert hall_code_problem(code)
+    with pytest.raises(ValueError):
+        ApplicationNumber("430626", date(2026, 1, 1), 1, code)
+
+
+def test_a_number_with_site_00_and_a_matching_check_is_malformed():
+    error = _refused(f"430626-20261202-43010200-00001-{mod11_2_check_char('430626202612024301020000001')}")
+    assert error.code == "app_no_malformed" and "站点号" in error.message
+
+
+@given(any_numbers)
 def test_every_number_round_trips_in_both_printed_forms(number):
     text = str(number)
     assert parse_application_number(text) == number
     assert parse_application_number(text.replace("-", "")) == number
-    assert len(text) == 23
+    assert len(text) == (23 if number.hall_code is None else 32)
 
 
-@settings(max_examples=300)
-@given(numbers)
+@settings(max_examples=300, deadline=None)
+@given(any_numbers)
 def test_every_single_character_substitution_is_detected(number):
     for text in (str(number), str(number).replace("-", "")):
         for position, original in enumerate(text):
@@ -120,8 +157,8 @@ def test_every_single_character_substitution_is_detected(number):
                     assert error.code == "app_no_check", corrupted
 
 
-@settings(max_examples=300)
-@given(numbers)
+@settings(max_examples=300, deadline=None)
+@given(any_numbers)
 def test_every_swap_of_two_different_adjacent_characters_is_detected(number):
     for text in (str(number), str(number).replace("-", "")):
         for position in range(len(text) - 1):

@@ -26,7 +26,7 @@ from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import status_text
 
-COLUMNS = [("number", "办件编号", "number", 23), ("status", "状态", "status", 8), ("matter", "事项", "matter", None),
+COLUMNS = [("number", "办件编号", "number", 32), ("status", "状态", "status", 8), ("matter", "事项", "matter", None),
            ("county", "区县", "county", 10), ("window", "窗口", "window", 4), ("clerk", "经办人", "clerk", 8),
            ("received", "提交时间", "submitted_at", 8), ("applicant", "申请人", None, 10),
            ("left", "剩余", "due_date", 8)]
@@ -270,7 +270,9 @@ class QueueScreen(MovingScreen):
         row = next((r for r in self.page.rows if r.number == key), None) if key else None
         if row is None:
             return None
-        moves = tuple(allowed_moves(row.status, self.ctx.actor.role))
+        hall = self.ctx.hall
+        moves = tuple(allowed_moves(row.status, self.ctx.actor.role,
+                                    remote=hall is not None and hall.is_remote(row.county_code)))
         return MoveTarget(row.id, row.number, row.status, row.version, row.matter_code, moves)
 
     def moved(self) -> None:

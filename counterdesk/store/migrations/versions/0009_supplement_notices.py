@@ -1,7 +1,7 @@
 """numbered supplement notices (补正告知), append-only
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Created: 2026-12-02 02:30:00
 """
 
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,80 @@
+"""出件 (release): the result leaves the window, collected in person or sent by courier.
+
+A collector shows an ID: the applicant's own, or the agent's (代领), who must bring a power of
+attorney (授权委托书); anyone else is refused. A courier release records the waybill. Either way
+the move ready → released is an event like any other, with the hand-over in its detail, and a
+领取签收单 is printed for the collector's signature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from counterdesk.domain.clock import local
+from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.masking import mask_id_number, mask_name
+from counterdesk.domain.text import fold_width
+from counterdesk.domain.workflow import Status
+from counterdesk.services.hall import get_hall
+from counterdesk.services.staff import Actor
+from counterdesk.services.transfer import clean_waybill
+from counterdesk.services.workflow import MoveResult, advance, find_application
+from counterdesk.store.models import Applicant, Staff
+
+
+@dataclass(frozen=True)
+class Released:
+    """A release made, and the slip to print."""
+
+    move: MoveResult
+    slip: object
+    """``documents.pdf.release_slip.ReleaseSlipData``."""
+
+
+def _same_id(typed: str, stored: str | None) -> bool:
+    return bool(stored) and fold_width(typed).replace(" ", "").upper() == stored.upper()
+
+
+def release(session: Session, *, actor: Actor, catalog, number: str, collector_id: str | None = None,
+            power_of_attorney: bool = False, courier: bool = False, waybill: str | None = None) -> Released:
+    """Release a ready application to its collector or a courier (exactly one of the two)."""
+    from counterdesk.documents.pdf.release_slip import ReleaseSlipData
+
+    if courier == bool((collector_id or "").strip()):
+        raise InvalidInput("请二选一：现场领取时填写领取人证件号码，快递寄送时注明快递及运单号。", code="release_manner")
+    application = find_application(session, number)
+    applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
+    if courier:
+        waybill = clean_waybill(waybill)
+        if waybill is None:
+            raise InvalidInput("快递寄送须填写运单号。", code="waybill", field="waybill")
+        detail = {"manner": "courier", "waybill": waybill}
+        manner, collector = "快递寄送", ""
+    elif applicant is not None and _same_id(collector_id, applicant.id_number):
+        detail = {"manner": "applicant", "collector_id": mask_id_number(applicant.id_number)}
+        manner, collector = "本人领取", f"{mask_name(applicant.name)}（{mask_id_number(applicant.id_number)}）"
+    elif _same_id(collector_id, application.agent_id_number):
+        if not power_of_attorney:
+            raise InvalidInput("经办人代领须出示申请人签署的授权委托书（--power-of-attorney）。",
+                               code="power_of_attorney", field="collector")
+        detail = {"manner": "agent", "collector_id": mask_id_number(application.agent_id_number),
+                  "power_of_attorney": True}
+        manner = "代领（凭授权委托书）"
+        collector = f"{mask_name(application.agent_name)}（{mask_id_number(application.agent_id_number)}）"
+    else:
+        session.rollback()
+        raise InvalidInput("领取人证件号码与申请人及登记的经办人均不符，不能出件。", code="collector_mismatch",
+                           field="collector")
+    matter = catalog.find(application.matter_code)
+    moved = advance(session, actor=actor, number_or_id=application.id, to_status=Status.RELEASED, detail=detail)
+    clerk = session.exec(select(Staff.name).where(Staff.id == actor.id)).first() or actor.id
+    slip = ReleaseSlipData(
+        hall_name=get_hall(session).name, application_number=moved.number,
+        matter_name=matter.name if matter else application.matter_code,
+        applicant_masked=mask_name(applicant.name) if applicant else "", manner=manner,
+        collector_masked=collector, waybill=detail.get("waybill"), clerk=f"{clerk}（{actor.id}）",
+        released_at=local(moved.at))
+    session.rollback()
+    return Released(moved, slip)

@@ -1,0 +1,65 @@
+"""寄递 at the window and 签收 on a shared database: batches, the 材料流转单, remote rules."""
+
+from __future__ import annotations
+
+
+import pytest
+
+from counterdesk.domain.errors import InvalidInput, NotFound
+from counterdesk.services import transfer, workflow
+from counterdesk.services.hall import set_hall
+from counterdesk.services.queue import progress
+from tests.factories import submitted_application
+
+FURONG, PINGJIANG = "430102", "430626"
+
+
+@pytest.fixture
+def changsha(session, catalog, supervisor):
+    """The 长沙芙蓉 hall (43010201), which receives for 平江 among others."""
+    return set_hall(session, actor_id="sup01", name="长沙市芙蓉区政务服务中心", county_code=FURONG, catalog=catalog,
+                    hall_code="43010201")
+
+
+def test_a_remote_application_cannot_be_accepted_before_it_travels(session, clerk, supervisor, catalog, settings,
+                                                                   changsha):
+    application = submitted_application(session, clerk, catalog, settings)
+    assert application.received_by == "43010201" and application.number.split("-")[2] == "43010201"
+    with pytest.raises(InvalidInput) as refused:
+        workflow.advance(session, actor=supervisor, number_or_id=application.number, to_status="accepted")
+    assert refused.value.code == "not_signed_for"
+
+
+def test_clerk_dispatches_the_days_pingjiang_applications_with_a_waybill(session, clerk, catalog, settings,
+                                                                         changsha):
+    made = [submitted_application(session, clerk, catalog, settings).number for _ in range(2)]
+    sent = transfer.dispatch(session, actor=clerk, catalog=catalog, to_county=PINGJIANG, waybill="SF1234567890")
+    assert (sent.count, sorted(sent.numbers)) == (2, sorted(made))
+    assert sent.batch.startswith("43010201-") and sent.batch.endswith("-01")
+    shown = progress(session, number=made[0], catalog=catalog).to_dict()
+    assert shown["status"] == "in_transit" and shown["received_by"] == "43010201"
+    assert shown["handled_in"] == PINGJIANG
+    last = shown["events"][-1]
+    assert (last["to"], last["hall_code"], last["detail"]) == ("in_transit", "43010201",
+                                                               {"batch": sent.batch, "waybill": "SF1234567890"})
+    with pytest.raises(NotFound):
+        transfer.dispatch(session, actor=clerk, catalog=catalog, to_county=PINGJIANG)
+
+
+def test_the_halls_own_county_never_travels(session, clerk, catalog, settings, changsha):
+    with pytest.raises(InvalidInput) as refused:
+        transfer.dispatch(session, actor=clerk, catalog=catalog, to_county=FURONG)
+    assert refused.value.code == "local"
+    with pytest.raises(InvalidInput):
+        transfer.dispatch(session, actor=clerk, catalog=catalog, to_county=PINGJIANG, waybill="运单 1")
+
+
+def test_the_transfer_sheet_lists_every_application_with_its_materials(session, clerk, catalog, settings, changsha):
+    submitted_application(session, clerk, catalog, settings)
+    sent = transfer.dispatch(session, actor=clerk, catalog=catalog, to_county=PINGJIANG, waybill="SF0001")
+    data = transfer.sheet_data(session, catalog=catalog, batch=sent.batch)
+    assert [line.number for line in data.lines] == sent.numbers
+    assert data.lines[0].materials and all(m.pages >= 1 for m in data.lines[0].materials)
+    assert data.sender == "李娜（c03）" and data.to_county_name == "平江县"
+    pdf = transfer.transfer_sheet_pdf(session, catalog=catalog, batch=sent.batch)
+    assert pdf.startswith(b"%PDF")
