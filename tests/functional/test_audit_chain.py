@@ -162,7 +162,7 @@ def test_a_later_row_with_the_same_id_number_leaves_the_submitted_application_as
     assert result.imported == 1
     session.expire_all()
     again = session.get(Application, first.id)
-    assert receipt_for(session, catalog=catalog, number=again.number).applicant_name == "张*"
+    assert receipt_for(session, catalog=catalog, number=again.number).party.name == "张*"
     assert packet_for(session, catalog=catalog, settings=settings, number=again.number)[0].applicant_name == "张三"
     out = tmp_path / "out" / "all.jsonl"
     export(session, actor=supervisor, settings=settings, out=out)
