@@ -17,6 +17,7 @@ from counterdesk.config import Settings
 from counterdesk.domain.clock import today
 from counterdesk.services.detail import save_packet
 from tests.conftest import PASSWORD
+from counterdesk.services import supplements
 from tests.factories import submitted_application
 
 
@@ -33,9 +34,12 @@ def run(settings):
 
 @pytest.fixture
 def number(session, supervisor, catalog, settings) -> str:
-    """One application submitted today at window 1, with its six scans."""
+    """One application submitted today at window 1, with its six scans, asked for one more paper
+    (so that every paper of it, the 一次性告知单 included, can be printed)."""
     application = submitted_application(session, supervisor, catalog, settings)
     session.commit()
+    supplements.request(session, actor=supervisor, number_or_id=application.number, materials=["M01"],
+                        reason="申报表缺少签字", catalog=catalog)
     return application.number
 
 
@@ -111,11 +115,11 @@ def test_a_full_disk_midway_is_a_sentence_and_leaves_nothing(run, number, tmp_pa
 
 
 def test_an_export_whose_stored_file_vanished_leaves_no_half_export(run, number, settings, tmp_path):
-    victim = next(path for path in settings.store_dir.rglob("*") if path.is_file())
+    victim = next(path for path in settings.store_dir.rglob("*") if path.is_file() and not path.name.startswith("."))
     victim.unlink()
     out = tmp_path / "out" / "export.jsonl"
     result = run("export", "--staff", "sup01", "-o", str(out))
-    assert result.exit_code == 1 and result.stderr.strip() == "附件文件不在附件库中，可能已被清理，请重新扫描上传。"
+    assert result.exit_code == 1 and "已不在附件库中" in result.stderr and "已停止导出" in result.stderr
     assert os.listdir(out.parent) == []
 
 
