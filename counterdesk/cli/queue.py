@@ -105,9 +105,10 @@ def _print_queue(when: date, page, labels: dict[str, str], due: str | None = Non
                   box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("办件编号", no_wrap=True, min_width=32)
     table.add_column("状态", no_wrap=True, min_width=6)
-    for heading in ("事项", "区县", "窗口", "经办人", "提交时间", "申请人", "剩余工作日"):
+    for heading in ("事项", "区县", "窗口", "经办人", "提交时间"):
         table.add_column(heading, overflow="ellipsis")
     table.add_column("申请人", no_wrap=True, overflow="ellipsis", min_width=4, max_width=10)
+    table.add_column("剩余工作日", overflow="ellipsis")
     for row in page.rows:
         clock = row.deadline
         style = "red" if clock and clock.overdue else "yellow" if clock and clock.warning else ""

@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from counterdesk.documents.pdf.codes import qr_code
@@ -36,8 +38,12 @@ def number_with_qr(number: str) -> Table:
     """The application number, large, beside a QR code of it and a caption saying what it holds."""
     s = styles()
     caption = para("扫码即得办件编号，可在任一窗口或咨询电话查询进度", s.cell_note)
+    column = CONTENT_WIDTH * 0.52
+    # A province-wide number is 32 characters: shrink it to fit one line rather than break it.
+    size = min(s.big_number.fontSize, (column - 12) / max(1.0, stringWidth(number, FONT, 1)))
+    big = ParagraphStyle("number_fit", parent=s.big_number, fontSize=size, leading=max(size * 1.3, 12))
     table = Table(
-        [[para("办件编号", s.cell_center), para(number, s.big_number), qr_code(number, QR_SIDE_MM)],
+        [[para("办件编号", s.cell_center), para(number, big), qr_code(number, QR_SIDE_MM)],
          ["", "", caption]],
         colWidths=[CONTENT_WIDTH * 0.16, CONTENT_WIDTH * 0.52, CONTENT_WIDTH * 0.32],
     )
