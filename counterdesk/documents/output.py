@@ -20,6 +20,7 @@ from pathlib import Path
 
 from counterdesk.domain.errors import InvalidInput, StorageError
 from counterdesk.domain.text import shown
+from counterdesk.store.faults import OS_FAULTS, Fault
 
 Producer = bytes | Callable[[Path], None]
 """The content: bytes, or a function that fills the (empty, owner-only) temporary file at a path."""
@@ -200,7 +201,9 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _storage(path: Path, error: OSError) -> StorageError:
-    return StorageError(f"无法写入 {_name(path)}（{error.strerror or error}），未留下任何文件。", code="output_write")
+    """A write that the machine refused (full disk, file-size limit …): exit 1, worded as every fault."""
+    reason = OS_FAULTS.get(error.errno or 0, error.strerror or str(error))
+    return Fault(f"无法写入 {_name(path)}（{reason}），未留下任何文件。", code="output_write")
 
 
 def _name(path: Path) -> str:

@@ -20,7 +20,7 @@ _IO_DB = ("disk i/o error",)
 _BUSY_DB = ("database is locked", "database table is locked")
 _OUT_OF_RANGE = ("out of range", "too large")
 
-_OS_FAULTS = {
+OS_FAULTS = {
     errno.ENOSPC: "磁盘空间已满",
     errno.EDQUOT: "磁盘配额已用完",
     errno.EROFS: "所在磁盘是只读的",
@@ -46,9 +46,9 @@ def as_refusal(error: BaseException) -> CounterdeskError | None:
         return _database(error)
     if isinstance(error, OverflowError):
         return InvalidInput("输入的数值超出了允许的范围。", code="out_of_range")
-    if isinstance(error, OSError) and error.errno in _OS_FAULTS:
+    if isinstance(error, OSError) and error.errno in OS_FAULTS:
         where = f"“{error.filename}”" if error.filename else "文件"
-        return Fault(f"无法写入{where}：{_OS_FAULTS[error.errno]}，请处理后重试（未留下不完整的文件或数据）。",
+        return Fault(f"无法写入{where}：{OS_FAULTS[error.errno]}，请处理后重试（未留下不完整的文件或数据）。",
                      code=errno.errorcode.get(error.errno, "oserror").lower())
     return None
 

@@ -65,12 +65,12 @@ def test_a_window_number_too_large_is_refused_as_input(settings, session, superv
 
 def test_a_full_disk_while_writing_a_paper_leaves_no_partial_file(settings, session, supervisor, monkeypatch,
                                                                   tmp_path):
-    from counterdesk.services import papers
+    from counterdesk.documents import output
 
     def disk_full(_fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(papers.os, "fsync", disk_full)
+    monkeypatch.setattr(output.os, "fsync", disk_full)
     out = tmp_path / "out" / "明白卡.pdf"
     result = CliRunner().invoke(app, ["--home", str(settings.home), "--db", settings.db_url, *CARD, "-o", str(out)])
     assert result.exit_code == 1
