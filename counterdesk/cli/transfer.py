@@ -35,14 +35,14 @@ def dispatch(
     from sqlmodel import Session
 
     from counterdesk.services import transfer
-    from counterdesk.services.papers import write_pdf
+    from counterdesk.documents.output import write_atomically
 
     actor = acting(ctx, staff)
     catalog = _catalog(ctx)
     with Session(context(ctx).engine) as session:
         sent = transfer.dispatch(session, actor=actor, catalog=catalog, to_county=to, waybill=waybill)
         if output is not None:
-            write_pdf(transfer.transfer_sheet_pdf(session, catalog=catalog, batch=sent.batch), output)
+            write_atomically(output, transfer.transfer_sheet_pdf(session, catalog=catalog, batch=sent.batch))
     if json_out:
         emit_json(sent.as_dict())
         return
@@ -62,10 +62,10 @@ def sheet(
     from sqlmodel import Session
 
     from counterdesk.services import transfer
-    from counterdesk.services.papers import write_pdf
+    from counterdesk.documents.output import write_atomically
 
     with Session(context(ctx).engine) as session:
-        write_pdf(transfer.transfer_sheet_pdf(session, catalog=_catalog(ctx), batch=batch), output)
+        write_atomically(output, transfer.transfer_sheet_pdf(session, catalog=_catalog(ctx), batch=batch))
     typer.echo(f"材料流转单已保存：{output}")
 
 
@@ -201,7 +201,7 @@ def release(
     from sqlmodel import Session
 
     from counterdesk.documents.pdf.release_slip import render_release_slip
-    from counterdesk.services.papers import write_pdf
+    from counterdesk.documents.output import write_atomically
     from counterdesk.services.release import release as release_service
 
     actor = acting(ctx, staff)
@@ -209,5 +209,5 @@ def release(
         done = release_service(session, actor=actor, catalog=_catalog(ctx), number=number, collector_id=collector_id,
                                power_of_attorney=power_of_attorney, courier=courier, waybill=waybill)
     if output is not None:
-        write_pdf(render_release_slip(done.slip), output)
+        write_atomically(output, render_release_slip(done.slip))
     typer.echo(f"办件 {done.move.number} 已出件（{done.slip.manner}）。" + (f"领取签收单已保存：{output}" if output else ""))
