@@ -93,7 +93,7 @@ async def test_supervisor_accepts_the_application_under_the_cursor(tmp_path, cat
         assert isinstance(app.screen, QueueScreen)
         assert stored(app, numbers[1]) == ("accepted", None)
         assert "已受理 1" in plain(queue.query_one("#queue-counts"))
-        assert move_keys(queue) == ["办理中"], "the cursor stays on the application just moved"
+        assert move_keys(queue) == ["办理中", "办结", "补正", "撤回"], "the cursor stays on the application just moved"
         await pilot.press("up")
         assert move_keys(queue) == ["受理", "补正", "不予受理", "撤回"]
 
