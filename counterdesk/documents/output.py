@@ -18,9 +18,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from counterdesk.domain.errors import InvalidInput, StorageError
+from counterdesk.domain.errors import OS_FAULTS, Fault, InvalidInput, StorageError
 from counterdesk.domain.text import shown
-from counterdesk.store.faults import OS_FAULTS, Fault
 
 Producer = bytes | Callable[[Path], None]
 """The content: bytes, or a function that fills the (empty, owner-only) temporary file at a path."""

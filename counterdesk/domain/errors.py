@@ -6,6 +6,8 @@ on stderr and exits with ``exit_code`` (DESIGN.md: 1 valid but unsatisfied, 2 in
 
 from __future__ import annotations
 
+import errno
+
 
 class CounterdeskError(Exception):
     """Base of every refusal the user should read."""
@@ -62,3 +64,21 @@ class StorageError(CounterdeskError):
 
     exit_code = 2
     default_code = "storage"
+
+
+OS_FAULTS = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EROFS: "所在磁盘是只读的",
+    errno.EFBIG: "文件大小超出了系统限制（ulimit -f）",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.EIO: "磁盘读写出错",
+}
+
+
+class Fault(StorageError):
+    """The machine, not the request, refused: the request may succeed once the fault is fixed."""
+
+    exit_code = 1
+    default_code = "fault"

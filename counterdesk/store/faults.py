@@ -12,31 +12,13 @@ import errno
 
 from sqlalchemy.exc import DBAPIError
 
-from counterdesk.domain.errors import CounterdeskError, InvalidInput, StorageError
+from counterdesk.domain.errors import OS_FAULTS, CounterdeskError, Fault, InvalidInput
 
 _READ_ONLY_DB = ("readonly database", "read-only transaction", "read only", "read-only")
 _FULL_DB = ("database or disk is full", "could not extend file", "no space left", "disk full")
 _IO_DB = ("disk i/o error",)
 _BUSY_DB = ("database is locked", "database table is locked")
 _OUT_OF_RANGE = ("out of range", "too large")
-
-OS_FAULTS = {
-    errno.ENOSPC: "磁盘空间已满",
-    errno.EDQUOT: "磁盘配额已用完",
-    errno.EROFS: "所在磁盘是只读的",
-    errno.EFBIG: "文件大小超出了系统限制（ulimit -f）",
-    errno.EACCES: "没有读写权限",
-    errno.EPERM: "没有读写权限",
-    errno.EIO: "磁盘读写出错",
-}
-
-
-class Fault(StorageError):
-    """The machine, not the request, refused: the request may succeed once the fault is fixed."""
-
-    exit_code = 1
-    default_code = "fault"
-
 
 def as_refusal(error: BaseException) -> CounterdeskError | None:
     """The sentence for a database, file-system or range fault; None for anything else."""
