@@ -64,8 +64,8 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(os.lstat(path).st_mode)
 
 
-def refused_with_one_sentence(result, *words: str) -> None:
-    assert result.exit_code == 2, result.output
+def refused_with_one_sentence(result, *words: str, exit_code: int = 2) -> None:
+    assert result.exit_code == exit_code, result.output
     assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
     for word in words:
         assert word in result.stderr
@@ -110,7 +110,9 @@ def test_a_full_disk_midway_is_a_sentence_and_leaves_nothing(run, number, tmp_pa
     out = tmp_path / "out" / "file"
     out.parent.mkdir()
     monkeypatch.setattr(os, "fsync", full)
-    refused_with_one_sentence(run(*writers(number)[command], str(out)), "无法写入", "未留下任何文件")
+    # The machine refused, not the request: exit 1, as every fault.
+    refused_with_one_sentence(run(*writers(number)[command], str(out)), "无法写入", "磁盘空间已满", "未留下任何文件",
+                              exit_code=1)
     assert os.listdir(out.parent) == []
 
 
@@ -120,7 +122,8 @@ def test_an_export_whose_stored_file_vanished_leaves_no_half_export(run, number,
     out = tmp_path / "out" / "export.jsonl"
     result = run("export", "--staff", "sup01", "-o", str(out))
     assert result.exit_code == 1 and "已不在附件库中" in result.stderr and "已停止导出" in result.stderr
-    assert os.listdir(out.parent) == []
+    # Refused before anything is written: not even the folder appears.
+    assert not out.parent.exists() or os.listdir(out.parent) == []
 
 
 def test_an_export_replaces_its_folder_of_files_with_force(run, number, tmp_path):
