@@ -3,10 +3,12 @@ edit) shows as visible escapes in home's resume list and in the lookup, never as
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 from textual.widgets import OptionList
 
-from counterdesk.store.models import Applicant
+from counterdesk.store.models import Applicant, Application
 from counterdesk.tui.screens.lookup import LookupScreen
 from tests.factories import draft_application, submitted_application
 from tests.functional.tui_helpers import CLERK, desk_app, logged_in, pilot_test, plain, settle
@@ -19,6 +21,13 @@ def _rename_applicants(app, name: str) -> None:
         for applicant in session.exec(select(Applicant)):
             applicant.name = name
             session.add(applicant)
+        # A submitted application shows the applicant as they were at submission (its snapshot).
+        for application in session.exec(select(Application)):
+            if application.applicant_json:
+                snapshot = json.loads(application.applicant_json)
+                snapshot["name"] = name
+                application.applicant_json = json.dumps(snapshot, ensure_ascii=False)
+                session.add(application)
         session.commit()
 
 
