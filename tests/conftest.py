@@ -46,6 +46,19 @@ def drop_pg_schema(base: str, schema: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Argon2id at its production cost takes about 0.3 s a hash on a loaded core, and nearly every
+    test makes or checks a password; tests use the same algorithm at the lowest cost. A hash keeps
+    its parameters, so checking works alike, and subprocesses a test starts still pay the real cost."""
+    from argon2 import PasswordHasher
+
+    from counterdesk.services import staff
+
+    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr(staff, "_dummy_hash", None)
+
+
+@pytest.fixture(autouse=True)
 def working_home(tmp_path, monkeypatch):
     """Every test works in its own home: its audit key and anchor live in ``tmp_path/data``,
     whichever engine (and child process) opens the test's database."""

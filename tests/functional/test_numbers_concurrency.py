@@ -14,7 +14,7 @@ from tests.conftest import PASSWORD
 from tests.functional.concurrency_workers import submit_many
 
 PROCESSES = 8
-PER_PROCESS = 200
+PER_PROCESS = 60
 
 
 @pytest.mark.slow
