@@ -14,7 +14,9 @@ locks, also spares every file stored or re-stored within the grace period.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
+import functools
 import fcntl
 from glob import escape as glob_escape
 import hashlib
@@ -54,36 +56,78 @@ class FileStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         """The store folder (``scans/store``); created on the first ``put``."""
+        self._staged: list[tuple[Path, Path]] | None = None
+        """Inside ``many()``: the files written and not yet placed (temporary name, final name)."""
 
     def put(self, source: Path | bytes, *, info: ScanInfo) -> StoredBlob:
         """Store a checked file (or its bytes) and return its identity; storing it twice is a no-op.
 
         Refuses with ``Conflict`` when the file's size no longer matches what ``inspect_file``
-        saw, since the scanner may have rewritten it in between.
+        saw, since the scanner may have rewritten it in between. Inside ``many()`` the file is
+        only staged: it is in the store, durably, when that block ends.
         """
         self._ensure_dir(self.root)
         tmp = self.root / f"{_TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
+        staged = False
         try:
-            sha256, size = self._write_tmp(source, tmp)
+            sha256, size = self._write_tmp(source, tmp, sync=self._staged is None)
             if size != info.size:
                 raise Conflict(
                     f"“{info.name}”在检查后发生了变化，请重新选择该文件。", code="file_changed", field="file"
                 )
-            target = self._path(sha256)
-            shard_created = self._ensure_dir(target.parent)
-            if target.exists():
-                tmp.unlink()
-                # Stored again: a new reference is on its way, so its grace period starts anew.
-                os.utime(target)
+            if self._staged is not None:
+                self._staged.append((tmp, self._path(sha256)))
+                staged = True
             else:
-                os.replace(tmp, target)
-                _fsync_dir(target.parent)
+                self._place(tmp, self._path(sha256), sync=True)
+        finally:
+            if not staged:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+        return StoredBlob(sha256=sha256, size=size, pages=info.pages, media_type=info.media_type)
+
+    @contextlib.contextmanager
+    def many(self) -> Iterator[None]:
+        """Store many files with two syncs of the filesystem in all, not two fsyncs each.
+
+        ``put`` inside the block writes each file under a temporary name; when the block ends
+        the files' contents are synced, then renamed into place, then the new names synced.
+        A crash leaves only temporary files (removed later) or whole files under their hashes,
+        as ``put`` alone does. The caller commits the rows naming the files after the block.
+        """
+        if self._staged is not None:
+            yield
+            return
+        self._staged = []
+        try:
+            yield
+            staged = self._staged
+            _sync_files(self.root, [tmp for tmp, _ in staged])
+            folders = {self.root}
+            for tmp, target in staged:
+                if self._place(tmp, target, sync=False):
+                    folders.add(target.parent)
+            _sync_files(self.root, sorted(folders))
+        finally:
+            for tmp, _ in self._staged:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+            self._staged = None
+
+    def _place(self, tmp: Path, target: Path, *, sync: bool) -> bool:
+        """Move a written temporary file to its hash's name; ``True`` when the name is new."""
+        shard_created = self._ensure_dir(target.parent)
+        if target.exists():
+            tmp.unlink()
+            # Stored again: a new reference is on its way, so its grace period starts anew.
+            os.utime(target)
+            return False
+        os.replace(tmp, target)
+        if sync:
+            _fsync_dir(target.parent)
             if shard_created:
                 _fsync_dir(self.root)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-        return StoredBlob(sha256=sha256, size=size, pages=info.pages, media_type=info.media_type)
+        return True
 
     def path_of(self, sha256: str) -> Path:
         """Where a stored file lives; ``NotFound`` when the store does not hold it."""
@@ -206,7 +250,7 @@ class FileStore:
         self._ensure_dir(inbox_dir)
         tmp = inbox_dir / f"{_TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
         try:
-            self._write_tmp(source, tmp)
+            self._write_tmp(source, tmp, sync=True)
             return self._to_free_name(inbox_dir, name, lambda target: _move_no_replace(tmp, target))
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -227,7 +271,7 @@ class FileStore:
             raise InvalidInput("附件标识不是有效的 SHA-256 值。", code="sha256")
         return self.root / sha256[:2] / sha256
 
-    def _write_tmp(self, source: Path | bytes, tmp: Path) -> tuple[str, int]:
+    def _write_tmp(self, source: Path | bytes, tmp: Path, *, sync: bool) -> tuple[str, int]:
         digest = hashlib.sha256()
         size = 0
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -245,7 +289,8 @@ class FileStore:
                         out.write(chunk)
                         size += len(chunk)
             out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
         return digest.hexdigest(), size
 
     def _ensure_dir(self, path: Path) -> bool:
@@ -287,6 +332,42 @@ def _sha256_of(path: Path) -> str:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _sync_files(root: Path, paths: list[Path]) -> None:
+    """Make the files and folders ``paths`` durable: one ``syncfs`` of the filesystem holding
+    ``root`` where Linux offers it, else an fsync of each."""
+    if _syncfs(root):
+        return
+    for path in paths:
+        if path.is_dir():
+            _fsync_dir(path)
+        else:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+def _syncfs(root: Path) -> bool:
+    """``syncfs(2)`` on ``root``'s filesystem; ``False`` where the C library has none or it fails."""
+    function = getattr(_libc(), "syncfs", None)
+    if function is None:
+        return False
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        return function(fd) == 0
+    finally:
+        os.close(fd)
+
+
+@functools.cache
+def _libc():
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
 
 
 def _fsync_dir(path: Path) -> None:

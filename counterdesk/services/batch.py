@@ -178,18 +178,19 @@ class _Run:
         """Copy the chunk's files into the store before any row refers to them; drop rows that fail."""
         store = store_of(self.settings)
         kept = []
-        for raw, row in pending:
-            try:
-                for item in row.files:
-                    if item.license_id is None and not store.exists(item.sha256):
-                        blob = store.put(item.path, info=item.info)
-                        if blob.sha256 != item.sha256:
-                            raise InvalidInput(f"“{item.info.name}”在检查后发生了变化，请重新导入该行。",
-                                               code="file_changed", field="file")
-            except CounterdeskError as error:
-                self.reject(raw, error, row.ref)
-                continue
-            kept.append((raw, row))
+        with store.many():
+            for raw, row in pending:
+                try:
+                    for item in row.files:
+                        if item.license_id is None and not store.exists(item.sha256):
+                            blob = store.put(item.path, info=item.info)
+                            if blob.sha256 != item.sha256:
+                                raise InvalidInput(f"“{item.info.name}”在检查后发生了变化，请重新导入该行。",
+                                                   code="file_changed", field="file")
+                except CounterdeskError as error:
+                    self.reject(raw, error, row.ref)
+                    continue
+                kept.append((raw, row))
         return kept
 
     def _commit_chunk(self, pending: list[tuple[RawRow, CheckedRow]]) -> None:

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, text
 from sqlmodel import Session, func, select
 
 from counterdesk.store.auditkey import Head, Keyring, keyring_of
+from counterdesk.store.engine import bulk_insert
 from counterdesk.store.models import Applicant, AuditEntry, Setting, StatusEvent
 
 GENESIS = "0" * 64
@@ -90,7 +91,7 @@ def append_many(session: Session, model: type, fields_of, rows: list[dict[str, A
         prev = row["hash"] = seal(prev, fields_of(SimpleNamespace(**row)))
         chained.append(row)
     if chained:
-        ids = session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), chained).all()
+        ids = session.scalars(bulk_insert(model).returning(model.id, sort_by_parameter_order=True), chained).all()
         note_head(session, model.__tablename__, Head(ids[-1], chained[-1]["hash"]))
 
 

@@ -30,20 +30,17 @@ from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.clock import now
 from counterdesk.domain.errors import CounterdeskError, InvalidInput, NotFound
 from counterdesk.domain.text import has_control
-from counterdesk.domain.workflow import EventKind, Status
-from counterdesk.services import audit
-from counterdesk.services.applications import upsert_applicant
-from counterdesk.services.attachments import MEDIA_KINDS, record_file, store_of
+from counterdesk.domain.workflow import EventKind
+from counterdesk.services import audit, chain, submit
+from counterdesk.services.attachments import MEDIA_KINDS, store_of
 from counterdesk.services.batchrows import check_row, normalise
-from counterdesk.services.export import application_row
+from counterdesk.services.export import application_row, parts_of
 from counterdesk.services.hall import Hall, hall_row
 from counterdesk.services.staff import Actor
 from counterdesk.services.transfer import working_hall
 from counterdesk.store.models import (
     Application,
     Attachment,
-    GuidanceAnswer,
-    Pickup,
     StatusEvent,
     StoredFile,
     TransferBatch,
@@ -114,17 +111,23 @@ def export_batch(session: Session, *, actor: Actor, settings: Settings, batch: s
     files: dict[str, Path] = {}
     file_info: dict[str, dict] = {}
 
+    parts = parts_of(session, applications)
+    shas = list({a.sha256 for part in parts.values() for a in part["attachments"]})
+    blobs = {f.sha256: f for start in range(0, len(shas), 500)
+             for f in session.exec(select(StoredFile).where(col(StoredFile.sha256).in_(shas[start:start + 500])))}
+
     def attachment_paths(attachments: list[Attachment]) -> dict[str, list[str]]:
         paths: dict[str, list[str]] = {}
         for attachment in attachments:
             files[attachment.sha256] = store.path_of(attachment.sha256)
-            stored = session.get(StoredFile, attachment.sha256)
+            stored = blobs[attachment.sha256]
             file_info[attachment.sha256] = {"name": attachment.original_name, "pages": stored.pages,
                                             "media_type": stored.media_type}
             paths.setdefault(attachment.material_code, []).append(f"files/{attachment.sha256}")
         return paths
 
-    rows = [application_row(session, a, attachment_paths) | {"_received_by": a.received_by} for a in applications]
+    rows = [application_row(session, a, attachment_paths, parts[a.id]) | {"_received_by": a.received_by}
+            for a in applications]
     numbers = {a.id: a.number for a in applications}
     events = [_event_dict(numbers[e.application_id], e, hall.code) for e in session.exec(
         select(StatusEvent).where(col(StatusEvent.application_id).in_(numbers)).order_by(col(StatusEvent.id)))]
@@ -232,52 +235,47 @@ def _import_transfer(session: Session, actor: Actor, settings: Settings, catalog
         col(Application.number).in_([number for number, _, _ in checked]))))
     fresh = [item for item in checked if item[0] not in existing]
     store = store_of(settings)
-    for _, _, row in fresh:
-        for item in row.files:
-            record_file(session, store.put(item.path, info=item.info))
-    moment = now()
-    for number, data, row in fresh:
-        _store_application(session, actor, hall, batch, sender, number, data, row, events.get(number, []), moment,
-                           origins)
-    if session.get(TransferBatch, batch) is None:
-        session.add(TransferBatch(id=batch, from_hall=sender, to_county=hall.county_code,
-                                  waybill=manifest.get("waybill"), count=len(rows),
-                                  created_at=datetime.fromisoformat(manifest["created_at"]),
-                                  created_by=str(manifest.get("from_name") or sender)[:32],
-                                  signed_at=moment, signed_by=actor.id, signed_hall=hall.code))
-    _log(session, actor, kind="transfer", direction="in", hall_code=sender, batch=batch, digest=package.digest,
-         count=len(fresh))
-    session.commit()
+    with store.writing():
+        with store.many():
+            for _, _, row in fresh:
+                for item in row.files:
+                    store.put(item.path, info=item.info)
+        submit.sign_for(session, actor=actor, batch=batch, hall_code=hall.code, arrivals=[
+            _arrival(number, data, row, sender, events.get(number, []), origins) for number, data, row in fresh])
+        moment = now()
+        if session.get(TransferBatch, batch) is None:
+            session.add(TransferBatch(id=batch, from_hall=sender, to_county=hall.county_code,
+                                      waybill=manifest.get("waybill"), count=len(rows),
+                                      created_at=datetime.fromisoformat(manifest["created_at"]),
+                                      created_by=str(manifest.get("from_name") or sender)[:32],
+                                      signed_at=moment, signed_by=actor.id, signed_hall=hall.code))
+        _log(session, actor, kind="transfer", direction="in", hall_code=sender, batch=batch, digest=package.digest,
+             count=len(fresh))
+        session.commit()
     return Imported("transfer", batch, len(fresh), len(checked) - len(fresh))
 
 
-def _store_application(session: Session, actor: Actor, hall: Hall, batch: str, sender: str, number: str,
-                       data: dict, row, events: list[dict], moment: datetime, origins: set[str]) -> None:
-    """One application as the 办理地 keeps it: its number, its history, then the 签收 here."""
-    applicant = upsert_applicant(session, row.form)
-    agent = row.form.agent
-    submitted = datetime.fromisoformat(data["_submitted_at"]) if data.get("_submitted_at") else moment
-    application = Application(
-        number=number, matter_code=row.matter.code, county_code=row.county, status=Status.SIGNED_FOR,
-        window=actor.window, clerk_id=actor.id, applicant_id=applicant.id, ticket_no=row.form.ticket_no,
-        remark=row.form.remark, agent_id_type=agent.id_type if agent else None,
-        agent_id_number=agent.id_number if agent else None, agent_name=agent.name if agent else None,
-        agent_phone=agent.phone if agent else None, step="done", submitted_at=submitted,
-        submitted_on=submitted.date(), received_by=str(data.get("_received_by") or sender), transfer_batch=batch,
-        created_at=moment, updated_at=moment, version=2)
-    session.add(application)
-    session.flush()
-    for question, option in row.answers.items():
-        session.add(GuidanceAnswer(application_id=application.id, question_id=question, option_id=option))
-    session.add(Pickup(application_id=application.id, **row.pickup))
-    for item in row.files:
-        session.add(Attachment(application_id=application.id, material_code=item.material_code, sha256=item.sha256,
-                               original_name=item.info.name[:255], source="transfer", created_at=moment))
+def _arrival(number: str, data: dict, row, sender: str, events: list[dict], origins: set[str]) -> submit.Arrival:
+    """One application of the package as the 办理地 signs for it: its number and the history not yet here."""
+    history = []
     for event in events:
-        _copy_event(session, application.id, event, origins)
-    last = events[-1]["to"] if events else Status.IN_TRANSIT
-    audit.record_status(session, application_id=application.id, from_status=last, to_status=Status.SIGNED_FOR,
-                        by_staff=actor.id, detail={"batch": batch}, hall_code=hall.code)
+        origin = str(event["origin"])[:40]
+        if origin not in origins:
+            origins.add(origin)
+            history.append(_event_row(event, origin))
+    submitted = datetime.fromisoformat(data["_submitted_at"]) if data.get("_submitted_at") else now()
+    return submit.Arrival(submission=row, number=number, received_by=str(data.get("_received_by") or sender),
+                           submitted_at=submitted, history=tuple(history))
+
+
+def _event_row(event: dict, origin: str) -> dict:
+    """A status event of another hall as stored here: its time and hall kept, its origin named."""
+    detail = event.get("detail")
+    return {"at": datetime.fromisoformat(event["at"]), "from_status": event.get("from"), "to_status": event["to"],
+            "by_staff": str(event.get("by") or "")[:32], "reason": event.get("reason"),
+            "kind": EventKind(event.get("kind") or EventKind.MOVE),
+            "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None,
+            "hall_code": event.get("hall_code"), "origin": origin}
 
 
 def _present_origins(session: Session, events: list[dict]) -> set[str]:
@@ -307,10 +305,7 @@ def _copy_event(session: Session, application_id: int, event: dict, origins: set
     if origin in origins:
         return False
     origins.add(origin)
-    audit.record_status(session, application_id=application_id, from_status=event.get("from"),
-                        to_status=event["to"], by_staff=str(event.get("by") or "")[:32], reason=event.get("reason"),
-                        kind=EventKind(event.get("kind") or EventKind.MOVE), detail=event.get("detail"),
-                        hall_code=event.get("hall_code"), at=datetime.fromisoformat(event["at"]), origin=origin)
+    chain.append(session, StatusEvent, audit.event_fields, application_id=application_id, **_event_row(event, origin))
     return True
 
 

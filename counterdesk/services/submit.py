@@ -11,16 +11,16 @@ fast. The caller commits, so a rollback returns the numbers and stores nothing.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from counterdesk.domain.applicant import ApplicantData, ApplicantForm
@@ -32,7 +32,7 @@ from counterdesk.domain.workflow import EventKind, Status
 from counterdesk.services import audit, chain, numbers
 from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_snapshot, applicant_target
 from counterdesk.services.staff import Actor
-from counterdesk.store.auditkey import Head
+from counterdesk.store.engine import bulk_insert
 from counterdesk.store.models import (
     Applicant,
     Application,
@@ -128,7 +128,7 @@ def receive(session: Session, *, actor: Actor, channel: Channel, drafts: Sequenc
     moment = now()
     given = _allocate(session, [d.county_code for d in drafts] + [s.county for s in new], moment.date())
     ids = _stamp(session, drafts, given[:len(drafts)], moment) + _insert(
-        session, actor, new, given[len(drafts):], moment)
+        session, actor, new, [_received(number, moment) for number in given[len(drafts):]], moment)
     if ids:
         # One hall numbers everything received here; its code is on every event, as on every move.
         _record_events(session, actor, ids, moment, channel.note, given[0].hall_code)
@@ -161,15 +161,19 @@ def _stored_id(application: Application) -> int:
     return application.id
 
 
-def _insert(session: Session, actor: Actor, new: Sequence[Submission], given: list[ApplicationNumber],
-            moment: datetime) -> list[int]:
-    """Insert new applications with their applicants, answers, pickups and attachments."""
+def _insert(session: Session, actor: Actor, new: Sequence[Submission], stamps: list[dict[str, Any]],
+            moment: datetime, source: AttachmentSource = AttachmentSource.BATCH) -> list[int]:
+    """Insert new applications with their applicants, answers, pickups and attachments.
+
+    ``stamps`` are each application's number and state (``_received`` here, ``_signed_for`` for
+    an arrival); ``source`` is where files not standing for an e-license came from.
+    """
     if not new:
         return []
     applicant_ids = _upsert_applicants(session, new, moment, actor.id)
     application_ids = list(session.scalars(
-        insert(Application).returning(col(Application.id), sort_by_parameter_order=True),
-        [_application(item, number, applicant_ids, actor, moment) for item, number in zip(new, given, strict=True)],
+        bulk_insert(Application).returning(col(Application.id), sort_by_parameter_order=True),
+        [_application(item, stamp, applicant_ids, actor, moment) for item, stamp in zip(new, stamps, strict=True)],
     ).all())
     answers, pickups, attachments = [], [], []
     for item, app_id in zip(new, application_ids, strict=True):
@@ -177,15 +181,15 @@ def _insert(session: Session, actor: Actor, new: Sequence[Submission], given: li
         pickups.append({"application_id": app_id, **item.pickup})
         attachments.extend({"application_id": app_id, "material_code": f.material_code, "sha256": f.sha256,
                             "original_name": f.info.name[:255], "license_id": f.license_id,
-                            "source": AttachmentSource.LICENSE if f.license_id else AttachmentSource.BATCH,
+                            "source": AttachmentSource.LICENSE if f.license_id else source,
                             "precheck": Precheck.PENDING, "created_at": moment}
                            for f in item.files)
     if answers:
-        session.execute(insert(GuidanceAnswer), answers)
-    session.execute(insert(Pickup), pickups)
+        session.execute(bulk_insert(GuidanceAnswer), answers)
+    session.execute(bulk_insert(Pickup), pickups)
     _record_files(session, new, moment)
     if attachments:
-        session.execute(insert(Attachment), attachments)
+        session.execute(bulk_insert(Attachment), attachments)
     return application_ids
 
 
@@ -206,7 +210,7 @@ def _upsert_applicants(session: Session, new: Sequence[Submission], moment: date
             {"id": i, "updated_at": moment, **applicant_columns(latest[key])} for key, i in ids.items()])
     fresh = [key for key in latest if key not in ids]
     if fresh:
-        new_ids = session.scalars(insert(Applicant).returning(col(Applicant.id), sort_by_parameter_order=True), [
+        new_ids = session.scalars(bulk_insert(Applicant).returning(col(Applicant.id), sort_by_parameter_order=True), [
             {"id_type": t, "id_number": n, "created_at": moment, "updated_at": moment,
              **applicant_columns(latest[(t, n)])} for t, n in fresh]).all()
         ids.update(zip(fresh, new_ids, strict=True))
@@ -216,7 +220,7 @@ def _upsert_applicants(session: Session, new: Sequence[Submission], moment: date
     return ids
 
 
-def _application(item: Submission, number: ApplicationNumber, applicant_ids: dict[tuple[str, str], int], actor: Actor,
+def _application(item: Submission, stamp: dict[str, Any], applicant_ids: dict[tuple[str, str], int], actor: Actor,
                  moment: datetime) -> dict[str, Any]:
     applicant = item.form.applicant
     applicant_id = applicant_ids[(applicant.id_type, applicant.id_number)]
@@ -224,7 +228,7 @@ def _application(item: Submission, number: ApplicationNumber, applicant_ids: dic
         "ref": item.ref, "ref_digest": item.digest, "matter_code": item.matter.code, "county_code": item.county,
         "window": actor.window, "clerk_id": actor.id, "applicant_id": applicant_id,
         "applicant_json": applicant_snapshot(applicant, applicant_id),
-        "created_at": moment, "version": 1, **form_columns(item.form), **_received(number, moment),
+        "created_at": moment, "version": 1, **form_columns(item.form), **stamp,
     }
 
 
@@ -236,31 +240,44 @@ def _record_files(session: Session, new: Sequence[Submission], moment: datetime)
     fresh = [{"sha256": sha, "size": info.size, "pages": info.pages, "media_type": info.media_type,
               "created_at": moment} for sha, info in blobs.items() if sha not in known]
     if fresh:
-        session.execute(insert(StoredFile), fresh)
+        session.execute(bulk_insert(StoredFile), fresh)
 
 
 def _record_events(session: Session, actor: Actor, application_ids: list[int], moment: datetime,
                    reason: str | None, hall_code: str | None) -> None:
-    """The draft → received events, hash-chained in id order.
+    """The draft → received events, hash-chained in id order in one statement."""
+    chain.append_many(session, StatusEvent, audit.event_fields, [
+        {"application_id": app_id, "at": moment, "from_status": Status.DRAFT, "to_status": Status.RECEIVED,
+         "by_staff": actor.id, "reason": reason, "kind": EventKind.MOVE, "detail": None, "hall_code": hall_code}
+        for app_id in application_ids])
 
-    The first goes through ``audit.record_status``, which takes the chain's lock and finds its
-    tail; the rest are chained here and inserted in one statement. The hashed fields are
-    ``audit``'s own, so ``audit verify`` checks them alike.
-    """
-    first = audit.record_status(session, application_id=application_ids[0], from_status=Status.DRAFT,
-                                to_status=Status.RECEIVED, by_staff=actor.id, reason=reason,
-                                hall_code=hall_code)
-    session.flush()
-    seal = chain.sealer(session)
-    prev = first.hash
-    events = []
-    for app_id in application_ids[1:]:
-        event = {"application_id": app_id, "at": moment, "from_status": Status.DRAFT, "to_status": Status.RECEIVED,
-                 "by_staff": actor.id, "reason": reason, "kind": EventKind.MOVE, "detail": None,
-                 "hall_code": hall_code, "prev_hash": prev}
-        prev = event["hash"] = seal(prev, audit.event_fields(SimpleNamespace(**event)))
-        events.append(event)
-    if events:
-        ids = session.scalars(insert(StatusEvent).returning(col(StatusEvent.id), sort_by_parameter_order=True),
-                              events).all()
-        chain.note_head(session, "status_event", Head(ids[-1], events[-1]["hash"]))
+@dataclass(frozen=True)
+class Arrival:
+    """An application another hall received for this county, arriving in its transfer package."""
+
+    submission: Submission
+    number: str
+    """The number the citizen holds, kept as the receiving hall gave it."""
+    received_by: str
+    submitted_at: datetime
+    history: tuple[dict[str, Any], ...]
+    """Its status events from the package not yet stored here, as rows (``origin`` names each)."""
+
+
+def sign_for(session: Session, *, actor: Actor, arrivals: Sequence[Arrival], batch: str, hall_code: str) -> list[int]:
+    """Store a transfer batch's applications as signed for here (签收), history first (the caller commits)."""
+    moment = now()
+    stamps = [{"number": a.number, "received_by": a.received_by, "status": Status.SIGNED_FOR, "step": "done",
+               "updated_at": moment, "submitted_at": a.submitted_at, "submitted_on": a.submitted_at.date(),
+               "transfer_batch": batch} for a in arrivals]
+    ids = _insert(session, actor, [a.submission for a in arrivals], stamps, moment, AttachmentSource.TRANSFER)
+    events: list[dict[str, Any]] = []
+    for arrival, app_id in zip(arrivals, ids, strict=True):
+        events.extend({**event, "application_id": app_id} for event in arrival.history)
+        events.append({"application_id": app_id, "at": moment,
+                       "from_status": arrival.history[-1]["to_status"] if arrival.history else Status.IN_TRANSIT,
+                       "to_status": Status.SIGNED_FOR, "by_staff": actor.id, "reason": None, "kind": EventKind.MOVE,
+                       "detail": json.dumps({"batch": batch}, ensure_ascii=False, sort_keys=True),
+                       "hall_code": hall_code, "origin": None})
+    chain.append_many(session, StatusEvent, audit.event_fields, events)
+    return ids
