@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import repeat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 

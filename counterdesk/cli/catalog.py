@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -29,7 +29,7 @@ def _console():
 @refusals
 def regions(
     ctx: typer.Context,
-    city: Annotated[Optional[str], typer.Option("--city", help="只列出该市州（6 位代码）。")] = None,
+    city: Annotated[str | None, typer.Option("--city", help="只列出该市州（6 位代码）。")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """列出湖南省的市州及其区县。"""
@@ -60,11 +60,11 @@ def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="关键词：汉字、全拼或拼音首字母（如 就业困难、jiuye、jykn）。")] = "",
     audience: Annotated[
-        Optional[str], typer.Option("--audience", help="personal（个人办事）、enterprise（企业办事）或 policy（政策兑现）。")
+        str | None, typer.Option("--audience", help="personal（个人办事）、enterprise（企业办事）或 policy（政策兑现）。")
     ] = None,
-    theme: Annotated[Optional[str], typer.Option("--theme", help="生命周期主题，如 就业创业。")] = None,
-    type_: Annotated[Optional[str], typer.Option("--type", help="事项类型，如 行政许可。")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="办理地区：区县代码，或市州代码（其下任一区县）。")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="生命周期主题，如 就业创业。")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="事项类型，如 行政许可。")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="办理地区：区县代码，或市州代码（其下任一区县）。")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """按关键词和筛选条件查找事项；不带关键词时列出符合筛选条件的全部事项。"""
@@ -97,7 +97,7 @@ def show(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="事项编码，如 ZC-JYKN-001。")],
     answer: Annotated[
-        Optional[list[str]], typer.Option("--answer", help="办事情形的回答，格式 问题编号=选项编号，可重复。")
+        list[str] | None, typer.Option("--answer", help="办事情形的回答，格式 问题编号=选项编号，可重复。")
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:

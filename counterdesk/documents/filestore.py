@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-from glob import escape as glob_escape
 import hashlib
 import os
 import re
@@ -24,6 +23,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 
 from counterdesk.documents.inbox import ScanInfo

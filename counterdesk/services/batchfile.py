@@ -406,7 +406,7 @@ def open_private(path: Path) -> IO[str]:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    return io.open(fd, "w", encoding="utf-8", newline="")
+    return open(fd, "w", encoding="utf-8", newline="")
 
 
 def write_rows(path: Path, fmt: str, rows: Iterable[dict[str, Any]], columns: list[str] | None = None, *,

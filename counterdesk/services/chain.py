@@ -18,9 +18,9 @@ import hmac
 import json
 import uuid
 from collections.abc import Callable
-from types import SimpleNamespace
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import event, insert, text
@@ -40,8 +40,8 @@ _BIND_LOCK = 7_264_000
 def _canonical(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return value
 
 

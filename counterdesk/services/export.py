@@ -29,8 +29,8 @@ from counterdesk.services import audit
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.attachments import MEDIA_KINDS, store_of
 from counterdesk.services.batchfile import FORMATS, write_rows
-from counterdesk.services.integrity import require_intact
 from counterdesk.services.batchrows import AGENT_KEYS, PICKUP_KEYS, SCALARS, applicant_content, content_digest, flatten
+from counterdesk.services.integrity import require_intact
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application, Attachment, GuidanceAnswer, Pickup, StoredFile
 

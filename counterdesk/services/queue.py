@@ -9,7 +9,6 @@ application, and every full view is written to the audit log.
 from __future__ import annotations
 
 import json
-
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,15 +18,15 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from counterdesk.domain.appno import parse_application_number
-from counterdesk.domain.deadline import WARNING_DAYS, ClockState, Deadline
 from counterdesk.domain.clock import local, today
+from counterdesk.domain.deadline import WARNING_DAYS, ClockState, Deadline
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
-from counterdesk.domain.query import read_lookup_query, refuse_unknown_id_number
 from counterdesk.domain.masking import mask_id_number, mask_name
+from counterdesk.domain.query import read_lookup_query, refuse_unknown_id_number
 from counterdesk.domain.text import fold_width, has_control, is_han
+from counterdesk.domain.validators import validate_window
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.domain.workflow import STATUSES, status_label
-from counterdesk.domain.validators import validate_window
 from counterdesk.services import audit, deadlines
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.staff import Actor

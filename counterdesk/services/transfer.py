@@ -118,9 +118,10 @@ def dispatch(session: Session, *, actor: Actor, catalog, to_county: str, waybill
 def sheet_data(session: Session, *, catalog, batch: str):
     """The 材料流转单 of a batch, from the applications as they were sent."""
     from counterdesk.documents.pdf.transfer_sheet import SheetLine, SheetMaterial, TransferSheetData
-    from counterdesk.services.applications import answers_of
     from counterdesk.domain import guidance
-    from counterdesk.store.models import Hall as HallRow, Staff
+    from counterdesk.services.applications import answers_of
+    from counterdesk.store.models import Hall as HallRow
+    from counterdesk.store.models import Staff
 
     row = session.get(TransferBatch, batch)
     if row is None:

@@ -43,7 +43,7 @@ class Home:
     def public_key(self) -> Path:
         return self.root / "data" / "keys" / f"{self.code}.pub"
 
-    def trust(self, other: "Home") -> None:
+    def trust(self, other: Home) -> None:
         result = self.run("hall", "trust", other.code, str(other.public_key), "--staff", "sup01")
         assert result.exit_code == 0, result.output
 

@@ -99,7 +99,7 @@ def day_by_day(marks, limit, today):
     while True:
         morning, interrupted = state, False
         for what in by_day.get(day, []):
-            if what == E.START and state == "not_started" or what in (E.START, E.RESUME) and state == "paused":
+            if (what == E.START and state == "not_started") or (what in (E.START, E.RESUME) and state == "paused"):
                 state, ever_started = "running", True
             elif what == E.PAUSE and state == "running":
                 state, interrupted = "paused", True
