@@ -76,7 +76,7 @@ class _Field:
         self.prefix_only = prefix_only
         owners_of: dict[str, list[int]] = {}
         offsets_of: dict[str, Sequence[int]] = {}
-        for (owner, text), offsets in zip(entries, syllables if syllables is not None else repeat(())):
+        for (owner, text), offsets in zip(entries, syllables if syllables is not None else repeat(()), strict=False):
             owners_of.setdefault(text, []).append(owner)
             offsets_of[text] = offsets
         starts = np.fromiter((len(text) + 1 for text in owners_of), dtype=np.int64, count=len(owners_of))
@@ -96,7 +96,7 @@ class _Field:
         zeros after it so that a match checked at the very end reads no further than the array."""
         if syllables is not None:
             marks = np.zeros(len(self.blob) + 1, dtype=np.uint8)
-            for start, text in zip(self.starts.tolist(), owners_of):
+            for start, text in zip(self.starts.tolist(), owners_of, strict=False):  # starts has one more, the end
                 marks[[start + at for at in offsets_of[text]]] = 1
             self.marks = marks
             self.letters = np.frombuffer(self.blob.encode("ascii", "replace") + bytes(NEAR_MAX + 2), dtype=np.uint8)
@@ -242,7 +242,7 @@ class MatterIndex:
         self._wording_fields = [self._text_fields[0], *self._text_fields[2:]]
         """The fields of Chinese text a word out of order is cut against (all but the codes)."""
         unique = list(dict.fromkeys(text for _, text in names + aliases + keywords))
-        spelt = dict(zip(unique, spell(unique)))
+        spelt = dict(zip(unique, spell(unique), strict=True))
         self._spelling_fields = [  # full spelling, initials, … for names, aliases, keywords
             *_spelt(NAME_SPELLING, names, spelt),
             *_spelt(ALIAS_SPELLING, aliases, spelt),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import hashlib
 import os
 import re
@@ -198,10 +199,10 @@ class FileStore:
         """
         inbox_dir = Path(inbox_dir)
         stem, suffix = Path(name).stem, Path(name).suffix
-        archived = [Path(attached_dir) / name, *sorted(Path(attached_dir).glob(f"{glob_escape(stem)} (*){glob_escape(suffix)}"))]
-        for candidate in archived:
+        numbered = sorted(Path(attached_dir).glob(f"{glob_escape(stem)} (*){glob_escape(suffix)}"))
+        for candidate in [Path(attached_dir) / name, *numbered]:
             if candidate.is_file() and not candidate.is_symlink() and _sha256_of(candidate) == sha256:
-                return self._to_free_name(inbox_dir, name, lambda target: _move_no_replace(candidate, target))
+                return self._to_free_name(inbox_dir, name, functools.partial(_move_no_replace, candidate))
         source = self.path_of(sha256)
         self._ensure_dir(inbox_dir)
         tmp = inbox_dir / f"{_TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}"

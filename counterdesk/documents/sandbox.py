@@ -104,7 +104,7 @@ class _Checker:
         self.process: subprocess.Popen | None = None
 
     def ask(self, data: bytes, media_type: str) -> dict:
-        for attempt in range(2):
+        for _attempt in range(2):
             if self.process is None or self.process.poll() is not None:
                 self.process = subprocess.Popen(
                     [sys.executable, "-I", "-c", _CHILD, _PACKAGE_ROOT], stdin=subprocess.PIPE,

@@ -13,6 +13,7 @@ the last such row of each chain (the switch point) and every commit moves the an
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -144,12 +145,10 @@ def _flushed(session: Session, _context) -> None:
 def _committed(session: Session) -> None:
     state = session.info["audit_anchor"]
     if state["heads"]:
-        try:
+        # The rows are committed; an anchor that lags one commit behind still anchors a prefix,
+        # and the next commit that appends moves it on.
+        with contextlib.suppress(OSError):
             state["ring"].advance(state["database"], state["heads"])
-        except OSError:
-            # The rows are committed; an anchor that lags one commit behind still anchors a prefix,
-            # and the next commit that appends moves it on.
-            pass
     state["rows"].clear()
     state["heads"].clear()
 

@@ -144,7 +144,6 @@ def histories(draw):
 def test_due_date_and_remaining_days_agree_with_a_day_by_day_count(history):
     marks, limit, today = history
     result = clock(marks, limit=limit, today=today)
-    due, remaining = day_by_day(marks, limit, today)
     assert (result.due_date, result.remaining) == day_by_day(marks, limit, today)
 
 

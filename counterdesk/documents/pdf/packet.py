@@ -169,7 +169,7 @@ def _turn_upright(page: PageObject, rotation: int) -> bytes:
             b = turn.apply_on((float(rect.right), float(rect.top)))
             page[NameObject(key)] = RectangleObject((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
     del page[NameObject("/Rotate")]
-    return ("q %s cm\n" % " ".join(f"{v:.6f}" for v in turn.ctm)).encode()
+    return f"q {' '.join(f'{v:.6f}' for v in turn.ctm)} cm\n".encode()
 
 
 def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
