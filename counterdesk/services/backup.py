@@ -114,7 +114,8 @@ def restore(url: str, source: Path, store: FileStore, *, actor_id: str | None = 
             session.commit()
     finally:
         engine.dispose()
-    missing, altered = set(), set()
+    missing: set[str] = set()
+    altered: set[str] = set()
     for sha256 in set(hashes):
         broken = check(store, sha256, "")
         if broken is not None:

@@ -45,7 +45,7 @@ def _parts(session: Session, application: Application) -> dict[str, Any]:
         select(GuidanceAnswer).where(GuidanceAnswer.application_id == application.id))}
     pickup = session.get(Pickup, application.id)
     attachments = list(session.exec(select(Attachment).where(Attachment.application_id == application.id)
-                                    .order_by(Attachment.id)))
+                                    .order_by(col(Attachment.id))))
     agent = None
     if application.agent_id_number:
         agent = {"id_type": application.agent_id_type, "id_number": application.agent_id_number,
@@ -104,18 +104,18 @@ def _require_intact_files(session: Session, settings: Settings, applications: li
     numbers = {application.id: application.number for application in applications}
     for start in range(0, len(ids), 500):
         attachments = session.exec(select(Attachment).where(col(Attachment.application_id).in_(ids[start:start + 500]))
-                                   .order_by(Attachment.id)).all()
+                                   .order_by(col(Attachment.id))).all()
         require_intact(store_of(settings), [(a.sha256, f"“{a.original_name}”（办件 {numbers[a.application_id]}）")
                                             for a in attachments], doing="导出")
 
 
-def _row(session: Session, settings: Settings, application: Application, out_name: str, staging: Path) -> dict:
+def _row(session: Session, settings: Settings, application: Application, out_name: str, staging: Path) -> dict[str, Any]:
     return application_row(session, application, lambda attachments: _copy_files(
         session, settings, application, attachments, out_name, staging))
 
 
 def application_row(session: Session, application: Application,
-                    attachment_paths: Callable[[list[Attachment]], dict[str, list[str]]]) -> dict:
+                    attachment_paths: Callable[[list[Attachment]], dict[str, list[str]]]) -> dict[str, Any]:
     """A stored application as a row of the import format; ``attachment_paths`` says where its files go."""
     parts = _parts(session, application)
     applicant = parts["applicant"]
@@ -165,7 +165,7 @@ def _columns(flat_rows: list[dict[str, str]]) -> list[str]:
     order = {name: i for i, name in enumerate(SCALARS)}
     groups = ("applicant", "agent", "answers", "attachments", "pickup")
 
-    def rank(name: str) -> tuple:
+    def rank(name: str) -> tuple[int, int, str]:
         group = name.partition(".")[0]
         if name in order:
             return (0, order[name], name)

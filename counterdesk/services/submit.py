@@ -42,6 +42,7 @@ from counterdesk.store.models import (
     Pickup,
     StatusEvent,
     StoredFile,
+    returned_ids,
 )
 
 if TYPE_CHECKING:
@@ -167,11 +168,13 @@ def _insert(session: Session, actor: Actor, new: Sequence[Submission], given: li
     if not new:
         return []
     applicant_ids = _upsert_applicants(session, new, moment, actor.id)
-    application_ids = list(session.scalars(
+    application_ids = returned_ids(session.scalars(
         insert(Application).returning(col(Application.id), sort_by_parameter_order=True),
         [_application(item, number, applicant_ids, actor, moment) for item, number in zip(new, given, strict=True)],
-    ).all())
-    answers, pickups, attachments = [], [], []
+    ))
+    answers: list[dict[str, Any]] = []
+    pickups: list[dict[str, Any]] = []
+    attachments: list[dict[str, Any]] = []
     for item, app_id in zip(new, application_ids, strict=True):
         answers.extend({"application_id": app_id, "question_id": q, "option_id": o} for q, o in item.answers.items())
         pickups.append({"application_id": app_id, **item.pickup})
@@ -193,12 +196,12 @@ def _upsert_applicants(session: Session, new: Sequence[Submission], moment: date
                        staff_id: str) -> dict[tuple[str, str], int]:
     """Insert new applicants and update returning ones (the last form wins), each change audited
     with the applicant's digest as ``upsert_applicant`` does."""
-    latest = {}
+    latest: dict[tuple[str, str], ApplicantData] = {}
     for item in new:
         data = item.form.applicant
         latest[(data.id_type, data.id_number)] = data
     ids = {(t, n): i for i, t, n in session.execute(
-        select(Applicant.id, Applicant.id_type, Applicant.id_number).where(
+        select(col(Applicant.id), col(Applicant.id_type), col(Applicant.id_number)).where(
             col(Applicant.id_number).in_({number for _, number in latest})))
         if (t, n) in latest}
     if ids:
@@ -206,9 +209,10 @@ def _upsert_applicants(session: Session, new: Sequence[Submission], moment: date
             {"id": i, "updated_at": moment, **applicant_columns(latest[key])} for key, i in ids.items()])
     fresh = [key for key in latest if key not in ids]
     if fresh:
-        new_ids = session.scalars(insert(Applicant).returning(col(Applicant.id), sort_by_parameter_order=True), [
-            {"id_type": t, "id_number": n, "created_at": moment, "updated_at": moment,
-             **applicant_columns(latest[(t, n)])} for t, n in fresh]).all()
+        new_ids = returned_ids(session.scalars(
+            insert(Applicant).returning(col(Applicant.id), sort_by_parameter_order=True),
+            [{"id_type": t, "id_number": n, "created_at": moment, "updated_at": moment,
+              **applicant_columns(latest[(t, n)])} for t, n in fresh]))
         ids.update(zip(fresh, new_ids, strict=True))
     chain.append_many(session, AuditEntry, audit.audit_fields, [
         {"at": moment, "staff_id": staff_id, "action": APPLICANT_SAVED, "target": applicant_target(i),
@@ -232,7 +236,7 @@ def _record_files(session: Session, new: Sequence[Submission], moment: datetime)
     blobs = {f.sha256: f.info for item in new for f in item.files}
     if not blobs:
         return
-    known = set(session.scalars(select(StoredFile.sha256).where(col(StoredFile.sha256).in_(blobs))))
+    known = set(session.scalars(select(col(StoredFile.sha256)).where(col(StoredFile.sha256).in_(blobs))))
     fresh = [{"sha256": sha, "size": info.size, "pages": info.pages, "media_type": info.media_type,
               "created_at": moment} for sha, info in blobs.items() if sha not in known]
     if fresh:
@@ -253,7 +257,7 @@ def _record_events(session: Session, actor: Actor, application_ids: list[int], m
     session.flush()
     seal = chain.sealer(session)
     prev = first.hash
-    events = []
+    events: list[dict[str, Any]] = []
     for app_id in application_ids[1:]:
         event = {"application_id": app_id, "at": moment, "from_status": Status.DRAFT, "to_status": Status.RECEIVED,
                  "by_staff": actor.id, "reason": reason, "kind": EventKind.MOVE, "detail": None,
@@ -261,6 +265,6 @@ def _record_events(session: Session, actor: Actor, application_ids: list[int], m
         prev = event["hash"] = seal(prev, audit.event_fields(SimpleNamespace(**event)))
         events.append(event)
     if events:
-        ids = session.scalars(insert(StatusEvent).returning(col(StatusEvent.id), sort_by_parameter_order=True),
-                              events).all()
+        ids = returned_ids(session.scalars(
+            insert(StatusEvent).returning(col(StatusEvent.id), sort_by_parameter_order=True), events))
         chain.note_head(session, "status_event", Head(ids[-1], events[-1]["hash"]))
