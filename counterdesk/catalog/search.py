@@ -119,8 +119,8 @@ class _Field:
             return np.array(found, dtype=np.int64)
         pieces = self.blob.split(needle)
         lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))[:-1]
-        found = np.cumsum(lengths + len(needle)) - len(needle)
-        return found + 1 if self.prefix_only else found
+        starts = np.cumsum(lengths + len(needle)) - len(needle)
+        return starts + 1 if self.prefix_only else starts
 
     def scores(self, term: str, best: np.ndarray) -> None:
         """Raise ``best`` (one score per matter) to this field's best score for ``term``."""
@@ -142,16 +142,17 @@ class _Field:
         letter replaced, left out, added, or two neighbours swapped. Only for spelling fields and
         terms of ``NEAR_MIN`` to ``NEAR_MAX`` letters.
         """
+        marks, padded = self.marks, self.letters
+        assert marks is not None and padded is not None  # only spelling fields look for near matches
         size, half = len(term), len(term) // 2
         left, right = term[:half], term[half + 1:]
         # One slip touches at most two neighbouring letters, so ``left`` or ``right`` is intact.
         after_left = self.positions(left)
         shifted = (self.positions(right)[:, None] - (half + 1) + np.array([-1, 0, 1])).ravel()
         starts = np.concatenate((after_left, shifted[shifted >= 1]))
-        starts = np.unique(starts[self.marks[starts] == 1])
+        starts = np.unique(starts[marks[starts] == 1])
         if not starts.size:
             return
-        padded = self.letters
         wanted = np.frombuffer(term.encode("ascii"), dtype=np.uint8)
         grid = starts[:, None] + np.arange(size)
         same = padded[grid] == wanted             # letter j in place
@@ -223,7 +224,12 @@ class MatterIndex:
         self._tiebreak = np.empty(len(self.matters), dtype=np.int32)
         self._tiebreak[by_length] = np.arange(len(self.matters), dtype=np.int32)
         self._cache: dict[str, np.ndarray] = {}
-        names, codes, aliases, keywords, items, summaries = [], [], [], [], [], []
+        names: list[tuple[int, str]] = []
+        codes: list[tuple[int, str]] = []
+        aliases: list[tuple[int, str]] = []
+        keywords: list[tuple[int, str]] = []
+        items: list[tuple[int, str]] = []
+        summaries: list[tuple[int, str]] = []
         for number, matter in enumerate(self.matters):
             names.append((number, normalize(matter.name)))
             codes.append((number, matter.code.lower()))

@@ -11,13 +11,16 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals
 from counterdesk.cli.staff import acting
 from counterdesk.domain.text import shown
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 app = typer.Typer(help="批量导入办件（JSON Lines 或 CSV）与导入模板。", no_args_is_help=True)
 licenses_app = typer.Typer(help="电子证照：从文件导入。", no_args_is_help=True)
@@ -78,8 +81,8 @@ class _ProgressBar:
 
     def __init__(self, console, machine: bool) -> None:
         self.console, self.machine = console, machine
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self):
         if self.machine:
@@ -93,6 +96,8 @@ class _ProgressBar:
         return self
 
     def __call__(self, result, position: int, size: int) -> None:
+        if self.bar is None or self.task is None:  # on a terminal only
+            return
         self.bar.update(self.task, completed=position, total=size or None,
                         description=f"已处理 {result.total} 行")
 

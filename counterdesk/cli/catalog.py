@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from counterdesk.cli.common import context, emit_json, parse_answers, refusals
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.table import Table
 
 app = typer.Typer(help="事项目录：区划、事项、办事指南", no_args_is_help=True)
 
@@ -143,17 +148,17 @@ def _render_guide(result, places: str) -> None:
     if matter.items:
         console.print(_table("包含事项", ("事项", "办理部门"), [(i.name, i.department) for i in matter.items]))
     if result.questions:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for question in result.questions:
             chosen = question.option(result.answers.get(question.id, ""))
             choices = "\n".join(f"{o.id}：{o.text}" for o in question.options)
             rows.append((question.id, question.text, chosen.text if chosen else "[yellow]待回答[/]", choices))
         console.print(_table("办事情形", ("编号", "问题", "回答", "选项"), rows))
-    rows = [
+    materials = [
         (m.code, m.name, m.kind_label, str(m.copies), "是" if m.required else "否", m.note)
         for m in result.materials
     ]
-    console.print(_table("申请材料", ("编号", "材料名称", "原件/复印件", "份数", "必需", "说明"), rows))
+    console.print(_table("申请材料", ("编号", "材料名称", "原件/复印件", "份数", "必需", "说明"), materials))
     for title, lines in (("办理流程", matter.process), ("受理条件", matter.conditions), ("设定依据", matter.legal_basis)):
         if lines:
             numbered = Table.grid(padding=(0, 1))
@@ -168,7 +173,7 @@ def _render_guide(result, places: str) -> None:
         console.print(f"[yellow]还有 {len(result.pending)} 个办事情形问题待回答，材料清单可能随回答变化。[/]")
 
 
-def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]):
+def _table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Table:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_lines=True)

@@ -190,7 +190,7 @@ def advance(
         if supplement:
             from counterdesk.services.supplements import request
 
-            moved, notice = request(session, actor=actor, number_or_id=number, materials=material, reason=reason,
+            moved, notice = request(session, actor=actor, number_or_id=number, materials=material or [], reason=reason,
                                     deadline_days=deadline_days, catalog=_catalog(ctx))
         else:
             moved = advance_service(session, actor=actor, number_or_id=number, to_status=to, reason=reason,
@@ -253,6 +253,7 @@ def report(
         return
     content = report_service.render_csv(figures).encode("utf-8-sig") if csv_out \
         else report_service.render_pdf(figures)
+    assert output is not None  # without -o, --json and --csv have printed and returned
     write_atomically(output, content, force=force)
     typer.echo(f"已保存 {when.isoformat()} 的日报：{output}（共 {figures.total} 件）。")
 

@@ -65,7 +65,7 @@ def init(
                                                catalog=catalog, hall_code=hall_code,
                                                key_dir=cli.settings.home / "data")
             typer.echo(f"大厅代码 {configured.code}，签名公钥已写入 "
-                       f"{cli.settings.home / 'data' / 'keys' / (configured.code + '.pub')}。")
+                       f"{cli.settings.home / 'data' / 'keys' / f'{configured.code}.pub'}。")
     typer.echo(f"数据库已就绪（版本 {current_revision(engine)}），事项目录共 {len(catalog.matters)} 项。")
 
 

@@ -132,7 +132,7 @@ class FileStore:
                     fcntl.flock(fd, kind | (0 if deadline is None else fcntl.LOCK_NB))
                     break
                 except BlockingIOError:
-                    if time.monotonic() >= deadline:
+                    if deadline is not None and time.monotonic() >= deadline:
                         raise Conflict("附件库正在被导入或办理写入，为免删除尚未登记的文件，本次未清理：请稍后重试。",
                                        code="store_busy") from None
                     time.sleep(_LOCK_POLL_SECONDS)

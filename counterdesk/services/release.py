@@ -26,6 +26,7 @@ from counterdesk.store.models import Applicant, Staff, id_of, present
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
+    from counterdesk.documents.pdf.release_slip import ReleaseSlipData
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,7 @@ class Released:
     """A release made, and the slip to print."""
 
     move: MoveResult
-    slip: object
-    """``documents.pdf.release_slip.ReleaseSlipData``."""
+    slip: ReleaseSlipData
 
 
 def _same_id(typed: str | None, stored: str | None) -> bool:
