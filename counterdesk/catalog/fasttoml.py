@@ -53,15 +53,24 @@ def loads(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
 
 
+def _skip(gap: re.Pattern[str], text: str, pos: int) -> int:
+    """Where the run of ``gap`` starting at ``pos`` ends (the pattern also matches nothing)."""
+    found = gap.match(text, pos)
+    assert found is not None  # every gap pattern matches the empty string
+    return found.end()
+
+
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
 
     def document(self) -> dict[str, Any]:
-        text, root = self.text, {}
-        table, arrays = root, set()
-        self.pos = _GAP.match(text).end()
+        text = self.text
+        root: dict[str, Any] = {}
+        table: dict[str, Any] = root
+        arrays: set[str] = set()
+        self.pos = _skip(_GAP, text, 0)
         while self.pos < len(text):
             if text[self.pos] == "[":
                 table = self._header(root, arrays)
@@ -91,7 +100,7 @@ class _Reader:
         end = _LINE_END.match(self.text, self.pos)
         if end is None:
             raise _Unsupported
-        self.pos = _GAP.match(self.text, end.end()).end()
+        self.pos = _skip(_GAP, self.text, end.end())
 
     def _header(self, root: dict, arrays: set[str]) -> dict:
         match = _HEADER.match(self.text, self.pos)
@@ -139,23 +148,25 @@ class _Reader:
         return word == "true" if word in ("true", "false") else int(word)
 
     def _array(self) -> list:
-        text, items = self.text, []
+        text = self.text
+        items: list[Any] = []
         self.pos += 1
         while True:
-            self.pos = _GAP.match(text, self.pos).end()
+            self.pos = _skip(_GAP, text, self.pos)
             if text.startswith("]", self.pos):
                 self.pos += 1
                 return items
             items.append(self._value())
-            self.pos = _GAP.match(text, self.pos).end()
+            self.pos = _skip(_GAP, text, self.pos)
             if text.startswith(",", self.pos):
                 self.pos += 1
             elif not text.startswith("]", self.pos):
                 raise _Unsupported
 
     def _inline_table(self) -> dict:
-        text, table = self.text, {}
-        self.pos = _INLINE_GAP.match(text, self.pos + 1).end()
+        text = self.text
+        table: dict[str, Any] = {}
+        self.pos = _skip(_INLINE_GAP, text, self.pos + 1)
         if text.startswith("}", self.pos):
             self.pos += 1
             return table
@@ -165,13 +176,13 @@ class _Reader:
                 raise _Unsupported
             self.pos = key.end()
             table[key.group(1)] = self._value()
-            self.pos = _INLINE_GAP.match(text, self.pos).end()
+            self.pos = _skip(_INLINE_GAP, text, self.pos)
             if text.startswith("}", self.pos):
                 self.pos += 1
                 return table
             if not text.startswith(",", self.pos):
                 raise _Unsupported
-            self.pos = _INLINE_GAP.match(text, self.pos + 1).end()
+            self.pos = _skip(_INLINE_GAP, text, self.pos + 1)
 
 
 def _quick_array(strings: str | None, tables: str | None) -> list | None:
@@ -183,7 +194,7 @@ def _quick_array(strings: str | None, tables: str | None) -> list | None:
     if strings is not None:
         return _STRING.findall(strings)
     found = []
-    for table in _TABLE.finditer(tables):
+    for table in _TABLE.finditer(body):
         pairs = _PAIRS.findall(table.group())
         value = dict(pairs)
         if len(value) != len(pairs):

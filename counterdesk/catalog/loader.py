@@ -87,6 +87,8 @@ class _GuideFiles:
             raise InvalidInput(f"事项 {code} 的目录文件在本程序启动后被修改，请重新启动 counterdesk 以载入新目录。",
                                code="catalog_changed", field="matter")
         matter, _ = parse_matter(fasttoml.loads(raw.decode("utf-8")), path, self.county_names, self.city_codes)
+        if matter is None:  # the same bytes parsed at start-up
+            raise RuntimeError(f"matter {code} no longer parses though its file is unchanged")
         return matter
 
 
@@ -142,6 +144,7 @@ def _load(root: Path) -> Catalog:
         if problem:
             problems.append(problem)
             continue
+        assert data is not None  # _read_bytes gives the data or the problem
         matter, found = parse_matter(data, label, county_names, city_codes)
         problems.extend(found)
         code = data.get("code")
@@ -154,7 +157,7 @@ def _load(root: Path) -> Catalog:
                 guides.files[code] = (str(path), digest)
     if not origin and not problems:
         problems.append(Problem(str(root), "", "没有找到任何事项文件（matters/*.toml）"))
-    if problems or regions is None:
+    if problems or regions is None or calendar is None:
         raise CatalogError(problems)
     return Catalog(root, regions.province, regions.cities, {code: entries[code] for code in sorted(entries)},
                    guides.read, calendar)

@@ -30,8 +30,19 @@ import re
 from collections.abc import Collection
 
 from counterdesk.catalog.problems import Problem
-from counterdesk.domain.matter import (AUDIENCES, KINDS, MODES, THEMES, TYPES, Faq, Item, Material, Matter, Option,
-                                      Question)
+from counterdesk.domain.matter import (
+    AUDIENCES,
+    KINDS,
+    MODES,
+    THEMES,
+    TYPES,
+    Faq,
+    Item,
+    Material,
+    Matter,
+    Option,
+    Question,
+)
 
 FILE_KINDS = ("pdf", "jpg", "jpeg", "png", "tif", "tiff")
 """Scan file types a material may accept."""

@@ -28,4 +28,5 @@ class CatalogError(InvalidInput):
         self.problems = list(problems)
         """Every problem found, in file order."""
         first = self.problems[0] if self.problems else "未知错误"
-        super().__init__(f"事项目录有 {len(self.problems)} 处错误（运行 counterdesk catalog check 查看全部），第一处：{first}", code="catalog_invalid")
+        super().__init__(f"事项目录有 {len(self.problems)} 处错误（运行 counterdesk catalog check 查看全部），"
+                         f"第一处：{first}", code="catalog_invalid")

@@ -59,8 +59,9 @@ def parse_regions(data: dict, file: str) -> tuple[Regions | None, list[Problem]]
         if not isinstance(raw_counties, list) or not raw_counties:
             problems.append(Problem(file, f"{where}.counties", "缺少区县列表"))
             continue
-        counties = [region(county, f"{where}.counties[#{n}]") for n, county in enumerate(raw_counties, 1)]
-        if city is None or None in counties:
+        read = [region(county, f"{where}.counties[#{n}]") for n, county in enumerate(raw_counties, 1)]
+        counties = [county for county in read if county is not None]
+        if city is None or len(counties) != len(read):
             continue
         for county in counties:
             if county.code[:4] != city.code[:4] or county.code == city.code:

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import repeat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -76,7 +76,7 @@ class _Field:
         self.prefix_only = prefix_only
         owners_of: dict[str, list[int]] = {}
         offsets_of: dict[str, Sequence[int]] = {}
-        for (owner, text), offsets in zip(entries, syllables if syllables is not None else repeat(())):
+        for (owner, text), offsets in zip(entries, syllables if syllables is not None else repeat(()), strict=False):
             owners_of.setdefault(text, []).append(owner)
             offsets_of[text] = offsets
         starts = np.fromiter((len(text) + 1 for text in owners_of), dtype=np.int64, count=len(owners_of))
@@ -96,7 +96,7 @@ class _Field:
         zeros after it so that a match checked at the very end reads no further than the array."""
         if syllables is not None:
             marks = np.zeros(len(self.blob) + 1, dtype=np.uint8)
-            for start, text in zip(self.starts.tolist(), owners_of):
+            for start, text in zip(self.starts.tolist(), owners_of, strict=False):  # starts has one more, the end
                 marks[[start + at for at in offsets_of[text]]] = 1
             self.marks = marks
             self.letters = np.frombuffer(self.blob.encode("ascii", "replace") + bytes(NEAR_MAX + 2), dtype=np.uint8)
@@ -119,8 +119,8 @@ class _Field:
             return np.array(found, dtype=np.int64)
         pieces = self.blob.split(needle)
         lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))[:-1]
-        found = np.cumsum(lengths + len(needle)) - len(needle)
-        return found + 1 if self.prefix_only else found
+        starts = np.cumsum(lengths + len(needle)) - len(needle)
+        return starts + 1 if self.prefix_only else starts
 
     def scores(self, term: str, best: np.ndarray) -> None:
         """Raise ``best`` (one score per matter) to this field's best score for ``term``."""
@@ -142,16 +142,17 @@ class _Field:
         letter replaced, left out, added, or two neighbours swapped. Only for spelling fields and
         terms of ``NEAR_MIN`` to ``NEAR_MAX`` letters.
         """
+        marks, padded = self.marks, self.letters
+        assert marks is not None and padded is not None  # only spelling fields look for near matches
         size, half = len(term), len(term) // 2
         left, right = term[:half], term[half + 1:]
         # One slip touches at most two neighbouring letters, so ``left`` or ``right`` is intact.
         after_left = self.positions(left)
         shifted = (self.positions(right)[:, None] - (half + 1) + np.array([-1, 0, 1])).ravel()
         starts = np.concatenate((after_left, shifted[shifted >= 1]))
-        starts = np.unique(starts[self.marks[starts] == 1])
+        starts = np.unique(starts[marks[starts] == 1])
         if not starts.size:
             return
-        padded = self.letters
         wanted = np.frombuffer(term.encode("ascii"), dtype=np.uint8)
         grid = starts[:, None] + np.arange(size)
         same = padded[grid] == wanted             # letter j in place
@@ -223,7 +224,12 @@ class MatterIndex:
         self._tiebreak = np.empty(len(self.matters), dtype=np.int32)
         self._tiebreak[by_length] = np.arange(len(self.matters), dtype=np.int32)
         self._cache: dict[str, np.ndarray] = {}
-        names, codes, aliases, keywords, items, summaries = [], [], [], [], [], []
+        names: list[tuple[int, str]] = []
+        codes: list[tuple[int, str]] = []
+        aliases: list[tuple[int, str]] = []
+        keywords: list[tuple[int, str]] = []
+        items: list[tuple[int, str]] = []
+        summaries: list[tuple[int, str]] = []
         for number, matter in enumerate(self.matters):
             names.append((number, normalize(matter.name)))
             codes.append((number, matter.code.lower()))
@@ -242,7 +248,7 @@ class MatterIndex:
         self._wording_fields = [self._text_fields[0], *self._text_fields[2:]]
         """The fields of Chinese text a word out of order is cut against (all but the codes)."""
         unique = list(dict.fromkeys(text for _, text in names + aliases + keywords))
-        spelt = dict(zip(unique, spell(unique)))
+        spelt = dict(zip(unique, spell(unique), strict=True))
         self._spelling_fields = [  # full spelling, initials, … for names, aliases, keywords
             *_spelt(NAME_SPELLING, names, spelt),
             *_spelt(ALIAS_SPELLING, aliases, spelt),

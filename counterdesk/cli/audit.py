@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,7 +32,7 @@ def verify(
         results = verify_all(session)
         files_checked, file_break = integrity.first_break(session, store_of(cli.settings))
     broken = file_break is not None
-    report = {}
+    report: dict[str, dict[str, Any]] = {}
     for chain, (checked, first_break) in results.items():
         broken = broken or first_break is not None
         report[chain] = {"checked": checked, "ok": first_break is None,

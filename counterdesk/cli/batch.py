@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,14 +19,17 @@ from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals
 from counterdesk.cli.staff import acting
 from counterdesk.domain.text import shown
 
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
 app = typer.Typer(help="批量导入办件（JSON Lines 或 CSV）与导入模板。", no_args_is_help=True)
 licenses_app = typer.Typer(help="电子证照：从文件导入。", no_args_is_help=True)
 
-FormatOpt = Annotated[Optional[str], typer.Option("--format", help="jsonl 或 csv，默认按文件扩展名判断。")]
-StaffOpt = Annotated[Optional[str], typer.Option("--staff", help="执行操作的工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
+FormatOpt = Annotated[str | None, typer.Option("--format", help="jsonl 或 csv，默认按文件扩展名判断。")]
+StaffOpt = Annotated[str | None, typer.Option("--staff", help="执行操作的工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档（非终端输出时自动启用）。")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只检查，不保存任何数据或文件。")]
-RejectsOpt = Annotated[Optional[Path], typer.Option("--rejects", help="拒收行写入的文件，默认为 <文件名>.rejects.<格式>。")]
+RejectsOpt = Annotated[Path | None, typer.Option("--rejects", help="拒收行写入的文件，默认为 <文件名>.rejects.<格式>。")]
 SHOWN_REJECTS = 20
 INTERRUPTED = "已中断：已提交的行均已保存，重新运行同一命令即可导入其余行。"
 
@@ -78,8 +81,8 @@ class _ProgressBar:
 
     def __init__(self, console, machine: bool) -> None:
         self.console, self.machine = console, machine
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self):
         if self.machine:
@@ -93,6 +96,8 @@ class _ProgressBar:
         return self
 
     def __call__(self, result, position: int, size: int) -> None:
+        if self.bar is None or self.task is None:  # on a terminal only
+            return
         self.bar.update(self.task, completed=position, total=size or None,
                         description=f"已处理 {result.total} 行")
 
@@ -135,7 +140,7 @@ def template(
     ctx: typer.Context,
     matter: Annotated[str, typer.Argument(help="事项编码，如 ZC-JYKN-001。")],
     fmt: Annotated[str, typer.Option("--format", help="jsonl 或 csv。")] = "jsonl",
-    county: Annotated[Optional[str], typer.Option("--county", help="预先填入的办理地区县代码。")] = None,
+    county: Annotated[str | None, typer.Option("--county", help="预先填入的办理地区县代码。")] = None,
 ) -> None:
     """打印一个事项的导入模板：情形问题及选项、材料清单（CSV 格式时说明写到标准错误）。"""
     import csv
@@ -171,7 +176,7 @@ def template(
 def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("-o", "--output", help="导出文件；附件复制到 <文件>.files/ 下。")],
-    day: Annotated[Optional[str], typer.Option("--date", help="只导出这一天提交的办件（YYYY-MM-DD），默认全部。")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="只导出这一天提交的办件（YYYY-MM-DD），默认全部。")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl 或 csv。")] = "jsonl",
     staff: StaffOpt = None,
     json_out: JsonOpt = False,

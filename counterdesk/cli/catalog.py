@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from counterdesk.cli.common import context, emit_json, parse_answers, refusals
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.table import Table
 
 app = typer.Typer(help="事项目录：区划、事项、办事指南", no_args_is_help=True)
 
@@ -29,7 +34,7 @@ def _console():
 @refusals
 def regions(
     ctx: typer.Context,
-    city: Annotated[Optional[str], typer.Option("--city", help="只列出该市州（6 位代码）。")] = None,
+    city: Annotated[str | None, typer.Option("--city", help="只列出该市州（6 位代码）。")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """列出湖南省的市州及其区县。"""
@@ -60,11 +65,11 @@ def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="关键词：汉字、全拼或拼音首字母（如 就业困难、jiuye、jykn）。")] = "",
     audience: Annotated[
-        Optional[str], typer.Option("--audience", help="personal（个人办事）、enterprise（企业办事）或 policy（政策兑现）。")
+        str | None, typer.Option("--audience", help="personal（个人办事）、enterprise（企业办事）或 policy（政策兑现）。")
     ] = None,
-    theme: Annotated[Optional[str], typer.Option("--theme", help="生命周期主题，如 就业创业。")] = None,
-    type_: Annotated[Optional[str], typer.Option("--type", help="事项类型，如 行政许可。")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="办理地区：区县代码，或市州代码（其下任一区县）。")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="生命周期主题，如 就业创业。")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="事项类型，如 行政许可。")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="办理地区：区县代码，或市州代码（其下任一区县）。")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """按关键词和筛选条件查找事项；不带关键词时列出符合筛选条件的全部事项。"""
@@ -97,7 +102,7 @@ def show(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="事项编码，如 ZC-JYKN-001。")],
     answer: Annotated[
-        Optional[list[str]], typer.Option("--answer", help="办事情形的回答，格式 问题编号=选项编号，可重复。")
+        list[str] | None, typer.Option("--answer", help="办事情形的回答，格式 问题编号=选项编号，可重复。")
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -143,17 +148,17 @@ def _render_guide(result, places: str) -> None:
     if matter.items:
         console.print(_table("包含事项", ("事项", "办理部门"), [(i.name, i.department) for i in matter.items]))
     if result.questions:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for question in result.questions:
             chosen = question.option(result.answers.get(question.id, ""))
             choices = "\n".join(f"{o.id}：{o.text}" for o in question.options)
             rows.append((question.id, question.text, chosen.text if chosen else "[yellow]待回答[/]", choices))
         console.print(_table("办事情形", ("编号", "问题", "回答", "选项"), rows))
-    rows = [
+    materials = [
         (m.code, m.name, m.kind_label, str(m.copies), "是" if m.required else "否", m.note)
         for m in result.materials
     ]
-    console.print(_table("申请材料", ("编号", "材料名称", "原件/复印件", "份数", "必需", "说明"), rows))
+    console.print(_table("申请材料", ("编号", "材料名称", "原件/复印件", "份数", "必需", "说明"), materials))
     for title, lines in (("办理流程", matter.process), ("受理条件", matter.conditions), ("设定依据", matter.legal_basis)):
         if lines:
             numbered = Table.grid(padding=(0, 1))
@@ -168,7 +173,7 @@ def _render_guide(result, places: str) -> None:
         console.print(f"[yellow]还有 {len(result.pending)} 个办事情形问题待回答，材料清单可能随回答变化。[/]")
 
 
-def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]):
+def _table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Table:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_lines=True)

@@ -74,7 +74,7 @@ def refusals(func: F) -> F:
                 explain(error)
             raise
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature; mypy cannot see that
 
 
 def explain(error: BaseException) -> NoReturn:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -45,7 +45,7 @@ def trust(
     ctx: typer.Context,
     hall_code: Annotated[str, typer.Argument(help="合作大厅的代码，如 43062601。")],
     public_key_file: Annotated[Path, typer.Argument(help="合作大厅 counterdesk init 生成的 .pub 公钥文件。")],
-    name: Annotated[Optional[str], typer.Option("--name", help="合作大厅名称。")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="合作大厅名称。")] = None,
     staff: StaffOpt = None,
 ) -> None:
     """登记合作大厅的公钥：此后由它签名的移交包和回传包可以导入本大厅。"""

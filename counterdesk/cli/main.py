@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -49,8 +49,8 @@ app.command("release")(transfer.release)
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
-    home: Annotated[Optional[Path], typer.Option("--home", help="工作目录（COUNTERDESK_HOME），默认当前目录。")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", help="数据库地址（COUNTERDESK_DB_URL），默认 HOME/data/counterdesk.db。")] = None,
+    home: Annotated[Path | None, typer.Option("--home", help="工作目录（COUNTERDESK_HOME），默认当前目录。")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="数据库地址（COUNTERDESK_DB_URL），默认 HOME/data/counterdesk.db。")] = None,
 ) -> None:
     """跨域通办窗口终端（一件事一次办）。"""
     ctx.obj = CliContext(load_settings(home, db))

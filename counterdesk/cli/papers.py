@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -49,9 +49,9 @@ def card(
     region: Annotated[str, typer.Option("--region", help="办理地点：区县代码（如 430626）或区县名称。")],
     output: Annotated[Path, typer.Option("-o", "--output", help="明白卡 PDF 的保存路径。")],
     answer: Annotated[
-        Optional[list[str]], typer.Option("--answer", help="办事情形的回答，格式 问题编号=选项编号，可重复。")
+        list[str] | None, typer.Option("--answer", help="办事情形的回答，格式 问题编号=选项编号，可重复。")
     ] = None,
-    email: Annotated[Optional[str], typer.Option("--email", help="同时把明白卡发送到此电子邮箱。")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="同时把明白卡发送到此电子邮箱。")] = None,
     force: ForceOpt = False,
 ) -> None:
     """生成事项的明白卡（PDF）：按办理地点和办事情形列出需要提交的材料，可同时发送邮件。"""
@@ -88,7 +88,7 @@ def card(
 
 NumberArg = Annotated[str, typer.Argument(help="办件编号，如 430626-20261124-00017-3。")]
 OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="PDF 的保存路径。")]
-StaffOpt = Annotated[Optional[str], typer.Option("--staff", help="汇编人的工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
+StaffOpt = Annotated[str | None, typer.Option("--staff", help="汇编人的工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
 
 
 def _paper(ctx: typer.Context, build, render, number: str, output: Path, label: str, force: bool) -> None:
@@ -216,7 +216,7 @@ def scans_gc(
     ctx: typer.Context,
     apply: Annotated[bool, typer.Option("--apply", help="真正删除（默认只列出，不删除）。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
-    staff: Annotated[Optional[str], typer.Option("--staff", help="值班长工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")] = None,
+    staff: Annotated[str | None, typer.Option("--staff", help="值班长工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")] = None,
 ) -> None:
     """清理附件库中没有任何附件或电子证照引用的文件（默认试运行）。
 

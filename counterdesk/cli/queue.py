@@ -10,7 +10,7 @@ import csv
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,7 @@ from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals
 from counterdesk.cli.staff import StaffOpt, acting
 from counterdesk.domain.text import shown, spreadsheet_row
 
-DateOpt = Annotated[Optional[str], typer.Option("--date", help="日期 YYYY-MM-DD，默认今天。")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="日期 YYYY-MM-DD，默认今天。")]
 QUEUE_KEYS = ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
               "applicant_masked", "due_date", "remaining_workdays", "clock"]
 
@@ -54,9 +54,9 @@ def _catalog(ctx: typer.Context):
 def queue(
     ctx: typer.Context,
     day: DateOpt = None,
-    status_: Annotated[Optional[str], typer.Option("--status", help="只列出此状态，如 received、accepted。")] = None,
-    window: Annotated[Optional[int], typer.Option("--window", help="只列出此窗口号。")] = None,
-    clerk: Annotated[Optional[str], typer.Option("--clerk", help="只列出此工号经办的。")] = None,
+    status_: Annotated[str | None, typer.Option("--status", help="只列出此状态，如 received、accepted。")] = None,
+    window: Annotated[int | None, typer.Option("--window", help="只列出此窗口号。")] = None,
+    clerk: Annotated[str | None, typer.Option("--clerk", help="只列出此工号经办的。")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="列出各日已逾期（超过承诺办结日期）的办件。")] = False,
     warning: Annotated[bool, typer.Option("--warning", help="列出各日剩余不超过 2 个工作日的预警办件。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
@@ -167,10 +167,10 @@ def advance(
     number: Annotated[str, typer.Argument(help="办件编号。")],
     to: Annotated[str, typer.Option("--to", help="新状态：accepted、in_progress、completed、supplement_requested、"
                                                  "resubmitted、rejected、withdrawn。")],
-    reason: Annotated[Optional[str], typer.Option("--reason", help="原因；补正、不予受理和撤回须写明原因。")] = None,
-    material: Annotated[Optional[list[str]], typer.Option(
+    reason: Annotated[str | None, typer.Option("--reason", help="原因；补正、不予受理和撤回须写明原因。")] = None,
+    material: Annotated[list[str] | None, typer.Option(
         "--material", help="补正：需补正的材料编号（如 M05），可重复；打印一次性告知单时逐项列出。")] = None,
-    deadline_days: Annotated[Optional[int], typer.Option(
+    deadline_days: Annotated[int | None, typer.Option(
         "--deadline-days", help="补正：补齐材料的期限（工作日，默认 5）。")] = None,
     staff: StaffOpt = None,
 ) -> None:
@@ -190,7 +190,7 @@ def advance(
         if supplement:
             from counterdesk.services.supplements import request
 
-            moved, notice = request(session, actor=actor, number_or_id=number, materials=material, reason=reason,
+            moved, notice = request(session, actor=actor, number_or_id=number, materials=material or [], reason=reason,
                                     deadline_days=deadline_days, catalog=_catalog(ctx))
         else:
             moved = advance_service(session, actor=actor, number_or_id=number, to_status=to, reason=reason,
@@ -227,7 +227,7 @@ def extend(
 def report(
     ctx: typer.Context,
     day: DateOpt = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="保存路径（PDF，或配合 --csv 保存 CSV）。")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="保存路径（PDF，或配合 --csv 保存 CSV）。")] = None,
     csv_out: Annotated[bool, typer.Option("--csv", help="输出 CSV（无 -o 时打印到标准输出）。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     force: ForceOpt = False,
@@ -253,6 +253,7 @@ def report(
         return
     content = report_service.render_csv(figures).encode("utf-8-sig") if csv_out \
         else report_service.render_pdf(figures)
+    assert output is not None  # without -o, --json and --csv have printed and returned
     write_atomically(output, content, force=force)
     typer.echo(f"已保存 {when.isoformat()} 的日报：{output}（共 {figures.total} 件）。")
 

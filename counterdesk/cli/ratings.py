@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -11,7 +11,7 @@ from counterdesk.cli.queue import DateOpt, parse_day
 from counterdesk.cli.staff import acting
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
-StaffOpt = Annotated[Optional[str], typer.Option("--staff", help="工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）；复核须值班长。")]
+StaffOpt = Annotated[str | None, typer.Option("--staff", help="工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）；复核须值班长。")]
 RATING_KEYS = ("number", "score", "reasons", "window", "clerk", "at", "case_status")
 
 cases_app = typer.Typer(help="差评台账：回访、整改、复核、反馈", no_args_is_help=True)
@@ -36,7 +36,7 @@ def rate(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="办件编号。")],
     score: Annotated[int, typer.Option("--score", help="5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意。")],
-    reason: Annotated[Optional[list[str]], typer.Option(
+    reason: Annotated[list[str] | None, typer.Option(
         "--reason", help="差评原因代码，可重复：slow、unclear、attitude、skill、system、materials、fees、other。")] = None,
     comment: Annotated[str, typer.Option("--comment", help="评价意见（不超过 250 字）。")] = "",
     json_out: JsonOpt = False,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -10,7 +10,7 @@ from counterdesk.cli.common import context, emit_json, read_password, refusals
 
 app = typer.Typer(help="工作人员账号：添加、列出、停用、重置密码。", no_args_is_help=True)
 
-StaffOpt = Annotated[Optional[str], typer.Option("--staff", help="执行操作的值班长工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
+StaffOpt = Annotated[str | None, typer.Option("--staff", help="执行操作的值班长工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
 
 
 def acting(ctx: typer.Context, staff_id: str | None):
@@ -34,7 +34,7 @@ def add(
     new_id: Annotated[str, typer.Argument(help="新账号的工号。")],
     name: Annotated[str, typer.Option("--name", help="姓名。")],
     role: Annotated[str, typer.Option("--role", help="clerk（窗口工作人员）或 supervisor（值班长）。")],
-    window: Annotated[Optional[int], typer.Option("--window", help="窗口号。")] = None,
+    window: Annotated[int | None, typer.Option("--window", help="窗口号。")] = None,
     staff: StaffOpt = None,
 ) -> None:
     """添加账号。新数据库的第一个账号必须是值班长，且无需 --staff。"""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
     app.command("restore")(restore)
 
 
-StaffOpt = Annotated[Optional[str], typer.Option("--staff", help="值班长工号（已有账号时必填；密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
+StaffOpt = Annotated[str | None, typer.Option("--staff", help="值班长工号（已有账号时必填；密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
 
 
 def _supervisor_if_staff(ctx: typer.Context, staff: str | None):
@@ -39,10 +39,10 @@ def _supervisor_if_staff(ctx: typer.Context, staff: str | None):
 @refusals
 def init(
     ctx: typer.Context,
-    hall_name: Annotated[Optional[str], typer.Option("--hall-name", help="大厅名称。")] = None,
-    county: Annotated[Optional[str], typer.Option("--county", help="本大厅所在县级区划代码，如 430626。")] = None,
+    hall_name: Annotated[str | None, typer.Option("--hall-name", help="大厅名称。")] = None,
+    county: Annotated[str | None, typer.Option("--county", help="本大厅所在县级区划代码，如 430626。")] = None,
     staff: StaffOpt = None,
-    hall_code: Annotated[Optional[str], typer.Option(
+    hall_code: Annotated[str | None, typer.Option(
         "--hall-code", help="大厅代码：所在县区代码加 2 位站点号，如 43062601；写入本大厅发出的每个办件编号。")] = None,
 ) -> None:
     """创建或升级数据库（可重复运行），并可设置大厅名称、所在县区和大厅代码（同时生成签名密钥；已有账号时须值班长 --staff 登录）。"""
@@ -65,7 +65,7 @@ def init(
                                                catalog=catalog, hall_code=hall_code,
                                                key_dir=cli.settings.home / "data")
             typer.echo(f"大厅代码 {configured.code}，签名公钥已写入 "
-                       f"{cli.settings.home / 'data' / 'keys' / (configured.code + '.pub')}。")
+                       f"{cli.settings.home / 'data' / 'keys' / f'{configured.code}.pub'}。")
     typer.echo(f"数据库已就绪（版本 {current_revision(engine)}），事项目录共 {len(catalog.matters)} 项。")
 
 

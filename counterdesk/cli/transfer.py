@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,16 +26,16 @@ def _catalog(ctx: typer.Context):
 def dispatch(
     ctx: typer.Context,
     to: Annotated[str, typer.Option("--to", help="办理地区县代码，如 430626。")],
-    waybill: Annotated[Optional[str], typer.Option("--waybill", help="快递运单号。")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="材料流转单 PDF 的保存路径。")] = None,
+    waybill: Annotated[str | None, typer.Option("--waybill", help="快递运单号。")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="材料流转单 PDF 的保存路径。")] = None,
     staff: StaffOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """把本大厅为某办理地收件的办件编为一个流转批次寄出（在途），并可生成材料流转单。"""
     from sqlmodel import Session
 
-    from counterdesk.services import transfer
     from counterdesk.documents.output import write_atomically
+    from counterdesk.services import transfer
 
     actor = acting(ctx, staff)
     catalog = _catalog(ctx)
@@ -61,8 +61,8 @@ def sheet(
     """重新生成某流转批次的材料流转单。"""
     from sqlmodel import Session
 
-    from counterdesk.services import transfer
     from counterdesk.documents.output import write_atomically
+    from counterdesk.services import transfer
 
     with Session(context(ctx).engine) as session:
         write_atomically(output, transfer.transfer_sheet_pdf(session, catalog=_catalog(ctx), batch=batch))
@@ -189,19 +189,19 @@ def import_(
 def release(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="办件编号。")],
-    collector_id: Annotated[Optional[str], typer.Option("--collector-id", help="现场领取人的证件号码。")] = None,
+    collector_id: Annotated[str | None, typer.Option("--collector-id", help="现场领取人的证件号码。")] = None,
     power_of_attorney: Annotated[bool, typer.Option("--power-of-attorney",
                                                     help="经办人代领，已核验授权委托书。")] = False,
     courier: Annotated[bool, typer.Option("--courier", help="快递寄送。")] = False,
-    waybill: Annotated[Optional[str], typer.Option("--waybill", help="快递运单号。")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="领取签收单 PDF 的保存路径。")] = None,
+    waybill: Annotated[str | None, typer.Option("--waybill", help="快递运单号。")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="领取签收单 PDF 的保存路径。")] = None,
     staff: StaffOpt = None,
 ) -> None:
     """出件：待领取的办件由本人或凭授权委托书的经办人领取，或快递寄出；可生成领取签收单。"""
     from sqlmodel import Session
 
-    from counterdesk.documents.pdf.release_slip import render_release_slip
     from counterdesk.documents.output import write_atomically
+    from counterdesk.documents.pdf.release_slip import render_release_slip
     from counterdesk.services.release import release as release_service
 
     actor = acting(ctx, staff)

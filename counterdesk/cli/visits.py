@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -10,7 +10,7 @@ from counterdesk.cli.common import context, emit_json, refusals
 from counterdesk.cli.queue import DateOpt, parse_day
 from counterdesk.cli.staff import acting
 
-StaffOpt = Annotated[Optional[str], typer.Option("--staff", help="窗口工作人员工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
+StaffOpt = Annotated[str | None, typer.Option("--staff", help="窗口工作人员工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
 
 failed_app = typer.Typer(help="办不成事台账：列出、登记办理结果", no_args_is_help=True)
@@ -34,11 +34,11 @@ def visit(
     ctx: typer.Context,
     outcome: Annotated[str, typer.Option(
         "--outcome", help="consult（咨询）、assist（帮办）、receive（收件）、notify（一次告知）、refer（转办）或 failed（办不成事）。")],
-    matter: Annotated[Optional[str], typer.Option("--matter", help="事项编码。")] = None,
-    county: Annotated[Optional[str], typer.Option("--county", help="办理地区县代码。")] = None,
-    ticket: Annotated[Optional[str], typer.Option("--ticket", help="叫号单号。")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="备注；办不成事须写明什么事没办成。")] = None,
-    to: Annotated[Optional[str], typer.Option("--to", help="转办：转给哪个部门或窗口。")] = None,
+    matter: Annotated[str | None, typer.Option("--matter", help="事项编码。")] = None,
+    county: Annotated[str | None, typer.Option("--county", help="办理地区县代码。")] = None,
+    ticket: Annotated[str | None, typer.Option("--ticket", help="叫号单号。")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="备注；办不成事须写明什么事没办成。")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="转办：转给哪个部门或窗口。")] = None,
     staff: StaffOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -64,7 +64,7 @@ def visit(
 
 @refusals
 def visits(ctx: typer.Context, day: DateOpt = None,
-           window: Annotated[Optional[int], typer.Option("--window", help="只列出此窗口号。")] = None,
+           window: Annotated[int | None, typer.Option("--window", help="只列出此窗口号。")] = None,
            json_out: JsonOpt = False) -> None:
     """列出某天的来访及其结果、服务时长。"""
     from sqlmodel import Session
@@ -90,7 +90,7 @@ def visits(ctx: typer.Context, day: DateOpt = None,
     for r in rows:
         table.add_row(str(r.id), r.ticket_no or "—", r.outcome_label, r.matter_code or "—", str(r.window or "—"),
                       r.staff_id, show(r.called_at, "%H:%M"), f"{r.service_seconds // 60} 分 {r.service_seconds % 60} 秒",
-                      r.referred_to and f"转 {r.referred_to}" or r.note)
+                      (r.referred_to and f"转 {r.referred_to}") or r.note)
     Console(highlight=False).print(table)
 
 

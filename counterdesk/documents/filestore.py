@@ -16,9 +16,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import functools
 import fcntl
-from glob import escape as glob_escape
+import functools
 import hashlib
 import os
 import re
@@ -26,6 +25,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 
 from counterdesk.documents.inbox import ScanInfo
@@ -175,7 +175,7 @@ class FileStore:
                     fcntl.flock(fd, kind | (0 if deadline is None else fcntl.LOCK_NB))
                     break
                 except BlockingIOError:
-                    if time.monotonic() >= deadline:
+                    if deadline is not None and time.monotonic() >= deadline:
                         raise Conflict("附件库正在被导入或办理写入，为免删除尚未登记的文件，本次未清理：请稍后重试。",
                                        code="store_busy") from None
                     time.sleep(_LOCK_POLL_SECONDS)
@@ -242,10 +242,10 @@ class FileStore:
         """
         inbox_dir = Path(inbox_dir)
         stem, suffix = Path(name).stem, Path(name).suffix
-        archived = [Path(attached_dir) / name, *sorted(Path(attached_dir).glob(f"{glob_escape(stem)} (*){glob_escape(suffix)}"))]
-        for candidate in archived:
+        numbered = sorted(Path(attached_dir).glob(f"{glob_escape(stem)} (*){glob_escape(suffix)}"))
+        for candidate in [Path(attached_dir) / name, *numbered]:
             if candidate.is_file() and not candidate.is_symlink() and _sha256_of(candidate) == sha256:
-                return self._to_free_name(inbox_dir, name, lambda target: _move_no_replace(candidate, target))
+                return self._to_free_name(inbox_dir, name, functools.partial(_move_no_replace, candidate))
         source = self.path_of(sha256)
         self._ensure_dir(inbox_dir)
         tmp = inbox_dir / f"{_TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}"

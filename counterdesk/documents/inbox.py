@@ -106,13 +106,22 @@ def inspect_file(path: str | Path, *, max_bytes: int, root: Path | None = None,
     """
     path = Path(path)
     data, modified = _read(path, max_bytes, root)
-    return _inspect_data(data, path=path, name=path.name or str(path), modified=modified, cache_file=cache_file)
+    return _inspect_waiting(data, path=path, name=path.name or str(path), modified=modified, cache_file=cache_file)
 
 
 def inspect_bytes(data: bytes, *, name: str, max_bytes: int, cache_file: Path | None = None) -> ScanInfo:
     """Check content that arrived without a file (a batch row's attachment), as ``inspect_file`` does."""
     _check_size(name, len(data), max_bytes)
-    return _inspect_data(data, path=None, name=name, modified=now(), cache_file=cache_file)
+    return _inspect_waiting(data, path=None, name=name, modified=now(), cache_file=cache_file)
+
+
+def _inspect_waiting(data: bytes, *, path: Path | None, name: str, modified: datetime,
+                     cache_file: Path | None) -> ScanInfo:
+    """``_inspect_data`` that waits its turn, so it always has an answer."""
+    info = _inspect_data(data, path=path, name=name, modified=modified, cache_file=cache_file, wait=True)
+    if info is None:
+        raise RuntimeError("a check that waits always answers")
+    return info
 
 
 def _read(path: Path, max_bytes: int, root: Path | None) -> tuple[bytes, datetime]:
@@ -244,7 +253,7 @@ def _inspect_data(data: bytes, *, path: Path | None, name: str, modified: dateti
     verdict = judge(data, media_type, cache_file=cache_file, wait=wait)
     if verdict is None:
         return None
-    if not verdict.accepted:
+    if not verdict.accepted or verdict.pages is None:
         raise _refuse(verdict.code or "file_damaged", f"“{name}”{verdict.detail}")
     return ScanInfo(
         path=path, name=name, size=len(data), pages=verdict.pages, media_type=media_type, modified=modified

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from counterdesk.documents import scancheck
 
@@ -101,20 +102,22 @@ class _Checker:
     """The checking process of this program, started on first use and again if it ever dies."""
 
     def __init__(self) -> None:
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def ask(self, data: bytes, media_type: str) -> dict:
-        for attempt in range(2):
+        for _attempt in range(2):
             if self.process is None or self.process.poll() is not None:
                 self.process = subprocess.Popen(
                     [sys.executable, "-I", "-c", _CHILD, _PACKAGE_ROOT], stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
                 )
+            stdin, stdout = self.process.stdin, self.process.stdout
+            assert stdin is not None and stdout is not None  # both are pipes
             try:
                 header = {"media_type": media_type, "size": len(data), "wall_seconds": WALL_SECONDS}
-                self.process.stdin.write(json.dumps(header).encode() + b"\n" + data)
-                self.process.stdin.flush()
-                line = self._answer()
+                stdin.write(json.dumps(header).encode() + b"\n" + data)
+                stdin.flush()
+                line = self._answer(stdout)
             except (OSError, ValueError):
                 line = None
             if line:
@@ -122,8 +125,7 @@ class _Checker:
             self.stop()
         return {"failed": True}
 
-    def _answer(self) -> bytes | None:
-        out = self.process.stdout
+    def _answer(self, out: IO[bytes]) -> bytes | None:
         # The checking process kills a check at WALL_SECONDS; a little more covers its own start.
         if not select.select([out], [], [], WALL_SECONDS + 15)[0]:
             return None

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
 
 from counterdesk.domain.contact import (
     validate_address,
@@ -103,6 +104,9 @@ def _text(form: Mapping[str, object], key: str) -> str:
     return "" if value is None else str(value).strip()
 
 
+_T = TypeVar("_T")
+
+
 class _Collector:
     """Runs validators field by field and keeps the first problem of each field."""
 
@@ -110,7 +114,7 @@ class _Collector:
         self.form = form
         self.errors: dict[str, str] = {}
 
-    def run(self, key: str, check: Callable[[str], object], *, required: bool = True):
+    def run(self, key: str, check: Callable[[str], _T], *, required: bool = True) -> _T | None:
         value = _text(self.form, key)
         if not value:
             if required:
@@ -147,7 +151,7 @@ def validate_form(form: Mapping[str, object], *, today: date | None = None) -> t
     remark = c.run("remark", validate_remark, required=False) or ""
     ticket = c.run("ticket_no", _ticket, required=False)
     identity_check = c.run("identity_check", validate_identity_check, required=False)
-    if c.errors:
+    if c.errors or applicant is None:  # no applicant without a problem saying why
         return None, c.errors
     return ApplicantForm(applicant, agent, remark, ticket, identity_check), {}
 
@@ -168,38 +172,39 @@ def _personal(c: _Collector, today: date | None) -> ApplicantData | None:
         sex = parsed.sex
     elif id_type != IdType.RESIDENT_ID and sex not in SEXES:
         c.errors["sex"] = "请选择性别。"
-    data = dict(
-        name=c.run("name", validate_name),
-        mobile=c.run("mobile", validate_mobile),
-        email=c.run("email", validate_email, required=False),
-        household_address=c.run("household_address",
-                                lambda v: validate_address(v, field="household_address", label="户籍地址"),
-                                required=False),
-        residence_address=c.run("residence_address",
-                                lambda v: validate_address(v, field="residence_address", label="居住地址"),
-                                required=False),
-    )
-    if c.errors:
+    name = c.run("name", validate_name)
+    mobile = c.run("mobile", validate_mobile)
+    email = c.run("email", validate_email, required=False)
+    household_address = c.run("household_address",
+                              lambda v: validate_address(v, field="household_address", label="户籍地址"),
+                              required=False)
+    residence_address = c.run("residence_address",
+                              lambda v: validate_address(v, field="residence_address", label="居住地址"),
+                              required=False)
+    # A required field is None only with its problem recorded.
+    if c.errors or number is None or name is None or mobile is None:
         return None
     return ApplicantData(kind=ApplicantKind.PERSONAL, id_type=id_type, id_number=number, sex=sex, birth_date=birth,
-                         **data)
+                         name=name, mobile=mobile, email=email, household_address=household_address,
+                         residence_address=residence_address)
 
 
 def _enterprise(c: _Collector) -> ApplicantData | None:
     code = c.run("credit_code", validate_credit_code)
-    data = dict(
-        name=c.run("name", _enterprise_name),
-        legal_representative=c.run("legal_representative",
-                                   lambda v: validate_name(v, field="legal_representative", label="法定代表人")),
-        mobile=c.run("mobile", validate_phone),
-        email=c.run("email", validate_email, required=False),
-        residence_address=c.run("residence_address",
-                                lambda v: validate_address(v, field="residence_address", label="经营地址"),
-                                required=False),
-    )
-    if c.errors:
+    name = c.run("name", _enterprise_name)
+    legal_representative = c.run("legal_representative",
+                                 lambda v: validate_name(v, field="legal_representative", label="法定代表人"))
+    mobile = c.run("mobile", validate_phone)
+    email = c.run("email", validate_email, required=False)
+    residence_address = c.run("residence_address",
+                              lambda v: validate_address(v, field="residence_address", label="经营地址"),
+                              required=False)
+    # A required field is None only with its problem recorded.
+    if c.errors or code is None or name is None or mobile is None:
         return None
-    return ApplicantData(kind=ApplicantKind.ENTERPRISE, id_type=IdType.CREDIT_CODE, id_number=code, **data)
+    return ApplicantData(kind=ApplicantKind.ENTERPRISE, id_type=IdType.CREDIT_CODE, id_number=code, name=name,
+                         legal_representative=legal_representative, mobile=mobile, email=email,
+                         residence_address=residence_address)
 
 
 def _agent(c: _Collector, today: date | None) -> AgentData | None:

@@ -6,7 +6,7 @@ number and every time shown to a person is the hall's local day and time.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 CST = timezone(timedelta(hours=8), "CST")
 
@@ -24,7 +24,7 @@ def today() -> date:
 def local(moment: datetime) -> datetime:
     """``moment`` in the hall's zone (naive values are taken as UTC, as SQLite returns them)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(CST)
 
 

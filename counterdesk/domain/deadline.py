@@ -151,7 +151,8 @@ def deadline(marks: list[ClockMark], *, limit_days: int, today: date,
             # Earlier segments fell short, so total - consumed is never negative here.
             due = add_working_days(start, total - consumed, calendar)
         consumed += counted
-    if due is None and stopped_running:
+    last_end = segments[-1][1]
+    if due is None and stopped_running and last_end is not None:
         # Completed before the limit was used up: the date it had been promised for.
-        due = add_working_days(segments[-1][1], total - consumed, calendar)
+        due = add_working_days(last_end, total - consumed, calendar)
     return Deadline(state, due, total - consumed, total, extended, stopped_on, today)

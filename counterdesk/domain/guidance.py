@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import Material, Matter, Question
@@ -92,7 +93,7 @@ class Guide:
         return not self.pending
 
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The guide as plain JSON-ready data (``counterdesk catalog show --json``)."""
         m = self.matter
         return {

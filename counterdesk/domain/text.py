@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from typing import overload
 
 from counterdesk.domain.errors import InvalidInput
 
@@ -134,6 +135,12 @@ def spreadsheet_safe(cell: object) -> object:
     return cell
 
 
+# A mapping is iterable too, which mypy calls an unsafe overlap; the implementation tests for a
+# mapping first, as the overloads are ordered, so a mapping always gets the dict.
+@overload
+def spreadsheet_row(cells: Mapping[str, object]) -> dict[str, object]: ...  # type: ignore[overload-overlap]
+@overload
+def spreadsheet_row(cells: Iterable[object]) -> list[object]: ...
 def spreadsheet_row(cells: Iterable[object] | Mapping[str, object]) -> list[object] | dict[str, object]:
     """A whole CSV row (a list for ``csv.writer``, a dict for ``csv.DictWriter``) through ``spreadsheet_safe``.
 

@@ -12,16 +12,17 @@ import hashlib
 import json
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from counterdesk.domain.applicant import ApplicantData
 from counterdesk.services.chain import ChainBreak, switch_point
-from counterdesk.store.models import Applicant, Application, AuditEntry
+from counterdesk.store.models import Applicant, Application, AuditEntry, id_of
 
 SNAPSHOT_FIELDS = ("kind", "id_type", "id_number", "name", "sex", "birth_date", "mobile", "email",
                    "household_address", "residence_address", "legal_representative")
 
 
-def applicant_snapshot(applicant, applicant_id: int | None) -> str:
+def applicant_snapshot(applicant: Applicant | ApplicantData, applicant_id: int | None) -> str:
     """The applicant (a stored ``Applicant`` or a validated ``ApplicantData``) as submitted, as JSON."""
     values = {name: getattr(applicant, name, None) for name in SNAPSHOT_FIELDS}
     values["birth_date"] = values["birth_date"].isoformat() if values["birth_date"] else None
@@ -36,7 +37,7 @@ def applicant_target(applicant_id: int) -> str:
     return f"applicant:{applicant_id}"
 
 
-def applicant_digest(applicant, applicant_id: int | None) -> str:
+def applicant_digest(applicant: Applicant | ApplicantData, applicant_id: int | None) -> str:
     """SHA-256 of the applicant's fields, as recorded in the audit chain and checked by ``audit verify``."""
     return hashlib.sha256(applicant_snapshot(applicant, applicant_id).encode("utf-8")).hexdigest()
 
@@ -66,14 +67,15 @@ def verify_applicants(session: Session) -> tuple[int, ChainBreak | None]:
         return 0, None
     before = anchor.get("applicants_before", 0)
     recorded = dict(session.exec(select(AuditEntry.target, AuditEntry.detail)
-                                 .where(AuditEntry.action == APPLICANT_SAVED).order_by(AuditEntry.id)).all())
+                                 .where(AuditEntry.action == APPLICANT_SAVED).order_by(col(AuditEntry.id))).all())
     count = 0
-    for applicant in session.exec(select(Applicant).order_by(Applicant.id)).yield_per(5000):
+    for applicant in session.exec(select(Applicant).order_by(col(Applicant.id))).yield_per(5000):
         count += 1
-        digest = recorded.get(applicant_target(applicant.id))
-        if digest is None and applicant.id <= before:
+        applicant_id = id_of(applicant)
+        digest = recorded.get(applicant_target(applicant_id))
+        if digest is None and applicant_id <= before:
             continue
-        if digest != applicant_digest(applicant, applicant.id):
+        if digest != applicant_digest(applicant, applicant_id):
             why = "没有登记记录" if digest is None else "与最后一次登记的内容不符"
-            return count, ChainBreak(applicant.id, f"申请人 id={applicant.id} 的资料{why}（被直接改动）")
+            return count, ChainBreak(applicant_id, f"申请人 id={applicant_id} 的资料{why}（被直接改动）")
     return count, None

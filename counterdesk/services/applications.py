@@ -25,10 +25,11 @@ from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, a
 from counterdesk.services.staff import Actor
 from counterdesk.services.submit import Channel, applicant_columns, form_columns, receive
 from counterdesk.services.visits import check_receivable
-from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup
+from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup, id_of
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
+    from counterdesk.domain.matter import Matter, Region
 
 STEPS = ("guidance", "guide", "applicant", "materials", "pickup", "review")
 
@@ -45,7 +46,7 @@ class DraftSummary:
     updated_at: object
 
 
-def place(catalog: Catalog, matter_code: str, county_code: str):
+def place(catalog: Catalog, matter_code: str, county_code: str) -> tuple[Matter, Region]:
     """The matter and the county, refused unless the county is Hunan's and handles the matter.
 
     One rule for the wizard, the 明白卡 and the batch importer.
@@ -77,7 +78,7 @@ def drafts_of_window(session: Session, *, actor: Actor) -> list[DraftSummary]:
     else:
         query = query.where(Application.clerk_id == actor.id)
     rows = session.exec(query.order_by(col(Application.updated_at).desc())).all()
-    return [DraftSummary(a.id, a.matter_code, a.county_code, a.step, name or _typed_name(a), a.updated_at)
+    return [DraftSummary(id_of(a), a.matter_code, a.county_code, a.step, name or _typed_name(a), a.updated_at)
             for a, name in rows]
 
 
@@ -189,7 +190,7 @@ def upsert_applicant(session: Session, form: ApplicantForm, *, staff_id: str | N
     session.flush()
     after = applicant_digest(applicant, applicant.id)
     if after != before:
-        audit.record(session, APPLICANT_SAVED, staff_id=staff_id, target=applicant_target(applicant.id),
+        audit.record(session, APPLICANT_SAVED, staff_id=staff_id, target=applicant_target(id_of(applicant)),
                      detail=after)
     return applicant
 
@@ -231,9 +232,9 @@ def validate_pickup(method: str, recipient: str | None, phone: str | None,
         if not (value or "").strip():
             raise InvalidInput(f"快递寄送需要填写{label}。", code=f"pickup_{key}", field=key)
     return Pickup(application_id=0, method=PickupMethod.COURIER,
-                  recipient=validate_name(recipient, field="recipient", label="收件人"),
-                  phone=validate_phone(phone, field="phone"),
-                  address=validate_address(address, field="address", label="收件地址"))
+                  recipient=validate_name(recipient or "", field="recipient", label="收件人"),
+                  phone=validate_phone(phone or "", field="phone"),
+                  address=validate_address(address or "", field="address", label="收件地址"))
 
 
 def set_pickup(session: Session, *, actor: Actor, application_id: int, method: str,
@@ -254,7 +255,7 @@ def set_pickup(session: Session, *, actor: Actor, application_id: int, method: s
 def missing_for_submit(session: Session, catalog: Catalog, application: Application) -> list[str]:
     """Why the application cannot be submitted yet, in Chinese; empty when it can."""
     matter = catalog.matter(application.matter_code)
-    answers = answers_of(session, application.id)
+    answers = answers_of(session, id_of(application))
     problems = [f"尚未回答：{q.text}" for q in guidance.pending_questions(matter, answers)]
     if application.applicant_id is None:
         problems.append("尚未确认申请人信息。")

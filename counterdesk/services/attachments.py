@@ -23,10 +23,11 @@ from counterdesk.domain.errors import InvalidInput, NotFound
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.applications import answers_of
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Applicant, Application, Attachment, ELicense, StoredFile
+from counterdesk.store.models import Applicant, Application, Attachment, ELicense, StoredFile, id_of, present
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
+    from counterdesk.domain.matter import Material
 
 MEDIA_KINDS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif"}
 
@@ -36,7 +37,7 @@ class MaterialRow:
     """One line of the materials table (序号, 材料名称, 份数, 材料类型, 是否提交, 提交方式, 是否必填)."""
 
     index: int
-    material: object
+    material: Material
     attachments: list[Attachment] = field(default_factory=list)
 
     @property
@@ -91,7 +92,7 @@ def inbox(settings: Settings, *, wait: bool = True) -> list[InboxEntry]:
     return list_inbox(settings.scans_dir, settings.max_file_bytes, cache_file=settings.verdicts_file, wait=wait)
 
 
-def _material(catalog: Catalog, application: Application, material_code: str):
+def _material(catalog: Catalog, application: Application, material_code: str) -> Material:
     matter = catalog.matter(application.matter_code)
     for material in matter.materials:
         if material.code == material_code:
@@ -100,7 +101,7 @@ def _material(catalog: Catalog, application: Application, material_code: str):
                        field="material")
 
 
-def check_kind(material, info: ScanInfo) -> None:
+def check_kind(material: Material, info: ScanInfo) -> None:
     """The material accepts this kind of file."""
     kind = MEDIA_KINDS.get(info.media_type)
     if material.file_kinds and kind not in material.file_kinds:
@@ -127,7 +128,7 @@ def attach_from_inbox(session: Session, *, actor: Actor, settings: Settings, cat
     with store.writing():
         blob = store.put(Path(path), info=info)
         record_file(session, blob)
-        attachment = Attachment(application_id=application.id, material_code=material.code, sha256=blob.sha256,
+        attachment = Attachment(application_id=id_of(application), material_code=material.code, sha256=blob.sha256,
                                 original_name=info.name, source=AttachmentSource.INBOX)
         session.add(attachment)
         session.commit()
@@ -145,7 +146,7 @@ def usable_licenses(session: Session, holder: str, license_type: str) -> list[EL
         ELicense.holder_id_number == holder, ELicense.license_type == license_type,
         col(ELicense.sha256).is_not(None),
         or_(col(ELicense.valid_until).is_(None), col(ELicense.valid_until) >= today()),
-    ).order_by(ELicense.id)))
+    ).order_by(col(ELicense.id))))
 
 
 def reuse_candidates(session: Session, *, actor: Actor, catalog: Catalog, application_id: int,
@@ -173,7 +174,7 @@ def reuse_candidates(session: Session, *, actor: Actor, catalog: Catalog, applic
         when = attachment.created_at.strftime("%Y-%m-%d") if attachment.created_at else ""
         candidates.append(ReuseCandidate(f"{attachment.original_name}（{when} 提交）", attachment_id=attachment.id))
     if material.license:
-        applicant = session.get(Applicant, application.applicant_id)
+        applicant = present(session.get(Applicant, application.applicant_id), "applicant of the application")
         for lic in usable_licenses(session, applicant.id_number, material.license):
             candidates.append(ReuseCandidate(f"电子证照：{lic.title}（{lic.license_no}）", license_id=lic.id))
     return candidates
@@ -189,12 +190,13 @@ def reuse(session: Session, *, actor: Actor, catalog: Catalog, application_id: i
     if candidate not in offered:
         raise InvalidInput("所选文件不属于该申请人，或不适用于此材料。", code="reuse_invalid", field="material")
     if candidate.attachment_id is not None:
-        earlier = session.get(Attachment, candidate.attachment_id)
+        earlier = present(session.get(Attachment, candidate.attachment_id), "attachment offered for reuse")
         sha, name, source, license_id = earlier.sha256, earlier.original_name, AttachmentSource.REUSE, None
     else:
-        lic = session.get(ELicense, candidate.license_id)
-        sha, name, source, license_id = lic.sha256, f"{lic.title}.pdf", AttachmentSource.LICENSE, lic.id
-    attachment = Attachment(application_id=application.id, material_code=material.code, sha256=sha,
+        lic = present(session.get(ELicense, candidate.license_id), "e-license offered for reuse")
+        sha = present(lic.sha256, "file of an offered e-license")
+        name, source, license_id = f"{lic.title}.pdf", AttachmentSource.LICENSE, id_of(lic)
+    attachment = Attachment(application_id=id_of(application), material_code=material.code, sha256=sha,
                             original_name=name, source=source, license_id=license_id)
     session.add(attachment)
     session.commit()
@@ -241,8 +243,8 @@ def precheck(session: Session, *, actor: Actor, attachment_id: int, passed: bool
 def material_rows(session: Session, catalog: Catalog, application: Application) -> list[MaterialRow]:
     """The materials that apply given the answers, each with its attachments."""
     matter = catalog.matter(application.matter_code)
-    materials = guidance.applicable_materials(matter, answers_of(session, application.id))
+    materials = guidance.applicable_materials(matter, answers_of(session, id_of(application)))
     attached = session.exec(select(Attachment).where(Attachment.application_id == application.id)
-                            .order_by(Attachment.id)).all()
+                            .order_by(col(Attachment.id))).all()
     return [MaterialRow(i, m, [a for a in attached if a.material_code == m.code])
             for i, m in enumerate(materials, start=1)]

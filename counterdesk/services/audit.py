@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from counterdesk.domain.workflow import LEGACY_LABELS, EventKind
 from counterdesk.services import chain
@@ -13,7 +15,7 @@ from counterdesk.services.applicants import verify_applicants
 from counterdesk.store.models import Application, AuditEntry, StatusEvent
 
 
-def audit_fields(row: AuditEntry) -> dict:
+def audit_fields(row: AuditEntry) -> dict[str, Any]:
     return {"at": row.at, "staff_id": row.staff_id, "action": row.action,
             "target": row.target, "detail": row.detail}
 
@@ -23,7 +25,7 @@ EVENT_EXTRAS = ("detail", "hall_code", "origin")
 column added later leaves the hashes of the rows written before it unchanged."""
 
 
-def event_fields(row: StatusEvent) -> dict:
+def event_fields(row: StatusEvent | SimpleNamespace) -> dict[str, Any]:
     """What a status event's hash covers: the one place that says so, for appends and ``verify``."""
     fields = {"application_id": row.application_id, "at": row.at, "from": row.from_status,
               "to": row.to_status, "by": row.by_staff, "reason": row.reason}
@@ -45,7 +47,7 @@ def record(session: Session, action: str, *, staff_id: str | None, target: str |
 
 def record_status(session: Session, *, application_id: int, from_status: str | None,
                   to_status: str, by_staff: str, reason: str | None = None,
-                  kind: EventKind = EventKind.MOVE, detail: dict | None = None,
+                  kind: EventKind = EventKind.MOVE, detail: dict[str, Any] | None = None,
                   hall_code: str | None = None, at: datetime | None = None,
                   origin: str | None = None) -> StatusEvent:
     """Append a status event to the session's transaction (the caller commits).
@@ -83,9 +85,9 @@ def verify_statuses(session: Session) -> tuple[int, chain.ChainBreak | None]:
     themselves cannot be added or changed without breaking the keyed chain.
     """
     last_event = (select(StatusEvent.to_status).where(StatusEvent.application_id == Application.id)
-                  .order_by(StatusEvent.id.desc()).limit(1).scalar_subquery())
+                  .order_by(col(StatusEvent.id).desc()).limit(1).scalar_subquery())
     rows = session.execute(select(Application.id, Application.number, Application.status, last_event)
-                           .order_by(Application.id)).yield_per(5000)
+                           .order_by(col(Application.id))).yield_per(5000)
     count = 0
     for app_id, number, status, last in rows:
         count += 1

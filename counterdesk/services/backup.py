@@ -17,9 +17,9 @@ from sqlmodel import Session, func, select
 
 from counterdesk.documents.filestore import FileStore
 from counterdesk.documents.output import refuse_unsafe_target, write_atomically
+from counterdesk.domain.errors import InvalidInput, StorageError
 from counterdesk.services import audit, chain
 from counterdesk.services.integrity import check
-from counterdesk.domain.errors import InvalidInput, StorageError
 from counterdesk.store.engine import is_sqlite, migrate, normalise_url
 from counterdesk.store.models import Application, Attachment
 
@@ -114,7 +114,8 @@ def restore(url: str, source: Path, store: FileStore, *, actor_id: str | None = 
             session.commit()
     finally:
         engine.dispose()
-    missing, altered = set(), set()
+    missing: set[str] = set()
+    altered: set[str] = set()
     for sha256 in set(hashes):
         broken = check(store, sha256, "")
         if broken is not None:

@@ -21,11 +21,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from counterdesk.config import Settings
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput
@@ -36,7 +36,7 @@ from counterdesk.services.batchrows import CheckedRow, LicenseFile, check_column
 from counterdesk.services.export import application_digest
 from counterdesk.services.staff import Actor
 from counterdesk.services.submit import Channel, receive
-from counterdesk.store.models import Application, StoredFile
+from counterdesk.store.models import Application, StoredFile, id_of, present
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
@@ -58,7 +58,7 @@ class Rejection:
     reason: str
     ref: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The rejection as JSON-ready data."""
         return {"line": self.line, "code": self.code, "reason": self.reason, "ref": self.ref}
 
@@ -87,7 +87,7 @@ class BatchResult:
         if self.imported + self.duplicates + self.rejected != self.total:
             raise AssertionError(f"batch rows unaccounted for: {self}")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The JSON document of ``counterdesk batch import --json``."""
         return {"total": self.total, "imported": self.imported, "duplicates": self.duplicates,
                 "rejected": self.rejected, "numbers": list(self.numbers), "dry_run": self.dry_run,
@@ -130,8 +130,9 @@ class _Run:
         """The holder's usable e-license of this type, for a row's ``license:<type>``."""
         found = None
         for lic in usable_licenses(self.session, holder, license_type):
-            stored = self.session.get(StoredFile, lic.sha256)
-            found = LicenseFile(lic.id, lic.title, lic.sha256, stored.size, stored.pages, stored.media_type)
+            sha256 = present(lic.sha256, "file of a usable e-license")
+            stored = present(self.session.get(StoredFile, sha256), "stored file of an e-license")
+            found = LicenseFile(id_of(lic), lic.title, sha256, stored.size, stored.pages, stored.media_type)
             break
         # Nothing is pending between chunks: end the read so other windows are not held up meanwhile.
         self.session.rollback()
@@ -142,7 +143,8 @@ class _Run:
         try:
             if raw.problem is not None:
                 raise raw.problem
-            data = unflatten(raw.data) if self.reader.format == "csv" else raw.data
+            read = present(raw.data, "data of a readable row")
+            data = unflatten(read) if self.reader.format == "csv" else read
             return check_row(normalise(data), catalog=self.catalog, base_dir=self.base_dir,
                              max_bytes=self.settings.max_file_bytes, licenses=self.find_license,
                              cache_file=self.settings.verdicts_file)
@@ -182,7 +184,8 @@ class _Run:
             for raw, row in pending:
                 try:
                     for item in row.files:
-                        if item.license_id is None and not store.exists(item.sha256):
+                        # An e-license has no path: its file is in the store already.
+                        if item.path is not None and not store.exists(item.sha256):
                             blob = store.put(item.path, info=item.info)
                             if blob.sha256 != item.sha256:
                                 raise InvalidInput(f"“{item.info.name}”在检查后发生了变化，请重新导入该行。",
@@ -274,10 +277,10 @@ def import_batch(session: Session, *, actor: Actor, catalog: Catalog, settings: 
 def _existing_digests(session: Session, refs: set[str]) -> dict[str, str]:
     """Stored refs among ``refs`` with their content digests (counter-made applications by number)."""
     found = {ref: digest for ref, digest in session.execute(
-        select(Application.ref, Application.ref_digest).where(Application.ref.in_(refs)))}
+        select(col(Application.ref), col(Application.ref_digest)).where(col(Application.ref).in_(refs)))}
     missing = refs - found.keys()
     if missing:
         for application in session.scalars(select(Application).where(
-                Application.number.in_(missing), Application.ref.is_(None))):
+                col(Application.number).in_(missing), col(Application.ref).is_(None))):
             found[application.number] = application_digest(session, application)
     return found

@@ -227,7 +227,7 @@ class BatchReader:
                     _too_long(number), code="line_too_long")
                 continue
             used, closed = self._span(pending, lines)
-            record = "".join(item[1] for item in pending[:used])
+            record = "".join(item[1] or "" for item in pending[:used])  # _span counts whole lines only
             if closed and (used == 1 or self._fits(record)):
                 del pending[:used]
                 if used > MAX_RECORD_LINES:
@@ -241,7 +241,8 @@ class BatchReader:
             yield number, text, InvalidInput("该行的引号没有闭合（可能漏了一个英文双引号），已单独拒收，其后的行照常读取。",
                                              code="csv_unterminated_quote")
 
-    def _span(self, pending: list, lines: Iterator) -> tuple[int, bool]:
+    def _span(self, pending: list[tuple[int, str | None, bytes]],
+              lines: Iterator[tuple[int, str | None, bytes]]) -> tuple[int, bool]:
         """How many of the pending lines (reading more as needed) one record takes, and whether it closed."""
         in_quotes, size, used = False, 0, 0
         while True:
@@ -406,7 +407,7 @@ def open_private(path: Path) -> IO[str]:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    return io.open(fd, "w", encoding="utf-8", newline="")
+    return open(fd, "w", encoding="utf-8", newline="")
 
 
 def write_rows(path: Path, fmt: str, rows: Iterable[dict[str, Any]], columns: list[str] | None = None, *,

@@ -37,9 +37,9 @@ from counterdesk.domain.matter import Material, Matter
 from counterdesk.domain.pickup import PickupMethod
 from counterdesk.domain.text import as_text, has_control
 from counterdesk.services.applications import place, validate_pickup
-from counterdesk.services.visits import check_receivable
 from counterdesk.services.attachments import check_kind
 from counterdesk.services.submit import CheckedFile, Submission
+from counterdesk.services.visits import check_receivable
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog

@@ -13,25 +13,29 @@ the last such row of each chain (the switch point) and every commit moves the an
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import uuid
 from collections.abc import Callable
-from types import SimpleNamespace
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from counterdesk.store.auditkey import Head, Keyring, keyring_of
 from counterdesk.store.engine import bulk_insert
-from counterdesk.store.models import Applicant, AuditEntry, Setting, StatusEvent
+from counterdesk.store.models import Applicant, AuditEntry, Setting, StatusEvent, id_of, returned_ids
 
 GENESIS = "0" * 64
-CHAINS: dict[str, type] = {"status_event": StatusEvent, "audit_log": AuditEntry}
+CHAINS: dict[str, type[StatusEvent] | type[AuditEntry]] = {"status_event": StatusEvent, "audit_log": AuditEntry}
+_Row = TypeVar("_Row", StatusEvent, AuditEntry)
+FieldsOf = Callable[[Any], dict[str, Any]]
+"""What a chained row's hash covers: a stored row, or the same columns as attributes."""
 DATABASE_SETTING = "audit_database"
 """The setting naming this database in the anchor file (one anchor file may serve several)."""
 _LOCK_KEYS = {"status_event": 7_264_001, "audit_log": 7_264_002}
@@ -41,8 +45,8 @@ _BIND_LOCK = 7_264_000
 def _canonical(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return value
 
 
@@ -61,7 +65,7 @@ def sealer(session: Session) -> Callable[[str, dict[str, Any]], str]:
     return lambda prev_hash, fields: digest(prev_hash, fields, key)
 
 
-def append(session: Session, model: type, fields_of, **values: Any):
+def append(session: Session, model: type[_Row], fields_of: FieldsOf, **values: Any) -> _Row:
     """Add a row of ``model`` chained to the last one; ``fields_of(row)`` names what is hashed."""
     table = model.__tablename__
     ring = keyring_of(session.get_bind())
@@ -69,7 +73,7 @@ def append(session: Session, model: type, fields_of, **values: Any):
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEYS[table]})
     database = _bind(session, ring)
-    last = session.exec(select(model.hash).order_by(model.id.desc()).limit(1)).first()
+    last = session.exec(select(model.hash).order_by(col(model.id).desc()).limit(1)).first()
     row = model(prev_hash=last or GENESIS, hash="", **values)
     row.hash = digest(row.prev_hash, fields_of(row), key)
     session.add(row)
@@ -77,7 +81,7 @@ def append(session: Session, model: type, fields_of, **values: Any):
     return row
 
 
-def append_many(session: Session, model: type, fields_of, rows: list[dict[str, Any]]) -> None:
+def append_many(session: Session, model: type[_Row], fields_of: FieldsOf, rows: list[dict[str, Any]]) -> None:
     """Chain and insert many rows in one statement (the batch importer's applicant records)."""
     if not rows:
         return
@@ -91,7 +95,8 @@ def append_many(session: Session, model: type, fields_of, rows: list[dict[str, A
         prev = row["hash"] = seal(prev, fields_of(SimpleNamespace(**row)))
         chained.append(row)
     if chained:
-        ids = session.scalars(bulk_insert(model).returning(model.id, sort_by_parameter_order=True), chained).all()
+        ids = returned_ids(session.scalars(bulk_insert(model).returning(col(model.id), sort_by_parameter_order=True),
+                                           chained))
         note_head(session, model.__tablename__, Head(ids[-1], chained[-1]["hash"]))
 
 
@@ -117,9 +122,9 @@ def _bind(session: Session, ring: Keyring) -> str:
     return database
 
 
-def _last(session: Session, model: type) -> Head | None:
-    found = session.exec(select(model.id, model.hash).order_by(model.id.desc()).limit(1)).first()
-    return Head(found[0], found[1]) if found else None
+def _last(session: Session, model: type[StatusEvent] | type[AuditEntry]) -> Head | None:
+    found = session.exec(select(col(model.id), model.hash).order_by(col(model.id).desc()).limit(1)).first()
+    return Head(found[0], found[1]) if found and found[0] is not None else None
 
 
 def _follow(session: Session, ring: Keyring, database: str) -> dict[str, Any]:
@@ -134,7 +139,7 @@ def _follow(session: Session, ring: Keyring, database: str) -> dict[str, Any]:
     return state
 
 
-def _flushed(session: Session, _context) -> None:
+def _flushed(session: Session, _context: object) -> None:
     state = session.info["audit_anchor"]
     for table, row in list(state["rows"].items()):
         if row.id is not None:
@@ -145,12 +150,10 @@ def _flushed(session: Session, _context) -> None:
 def _committed(session: Session) -> None:
     state = session.info["audit_anchor"]
     if state["heads"]:
-        try:
+        # The rows are committed; an anchor that lags one commit behind still anchors a prefix,
+        # and the next commit that appends moves it on.
+        with contextlib.suppress(OSError):
             state["ring"].advance(state["database"], state["heads"])
-        except OSError:
-            # The rows are committed; an anchor that lags one commit behind still anchors a prefix,
-            # and the next commit that appends moves it on.
-            pass
     state["rows"].clear()
     state["heads"].clear()
 
@@ -182,7 +185,7 @@ class ChainBreak:
     reason: str
 
 
-def verify(session: Session, model: type, fields_of) -> tuple[int, ChainBreak | None]:
+def verify(session: Session, model: type[_Row], fields_of: FieldsOf) -> tuple[int, ChainBreak | None]:
     """Walk the chain in id order: the number of rows checked and the first break, if any.
 
     Rows up to the switch point are checked with plain SHA-256, later ones with the key; the
@@ -205,15 +208,16 @@ def verify(session: Session, model: type, fields_of) -> tuple[int, ChainBreak | 
     expected_prev = GENESIS
     count = 0
     pinned = {h["id"]: h["hash"] for h in (legacy, head) if h}
-    for row in session.exec(select(model).order_by(model.id)).yield_per(1000):
+    for row in session.exec(select(model).order_by(col(model.id))).yield_per(1000):
+        row_id = id_of(row)
         count += 1
         if row.prev_hash != expected_prev:
-            return count, ChainBreak(row.id, "与前一条记录的链接不符（前一条被改动或删除）")
-        sealed = None if keyed_after is None or row.id <= keyed_after else key
+            return count, ChainBreak(row_id, "与前一条记录的链接不符（前一条被改动或删除）")
+        sealed = None if keyed_after is None or row_id <= keyed_after else key
         if digest(row.prev_hash, fields_of(row), sealed) != row.hash:
-            return count, ChainBreak(row.id, "内容与其哈希不符（该条记录被改动）")
-        if row.id in pinned and pinned.pop(row.id) != row.hash:
-            return count, ChainBreak(row.id, "与审计锚点记录的哈希不符（该条记录被改写）")
+            return count, ChainBreak(row_id, "内容与其哈希不符（该条记录被改动）")
+        if row_id in pinned and pinned.pop(row_id) != row.hash:
+            return count, ChainBreak(row_id, "与审计锚点记录的哈希不符（该条记录被改写）")
         expected_prev = row.hash
     if pinned:
         missing = max(pinned)

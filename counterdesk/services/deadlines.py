@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
 
+import sqlalchemy
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
@@ -20,13 +22,31 @@ from counterdesk.domain.errors import Conflict, CounterdeskError, Forbidden, Inv
 from counterdesk.domain.workflow import ClockEffect, EventKind, transition
 from counterdesk.services import audit
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Application, StatusEvent
+from counterdesk.store.models import Application, StatusEvent, id_of, present
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 EXTEND_MAX_DAYS = 60
 """The longest single extension (延期) a supervisor may grant, in working days."""
 
 
-def default_catalog(catalog=None):
+class EventColumns(Protocol):
+    """The columns of a status event the clock reads: a ``StatusEvent`` or a row of just these."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def detail(self) -> str | None: ...
+    @property
+    def from_status(self) -> str | None: ...
+    @property
+    def to_status(self) -> str: ...
+
+
+def default_catalog(catalog: Catalog | None = None) -> Catalog:
     """The catalog given, or the hall's configured one (``COUNTERDESK_CATALOG`` or the shipped one)."""
     if catalog is not None:
         return catalog
@@ -36,7 +56,7 @@ def default_catalog(catalog=None):
     return load_catalog(load_settings().catalog_dir)
 
 
-def mark_of(event) -> ClockMark:
+def mark_of(event: EventColumns) -> ClockMark:
     """What one stored event (a ``StatusEvent`` or a row of its columns) does to the clock.
 
     Events of moves no longer in the table do nothing.
@@ -53,23 +73,25 @@ def mark_of(event) -> ClockMark:
     return ClockMark(day, move.clock if move else ClockEffect.NONE)
 
 
-def limit_of(catalog, matter_code: str) -> int:
+def limit_of(catalog: Catalog, matter_code: str) -> int:
     """The matter's promised time limit in working days (承诺时限); 0 for a matter no longer listed."""
     entry = catalog.matters.get(matter_code)
     return entry.time_limit_days if entry else 0
 
 
-def clocks(session: Session, applications: Iterable[tuple[int, str]], *, catalog,
+def clocks(session: Session, applications: Iterable[tuple[int, str]], *, catalog: Catalog,
            as_of: date | None = None) -> dict[int, Deadline]:
     """The clock of each ``(application id, matter code)``, reading their events in one query."""
     wanted = dict(applications)
     marks: dict[int, list[ClockMark]] = {app_id: [] for app_id in wanted}
     if wanted:
-        # Plain columns, not entities: the queue reads this for every page it shows.
-        rows = session.exec(select(StatusEvent.application_id, StatusEvent.at, StatusEvent.kind,
-                                   StatusEvent.from_status, StatusEvent.to_status, StatusEvent.detail)
-                            .where(col(StatusEvent.application_id).in_(list(wanted)))
-                            .order_by(StatusEvent.application_id, StatusEvent.id)).all()
+        # Plain columns, not entities: the queue reads this for every page it shows. SQLAlchemy's own
+        # select(), since SQLModel's is typed for at most four columns.
+        rows = session.execute(sqlalchemy.select(col(StatusEvent.application_id), col(StatusEvent.at),
+                                                 col(StatusEvent.kind), col(StatusEvent.from_status),
+                                                 col(StatusEvent.to_status), col(StatusEvent.detail))
+                               .where(col(StatusEvent.application_id).in_(list(wanted)))
+                               .order_by(col(StatusEvent.application_id), col(StatusEvent.id))).all()
         for event in rows:
             marks[event.application_id].append(mark_of(event))
     day = as_of or today()
@@ -78,23 +100,24 @@ def clocks(session: Session, applications: Iterable[tuple[int, str]], *, catalog
             for app_id, matter in wanted.items()}
 
 
-def clock_of(session: Session, application: Application, *, catalog, as_of: date | None = None) -> Deadline:
+def clock_of(session: Session, application: Application, *, catalog: Catalog, as_of: date | None = None) -> Deadline:
     """The clock of one application."""
-    return clocks(session, [(application.id, application.matter_code)], catalog=catalog, as_of=as_of)[application.id]
+    app_id = id_of(application)
+    return clocks(session, [(app_id, application.matter_code)], catalog=catalog, as_of=as_of)[app_id]
 
 
-def refresh_due_date(session: Session, application_id: int, *, catalog) -> Deadline:
+def refresh_due_date(session: Session, application_id: int, *, catalog: Catalog) -> Deadline:
     """Recompute the clock after an event in this transaction and store the running due date."""
     session.flush()
-    application = session.get(Application, application_id)
+    application = present(session.get(Application, application_id), "application")
     found = clock_of(session, application, catalog=catalog)
     due = found.due_date if found.state == ClockState.RUNNING else None
-    session.exec(update(Application).where(Application.id == application_id).values(due_date=due))
+    session.exec(update(Application).where(col(Application.id) == application_id).values(due_date=due))
     return found
 
 
 def extend(session: Session, *, actor: Actor, number_or_id: int | str, days: int, reason: str | None,
-           catalog=None, expected_version: int | None = None) -> Deadline:
+           catalog: Catalog | None = None, expected_version: int | None = None) -> Deadline:
     """延期: a supervisor adds working days to an accepted application's time limit, with a reason."""
     from counterdesk.services.workflow import STALE, clean_reason, find_application
 
@@ -114,15 +137,15 @@ def extend(session: Session, *, actor: Actor, number_or_id: int | str, days: int
         version = application.version
         if expected_version is not None and expected_version != version:
             raise Conflict(STALE, code="stale")
-        changed = session.exec(update(Application).where(Application.id == application.id,
-                                                         Application.version == version)
+        changed = session.exec(update(Application).where(col(Application.id) == application.id,
+                                                         col(Application.version) == version)
                                .values(version=version + 1)).rowcount
         if changed != 1:
             raise Conflict(STALE, code="stale")
-        audit.record_status(session, application_id=application.id, from_status=application.status,
+        audit.record_status(session, application_id=id_of(application), from_status=application.status,
                             to_status=application.status, by_staff=actor.id, reason=reason,
                             kind=EventKind.EXTEND, detail={"days": days})
-        found = refresh_due_date(session, application.id, catalog=catalog)
+        found = refresh_due_date(session, id_of(application), catalog=catalog)
         session.commit()
         return found
     except CounterdeskError:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from counterdesk.domain.applicant import ApplicantKind
 from counterdesk.domain.attachment import PRECHECK, SOURCES
@@ -19,7 +19,7 @@ from counterdesk.domain.errors import Forbidden
 from counterdesk.domain.idnumbers import id_type_label
 from counterdesk.domain.masking import mask_email, mask_id_number, mask_name, mask_phone
 from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
-from counterdesk.domain.workflow import allowed_moves, status_label
+from counterdesk.domain.workflow import Status, allowed_moves, status_label
 from counterdesk.services import audit
 from counterdesk.services.access import may_see_full, same_window
 from counterdesk.services.applicants import applicant_of
@@ -28,10 +28,11 @@ from counterdesk.services.hall import get_hall
 from counterdesk.services.queue import Names, TimelineEvent, staff_names, timeline
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
-from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup, StoredFile
+from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup, StoredFile, id_of
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
+    from counterdesk.config import Settings
 
 HIDDEN = "（已隐藏）"
 """Shown instead of an address to someone who may not see it."""
@@ -125,7 +126,7 @@ class ApplicationDetail:
     """办事情形: question text and the chosen answer."""
     attachments: list[AttachmentView] = field(default_factory=list)
     events: list[TimelineEvent] = field(default_factory=list)
-    moves: list[str] = field(default_factory=list)
+    moves: list[Status] = field(default_factory=list)
     """The statuses this viewer may move the application to."""
     staff: dict[str, str] = field(default_factory=dict)
     """Staff ID → name, for the history."""
@@ -171,7 +172,7 @@ def _pickup_view(pickup: Pickup | None, full: bool) -> PickupView | None:
                       _hidden(pickup.address))
 
 
-def _situation(session: Session, application: Application, catalog: Catalog) -> list[tuple[str, str]]:
+def _situation(session: Session, application: Application, catalog: Catalog | None) -> list[tuple[str, str]]:
     """The answers in the matter's question order (unknown questions, from an older catalog, last)."""
     matter = catalog.find(application.matter_code) if catalog else None
     questions = {q.id: q for q in matter.questions} if matter else {}
@@ -187,12 +188,12 @@ def _situation(session: Session, application: Application, catalog: Catalog) -> 
     return shown
 
 
-def _attachments(session: Session, application: Application, catalog: Catalog) -> list[AttachmentView]:
+def _attachments(session: Session, application: Application, catalog: Catalog | None) -> list[AttachmentView]:
     matter = catalog.find(application.matter_code) if catalog else None
     names = {m.code: m.name for m in matter.materials} if matter else {}
     rows = session.exec(select(Attachment, StoredFile.pages).join(StoredFile)
                         .where(Attachment.application_id == application.id)
-                        .order_by(Attachment.material_code, Attachment.id)).all()
+                        .order_by(col(Attachment.material_code), col(Attachment.id))).all()
     return [AttachmentView(a.material_code, names.get(a.material_code, a.material_code), a.original_name,
                            pages, a.source, a.precheck, a.precheck_reason, a.sha256) for a, pages in rows]
 
@@ -209,7 +210,7 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str,
     names = Names(catalog)
     staff = staff_names(session)
     shown = ApplicationDetail(
-        id=application.id, number=application.number, status=application.status, version=application.version,
+        id=id_of(application), number=application.number, status=application.status, version=application.version,
         matter_code=application.matter_code, matter_name=names.matter(application.matter_code),
         county_code=application.county_code, county_name=names.county(application.county_code),
         window=application.window, clerk=application.clerk_id, clerk_name=staff.get(application.clerk_id, ""),
@@ -219,7 +220,7 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str,
         ticket_no=application.ticket_no, remark=application.remark or "",
         situation=_situation(session, application, catalog),
         attachments=_attachments(session, application, catalog),
-        events=timeline(session, application.id),
+        events=timeline(session, id_of(application)),
         moves=allowed_moves(application.status, actor.role,
                             remote=get_hall(session).is_remote(application.county_code)) if may_move else [],
         staff=staff,
@@ -233,7 +234,7 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str,
     return shown
 
 
-def packet_pdf(session: Session, *, actor: Actor, catalog: Catalog, settings,
+def packet_pdf(session: Session, *, actor: Actor, catalog: Catalog, settings: Settings,
                number_or_id: int | str) -> tuple[bytes, str]:
     """The packet (申请材料汇编, personal data in full) as a PDF, and its application number.
 
@@ -253,7 +254,8 @@ def packet_pdf(session: Session, *, actor: Actor, catalog: Catalog, settings,
     return pdf, data.application_number
 
 
-def save_packet(session: Session, *, actor: Actor, catalog: Catalog, settings, number_or_id: int | str) -> str:
+def save_packet(session: Session, *, actor: Actor, catalog: Catalog, settings: Settings,
+                number_or_id: int | str) -> str:
     """Make the packet and save it to the output folder; returns where, in Chinese."""
     from counterdesk.services.papers import deliver
 

@@ -18,7 +18,7 @@ from counterdesk.domain.workflow import Status
 from counterdesk.services.applications import answers_of, get, save_answers, start_draft
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import withdraw
-from counterdesk.store.models import Application
+from counterdesk.store.models import Application, id_of
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
@@ -38,10 +38,10 @@ def place_draft(session: Session, *, actor: Actor, catalog: Catalog, application
     if old is None or old.status != Status.DRAFT:
         return new
     if old.matter_code == matter_code:
-        save_answers(session, actor=actor, catalog=catalog, application_id=new.id,
-                     answers=answers_of(session, old.id))
-    withdraw(session, actor=actor, number_or_id=old.id, reason=SUPERSEDED_REASON)
-    return get(session, actor=actor, application_id=new.id)
+        save_answers(session, actor=actor, catalog=catalog, application_id=id_of(new),
+                     answers=answers_of(session, id_of(old)))
+    withdraw(session, actor=actor, number_or_id=id_of(old), reason=SUPERSEDED_REASON)
+    return get(session, actor=actor, application_id=id_of(new))
 
 
 def discard_draft(session: Session, *, actor: Actor, application_id: int) -> None:
@@ -52,4 +52,4 @@ def discard_draft(session: Session, *, actor: Actor, application_id: int) -> Non
     draft = get(session, actor=actor, application_id=application_id)
     if draft.status != "draft":
         raise InvalidInput("只能作废尚未提交的草稿。", code="not_a_draft")
-    withdraw(session, actor=actor, number_or_id=draft.id, reason=DISCARDED_REASON)
+    withdraw(session, actor=actor, number_or_id=id_of(draft), reason=DISCARDED_REASON)

@@ -29,10 +29,10 @@ from counterdesk.services import audit
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.attachments import MEDIA_KINDS, store_of
 from counterdesk.services.batchfile import FORMATS, write_rows
-from counterdesk.services.integrity import require_intact
 from counterdesk.services.batchrows import AGENT_KEYS, PICKUP_KEYS, SCALARS, applicant_content, content_digest, flatten
+from counterdesk.services.integrity import require_intact
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Application, Attachment, GuidanceAnswer, Pickup, StoredFile
+from counterdesk.store.models import Application, Attachment, GuidanceAnswer, Pickup, StoredFile, id_of
 
 _PERSONAL = ("kind", "id_type", "id_number", "name", "sex", "mobile", "email", "household_address",
              "residence_address")
@@ -40,12 +40,12 @@ _ENTERPRISE = ("kind", "credit_code", "name", "legal_representative", "mobile", 
 
 
 def _parts(session: Session, application: Application) -> dict[str, Any]:
-    return parts_of(session, [application])[application.id]
+    return parts_of(session, [application])[id_of(application)]
 
 
 def parts_of(session: Session, applications: list[Application]) -> dict[int, dict[str, Any]]:
     """Each application's applicant, answers, agent, attachments and pickup, read a chunk at a time."""
-    ids = [application.id for application in applications]
+    ids = [id_of(application) for application in applications]
     answers: dict[int, dict[str, str]] = {i: {} for i in ids}
     pickups: dict[int, Pickup] = {}
     attachments: dict[int, list[Attachment]] = {i: [] for i in ids}
@@ -58,16 +58,16 @@ def parts_of(session: Session, applications: list[Application]) -> dict[int, dic
         for attachment in session.exec(select(Attachment).where(col(Attachment.application_id).in_(chunk))
                                        .order_by(col(Attachment.id))):
             attachments[attachment.application_id].append(attachment)
-    parts = {}
-    for application in applications:
+    parts: dict[int, dict[str, Any]] = {}
+    for application, app_id in zip(applications, ids, strict=True):
         agent = None
         if application.agent_id_number:
             agent = {"id_type": application.agent_id_type, "id_number": application.agent_id_number,
                      "name": application.agent_name, "phone": application.agent_phone}
-        pickup = pickups.get(application.id)
-        parts[application.id] = {
-            "applicant": applicant_of(session, application), "answers": answers[application.id], "agent": agent,
-            "attachments": attachments[application.id],
+        pickup = pickups.get(app_id)
+        parts[app_id] = {
+            "applicant": applicant_of(session, application), "answers": answers[app_id], "agent": agent,
+            "attachments": attachments[app_id],
             "pickup": {key: getattr(pickup, key) if pickup else None for key in PICKUP_KEYS}}
     return parts
 
@@ -122,19 +122,19 @@ def _require_intact_files(session: Session, settings: Settings, applications: li
     numbers = {application.id: application.number for application in applications}
     for start in range(0, len(ids), 500):
         attachments = session.exec(select(Attachment).where(col(Attachment.application_id).in_(ids[start:start + 500]))
-                                   .order_by(Attachment.id)).all()
+                                   .order_by(col(Attachment.id))).all()
         require_intact(store_of(settings), [(a.sha256, f"“{a.original_name}”（办件 {numbers[a.application_id]}）")
                                             for a in attachments], doing="导出")
 
 
-def _row(session: Session, settings: Settings, application: Application, out_name: str, staging: Path) -> dict:
+def _row(session: Session, settings: Settings, application: Application, out_name: str, staging: Path) -> dict[str, Any]:
     return application_row(session, application, lambda attachments: _copy_files(
         session, settings, application, attachments, out_name, staging))
 
 
 def application_row(session: Session, application: Application,
                     attachment_paths: Callable[[list[Attachment]], dict[str, list[str]]],
-                    parts: dict[str, Any] | None = None) -> dict:
+                    parts: dict[str, Any] | None = None) -> dict[str, Any]:
     """A stored application as a row of the import format; ``attachment_paths`` says where its files go.
 
     ``parts`` is what ``parts_of`` read for it, when many rows are made at once.
@@ -187,7 +187,7 @@ def _columns(flat_rows: list[dict[str, str]]) -> list[str]:
     order = {name: i for i, name in enumerate(SCALARS)}
     groups = ("applicant", "agent", "answers", "attachments", "pickup")
 
-    def rank(name: str) -> tuple:
+    def rank(name: str) -> tuple[int, int, str]:
         group = name.partition(".")[0]
         if name in order:
             return (0, order[name], name)

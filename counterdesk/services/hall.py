@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from counterdesk.config import selected_hall
 from counterdesk.domain.appno import hall_code_problem
@@ -56,6 +56,26 @@ class Hall:
         """Whether an application handled in ``county_code`` must travel from this hall (异地代收)."""
         return self.county_code is not None and county_code != self.county_code
 
+    def working(self) -> WorkingHall | None:
+        """The hall with its county and code known, or None while it is not set up."""
+        if self.county_code is None or self.code is None:
+            return None
+        return WorkingHall(self.name, self.county_code, self.code)
+
+
+@dataclass(frozen=True)
+class WorkingHall:
+    """A hall that is set up (``Hall.configured``): what it sends and signs carries its code."""
+
+    name: str
+    county_code: str
+    code: str
+    """As ``Hall.code``: registered, or site 01 of its county."""
+
+    def is_remote(self, county_code: str) -> bool:
+        """Whether an application handled in ``county_code`` must travel from this hall (异地代收)."""
+        return county_code != self.county_code
+
 
 def get_hall(session: Session) -> Hall:
     """This process's hall: the one ``COUNTERDESK_HALL`` names, else the database's own."""
@@ -67,7 +87,7 @@ def get_hall(session: Session) -> Hall:
                            "counterdesk init --hall-code。", code="hall_unknown")
         return Hall(row.name, row.county_code, row.code)
     values = {row.key: row.value for row in session.exec(
-        select(Setting).where(Setting.key.in_(("hall_name", "hall_county", "hall_code"))))}
+        select(Setting).where(col(Setting.key).in_(("hall_name", "hall_county", "hall_code"))))}
     return Hall(values.get("hall_name", DEFAULT_HALL_NAME), values.get("hall_county"), values.get("hall_code"))
 
 
@@ -102,8 +122,8 @@ def set_hall(session: Session, *, actor_id: str | None, name: str, county_code: 
     if not name or len(name) > 100:
         raise InvalidInput("大厅名称不能为空，且不超过 100 个字符。", code="hall_name", field="hall_name")
     catalog.county(county_code)  # refuses a code that is not one of Hunan's counties
-    current = session.get(HallRow, selected_hall()) if selected_hall() else session.get(Setting, "hall_code")
-    current = current.code if isinstance(current, HallRow) else current.value if current else None
+    stored = session.get(HallRow, selected_hall()) if selected_hall() else session.get(Setting, "hall_code")
+    current = stored.code if isinstance(stored, HallRow) else stored.value if stored else None
     if hall_code:
         code = check_hall_code(hall_code, county_code, catalog)
     elif current and current[:6] == county_code:
@@ -133,7 +153,7 @@ def set_hall(session: Session, *, actor_id: str | None, name: str, county_code: 
     return Hall(name, county_code, code)
 
 
-def trust_hall(session: Session, *, actor: Actor, catalog, code: str, public_key: str,
+def trust_hall(session: Session, *, actor: Actor, catalog: Catalog, code: str, public_key: str,
                name: str | None = None) -> HallRow:
     """Register a partner hall's public key, so its packages are accepted here (supervisors only)."""
     from counterdesk.documents.signing import parse_public_key, public_key_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from counterdesk.documents.filestore import FileStore
 from counterdesk.domain.errors import Conflict
@@ -51,7 +51,7 @@ def require_intact(store: FileStore, files: Iterable[tuple[str, str]], *, doing:
 def label_of(session: Session, sha256: str) -> str:
     """“（办件 … 的 扫描.pdf）” for the first attachment naming the file, or the bare hash."""
     found = session.exec(select(Attachment.original_name, Application.number).join(Application)
-                         .where(Attachment.sha256 == sha256).order_by(Attachment.id).limit(1)).first()
+                         .where(Attachment.sha256 == sha256).order_by(col(Attachment.id)).limit(1)).first()
     if found is None:
         return ""
     name, number = found
@@ -61,7 +61,7 @@ def label_of(session: Session, sha256: str) -> str:
 def first_break(session: Session, store: FileStore) -> tuple[int, FileBreak | None]:
     """Re-hash every stored file the database records: how many were checked, and the first break."""
     checked = 0
-    for sha256 in session.exec(select(StoredFile.sha256).order_by(StoredFile.created_at, StoredFile.sha256)):
+    for sha256 in session.exec(select(StoredFile.sha256).order_by(col(StoredFile.created_at), col(StoredFile.sha256))):
         checked += 1
         if not store.verify(sha256):
             return checked, FileBreak(sha256, label_of(session, sha256), missing=not store.exists(sha256))

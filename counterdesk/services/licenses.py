@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
@@ -32,7 +32,10 @@ from counterdesk.services.attachments import record_file, store_of
 from counterdesk.services.batch import BatchResult, Rejection, default_rejects_path
 from counterdesk.services.batchfile import BatchReader, RejectsWriter
 from counterdesk.services.batchrows import file_sha256, resolve_path
-from counterdesk.store.models import ELicense
+from counterdesk.store.models import ELicense, present
+
+if TYPE_CHECKING:
+    from counterdesk.services.staff import Actor
 
 KEYS = ("holder", "type", "number", "title", "issuer", "issued_on", "valid_until", "file")
 _TYPE = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -80,20 +83,20 @@ def check_license(data: dict[str, Any]) -> dict[str, Any]:
     license_type = _text(data, "type", "证照类型", 64)
     if not _TYPE.fullmatch(license_type):
         raise InvalidInput("证照类型应为小写英文代码，如 resident_id。", code="license_type", field="type")
-    checked = {
+    checked: dict[str, Any] = {
         "holder_id_number": _holder(holder), "license_type": license_type,
         "license_no": _text(data, "number", "证照编号", 64), "title": _text(data, "title", "证照名称", 200),
         "issuer": _text(data, "issuer", "发证机关", 200, required=False),
-        "issued_on": _date(data, "issued_on", "发证日期"), "valid_until": _date(data, "valid_until", "有效期至"),
     }
-    if checked["issued_on"] and checked["issued_on"] > today():
+    issued_on, valid_until = _date(data, "issued_on", "发证日期"), _date(data, "valid_until", "有效期至")
+    if issued_on and issued_on > today():
         raise InvalidInput("发证日期晚于今天，请核对。", code="license_date", field="issued_on")
-    if checked["issued_on"] and checked["valid_until"] and checked["valid_until"] < checked["issued_on"]:
+    if issued_on and valid_until and valid_until < issued_on:
         raise InvalidInput("有效期截止日早于发证日期，请核对。", code="license_date", field="valid_until")
-    return checked
+    return checked | {"issued_on": issued_on, "valid_until": valid_until}
 
 
-def import_licenses(session: Session, *, actor, settings: Settings, path: Path, fmt: str | None = None,
+def import_licenses(session: Session, *, actor: Actor, settings: Settings, path: Path, fmt: str | None = None,
                     dry_run: bool = False, rejects_path: Path | None = None) -> BatchResult:
     """Import e-licenses (supervisors only); each row is checked, stored and committed on its own."""
     if not actor.is_supervisor:
@@ -109,7 +112,8 @@ def import_licenses(session: Session, *, actor, settings: Settings, path: Path, 
             try:
                 if raw.problem is not None:
                     raise raw.problem
-                outcome = _import_one(session, settings, raw.data, base_dir, dry_run)
+                outcome = _import_one(session, settings, present(raw.data, "data of a readable row"), base_dir,
+                                      dry_run)
             except CounterdeskError as error:
                 session.rollback()
                 rejects.header = reader.header
@@ -156,7 +160,7 @@ def _import_one(session: Session, settings: Settings, data: dict[str, Any], base
         return "imported"
     store = store_of(settings)
     with store.writing():
-        if file_path is not None:
+        if file_path is not None and info is not None:
             # Stored before the row that refers to it is committed: a kill leaves at most an unused file.
             blob = store.put(file_path, info=info)
             if blob.sha256 != sha256:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -33,9 +35,9 @@ from counterdesk.domain.text import has_control
 from counterdesk.domain.workflow import EventKind
 from counterdesk.services import audit, chain, submit
 from counterdesk.services.attachments import MEDIA_KINDS, store_of
-from counterdesk.services.batchrows import check_row, normalise
+from counterdesk.services.batchrows import CheckedRow, check_row, normalise
 from counterdesk.services.export import application_row, parts_of
-from counterdesk.services.hall import Hall, hall_row
+from counterdesk.services.hall import WorkingHall, hall_row
 from counterdesk.services.staff import Actor
 from counterdesk.services.transfer import working_hall
 from counterdesk.store.models import (
@@ -45,8 +47,14 @@ from counterdesk.store.models import (
     StoredFile,
     TransferBatch,
     TransferLog,
+    id_of,
+    number_of,
+    present,
 )
 from counterdesk.store.models import Hall as HallRow
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -68,12 +76,12 @@ class Imported:
     imported: int
     duplicates: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The JSON document of ``counterdesk transfer import --json``."""
         return {"kind": self.kind, "batch": self.batch, "imported": self.imported, "duplicates": self.duplicates}
 
 
-def _signer(session: Session, settings: Settings, hall: Hall):
+def _signer(session: Session, settings: Settings, hall: WorkingHall) -> Callable[[bytes], str]:
     """The hall's signing function; the key pair is made (and its public half registered) on first use."""
     public = signing.ensure_key_pair(settings.home / "data", hall.code)
     own = session.get(HallRow, hall.code) or HallRow(code=hall.code, name=hall.name, county_code=hall.county_code)
@@ -84,7 +92,7 @@ def _signer(session: Session, settings: Settings, hall: Hall):
     return lambda message: signing.sign(key, message)
 
 
-def _event_dict(number: str, event: StatusEvent, hall_code: str) -> dict:
+def _event_dict(number: str, event: StatusEvent, hall_code: str) -> dict[str, Any]:
     return {"number": number, "origin": event.origin or f"{hall_code}:{event.id}", "at": event.at.isoformat(),
             "from": event.from_status, "to": event.to_status, "by": event.by_staff, "reason": event.reason,
             "kind": event.kind, "detail": json.loads(event.detail) if event.detail else None,
@@ -109,7 +117,7 @@ def export_batch(session: Session, *, actor: Actor, settings: Settings, batch: s
                                      .order_by(col(Application.id))))
     store = store_of(settings)
     files: dict[str, Path] = {}
-    file_info: dict[str, dict] = {}
+    file_info: dict[str, dict[str, Any]] = {}
 
     parts = parts_of(session, applications)
     shas = list({a.sha256 for part in parts.values() for a in part["attachments"]})
@@ -126,9 +134,9 @@ def export_batch(session: Session, *, actor: Actor, settings: Settings, batch: s
             paths.setdefault(attachment.material_code, []).append(f"files/{attachment.sha256}")
         return paths
 
-    rows = [application_row(session, a, attachment_paths, parts[a.id]) | {"_received_by": a.received_by}
+    rows = [application_row(session, a, attachment_paths, parts[id_of(a)]) | {"_received_by": a.received_by}
             for a in applications]
-    numbers = {a.id: a.number for a in applications}
+    numbers = {id_of(a): number_of(a) for a in applications}
     events = [_event_dict(numbers[e.application_id], e, hall.code) for e in session.exec(
         select(StatusEvent).where(col(StatusEvent.application_id).in_(numbers)).order_by(col(StatusEvent.id)))]
     header = {"kind": "transfer", "from_hall": hall.code, "from_name": hall.name, "to_county": row.to_county,
@@ -150,13 +158,14 @@ def write_return(session: Session, *, actor: Actor, settings: Settings, to_hall:
     last = session.exec(select(func.max(TransferLog.last_event_id)).where(
         TransferLog.kind == "return", TransferLog.direction == "out", TransferLog.hall_code == to_hall)).one() or 0
     found = session.exec(select(StatusEvent, Application.number).join(Application)
-                         .where(Application.received_by == to_hall, StatusEvent.id > last,
+                         .where(Application.received_by == to_hall, col(StatusEvent.id) > last,
                                 col(StatusEvent.origin).is_(None))
                          .order_by(col(StatusEvent.id))).all()
     if not found:
         session.rollback()
         raise NotFound(f"自上次回传以来，{to_hall} 收件的办件没有新的办理进度。", code="nothing_to_return")
-    events = [_event_dict(number, event, hall.code) for event, number in found]
+    events = [_event_dict(present(number, "number of a received application"), event, hall.code)
+              for event, number in found]
     header = {"kind": "return", "from_hall": hall.code, "from_name": hall.name, "to_hall": to_hall,
               "batch": None, "created_at": now().isoformat()}
     digest = write_package(out, header=header, rows=None, events=events, files={},
@@ -167,7 +176,7 @@ def write_return(session: Session, *, actor: Actor, settings: Settings, to_hall:
     return Written("return", None, len(events), digest)
 
 
-def import_package(session: Session, *, actor: Actor, settings: Settings, catalog, path: Path) -> Imported:
+def import_package(session: Session, *, actor: Actor, settings: Settings, catalog: Catalog, path: Path) -> Imported:
     """Import a transfer or return package whole, or refuse it whole naming what is wrong."""
     hall = working_hall(session)
 
@@ -199,7 +208,7 @@ def _seen(session: Session, package: Package) -> bool:
                                                      TransferLog.digest == package.digest)).first() is not None
 
 
-def _import_transfer(session: Session, actor: Actor, settings: Settings, catalog, hall: Hall,
+def _import_transfer(session: Session, actor: Actor, settings: Settings, catalog: Catalog, hall: WorkingHall,
                      package: Package) -> Imported:
     manifest = package.manifest
     batch, sender = str(manifest.get("batch") or ""), package.sender
@@ -227,7 +236,7 @@ def _import_transfer(session: Session, actor: Actor, settings: Settings, catalog
             raise InvalidInput(f"移交包第 {line} 件（{number}）的办理地不是本县区，整包未导入。",
                                code="package_row", field="package")
         checked.append((str(parsed), data, row))
-    events: dict[str, list[dict]] = {}
+    events: dict[str, list[dict[str, Any]]] = {}
     for event in package.events():
         events.setdefault(event["number"], []).append(event)
     origins = _present_origins(session, [e for group in events.values() for e in group])
@@ -239,7 +248,8 @@ def _import_transfer(session: Session, actor: Actor, settings: Settings, catalog
         with store.many():
             for _, _, row in fresh:
                 for item in row.files:
-                    store.put(item.path, info=item.info)
+                    if item.path is not None:  # an e-license's file is in the store already
+                        store.put(item.path, info=item.info)
         submit.sign_for(session, actor=actor, batch=batch, hall_code=hall.code, arrivals=[
             _arrival(number, data, row, sender, events.get(number, []), origins) for number, data, row in fresh])
         moment = now()
@@ -255,7 +265,8 @@ def _import_transfer(session: Session, actor: Actor, settings: Settings, catalog
     return Imported("transfer", batch, len(fresh), len(checked) - len(fresh))
 
 
-def _arrival(number: str, data: dict, row, sender: str, events: list[dict], origins: set[str]) -> submit.Arrival:
+def _arrival(number: str, data: dict[str, Any], row: CheckedRow, sender: str, events: list[dict[str, Any]],
+             origins: set[str]) -> submit.Arrival:
     """One application of the package as the 办理地 signs for it: its number and the history not yet here."""
     history = []
     for event in events:
@@ -268,7 +279,7 @@ def _arrival(number: str, data: dict, row, sender: str, events: list[dict], orig
                            submitted_at=submitted, history=tuple(history))
 
 
-def _event_row(event: dict, origin: str) -> dict:
+def _event_row(event: dict[str, Any], origin: str) -> dict[str, Any]:
     """A status event of another hall as stored here: its time and hall kept, its origin named."""
     detail = event.get("detail")
     return {"at": datetime.fromisoformat(event["at"]), "from_status": event.get("from"), "to_status": event["to"],
@@ -278,14 +289,14 @@ def _event_row(event: dict, origin: str) -> dict:
             "hall_code": event.get("hall_code"), "origin": origin}
 
 
-def _present_origins(session: Session, events: list[dict]) -> set[str]:
+def _present_origins(session: Session, events: list[dict[str, Any]]) -> set[str]:
     """The origins among ``events`` already stored here (looked up once, not per event)."""
     wanted = list({str(event["origin"])[:40] for event in events})
-    present: set[str] = set()
+    stored: set[str] = set()
     for start in range(0, len(wanted), 500):
-        present.update(session.exec(select(StatusEvent.origin).where(
-            col(StatusEvent.origin).in_(wanted[start:start + 500]))))
-    return present
+        stored.update(origin for origin in session.exec(select(col(StatusEvent.origin)).where(
+            col(StatusEvent.origin).in_(wanted[start:start + 500]))) if origin is not None)
+    return stored
 
 
 def _known(package: Package, path: Path) -> ScanInfo | None:
@@ -299,7 +310,7 @@ def _known(package: Package, path: Path) -> ScanInfo | None:
     return ScanInfo(path, name[:255], path.stat().st_size, pages, info["media_type"], now().replace(tzinfo=None))
 
 
-def _copy_event(session: Session, application_id: int, event: dict, origins: set[str]) -> bool:
+def _copy_event(session: Session, application_id: int, event: dict[str, Any], origins: set[str]) -> bool:
     """Append an event from another hall unless its origin is already here; whether it was added."""
     origin = str(event["origin"])[:40]
     if origin in origins:
@@ -309,7 +320,7 @@ def _copy_event(session: Session, application_id: int, event: dict, origins: set
     return True
 
 
-def _import_return(session: Session, actor: Actor, hall: Hall, package: Package) -> Imported:
+def _import_return(session: Session, actor: Actor, hall: WorkingHall, package: Package) -> Imported:
     manifest = package.manifest
     if manifest.get("to_hall") != hall.code:
         raise InvalidInput(f"回传包寄给大厅 {manifest.get('to_hall')}，不是本大厅，整包未导入。",
@@ -329,7 +340,7 @@ def _import_return(session: Session, actor: Actor, hall: Hall, package: Package)
     origins = _present_origins(session, events)
     for event in events:
         application = applications[event["number"]]
-        if not _copy_event(session, application.id, event, origins):
+        if not _copy_event(session, id_of(application), event, origins):
             continue
         added += 1
         if (event.get("kind") or EventKind.MOVE) == EventKind.MOVE:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from counterdesk.config import Settings
 from counterdesk.documents.pdf.models import (
@@ -45,7 +45,19 @@ from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall, get_hall
 from counterdesk.services.integrity import require_intact
 from counterdesk.services.review import place_of
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Application, Attachment, Pickup, Staff, StatusEvent, StoredFile
+from counterdesk.store.models import (
+    Applicant,
+    Application,
+    Attachment,
+    Pickup,
+    Staff,
+    StatusEvent,
+    StoredFile,
+    id_of,
+    number_of,
+    present,
+    submitted_at_of,
+)
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
@@ -63,7 +75,8 @@ def card_for(session: Session, *, catalog: Catalog, hall: Hall | None, matter_co
     matter, county = place(catalog, matter_code, county_code)
     guidance.validate_answers(matter, answers, complete=True)
     result = guidance.guide(matter, answers)
-    situation = [(q.text, q.option(result.answers[q.id]).text) for q in result.questions]
+    situation = [(q.text, present(q.option(result.answers[q.id]), "option of a checked answer").text)
+                 for q in result.questions]
     materials = [CardMaterial(name=m.name, kind=m.kind, copies=m.copies, required=m.required, note=m.note)
                  for m in result.materials]
     return CardData(
@@ -122,7 +135,9 @@ def find_application(session: Session, *, actor: Actor | None, application_id: i
         application = session.exec(select(Application).where(Application.number == wanted)).first()
         if application is None:
             raise NotFound(f"没有编号为 {wanted} 的办件。", code="application_unknown")
-        return load(session, actor, application.id) if actor else application
+        return load(session, actor, id_of(application)) if actor else application
+    if application_id is None:
+        raise TypeError("find_application needs an application id or a number")
     if actor is not None:
         return load(session, actor, application_id)
     application = session.get(Application, application_id)
@@ -147,7 +162,7 @@ def _issuer(session: Session, application: Application, seal: str) -> Issuer:
     return Issuer(body=hall_name, seal=seal, window=window, clerk=clerk)
 
 
-def _party(application: Application, applicant) -> Party:
+def _party(application: Application, applicant: Applicant | None) -> Party:
     """The applicant as a paper handed out prints it: a person masked, an enterprise in full."""
     agent = mask_name(application.agent_name) if application.agent_name else ""
     if applicant is None:
@@ -176,7 +191,7 @@ def receipt_for(session: Session, *, catalog: Catalog, actor: Actor | None = Non
     issuer = _issuer(session, application, "业务专用章")
     pickup = session.get(Pickup, application.id)
     files = session.exec(select(Attachment, StoredFile.pages).join(StoredFile)
-                         .where(Attachment.application_id == application.id).order_by(Attachment.id)).all()
+                         .where(Attachment.application_id == application.id).order_by(col(Attachment.id))).all()
     pages: dict[str, int] = {}
     sources: dict[str, list[str]] = {}
     for attachment, count in files:
@@ -191,9 +206,9 @@ def receipt_for(session: Session, *, catalog: Catalog, actor: Actor | None = Non
     else:
         detail = f"凭本凭证到{issuer.body}领取"
     return ReceiptData(
-        issuer=issuer, application_number=application.number, matter_name=matter.name,
+        issuer=issuer, application_number=number_of(application), matter_name=matter.name,
         location=_location(catalog, application), party=_party(application, applicant_of(session, application)),
-        received_at=local(application.submitted_at),
+        received_at=local(submitted_at_of(application)),
         pickup_method=PICKUP_METHODS.get(pickup.method if pickup else PickupMethod.ONSITE, ""), pickup_detail=detail,
         materials=materials, phone=matter.phone, generated_at=now(),
     )
@@ -203,7 +218,7 @@ def _last_move_to(session: Session, application: Application, status: Status) ->
     return session.exec(select(StatusEvent).where(StatusEvent.application_id == application.id,
                                                   StatusEvent.kind == EventKind.MOVE,
                                                   StatusEvent.to_status == status)
-                        .order_by(StatusEvent.id.desc())).first()
+                        .order_by(col(StatusEvent.id).desc())).first()
 
 
 def acceptance_for(session: Session, *, catalog: Catalog, actor: Actor | None = None,
@@ -220,10 +235,10 @@ def acceptance_for(session: Session, *, catalog: Catalog, actor: Actor | None = 
         clock = deadlines.clock_of(session, application, catalog=catalog)
         promised = clock.due_date or add_working_days(accepted_at.date(), clock.limit_days, catalog.calendar)
     return AcceptanceData(
-        issuer=_issuer(session, application, "受理专用章"), application_number=application.number,
+        issuer=_issuer(session, application, "受理专用章"), application_number=number_of(application),
         matter_name=matter.name, location=_location(catalog, application),
         party=_party(application, applicant_of(session, application)),
-        received_at=local(application.submitted_at), accepted_at=accepted_at, promised_date=promised,
+        received_at=local(submitted_at_of(application)), accepted_at=accepted_at, promised_date=promised,
         time_limit_days=matter.time_limit_days,
         holidays_counted=promised is None or catalog.calendar.knows(accepted_at.date(), promised),
         phone=matter.phone, generated_at=now(),
@@ -241,10 +256,10 @@ def refusal_for(session: Session, *, catalog: Catalog, actor: Actor | None = Non
     matter = catalog.matter(application.matter_code)
     county = catalog.county(application.county_code).name
     return RefusalData(
-        issuer=_issuer(session, application, "受理专用章"), application_number=application.number,
+        issuer=_issuer(session, application, "受理专用章"), application_number=number_of(application),
         matter_name=matter.name, location=_location(catalog, application),
         party=_party(application, applicant_of(session, application)),
-        received_at=local(application.submitted_at), refused_at=local(refused.at), reason=refused.reason or "",
+        received_at=local(submitted_at_of(application)), refused_at=local(refused.at), reason=refused.reason or "",
         review_body=f"{county}人民政府", court=f"{county}人民法院", phone=matter.phone, generated_at=now(),
     )
 
@@ -259,7 +274,7 @@ def notice_for(session: Session, *, catalog: Catalog, actor: Actor | None = None
     """
     application = find_application(session, actor=actor, application_id=application_id, number=number)
     matter = catalog.matter(application.matter_code)
-    request = supplements.latest(session, application.id)
+    request = supplements.latest(session, id_of(application))
     if request is not None:
         wanted = set(request.materials)
         items = [NoticeItem(name=m.name, kind=m.kind, copies=m.copies, required=True, note=m.note)
@@ -300,7 +315,7 @@ def packet_for(session: Session, *, catalog: Catalog, settings: Settings, actor:
         raise InvalidInput("该办件尚未提交，还不能汇编申请材料。", code="not_submitted")
     matter = catalog.matter(application.matter_code)
     hall_name, window, clerk = _desk(session, application)
-    applicant = applicant_of(session, application)
+    applicant = present(applicant_of(session, application), "applicant of a submitted application")
     pickup = session.get(Pickup, application.id)
     store = store_of(settings)
     media = {f.sha256: f.media_type for f in session.exec(
@@ -311,9 +326,9 @@ def packet_for(session: Session, *, catalog: Catalog, settings: Settings, actor:
     files = [PacketFile(material_code=a.material_code, material_name=material.name, path=store.path_of(a.sha256),
                         media_type=media[a.sha256], original_name=a.original_name) for material, a in attached]
     data = PacketData(
-        hall_name=hall_name, application_number=application.number, matter_name=matter.name,
+        hall_name=hall_name, application_number=number_of(application), matter_name=matter.name,
         location=_location(catalog, application), applicant_name=applicant.name,
-        applicant_id=applicant.id_number, submitted_at=local(application.submitted_at),
+        applicant_id=applicant.id_number, submitted_at=local(submitted_at_of(application)),
         pickup_method=PICKUP_METHODS.get(pickup.method if pickup else PickupMethod.ONSITE, ""), window=window,
         clerk=clerk,
         generated_at=now(), status=status_label(application.status),

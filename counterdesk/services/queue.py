@@ -9,43 +9,44 @@ application, and every full view is written to the audit log.
 from __future__ import annotations
 
 import json
-
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
+import sqlalchemy
+from sqlalchemy import ColumnElement, func
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from counterdesk.domain.appno import parse_application_number
-from counterdesk.domain.deadline import WARNING_DAYS, ClockState, Deadline
 from counterdesk.domain.clock import local, today
+from counterdesk.domain.deadline import WARNING_DAYS, ClockState, Deadline
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
-from counterdesk.domain.query import read_lookup_query, refuse_unknown_id_number
 from counterdesk.domain.masking import mask_id_number, mask_name
+from counterdesk.domain.query import read_lookup_query, refuse_unknown_id_number
 from counterdesk.domain.text import fold_width, has_control, is_han
-from counterdesk.domain.workdays import add_working_days
-from counterdesk.domain.workflow import STATUSES, status_label
 from counterdesk.domain.validators import validate_window
+from counterdesk.domain.workdays import WorkCalendar, add_working_days
+from counterdesk.domain.workflow import STATUSES, status_label
 from counterdesk.services import audit, deadlines
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
-from counterdesk.store.models import Applicant, Application, Staff, StatusEvent
+from counterdesk.store.models import Applicant, Application, Staff, StatusEvent, id_of, number_of, present
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
 
-SORTS = {
-    "submitted_at": Application.submitted_at,
-    "number": Application.number,
-    "status": Application.status,
-    "window": Application.window,
-    "clerk": Application.clerk_id,
-    "matter": Application.matter_code,
-    "county": Application.county_code,
-    "due_date": Application.due_date,
+SORTS: dict[str, Mapped[Any]] = {
+    "submitted_at": col(Application.submitted_at),
+    "number": col(Application.number),
+    "status": col(Application.status),
+    "window": col(Application.window),
+    "clerk": col(Application.clerk_id),
+    "matter": col(Application.matter_code),
+    "county": col(Application.county_code),
+    "due_date": col(Application.due_date),
 }
 """Sort keys of the queue; prefix one with ``-`` for descending order."""
 
@@ -108,7 +109,7 @@ class QueueRow:
         """The status in Chinese."""
         return status_label(self.status)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The ``counterdesk queue --json`` form."""
         return {"number": self.number, "status": self.status, "matter_code": self.matter_code,
                 "county_code": self.county_code, "window": self.window, "clerk": self.clerk,
@@ -116,7 +117,7 @@ class QueueRow:
                 **clock_fields(self.deadline)}
 
 
-def clock_fields(found: Deadline | None) -> dict:
+def clock_fields(found: Deadline | None) -> dict[str, Any]:
     """``due_date``, ``remaining_workdays`` and ``clock`` of the JSON forms."""
     if found is None:
         return {"due_date": None, "remaining_workdays": None, "clock": ClockState.NOT_STARTED.value}
@@ -166,7 +167,7 @@ def _refuse_control(text: str) -> None:
         raise InvalidInput("查询内容含有不可见的控制字符，请重新输入。", code="query_control", field="query")
 
 
-def _search_clause(text: str):
+def _search_clause(text: str) -> ColumnElement[bool] | None:
     """Find by application number (whole or part) or by the applicant's masked name."""
     query = fold_width(text).strip()
     if not query:
@@ -175,14 +176,14 @@ def _search_clause(text: str):
     upper = query.upper()
     if all(ch.isdigit() or ch in "-X" for ch in upper):
         try:
-            return Application.number == str(parse_application_number(upper))
+            return col(Application.number) == str(parse_application_number(upper))
         except InvalidInput:
             return col(Application.number).contains(upper, autoescape=True)
     first = query[0]
     clause = col(Applicant.name).startswith(first, autoescape=True)
     if is_han(first) and len(query) > 1:
         # A masked Chinese name shows its length (张** is three characters): match on both.
-        clause = clause & (func.length(Applicant.name) == len(query))
+        clause = clause & (func.length(col(Applicant.name)) == len(query))
     return clause
 
 
@@ -208,9 +209,11 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Cata
     sort_key = sort.lstrip("-")
     if sort_key not in SORTS:
         raise InvalidInput(f"不能按“{sort}”排序，可选：{'、'.join(SORTS)}。", code="sort", field="sort")
-    where = [_due_clause(due, clock_catalog.calendar) if due else Application.submitted_on == day]
-    for column, value in ((Application.window, window), (Application.clerk_id, clerk),
-                          (Application.matter_code, matter), (Application.county_code, county)):
+    where = [_due_clause(due, clock_catalog.calendar) if due else col(Application.submitted_on) == day]
+    filters: tuple[tuple[Mapped[Any], int | str | None], ...] = (
+        (col(Application.window), window), (col(Application.clerk_id), clerk),
+        (col(Application.matter_code), matter), (col(Application.county_code), county))
+    for column, value in filters:
         if value not in (None, ""):
             if isinstance(value, str):
                 _refuse_control(value)
@@ -218,27 +221,29 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Cata
     searched = _search_clause(search or "")
     if searched is not None:
         where.append(searched)
-    counts_query = select(Application.status, func.count()).where(*where).group_by(Application.status)
+    counts_query = select(Application.status, func.count()).where(*where).group_by(col(Application.status))
     if searched is not None:
-        counts_query = counts_query.join(Applicant, Application.applicant_id == Applicant.id, isouter=True)
+        counts_query = counts_query.join(Applicant, col(Application.applicant_id) == Applicant.id, isouter=True)
     counts = dict(sorted(session.exec(counts_query).all(), key=lambda pair: status_order(pair[0])))
     total = counts.get(status, 0) if status else sum(counts.values())
     if status:
-        where.append(Application.status == status)
+        where.append(col(Application.status) == status)
     order = SORTS[sort_key].desc() if sort.startswith("-") else SORTS[sort_key].asc()
+    # SQLAlchemy's own select(): SQLModel's is typed for at most four columns.
     rows_query = (
-        select(Application.id, Application.number, Application.status, Application.matter_code,
-               Application.county_code, Application.window, Application.clerk_id, Application.submitted_at,
-               Application.version, Applicant.name)
-        .join(Applicant, Application.applicant_id == Applicant.id, isouter=True)
+        sqlalchemy.select(col(Application.id), col(Application.number), col(Application.status),
+                          col(Application.matter_code), col(Application.county_code), col(Application.window),
+                          col(Application.clerk_id), col(Application.submitted_at), col(Application.version),
+                          col(Applicant.name))
+        .join(Applicant, col(Application.applicant_id) == Applicant.id, isouter=True)
         .where(*where)
-        .order_by(order, Application.id)
+        .order_by(order, col(Application.id))
     )
     if page_size:
         rows_query = rows_query.offset(max(page, 0) * page_size).limit(page_size)
     names = Names(catalog)
     clerk_names = staff_names(session)
-    found = session.exec(rows_query).all()
+    found = [(present(r[0], "application id"), *r[1:]) for r in session.execute(rows_query).all()]
     clocks = deadlines.clocks(session, [(r[0], r[3]) for r in found], catalog=clock_catalog)
     rows = [
         QueueRow(id=r[0], number=r[1], status=r[2], matter_code=r[3], matter_name=names.matter(r[3]),
@@ -253,7 +258,7 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Cata
     return QueuePage(rows, total, counts, page, page_size)
 
 
-def _due_clause(due: str, calendar):
+def _due_clause(due: str, calendar: WorkCalendar) -> ColumnElement[bool]:
     """The index range on the running clocks' due dates for the overdue or warning filter."""
     day = today()
     if due == "overdue":
@@ -278,10 +283,10 @@ class TimelineEvent:
     kind: str = "move"
     hall_code: str | None = None
     """The hall whose staff made it (a hand-over crosses halls)."""
-    detail: dict | None = None
+    detail: dict[str, Any] | None = None
     """What the act carried beyond the move (transfer batch, waybill, collector …)."""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The ``counterdesk status --json`` form."""
         return {"at": iso(self.at), "from": self.from_status, "to": self.to_status, "by": self.by,
                 "reason": self.reason, "kind": self.kind, "hall_code": self.hall_code, "detail": self.detail}
@@ -290,7 +295,7 @@ class TimelineEvent:
 def timeline(session: Session, application_id: int) -> list[TimelineEvent]:
     """The status events of an application, oldest first."""
     events = session.exec(select(StatusEvent).where(StatusEvent.application_id == application_id)
-                          .order_by(StatusEvent.id))
+                          .order_by(col(StatusEvent.id)))
     return [TimelineEvent(e.at, e.from_status, e.to_status, e.by_staff, e.reason, e.kind, e.hall_code,
                           json.loads(e.detail) if e.detail else None) for e in events]
 
@@ -317,7 +322,7 @@ class Progress:
         """The status in Chinese."""
         return status_label(self.status)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The ``counterdesk status --json`` form."""
         return {"number": self.number, "status": self.status,
                 "matter": {"code": self.matter_code, "name": self.matter_name},
@@ -329,10 +334,10 @@ class Progress:
 
 def _progress(session: Session, application: Application, names: Names) -> Progress:
     applicant = applicant_of(session, application)
-    return Progress(application.number, application.status, application.matter_code,
+    return Progress(number_of(application), application.status, application.matter_code,
                     names.matter(application.matter_code), application.county_code,
                     names.county(application.county_code), application.submitted_at,
-                    mask_name(applicant.name if applicant else ""), timeline(session, application.id),
+                    mask_name(applicant.name if applicant else ""), timeline(session, id_of(application)),
                     deadlines.clock_of(session, application, catalog=deadlines.default_catalog(names.catalog)),
                     application.received_by)
 

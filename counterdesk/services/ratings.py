@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+import sqlalchemy
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -24,7 +26,7 @@ from counterdesk.domain.visits import BAD_SCORES, REASONS, SCORES, check_rating,
 from counterdesk.domain.workdays import WEEKENDS_ONLY, WorkCalendar, add_working_days
 from counterdesk.services import audit
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Application, Rating, RatingCase, Staff, Visit
+from counterdesk.store.models import Application, Rating, RatingCase, Staff, Visit, id_of, present
 
 PENDING_FOR = timedelta(minutes=30)
 """A request the citizen walked away from stops showing on the pad after this long."""
@@ -69,18 +71,20 @@ def request_rating(session: Session, *, actor: Actor, application_id: int | None
 def pending_for_window(session: Session, window: int) -> PendingRating | None:
     """The oldest rating still waiting on this window's pad, if any."""
     since = now() - PENDING_FOR
-    row = session.exec(
-        select(Rating, Application.number, Application.matter_code, Visit.matter_code, Staff.name)
+    # SQLAlchemy's own select(): SQLModel's is typed for at most four columns.
+    row = session.execute(
+        sqlalchemy.select(Rating, col(Application.number), col(Application.matter_code), col(Visit.matter_code),
+                          col(Staff.name))
         .join(Application, col(Rating.application_id) == Application.id, isouter=True)
         .join(Visit, col(Rating.visit_id) == Visit.id, isouter=True)
         .join(Staff, col(Rating.clerk_id) == Staff.id)
-        .where(Rating.window == window, col(Rating.score).is_(None), Rating.requested_at >= since)
+        .where(col(Rating.window) == window, col(Rating.score).is_(None), col(Rating.requested_at) >= since)
         .order_by(col(Rating.requested_at), col(Rating.id))
     ).first()
     if row is None:
         return None
     rating, number, matter, visit_matter, clerk = row
-    return PendingRating(rating.id, number, matter or visit_matter, clerk, rating.window)
+    return PendingRating(id_of(rating), number, matter or visit_matter, clerk, rating.window)
 
 
 def score_of(session: Session, rating_id: int) -> int | None:
@@ -93,7 +97,7 @@ def rate(session: Session, *, rating_id: int, score: int, reasons: tuple[str, ..
     """Store the citizen's rating; a 差评 opens its case. A service is rated once."""
     score, reasons, comment = check_rating(score, reasons, comment)
     moment = now()
-    done = session.execute(
+    done = session.exec(
         update(Rating).where(col(Rating.id) == rating_id, col(Rating.score).is_(None))
         .values(score=score, reasons=",".join(reasons), comment=comment, channel=channel, rated_at=moment,
                 rated_on=local(moment).date()))
@@ -106,7 +110,7 @@ def rate(session: Session, *, rating_id: int, score: int, reasons: tuple[str, ..
         session.add(RatingCase(rating_id=rating_id, due_on=add_working_days(local(moment).date(), case_days, calendar)))
     audit.record(session, "rating", staff_id=None, target=str(rating_id), detail=f"{score} {channel}")
     session.commit()
-    rating = session.get(Rating, rating_id)
+    rating = present(session.get(Rating, rating_id), "rating")
     session.refresh(rating)
     return rating
 
@@ -125,11 +129,11 @@ def rate_by_number(session: Session, *, number: str, score: int, reasons: tuple[
         session.add(rating)
         session.commit()
         session.refresh(rating)
-    return rate(session, rating_id=rating.id, score=score, reasons=reasons, comment=comment, channel="cli",
+    return rate(session, rating_id=id_of(rating), score=score, reasons=reasons, comment=comment, channel="cli",
                 calendar=calendar, case_days=case_days)
 
 
-def ratings_of_day(session: Session, *, day: date | None = None, bad_only: bool = False) -> list[dict]:
+def ratings_of_day(session: Session, *, day: date | None = None, bad_only: bool = False) -> list[dict[str, Any]]:
     """The ratings given on a day: ``{number, score, reasons, window, clerk, at, case_status}``."""
     query = (select(Rating, Application.number, RatingCase.status)
              .join(Application, col(Rating.application_id) == Application.id, isouter=True)
@@ -138,14 +142,15 @@ def ratings_of_day(session: Session, *, day: date | None = None, bad_only: bool 
     if bad_only:
         query = query.where(col(Rating.score).in_(BAD_SCORES))
     rows = session.exec(query.order_by(col(Rating.rated_at), col(Rating.id))).all()
-    return [{"id": rating.id, "number": number, "visit": rating.visit_id, "score": rating.score, "score_label": SCORES[rating.score],
+    return [{"id": rating.id, "number": number, "visit": rating.visit_id, "score": rating.score,
+             "score_label": SCORES[present(rating.score, "score of a rated rating")],
              "reasons": [code for code in rating.reasons.split(",") if code], "comment": rating.comment,
              "window": rating.window, "clerk": rating.clerk_id, "channel": rating.channel,
-             "at": local(rating.rated_at).isoformat(), "case_status": status}
+             "at": local(present(rating.rated_at, "time of a rated rating")).isoformat(), "case_status": status}
             for rating, number, status in rows]
 
 
-def cases(session: Session, *, open_only: bool = False) -> list[dict]:
+def cases(session: Session, *, open_only: bool = False) -> list[dict[str, Any]]:
     """The 差评 ledger, earliest due first, with whether each case is overdue."""
     query = (select(RatingCase, Rating, Application.number).select_from(RatingCase)
              .join(Rating, col(RatingCase.rating_id) == Rating.id)
@@ -156,7 +161,7 @@ def cases(session: Session, *, open_only: bool = False) -> list[dict]:
     return [_case(case, rating, number) for case, rating, number in rows]
 
 
-def _case(case: RatingCase, rating: Rating, number: str | None) -> dict:
+def _case(case: RatingCase, rating: Rating, number: str | None) -> dict[str, Any]:
     return {"id": case.id, "number": number, "score": rating.score,
             "reasons": [REASONS.get(code, code) for code in rating.reasons.split(",") if code],
             "comment": rating.comment, "window": rating.window, "clerk": rating.clerk_id,
@@ -166,7 +171,7 @@ def _case(case: RatingCase, rating: Rating, number: str | None) -> dict:
             "review_note": case.review_note, "reviewed_by": case.reviewed_by, "feedback": case.feedback}
 
 
-def advance_case(session: Session, *, actor: Actor, case_id: int, step: str, text: str) -> dict:
+def advance_case(session: Session, *, actor: Actor, case_id: int, step: str, text: str) -> dict[str, Any]:
     """One step of the ledger: 回访, 整改, 复核 (a supervisor), 反馈; in this order."""
     if step not in CASE_STEPS:
         raise InvalidInput(f"未知的差评处理步骤 {step}。", code="case_step")
@@ -188,8 +193,9 @@ def advance_case(session: Session, *, actor: Actor, case_id: int, step: str, tex
     session.add(case)
     audit.record(session, f"rating_case_{step}", staff_id=actor.id, target=str(case.id))
     session.commit()
-    rating = session.get(Rating, case.rating_id)
-    number = session.get(Application, rating.application_id).number if rating.application_id else None
+    rating = present(session.get(Rating, case.rating_id), "rating of a case")
+    number = (present(session.get(Application, rating.application_id), "rated application").number
+              if rating.application_id else None)
     return _case(case, rating, number)
 
 
@@ -198,7 +204,7 @@ def overdue_cases(session: Session) -> int:
     return sum(1 for case in cases(session, open_only=True) if case["overdue"])
 
 
-def day_summary(session: Session, day: date) -> dict[str, dict]:
+def day_summary(session: Session, day: date) -> dict[str, dict[str, Any]]:
     """好评率, 差评数 and 差评整改率 per window and per clerk for the ratings of ``day``.
 
     整改率 counts the bad ratings whose case has been reviewed (or closed).
@@ -206,7 +212,7 @@ def day_summary(session: Session, day: date) -> dict[str, dict]:
     rows = session.exec(select(Rating.window, Rating.clerk_id, Rating.score, RatingCase.status)
                         .join(RatingCase, col(RatingCase.rating_id) == Rating.id, isouter=True)
                         .where(Rating.rated_on == day)).all()
-    summary: dict[str, dict] = {"window": {}, "clerk": {}}
+    summary: dict[str, dict[str, Any]] = {"window": {}, "clerk": {}}
     for window, clerk, score, status in rows:
         for kind, key in (("window", str(window or "—")), ("clerk", clerk)):
             entry = summary[kind].setdefault(key, {"ratings": 0, "good": 0, "bad": 0, "rectified": 0})

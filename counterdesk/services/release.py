@@ -9,6 +9,7 @@ the move ready → released is an event like any other, with the hand-over in it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
@@ -21,7 +22,11 @@ from counterdesk.services.hall import get_hall
 from counterdesk.services.staff import Actor
 from counterdesk.services.transfer import clean_waybill
 from counterdesk.services.workflow import MoveResult, advance, find_application
-from counterdesk.store.models import Applicant, Staff
+from counterdesk.store.models import Applicant, Staff, id_of, present
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
+    from counterdesk.documents.pdf.release_slip import ReleaseSlipData
 
 
 @dataclass(frozen=True)
@@ -29,15 +34,16 @@ class Released:
     """A release made, and the slip to print."""
 
     move: MoveResult
-    slip: object
-    """``documents.pdf.release_slip.ReleaseSlipData``."""
+    slip: ReleaseSlipData
 
 
-def _same_id(typed: str, stored: str | None) -> bool:
-    return bool(stored) and fold_width(typed).replace(" ", "").upper() == stored.upper()
+def _same_id(typed: str | None, stored: str | None) -> bool:
+    if not typed or not stored:
+        return False
+    return fold_width(typed).replace(" ", "").upper() == stored.upper()
 
 
-def release(session: Session, *, actor: Actor, catalog, number: str, collector_id: str | None = None,
+def release(session: Session, *, actor: Actor, catalog: Catalog, number: str, collector_id: str | None = None,
             power_of_attorney: bool = False, courier: bool = False, waybill: str | None = None) -> Released:
     """Release a ready application to its collector or a courier (exactly one of the two)."""
     from counterdesk.documents.pdf.release_slip import ReleaseSlipData
@@ -46,6 +52,7 @@ def release(session: Session, *, actor: Actor, catalog, number: str, collector_i
         raise InvalidInput("请二选一：现场领取时填写领取人证件号码，快递寄送时注明快递及运单号。", code="release_manner")
     application = find_application(session, number)
     applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
+    detail: dict[str, Any]
     if courier:
         waybill = clean_waybill(waybill)
         if waybill is None:
@@ -68,10 +75,10 @@ def release(session: Session, *, actor: Actor, catalog, number: str, collector_i
         raise InvalidInput("领取人证件号码与申请人及登记的经办人均不符，不能出件。", code="collector_mismatch",
                            field="collector")
     matter = catalog.find(application.matter_code)
-    moved = advance(session, actor=actor, number_or_id=application.id, to_status=Status.RELEASED, detail=detail)
+    moved = advance(session, actor=actor, number_or_id=id_of(application), to_status=Status.RELEASED, detail=detail)
     clerk = session.exec(select(Staff.name).where(Staff.id == actor.id)).first() or actor.id
     slip = ReleaseSlipData(
-        hall_name=get_hall(session).name, application_number=moved.number,
+        hall_name=get_hall(session).name, application_number=present(moved.number, "number of a ready application"),
         matter_name=matter.name if matter else application.matter_code,
         applicant_masked=mask_name(applicant.name) if applicant else "", manner=manner,
         collector_masked=collector, waybill=detail.get("waybill"), clerk=f"{clerk}（{actor.id}）",

@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import func
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from counterdesk.domain.clock import CST, local, now
@@ -30,10 +31,13 @@ from counterdesk.services import visits as visit_service
 from counterdesk.services.hall import get_hall
 from counterdesk.services.queue import Names, staff_names, status_order
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Application, StatusEvent
+from counterdesk.store.models import Application, StatusEvent, present
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
+    from counterdesk.documents.pdf.models import ReportData
+
+_T = TypeVar("_T")
 
 SECTIONS = {"status": "状态", "matter": "事项", "county": "区县", "clerk": "经办人"}
 """The report's breakdowns, in printed order."""
@@ -130,7 +134,7 @@ class DailyReport:
         return {"status": self.by_status, "matter": self.by_matter, "county": self.by_county,
                 "clerk": self.by_clerk}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The ``counterdesk report --json`` form."""
         return {
             "hall": self.hall_name, "date": self.day.isoformat(), "total": self.total,
@@ -149,7 +153,7 @@ class DailyReport:
         }
 
 
-def _tallies(pairs: Iterable[tuple[str, int]], label) -> list[Tally]:
+def _tallies(pairs: Iterable[tuple[str | None, int]], label: Callable[[str], str]) -> list[Tally]:
     """Most frequent first, then by code, so the report reads the same every time."""
     return sorted((Tally(code or "", label(code or ""), n) for code, n in pairs), key=lambda t: (-t.count, t.code))
 
@@ -167,15 +171,15 @@ def daily_report(session: Session, *, day: date, catalog: Catalog | None = None,
     staff = staff_names(session)
     of_day = Application.submitted_on == day
 
-    def grouped(column):
+    def grouped(column: Mapped[_T]) -> Sequence[tuple[_T, int]]:
         return session.exec(select(column, func.count()).where(of_day).group_by(column)).all()
 
-    by_status = sorted(grouped(Application.status), key=lambda pair: status_order(pair[0]))
+    by_status = sorted(grouped(col(Application.status)), key=lambda pair: status_order(pair[0]))
     accept_times = session.exec(
         select(Application.submitted_at, func.min(StatusEvent.at))
-        .join(StatusEvent, StatusEvent.application_id == Application.id)
+        .join(StatusEvent, col(StatusEvent.application_id) == Application.id)
         .where(of_day, StatusEvent.to_status == Status.ACCEPTED)
-        .group_by(Application.id, Application.submitted_at)
+        .group_by(col(Application.id), col(Application.submitted_at))
     ).all()
     durations = [_minutes(start, end) for start, end in accept_times if start and end]
     report = DailyReport(
@@ -183,9 +187,9 @@ def daily_report(session: Session, *, day: date, catalog: Catalog | None = None,
         day=day,
         total=sum(n for _, n in by_status),
         by_status=[Tally(code, status_label(code), n) for code, n in by_status],
-        by_matter=_tallies(grouped(Application.matter_code), lambda code: names.matter(code) or code),
-        by_county=_tallies(grouped(Application.county_code), lambda code: names.county(code) or code),
-        by_clerk=_tallies(grouped(Application.clerk_id),
+        by_matter=_tallies(grouped(col(Application.matter_code)), lambda code: names.matter(code) or code),
+        by_county=_tallies(grouped(col(Application.county_code)), lambda code: names.county(code) or code),
+        by_clerk=_tallies(grouped(col(Application.clerk_id)),
                           lambda code: f"{staff[code]}（{code}）" if code in staff else code),
         accepted=len(durations),
         median_accept_minutes=round(statistics.median(durations), 1) if durations else None,
@@ -204,25 +208,31 @@ OVERDUE_LISTED = 200
 """At most this many overdue applications are listed (the count is always whole)."""
 
 
-def _clock_figures(session: Session, day: date, catalog, names: Names) -> dict:
+def _clock_figures(session: Session, day: date, catalog: Catalog | None, names: Names) -> dict[str, Any]:
     """按期办结率 of the applications completed on ``day`` and the list of running clocks past due."""
     start = datetime.combine(day, time.min, CST)
     done = session.exec(
-        select(Application.id, Application.matter_code).join(StatusEvent, StatusEvent.application_id == Application.id)
+        select(Application.id, Application.matter_code).join(StatusEvent, col(StatusEvent.application_id) == Application.id)
         .where(StatusEvent.to_status == "completed", StatusEvent.at >= start, StatusEvent.at < start + timedelta(days=1))
     ).all()
     clock_catalog = deadlines.default_catalog(catalog)
-    clocks = deadlines.clocks(session, list(done), catalog=clock_catalog, as_of=day)
+    clocks = deadlines.clocks(session, [(present(a_id, "application id"), matter) for a_id, matter in done],
+                              catalog=clock_catalog, as_of=day)
     late = session.exec(select(Application.id, Application.number, Application.matter_code)
                         .where(col(Application.due_date) < day)
-                        .order_by(Application.due_date, Application.id).limit(OVERDUE_LISTED)).all()
-    late_clocks = deadlines.clocks(session, [(a_id, matter) for a_id, _, matter in late], catalog=clock_catalog,
+                        .order_by(col(Application.due_date), col(Application.id)).limit(OVERDUE_LISTED)).all()
+    # A due date is kept only while the clock runs, so each of these was submitted and is running.
+    overdue = [(present(a_id, "application id"), present(number, "number of a running application"), matter)
+               for a_id, number, matter in late]
+    late_clocks = deadlines.clocks(session, [(a_id, matter) for a_id, _, matter in overdue], catalog=clock_catalog,
                                    as_of=day)
     return {
         "completed": len(clocks),
         "completed_on_time": sum(1 for c in clocks.values() if c.on_time is not False),
-        "overdue": [OverdueLine(number, names.matter(matter) or matter, late_clocks[a_id].due_date,
-                                late_clocks[a_id].remaining) for a_id, number, matter in late],
+        "overdue": [OverdueLine(number, names.matter(matter) or matter,
+                                present(late_clocks[a_id].due_date, "due date of a running clock"),
+                                present(late_clocks[a_id].remaining, "days left on a running clock"))
+                    for a_id, number, matter in overdue],
     }
 def _who(kind: str, code: str, staff: dict[str, str]) -> str:
     if kind == "window":
@@ -230,7 +240,7 @@ def _who(kind: str, code: str, staff: dict[str, str]) -> str:
     return f"{staff[code]}（{code}）" if code in staff else code
 
 
-def _rating_lines(summary: dict[str, dict], staff: dict[str, str]) -> list[RatingLine]:
+def _rating_lines(summary: dict[str, dict[str, Any]], staff: dict[str, str]) -> list[RatingLine]:
     windows = summary["window"]
     hall = {key: sum(entry[key] for entry in windows.values()) for key in ("ratings", "good", "bad", "rectified")}
     lines = [RatingLine("hall", "", "全大厅", **hall)]
@@ -248,7 +258,8 @@ def render_csv(report: DailyReport) -> str:
     """The report as CSV: one line per figure (section, code, label, count)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    rows = [["section", "code", "label", "count"], ["total", "", f"{report.day.isoformat()} 合计", report.total]]
+    rows: list[list[object]] = [["section", "code", "label", "count"],
+                                ["total", "", f"{report.day.isoformat()} 合计", report.total]]
     for key, tallies in report.breakdowns().items():
         rows += [[key, tally.code, tally.label, tally.count] for tally in tallies]
     rows.append(["accept", "accepted", "已受理件数", report.accepted])
@@ -266,17 +277,17 @@ def render_csv(report: DailyReport) -> str:
                                                ("bad", "差评数", line.bad),
                                                ("rectify_rate", "差评整改率（%）", _percent(line.rectify_rate)))]
     rows += [["visits", tally.code, tally.label, tally.count] for tally in report.visits]
-    for line in report.service:
-        rows += [[f"service_{line.kind}", f"{line.code}.{measure}", f"{line.label} {label}", value]
-                 for measure, label, value in (("visits", "来访数", line.visits),
-                                               ("average_minutes", "平均服务时长（分钟）", line.average_minutes),
-                                               ("p90_minutes", "服务时长 P90（分钟）", line.p90_minutes))]
+    for service in report.service:
+        rows += [[f"service_{service.kind}", f"{service.code}.{measure}", f"{service.label} {label}", value]
+                 for measure, label, value in (("visits", "来访数", service.visits),
+                                               ("average_minutes", "平均服务时长（分钟）", service.average_minutes),
+                                               ("p90_minutes", "服务时长 P90（分钟）", service.p90_minutes))]
     # Labels are matter, county and staff names: text from outside, never formulas.
     writer.writerows(spreadsheet_row(row) for row in rows)
     return out.getvalue()
 
 
-def report_data(report: DailyReport):
+def report_data(report: DailyReport) -> ReportData:
     """The renderer's input (``documents.pdf.models.ReportData``)."""
     from counterdesk.documents.pdf.models import ReportData
 

@@ -20,7 +20,7 @@ from counterdesk.services.access import load
 from counterdesk.services.applications import answers_of, missing_for_submit
 from counterdesk.services.attachments import MaterialRow, material_rows
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Applicant, Application, Pickup, StoredFile
+from counterdesk.store.models import Applicant, Application, Pickup, StoredFile, id_of
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
@@ -70,7 +70,7 @@ def review_of(session: Session, *, actor: Actor, catalog: Catalog, application_i
     applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
     missing = missing_for_submit(session, catalog, application) if application.status == Status.DRAFT else []
     return Review(application=application, matter=matter, place=place_of(catalog, application.county_code),
-                  situation=situation_of(matter, answers_of(session, application.id)), applicant=applicant,
+                  situation=situation_of(matter, answers_of(session, id_of(application))), applicant=applicant,
                   pickup=session.get(Pickup, application.id), rows=rows, pages=pages, missing=missing)
 
 

@@ -30,7 +30,7 @@ def referenced_hashes(session: Session) -> set[str]:
     """Every SHA-256 an attachment or an e-license refers to."""
     attached = session.exec(select(Attachment.sha256).distinct()).all()
     licensed = session.exec(select(ELicense.sha256).where(col(ELicense.sha256).is_not(None)).distinct()).all()
-    return set(attached) | set(licensed)
+    return set(attached) | {sha256 for sha256 in licensed if sha256 is not None}
 
 
 def collect_garbage(session: Session, settings: Settings, *, actor: Actor, apply: bool = False,

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -57,7 +58,7 @@ class StaffPublic:
     active: bool
     locked_until: str | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -173,8 +174,16 @@ def unlock_staff(session: Session, *, actor: Actor, staff_id: str) -> StaffPubli
     return _public(staff)
 
 
+def _lock_end(staff: Staff, at: datetime | None = None) -> datetime | None:
+    """When the account's lock ends (local time), or None when it is not locked at ``at``."""
+    if staff.locked_until is None:
+        return None
+    end = local(staff.locked_until)
+    return end if end > (at or now()) else None
+
+
 def _is_locked(staff: Staff, at: datetime | None = None) -> bool:
-    return staff.locked_until is not None and local(staff.locked_until) > (at or now())
+    return _lock_end(staff, at) is not None
 
 
 def throttle_delay(failures: int) -> int:
@@ -211,8 +220,9 @@ def authenticate(session: Session, staff_id: str, password: str, *, at: datetime
     staff = session.get(Staff, staff_id)
     password_hash = staff.password_hash if staff is not None else None
     pause = 0.0
-    if staff is not None and staff.role == "supervisor" and _is_locked(staff, arrival):
-        pause = (local(staff.locked_until) - arrival).total_seconds()
+    lock_end = _lock_end(staff, arrival) if staff is not None and staff.role == "supervisor" else None
+    if lock_end is not None:
+        pause = (lock_end - arrival).total_seconds()
     # End the read before waiting and hashing: no window waits on this login's transaction.
     session.rollback()
     if pause > 0:
@@ -232,10 +242,11 @@ def authenticate(session: Session, staff_id: str, password: str, *, at: datetime
         audit.record(session, "login_failed", staff_id=staff.id, target=staff.id, detail="disabled")
         session.commit()
         raise AuthenticationFailed("该账号已停用，请联系值班长。", code="auth_disabled")
-    if staff.role != "supervisor" and _is_locked(staff, moment):
+    lock_end = _lock_end(staff, moment) if staff.role != "supervisor" else None
+    if lock_end is not None:
         audit.record(session, "login_failed", staff_id=staff.id, target=staff.id, detail="locked")
         session.commit()
-        until = local(staff.locked_until).strftime("%H:%M")
+        until = lock_end.strftime("%H:%M")
         raise AuthenticationFailed(f"密码错误次数过多，账号已锁定至 {until}，可请值班长提前解锁。", code="auth_locked")
     if staff.locked_until is not None and staff.role != "supervisor":
         audit.record(session, "staff_unlock", staff_id=None, target=staff.id, detail="lock expired")

@@ -42,6 +42,7 @@ from counterdesk.store.models import (
     Pickup,
     StatusEvent,
     StoredFile,
+    returned_ids,
 )
 
 if TYPE_CHECKING:
@@ -171,11 +172,13 @@ def _insert(session: Session, actor: Actor, new: Sequence[Submission], stamps: l
     if not new:
         return []
     applicant_ids = _upsert_applicants(session, new, moment, actor.id)
-    application_ids = list(session.scalars(
+    application_ids = returned_ids(session.scalars(
         bulk_insert(Application).returning(col(Application.id), sort_by_parameter_order=True),
         [_application(item, stamp, applicant_ids, actor, moment) for item, stamp in zip(new, stamps, strict=True)],
-    ).all())
-    answers, pickups, attachments = [], [], []
+    ))
+    answers: list[dict[str, Any]] = []
+    pickups: list[dict[str, Any]] = []
+    attachments: list[dict[str, Any]] = []
     for item, app_id in zip(new, application_ids, strict=True):
         answers.extend({"application_id": app_id, "question_id": q, "option_id": o} for q, o in item.answers.items())
         pickups.append({"application_id": app_id, **item.pickup})
@@ -197,12 +200,12 @@ def _upsert_applicants(session: Session, new: Sequence[Submission], moment: date
                        staff_id: str) -> dict[tuple[str, str], int]:
     """Insert new applicants and update returning ones (the last form wins), each change audited
     with the applicant's digest as ``upsert_applicant`` does."""
-    latest = {}
+    latest: dict[tuple[str, str], ApplicantData] = {}
     for item in new:
         data = item.form.applicant
         latest[(data.id_type, data.id_number)] = data
     ids = {(t, n): i for i, t, n in session.execute(
-        select(Applicant.id, Applicant.id_type, Applicant.id_number).where(
+        select(col(Applicant.id), col(Applicant.id_type), col(Applicant.id_number)).where(
             col(Applicant.id_number).in_({number for _, number in latest})))
         if (t, n) in latest}
     if ids:
@@ -236,7 +239,7 @@ def _record_files(session: Session, new: Sequence[Submission], moment: datetime)
     blobs = {f.sha256: f.info for item in new for f in item.files}
     if not blobs:
         return
-    known = set(session.scalars(select(StoredFile.sha256).where(col(StoredFile.sha256).in_(blobs))))
+    known = set(session.scalars(select(col(StoredFile.sha256)).where(col(StoredFile.sha256).in_(blobs))))
     fresh = [{"sha256": sha, "size": info.size, "pages": info.pages, "media_type": info.media_type,
               "created_at": moment} for sha, info in blobs.items() if sha not in known]
     if fresh:

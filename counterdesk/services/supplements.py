@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from counterdesk.domain.clock import local, today
 from counterdesk.domain.errors import CounterdeskError, InvalidInput
@@ -19,7 +20,10 @@ from counterdesk.domain.supplement import requested_materials, supplement_deadli
 from counterdesk.domain.workflow import Status
 from counterdesk.services import deadlines, workflow
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import SupplementNotice
+from counterdesk.store.models import SupplementNotice, id_of
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ def _as_supplement(row: SupplementNotice) -> Supplement:
 
 def request(session: Session, *, actor: Actor, number_or_id: int | str, materials: list[str], reason: str | None,
             deadline_days: int | None = None, expected_version: int | None = None,
-            catalog=None) -> tuple[workflow.MoveResult, Supplement]:
+            catalog: Catalog | None = None) -> tuple[workflow.MoveResult, Supplement]:
     """Ask for ``materials`` (codes of the application's matter) by a deadline in working days."""
     catalog = deadlines.default_catalog(catalog)
     try:
@@ -53,14 +57,14 @@ def request(session: Session, *, actor: Actor, number_or_id: int | str, material
         last = session.exec(select(func.max(SupplementNotice.seq))
                             .where(SupplementNotice.application_id == application.id)).one()
         seq = (last or 0) + 1
-        notice = SupplementNotice(application_id=application.id, seq=seq, materials=json.dumps(codes),
+        notice = SupplementNotice(application_id=id_of(application), seq=seq, materials=json.dumps(codes),
                                   reason=text, deadline=due, by_staff=actor.id)
         session.add(notice)
     except CounterdeskError:
         session.rollback()
         raise
     # The notice is written by the move's commit, or dropped with it when the move is refused.
-    moved = workflow.advance(session, actor=actor, number_or_id=application.id,
+    moved = workflow.advance(session, actor=actor, number_or_id=id_of(application),
                              to_status=Status.SUPPLEMENT_REQUESTED, reason=text, expected_version=expected_version,
                              catalog=catalog, detail={"notice": seq, "materials": codes,
                                                       "deadline": due.isoformat()})
@@ -70,5 +74,5 @@ def request(session: Session, *, actor: Actor, number_or_id: int | str, material
 def latest(session: Session, application_id: int) -> Supplement | None:
     """The application's latest supplement request, or None when none was made."""
     row = session.exec(select(SupplementNotice).where(SupplementNotice.application_id == application_id)
-                       .order_by(SupplementNotice.seq.desc())).first()
+                       .order_by(col(SupplementNotice.seq).desc())).first()
     return _as_supplement(row) if row is not None else None

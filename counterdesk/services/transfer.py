@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -21,9 +22,13 @@ from counterdesk.domain.errors import Conflict, InvalidInput, NotFound
 from counterdesk.domain.masking import mask_name
 from counterdesk.domain.workflow import Status, check_move
 from counterdesk.services import audit
-from counterdesk.services.hall import Hall, get_hall
+from counterdesk.services.hall import WorkingHall, get_hall
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Applicant, Application, Attachment, StoredFile, TransferBatch
+from counterdesk.store.models import Applicant, Application, Attachment, StoredFile, TransferBatch, id_of, number_of
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
+    from counterdesk.documents.pdf.transfer_sheet import TransferSheetData
 
 WAYBILL = re.compile(r"[0-9A-Za-z-]{4,40}")
 
@@ -36,7 +41,7 @@ class Dispatched:
     count: int
     numbers: list[str]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The JSON document of ``counterdesk transfer dispatch --json``."""
         return {"batch": self.batch, "count": self.count, "numbers": self.numbers}
 
@@ -62,10 +67,10 @@ def clean_waybill(waybill: str | None) -> str | None:
     return text
 
 
-def working_hall(session: Session) -> Hall:
+def working_hall(session: Session) -> WorkingHall:
     """This process's hall, refused when it has no county yet (nothing can be sent from nowhere)."""
-    hall = get_hall(session)
-    if not hall.configured:
+    hall = get_hall(session).working()
+    if hall is None:
         raise InvalidInput("本大厅尚未设置所在县区和大厅代码，请先运行 counterdesk init。", code="hall_unset")
     return hall
 
@@ -77,7 +82,7 @@ def _next_batch_id(session: Session, hall_code: str, moment: datetime) -> str:
     return f"{prefix}{made + 1:02d}"
 
 
-def dispatch(session: Session, *, actor: Actor, catalog, to_county: str, waybill: str | None = None) -> Dispatched:
+def dispatch(session: Session, *, actor: Actor, catalog: Catalog, to_county: str, waybill: str | None = None) -> Dispatched:
     """寄递: put every application this hall received for ``to_county`` into one batch, in transit."""
     hall = working_hall(session)
     county = catalog.county(to_county)
@@ -101,26 +106,27 @@ def dispatch(session: Session, *, actor: Actor, catalog, to_county: str, waybill
     detail = {"batch": batch, "waybill": waybill} if waybill else {"batch": batch}
     for application in waiting:
         changed = session.exec(update(Application)
-                               .where(Application.id == application.id, Application.version == application.version)
+                               .where(col(Application.id) == application.id, col(Application.version) == application.version)
                                .values(status=Status.IN_TRANSIT, version=application.version + 1,
                                        transfer_batch=batch, updated_at=moment)).rowcount
         if changed != 1:
             session.rollback()
             raise Conflict("寄递期间有办件被他人修改，请重新寄递。", code="stale")
-        audit.record_status(session, application_id=application.id, from_status=Status.RECEIVED,
+        audit.record_status(session, application_id=id_of(application), from_status=Status.RECEIVED,
                             to_status=Status.IN_TRANSIT, by_staff=actor.id, detail=detail, hall_code=hall.code)
     audit.record(session, "transfer_dispatch", staff_id=actor.id, target=batch,
                  detail=f"to={county.code} count={len(waiting)} waybill={waybill or ''}")
     session.commit()
-    return Dispatched(batch, len(waiting), [a.number for a in waiting])
+    return Dispatched(batch, len(waiting), [number_of(a) for a in waiting])
 
 
-def sheet_data(session: Session, *, catalog, batch: str):
+def sheet_data(session: Session, *, catalog: Catalog, batch: str) -> TransferSheetData:
     """The 材料流转单 of a batch, from the applications as they were sent."""
     from counterdesk.documents.pdf.transfer_sheet import SheetLine, SheetMaterial, TransferSheetData
-    from counterdesk.services.applications import answers_of
     from counterdesk.domain import guidance
-    from counterdesk.store.models import Hall as HallRow, Staff
+    from counterdesk.services.applications import answers_of
+    from counterdesk.store.models import Hall as HallRow
+    from counterdesk.store.models import Staff
 
     row = session.get(TransferBatch, batch)
     if row is None:
@@ -135,10 +141,10 @@ def sheet_data(session: Session, *, catalog, batch: str):
         for code, count in session.exec(select(Attachment.material_code, StoredFile.pages).join(StoredFile)
                                         .where(Attachment.application_id == application.id)):
             pages[code] = pages.get(code, 0) + count
-        materials = guidance.applicable_materials(matter, answers_of(session, application.id)) if matter else []
+        materials = guidance.applicable_materials(matter, answers_of(session, id_of(application))) if matter else []
         applicant = session.get(Applicant, application.applicant_id) if application.applicant_id else None
         lines.append(SheetLine(
-            application.number, matter.name if matter else application.matter_code,
+            number_of(application), matter.name if matter else application.matter_code,
             mask_name(applicant.name if applicant else ""),
             [SheetMaterial(m.name, m.kind_label, m.copies, pages.get(m.code, 0), m.kind == "original")
              for m in materials if m.code in pages or m.required]))
@@ -150,7 +156,7 @@ def sheet_data(session: Session, *, catalog, batch: str):
         lines=lines)
 
 
-def transfer_sheet_pdf(session: Session, *, catalog, batch: str) -> bytes:
+def transfer_sheet_pdf(session: Session, *, catalog: Catalog, batch: str) -> bytes:
     """The 材料流转单 PDF of a batch."""
     from counterdesk.documents.pdf.transfer_sheet import render_transfer_sheet
 
@@ -185,11 +191,11 @@ def sign_for(session: Session, *, actor: Actor, batch: str) -> list[str]:
         application.status, application.version, application.updated_at = (
             Status.SIGNED_FOR, application.version + 1, moment)
         session.add(application)
-        audit.record_status(session, application_id=application.id, from_status=Status.IN_TRANSIT,
+        audit.record_status(session, application_id=id_of(application), from_status=Status.IN_TRANSIT,
                             to_status=Status.SIGNED_FOR, by_staff=actor.id, detail={"batch": batch},
                             hall_code=hall.code)
     row.signed_at, row.signed_by, row.signed_hall = moment, actor.id, hall.code
     session.add(row)
     audit.record(session, "transfer_sign", staff_id=actor.id, target=batch, detail=f"count={len(applications)}")
     session.commit()
-    return [a.number for a in applications]
+    return [number_of(a) for a in applications]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -21,7 +22,11 @@ from counterdesk.services import audit
 from counterdesk.services.access import load_draft
 from counterdesk.services.ratings import request_rating
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import FailedCase, GuidanceAnswer, Visit
+from counterdesk.store.models import FailedCase, GuidanceAnswer, Visit, id_of
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
+    from counterdesk.domain.matter import Matter
 
 NOTE_MAX = 500
 
@@ -42,10 +47,10 @@ class VisitRow:
     called_at: datetime
     ended_at: datetime
     service_seconds: int
-    case: dict | None
+    case: dict[str, Any] | None
     """For 办不成事: the case (what, where, due_on, resolution, overdue)."""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "outcome": self.outcome, "outcome_label": self.outcome_label,
             "matter": self.matter_code, "ticket": self.ticket_no, "note": self.note, "referred_to": self.referred_to,
@@ -54,7 +59,7 @@ class VisitRow:
         }
 
 
-def check_receivable(matter) -> None:
+def check_receivable(matter: Matter) -> None:
     """Refuse taking an application for a matter that must be handled in person at the 办理地."""
     if not matter.received_here:
         raise InvalidInput(f"“{matter.name}”须由申请人本人到办理地现场办理（{matter.mode_label}），"
@@ -68,7 +73,7 @@ def _text(value: str | None, label: str, field: str, limit: int = NOTE_MAX) -> s
     return value
 
 
-def record_visit(session: Session, *, actor: Actor, catalog, outcome: str, matter_code: str | None = None,
+def record_visit(session: Session, *, actor: Actor, catalog: Catalog, outcome: str, matter_code: str | None = None,
                  county_code: str | None = None, ticket_no: str | None = None, note: str | None = None,
                  referred_to: str | None = None, application_id: int | None = None,
                  called_at: datetime | None = None, case_days: int = DEFAULT_CASE_DAYS) -> Visit:
@@ -93,7 +98,7 @@ def record_visit(session: Session, *, actor: Actor, catalog, outcome: str, matte
     session.flush()
     if outcome == "failed":
         where = catalog.matter(matter_code).name if matter_code else ""
-        session.add(FailedCase(visit_id=visit.id, what=note, where=where,
+        session.add(FailedCase(visit_id=id_of(visit), what=note, where=where,
                                due_on=add_working_days(visit.day, case_days, catalog.calendar)))
     audit.record(session, "visit", staff_id=actor.id, target=str(visit.id), detail=outcome)
     session.commit()
@@ -101,7 +106,7 @@ def record_visit(session: Session, *, actor: Actor, catalog, outcome: str, matte
     return visit
 
 
-def close_as_consultation(session: Session, *, actor: Actor, catalog, application_id: int) -> Visit:
+def close_as_consultation(session: Session, *, actor: Actor, catalog: Catalog, application_id: int) -> Visit:
     """End a draft of an in-person matter as a 咨询 visit: the citizen leaves with the 明白卡.
 
     The draft never becomes an application (it has no number), so it and its answers go; the
@@ -135,18 +140,18 @@ def visits_of_day(session: Session, *, day: date | None = None, window: int | No
 
 
 def _row(visit: Visit, case: FailedCase | None) -> VisitRow:
-    return VisitRow(visit.id, visit.outcome, OUTCOMES[visit.outcome], visit.matter_code, visit.ticket_no, visit.note,
+    return VisitRow(id_of(visit), visit.outcome, OUTCOMES[visit.outcome], visit.matter_code, visit.ticket_no, visit.note,
                     visit.referred_to, visit.window, visit.staff_id, visit.called_at, visit.ended_at,
                     service_seconds(local(visit.called_at), local(visit.ended_at)),
                     None if case is None else _case(case))
 
 
-def _case(case: FailedCase) -> dict:
+def _case(case: FailedCase) -> dict[str, Any]:
     return {"id": case.id, "what": case.what, "where": case.where, "due_on": case.due_on.isoformat(),
             "resolution": case.resolution, "overdue": is_overdue(case.due_on, today(), case.resolution is not None)}
 
 
-def failed_cases(session: Session, *, open_only: bool = False) -> list[dict]:
+def failed_cases(session: Session, *, open_only: bool = False) -> list[dict[str, Any]]:
     """The 办不成事 ledger, oldest due first."""
     query = select(FailedCase)
     if open_only:
@@ -154,7 +159,7 @@ def failed_cases(session: Session, *, open_only: bool = False) -> list[dict]:
     return [_case(case) for case in session.exec(query.order_by(col(FailedCase.due_on), col(FailedCase.id)))]
 
 
-def resolve_failed(session: Session, *, actor: Actor, case_id: int, resolution: str) -> dict:
+def resolve_failed(session: Session, *, actor: Actor, case_id: int, resolution: str) -> dict[str, Any]:
     """Record how a 办不成事 case was resolved."""
     case = session.get(FailedCase, case_id)
     if case is None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.clock import now
@@ -22,7 +23,10 @@ from counterdesk.services import audit, deadlines
 from counterdesk.services.access import load
 from counterdesk.services.hall import get_hall
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Application
+from counterdesk.store.models import Application, id_of
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 REASON_MAX = 500
 """Longest reason kept with a move (a supplement request lists every missing material)."""
@@ -74,8 +78,8 @@ def clean_reason(reason: str | None) -> str | None:
 
 
 def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_status: str,
-            reason: str | None = None, expected_version: int | None = None, catalog=None,
-            detail: dict | None = None) -> MoveResult:
+            reason: str | None = None, expected_version: int | None = None, catalog: Catalog | None = None,
+            detail: dict[str, Any] | None = None) -> MoveResult:
     """Move an application to ``to_status`` and record the event, in one transaction.
 
     ``expected_version`` is the version the person saw; when another window moved the
@@ -99,10 +103,10 @@ def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_statu
 
 
 def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: str, reason: str | None,
-          expected_version: int | None, catalog, detail: dict | None) -> MoveResult:
+          expected_version: int | None, catalog: Catalog, detail: dict[str, Any] | None) -> MoveResult:
     found = find_application(session, number_or_id)
-    application = load(session, actor, found.id)
-    app_id, from_status, number = application.id, application.status, application.number
+    application = load(session, actor, id_of(found))
+    app_id, from_status, number = id_of(application), application.status, application.number
     if expected_version is not None and expected_version != application.version:
         raise Conflict(STALE, code="stale")
     hall = get_hall(session)
@@ -113,7 +117,7 @@ def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: st
     moment = now()
     changed = session.exec(
         update(Application)
-        .where(Application.id == app_id, Application.version == version)
+        .where(col(Application.id) == app_id, col(Application.version) == version)
         .values(status=to_status, version=version + 1, updated_at=moment)
     ).rowcount
     if changed != 1:

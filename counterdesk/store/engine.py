@@ -112,7 +112,10 @@ def head_revision() -> str:
     """The newest schema revision this code knows."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    if head is None:  # the package ships its migrations
+        raise RuntimeError(f"no schema revisions in {MIGRATIONS}")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

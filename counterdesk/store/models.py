@@ -7,12 +7,51 @@ the migrations refuse UPDATE and DELETE on them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from counterdesk.domain.clock import now
+
+
+class _Numbered(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Numbered) -> int:
+    """The primary key of a row that is in the database.
+
+    A table numbers its rows on insert, so ``id`` is None only between creating the object and the
+    session's next flush. Every service hands on rows it has read or flushed: a row without an id
+    here is a mistake in the code, never something a user did.
+    """
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id: it was not flushed to the database")
+    return row.id
+
+
+_Row = TypeVar("_Row")
+
+
+def returned_ids(ids: Iterable[int | None]) -> list[int]:
+    """The primary keys an ``INSERT … RETURNING`` gave: the database never returns None for them."""
+    return [present(row_id, "id returned by an insert") for row_id in ids]
+
+
+def present(value: _Row | None, what: str) -> _Row:
+    """A row or column the stored data promises is there: a foreign key points at the row, or the
+    status the query selected on sets the column (a rated rating has its score).
+
+    ``session.get`` answers None for a missing key; where a constraint or the query itself rules
+    that out, None is a mistake in the code, so it is raised as one rather than shown to a user.
+    """
+    if value is None:
+        raise RuntimeError(f"{what} is missing though the stored data promises it")
+    return value
 
 
 class Setting(SQLModel, table=True):
@@ -394,3 +433,13 @@ class TransferLog(SQLModel, table=True):
     count: int
     at: datetime = Field(default_factory=now)
     by_staff: str = Field(max_length=32)
+
+
+def number_of(application: Application) -> str:
+    """The number of an application past the draft stage: submit gives it one, a draft has none."""
+    return present(application.number, "number of a submitted application")
+
+
+def submitted_at_of(application: Application) -> datetime:
+    """When an application past the draft stage was submitted (收件): submit sets it with the number."""
+    return present(application.submitted_at, "submission time of a submitted application")

@@ -23,8 +23,8 @@ class DeskContext:
     settings: Settings
     engine: Any = None
     catalog: Any = None
-    hall: "Hall | None" = None
-    actor: "Actor | None" = None
+    hall: Hall | None = None
+    actor: Actor | None = None
     extras: dict = field(default_factory=dict)
 
     @contextmanager

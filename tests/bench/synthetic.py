@@ -27,8 +27,8 @@ def build_catalog(home: Path, count: int) -> Path:
     for i in range(count):
         text = texts[i % len(texts)]
         suffix = f"（{NAME_SUFFIXES[i % len(NAME_SUFFIXES)]}{i // len(texts)}）"
-        text = re.sub(r'^code = "([^"]+)"', lambda m: f'code = "{m.group(1)}-{i:05d}"', text, count=1, flags=re.M)
-        text = re.sub(r'^name = "([^"]+)"', lambda m: f'name = "{m.group(1)}{suffix}"', text, count=1, flags=re.M)
+        text = re.sub(r'^code = "([^"]+)"', lambda m, i=i: f'code = "{m.group(1)}-{i:05d}"', text, count=1, flags=re.M)
+        text = re.sub(r'^name = "([^"]+)"', lambda m, s=suffix: f'name = "{m.group(1)}{s}"', text, count=1, flags=re.M)
         (target / f"m{i:05d}.toml").write_text(text, encoding="utf-8")
     example = (shipped_data_dir() / "matters" / "policy-jiuye-kunnan.toml").read_text(encoding="utf-8")
     example = example.replace('code = "ZC-JYKN-001"', f'code = "{BENCH_MATTER}"', 1)

@@ -25,7 +25,7 @@ def submit_many(url: str, window: int, count: int, county: str, queue) -> None:
                 session.flush()
                 numbers.append(finish_submit(session, actor=actor, application=draft))
         queue.put(("ok", numbers))
-    except Exception as error:  # reported to the parent, which fails the test with it
+    except Exception as error:  # noqa: BLE001 - reported to the parent, which fails the test with it
         queue.put(("error", f"{type(error).__name__}: {error}"))
     finally:
         engine.dispose()
@@ -123,7 +123,7 @@ def import_held_before_commit(url: str, home: str, batch: str, held, go, queue) 
             result = batch_service.import_batch(session, actor=Actor("sup01", "王科长", "supervisor", 1),
                                                 catalog=load_catalog(), settings=settings, path=Path(batch))
         queue.put(("ok", result.imported))
-    except Exception as error:  # reported to the parent, which fails the test with it
+    except Exception as error:  # noqa: BLE001 - reported to the parent, which fails the test with it
         queue.put(("error", f"{type(error).__name__}: {error}"))
     finally:
         engine.dispose()

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from counterdesk.cli.main import app
 from counterdesk.config import Settings
 from counterdesk.domain.clock import today
+from counterdesk.services import supplements
 from counterdesk.services.detail import save_packet
 from tests.conftest import PASSWORD
-from counterdesk.services import supplements
 from tests.factories import submitted_application
 
 

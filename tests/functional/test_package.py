@@ -43,7 +43,7 @@ class Home:
     def public_key(self) -> Path:
         return self.root / "data" / "keys" / f"{self.code}.pub"
 
-    def trust(self, other: "Home") -> None:
+    def trust(self, other: Home) -> None:
         result = self.run("hall", "trust", other.code, str(other.public_key), "--staff", "sup01")
         assert result.exit_code == 0, result.output
 
@@ -161,7 +161,6 @@ def test_a_truncated_package_is_refused_whole(halls, package, tmp_path):
 
 
 def test_a_package_from_a_hall_not_trusted_here_is_refused(halls, package, tmp_path):
-    window, _ = halls
     stranger = Home(tmp_path / "yueyang", "平江县第二政务服务点", "430626", "43062602")
     out, _, _ = package
     _refused(stranger, out, "未在本大厅登记公钥")

@@ -27,7 +27,7 @@ def test_receipt_masks_the_citizen_and_lists_the_six_scans(session, clerk, catal
     assert receipt.party.name == "张*" and "*" in receipt.party.id_number
     assert receipt.location == "湖南省岳阳市平江县" and receipt.issuer.window == "3 号窗口"
     assert receipt.issuer.clerk == "李娜"
-    assert [m.name for m in receipt.materials][0] == "湖南省就业困难人员灵活就业社会保险补贴对象申报表"
+    assert receipt.materials[0].name == "湖南省就业困难人员灵活就业社会保险补贴对象申报表"
     assert len(receipt.materials) == 6 and receipt.pickup_method == "快递寄送"
     assert "13812347777" not in receipt.pickup_detail
     assert application.number in _text(render_receipt(receipt), tmp_path)

@@ -18,8 +18,17 @@ from counterdesk.tui.pad import PadApp
 from counterdesk.tui.screens.success import SuccessScreen
 from tests.conftest import PASSWORD
 from tests.factories import attach_all, draft_application, submitted_application
-from tests.functional.tui_helpers import (CLERK, HALL_NAME, PINGJIANG, desk_settings, logged_in, open_step,
-                                          pilot_test, plain, settle)
+from tests.functional.tui_helpers import (
+    CLERK,
+    HALL_NAME,
+    PINGJIANG,
+    desk_settings,
+    logged_in,
+    open_step,
+    pilot_test,
+    plain,
+    settle,
+)
 
 FAST = 0.05
 """The pad's poll in tests: the behaviour is the same, the wait shorter."""

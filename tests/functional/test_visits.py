@@ -13,8 +13,14 @@ from counterdesk.domain.workdays import add_working_days
 from counterdesk.services import applications
 from counterdesk.services.batch import import_batch
 from counterdesk.services.ratings import pending_for_window
-from counterdesk.services.visits import (close_as_consultation, counts_by_outcome, failed_cases, record_visit,
-                                         resolve_failed, visits_of_day)
+from counterdesk.services.visits import (
+    close_as_consultation,
+    counts_by_outcome,
+    failed_cases,
+    record_visit,
+    resolve_failed,
+    visits_of_day,
+)
 from counterdesk.store.models import Application, Visit
 from tests.batch_helpers import batch_folder, example_row, write_jsonl
 from tests.factories import PINGJIANG

@@ -119,13 +119,13 @@ class Mailbox:
             self.port = probe.getsockname()[1]
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         from email import message_from_bytes, policy
 
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
-    def __enter__(self) -> "Mailbox":
+    def __enter__(self) -> Mailbox:
         self._controller.start()
         return self
 

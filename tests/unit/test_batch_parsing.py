@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -210,4 +211,4 @@ def test_whatever_the_quotes_rows_start_in_order_and_none_swallows_the_rest(tmp_
     path.write_text("ref,remark\n" + "\n".join(lines) + "\n", encoding="utf-8")
     starts = [row.line for row in rows_of(path)] + [len(lines) + 2]
     assert starts[0] == 2
-    assert all(0 < later - earlier <= MAX_RECORD_LINES for earlier, later in zip(starts, starts[1:]))
+    assert all(0 < later - earlier <= MAX_RECORD_LINES for earlier, later in pairwise(starts))

@@ -99,7 +99,7 @@ def day_by_day(marks, limit, today):
     while True:
         morning, interrupted = state, False
         for what in by_day.get(day, []):
-            if what == E.START and state == "not_started" or what in (E.START, E.RESUME) and state == "paused":
+            if (what == E.START and state == "not_started") or (what in (E.START, E.RESUME) and state == "paused"):
                 state, ever_started = "running", True
             elif what == E.PAUSE and state == "running":
                 state, interrupted = "paused", True
@@ -144,7 +144,6 @@ def histories(draw):
 def test_due_date_and_remaining_days_agree_with_a_day_by_day_count(history):
     marks, limit, today = history
     result = clock(marks, limit=limit, today=today)
-    due, remaining = day_by_day(marks, limit, today)
     assert (result.due_date, result.remaining) == day_by_day(marks, limit, today)
 
 

@@ -27,7 +27,7 @@ class Inbox:
     def __init__(self) -> None:
         self.envelopes = []
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.envelopes.append(envelope)
         return "250 OK"
 

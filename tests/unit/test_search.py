@@ -240,9 +240,19 @@ def _osa(a: str, b: str) -> int:
 
 def _reference(matters, query: str) -> list[str]:
     """Every matter scored entry by entry in plain Python, as the ranking rules in search.py say."""
-    from counterdesk.catalog.search import (ALIAS_SPELLING, ALIAS_TEXT, CODE, ITEM_TEXT, KEYWORD_ANY, NAME_SPELLING,
-                                            NAME_TEXT, NEAR_MAX, NEAR_MIN, SUMMARY_TEXT,
-                                            normalize)
+    from counterdesk.catalog.search import (
+        ALIAS_SPELLING,
+        ALIAS_TEXT,
+        CODE,
+        ITEM_TEXT,
+        KEYWORD_ANY,
+        NAME_SPELLING,
+        NAME_TEXT,
+        NEAR_MAX,
+        NEAR_MIN,
+        SUMMARY_TEXT,
+        normalize,
+    )
     from counterdesk.catalog.spelling import spell_here
 
     def level(weights, texts, term, starts_of=None, prefix_only=False):

@@ -61,15 +61,15 @@ def render_card(data: CardData) -> bytes:
 
     story.append(heading("三、申请材料清单"))
     if data.materials:
-        rows = [["序号", "材料名称及要求", "原件/复印件", "份数", "是否必需"]]
+        materials: list[list[str | Flowable]] = [["序号", "材料名称及要求", "原件/复印件", "份数", "是否必需"]]
         for i, m in enumerate(data.materials, 1):
             name: str | Flowable = m.name
             if m.note:
                 name = para(f"{escape(m.name)}<br/><font size=8.5 color='#555555'>{escape(m.note)}</font>",
                             s.cell, markup=True)
-            rows.append([str(i), name, kind_label(m.kind), str(m.copies), "必需" if m.required else "可选"])
+            materials.append([str(i), name, kind_label(m.kind), str(m.copies), "必需" if m.required else "可选"])
         story.append(
-            grid_table(rows, [w * 0.08, w * 0.56, w * 0.14, w * 0.08, w * 0.14], center_cols=(0, 2, 3, 4))
+            grid_table(materials, [w * 0.08, w * 0.56, w * 0.14, w * 0.08, w * 0.14], center_cols=(0, 2, 3, 4))
         )
     else:
         story.append(para("本事项在您的情形下无需提交材料。"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import threading
 from pathlib import Path
+from typing import cast
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -43,7 +44,7 @@ def register_fonts() -> str:
 
 
 def _glyphs(name: str) -> dict[int, int]:
-    return pdfmetrics.getFont(name).face.charToGlyph
+    return cast(TTFont, pdfmetrics.getFont(name)).face.charToGlyph  # registered from a TrueType file
 
 
 @functools.cache

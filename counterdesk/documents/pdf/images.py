@@ -109,7 +109,7 @@ def _sheet(xobject: StreamObject, size: tuple[int, int], dpi: float | None, angl
         .translate(centre_x, centre_y)
     )
     content = DecodedStreamObject()
-    content.set_data(("q %s cm /Im0 Do Q" % " ".join(f"{v:.4f}" for v in matrix.ctm)).encode())
+    content.set_data(f"q {' '.join(f'{v:.4f}' for v in matrix.ctm)} cm /Im0 Do Q".encode())
     page = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
     page[NameObject("/Resources")] = DictionaryObject(
         {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): xobject})}

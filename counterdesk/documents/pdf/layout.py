@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -64,9 +65,9 @@ def styles() -> Styles:
     """The styles, built once (after the font is registered)."""
     register_fonts()
 
-    def style(name: str, size: float, **extra) -> ParagraphStyle:
-        base = {"fontName": FONT, "fontSize": size, "leading": size * 1.45, "textColor": INK,
-                "wordWrap": "CJK", "alignment": TA_LEFT}
+    def style(name: str, size: float, **extra: Any) -> ParagraphStyle:
+        base: dict[str, Any] = {"fontName": FONT, "fontSize": size, "leading": size * 1.45, "textColor": INK,
+                                "wordWrap": "CJK", "alignment": TA_LEFT}
         return ParagraphStyle(name, **(base | extra))
 
     return Styles(
@@ -213,9 +214,9 @@ def _footer_canvas(footer: str, page_numbers: bool) -> Callable[..., Canvas]:
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # Canvas's own page reset; reportlab's stubs leave it out
 
         def save(self) -> None:
             total = len(self._pages)

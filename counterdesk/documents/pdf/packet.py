@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
@@ -164,12 +165,12 @@ def _turn_upright(page: PageObject, rotation: int) -> bytes:
     turn = turn.translate(-min(x for x, _ in corners), -min(y for _, y in corners))
     for key in ("/MediaBox", "/CropBox"):
         if key in page:
-            rect = RectangleObject(page[key])
+            rect = RectangleObject(cast(ArrayObject, page[key]))
             a = turn.apply_on((float(rect.left), float(rect.bottom)))
             b = turn.apply_on((float(rect.right), float(rect.top)))
             page[NameObject(key)] = RectangleObject((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
     del page[NameObject("/Rotate")]
-    return ("q %s cm\n" % " ".join(f"{v:.6f}" for v in turn.ctm)).encode()
+    return f"q {' '.join(f'{v:.6f}' for v in turn.ctm)} cm\n".encode()
 
 
 def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
@@ -260,24 +261,28 @@ def _stamp(writer: PdfWriter, application_number: str) -> None:
     boxes = [page.cropbox for page in writer.pages]
     buffer = io.BytesIO()
     with RENDER_LOCK:
-        _draw_stamps(Canvas(buffer, initialFontName=register_fonts()), boxes, application_number)
+        canvas = Canvas(buffer, initialFontName=register_fonts())  # type: ignore[arg-type]  # a font name; stubs say a number
+        _draw_stamps(canvas, boxes, application_number)
     stamps = PdfReader(buffer)
     for page, stamp, box in zip(writer.pages, stamps.pages, boxes, strict=True):
         form = DecodedStreamObject()
-        form.set_data(stamp.get_contents().get_data())
+        contents = stamp.get_contents()
+        if contents is None:
+            raise RuntimeError("a stamp page was drawn without contents")
+        form.set_data(contents.get_data())
         form.update({
             NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
             NameObject("/BBox"): RectangleObject((0, 0, float(box.width), float(box.height))),
             NameObject("/Resources"): stamp["/Resources"].clone(writer),
         })
-        resources = page["/Resources"]
+        resources = cast(DictionaryObject, page["/Resources"])  # a page's dictionary, resolved by pypdf
         xobjects = resources.get("/XObject")
         # A fresh dictionary per page: pages of one source may share theirs, and each stamp differs.
         own = DictionaryObject(xobjects.get_object().items() if xobjects is not None else ())
         own[_STAMP] = writer._add_object(form.flate_encode())
         resources[NameObject("/XObject")] = own
         matrix = f"1 0 0 1 {float(box.left):.4f} {float(box.bottom):.4f}"
-        page["/Contents"].append(_stream(writer, f"\nQ q {matrix} cm {_STAMP} Do Q\n".encode()))
+        cast(ArrayObject, page["/Contents"]).append(_stream(writer, f"\nQ q {matrix} cm {_STAMP} Do Q\n".encode()))
 
 
 def _draw_stamps(canvas: Canvas, boxes: list, application_number: str) -> None:

@@ -67,10 +67,10 @@ def render_report(data: ReportData) -> bytes:
         story.append(_breakdown([label, "件数"], rows, data.total, w))
     story.append(heading("五、逾期办件"))
     if data.overdue:
-        rows = [["办件编号", "事项", "承诺办结", "逾期"]]
-        rows += [[number, matter, f"{due.year}年{due.month}月{due.day}日", "已过期限" if left == 0 else f"{-left} 个工作日"]
-                 for number, matter, due, left in data.overdue]
-        story.append(grid_table(rows, [w * 0.30, w * 0.36, w * 0.18, w * 0.16], center_cols=(2, 3)))
+        overdue: list[list[str]] = [["办件编号", "事项", "承诺办结", "逾期"]]
+        overdue += [[number, matter, f"{due.year}年{due.month}月{due.day}日", "已过期限" if left == 0 else f"{-left} 个工作日"]
+                    for number, matter, due, left in data.overdue]
+        story.append(grid_table(overdue, [w * 0.30, w * 0.36, w * 0.18, w * 0.16], center_cols=(2, 3)))
     else:
         story.append(para("无逾期办件。"))
     story.append(heading("六、好差评"))
@@ -133,14 +133,14 @@ def _bar_chart(rows: Sequence[tuple[str, int]], width: float) -> Drawing:
     height = 62 * mm
     drawing = Drawing(width, height)
     # The renderer otherwise opens every drawing in Helvetica, a font this PDF does not embed.
-    drawing.initialFontName = FONT
+    drawing.initialFontName = FONT  # type: ignore[attr-defined]  # read by reportlab's renderer; not in its stubs
     if not rows:
         drawing.add(String(width / 2, height / 2, "当日无办件", fontName=FONT, fontSize=10,
                            fillColor=MUTED, textAnchor="middle"))
         return drawing
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 28
-    chart.width, chart.height = width - 40, height - 40
+    chart.width, chart.height = width - 40, height - 40  # type: ignore[assignment]  # stubs say int; any number works
     chart.data = [[count for _, count in rows]]
     chart.categoryAxis.categoryNames = [label for label, _ in rows]
     chart.categoryAxis.labels.fontName = FONT

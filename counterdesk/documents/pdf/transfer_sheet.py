@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors

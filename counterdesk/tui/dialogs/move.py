@@ -19,6 +19,7 @@ from counterdesk.domain.workflow import REASON_REQUIRED_TARGETS, STATUSES
 from counterdesk.services.workflow import REASON_MAX
 from counterdesk.tui.widgets.timeline import status_text
 
+
 class MoveDialog(ModalScreen[str | None]):
     """Returns the reason ("" when none is needed and none was given), or None when cancelled."""
 

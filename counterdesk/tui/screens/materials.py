@@ -23,9 +23,9 @@ from textual.widgets.option_list import Option
 from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.text import shown
 from counterdesk.tui.commands import ScreenKeys
-from counterdesk.tui.widgets.rowtable import RowTable
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.widgets.rowtable import RowTable
 from counterdesk.tui.wizard import leave
 
 INBOX_SECONDS = 2
