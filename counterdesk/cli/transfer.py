@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, refusals
+from counterdesk.cli.common import context, emit_json, refusals, write_pdf
 from counterdesk.cli.staff import StaffOpt, acting
 
 app = typer.Typer(help="办件移交：寄递、签收、移交包与回传包。", no_args_is_help=True)
@@ -35,14 +35,13 @@ def dispatch(
     from sqlmodel import Session
 
     from counterdesk.services import transfer
-    from counterdesk.documents.output import write_atomically
 
     actor = acting(ctx, staff)
     catalog = _catalog(ctx)
     with Session(context(ctx).engine) as session:
         sent = transfer.dispatch(session, actor=actor, catalog=catalog, to_county=to, waybill=waybill)
         if output is not None:
-            write_atomically(output, transfer.transfer_sheet_pdf(session, catalog=catalog, batch=sent.batch))
+            write_pdf(output, transfer.transfer_sheet_pdf(session, catalog=catalog, batch=sent.batch))
     if json_out:
         emit_json(sent.as_dict())
         return
@@ -62,10 +61,9 @@ def sheet(
     from sqlmodel import Session
 
     from counterdesk.services import transfer
-    from counterdesk.documents.output import write_atomically
 
     with Session(context(ctx).engine) as session:
-        write_atomically(output, transfer.transfer_sheet_pdf(session, catalog=_catalog(ctx), batch=batch))
+        write_pdf(output, transfer.transfer_sheet_pdf(session, catalog=_catalog(ctx), batch=batch))
     typer.echo(f"材料流转单已保存：{output}")
 
 
@@ -201,7 +199,6 @@ def release(
     from sqlmodel import Session
 
     from counterdesk.documents.pdf.release_slip import render_release_slip
-    from counterdesk.documents.output import write_atomically
     from counterdesk.services.release import release as release_service
 
     actor = acting(ctx, staff)
@@ -209,5 +206,5 @@ def release(
         done = release_service(session, actor=actor, catalog=_catalog(ctx), number=number, collector_id=collector_id,
                                power_of_attorney=power_of_attorney, courier=courier, waybill=waybill)
     if output is not None:
-        write_atomically(output, render_release_slip(done.slip))
+        write_pdf(output, render_release_slip(done.slip))
     typer.echo(f"办件 {done.move.number} 已出件（{done.slip.manner}）。" + (f"领取签收单已保存：{output}" if output else ""))

@@ -34,6 +34,7 @@ from counterdesk.store.models import Application, StatusEvent
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
+    from counterdesk.documents.pdf.rendered import RenderedPdf
 
 SECTIONS = {"status": "状态", "matter": "事项", "county": "区县", "clerk": "经办人"}
 """The report's breakdowns, in printed order."""
@@ -306,7 +307,7 @@ def _shown_percent(value: float | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def render_pdf(report: DailyReport) -> bytes:
+def render_pdf(report: DailyReport) -> RenderedPdf:
     """The report as a PDF with its chart."""
     from counterdesk.documents.pdf.report import render_report
 

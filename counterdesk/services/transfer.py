@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -24,6 +25,9 @@ from counterdesk.services import audit
 from counterdesk.services.hall import Hall, get_hall
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Applicant, Application, Attachment, StoredFile, TransferBatch
+
+if TYPE_CHECKING:
+    from counterdesk.documents.pdf.rendered import RenderedPdf
 
 WAYBILL = re.compile(r"[0-9A-Za-z-]{4,40}")
 
@@ -150,7 +154,7 @@ def sheet_data(session: Session, *, catalog, batch: str):
         lines=lines)
 
 
-def transfer_sheet_pdf(session: Session, *, catalog, batch: str) -> bytes:
+def transfer_sheet_pdf(session: Session, *, catalog, batch: str) -> RenderedPdf:
     """The 材料流转单 PDF of a batch."""
     from counterdesk.documents.pdf.transfer_sheet import render_transfer_sheet
 

@@ -201,13 +201,15 @@ class DetailScreen(MovingScreen):
     def build_packet(self) -> None:
         from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.detail import save_packet
+        from counterdesk.tui.papers import warn_of_blanks
 
         ctx = self.ctx
         try:
             with ctx.session() as session:
-                outcome = save_packet(session, actor=ctx.actor, catalog=ctx.catalog, settings=ctx.settings,
-                                      number_or_id=self.shown.id)
+                delivered = save_packet(session, actor=ctx.actor, catalog=ctx.catalog, settings=ctx.settings,
+                                        number_or_id=self.shown.id)
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, outcome, markup=False)
+        self.app.call_from_thread(self.notify, delivered.message, markup=False)
+        warn_of_blanks(self, delivered.warning)
