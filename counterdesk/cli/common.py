@@ -8,12 +8,16 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, NoReturn, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from counterdesk.config import Settings, load_settings
 from counterdesk.domain.errors import CounterdeskError
+
+if TYPE_CHECKING:
+    from counterdesk.documents.pdf.rendered import RenderedPdf
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,6 +53,18 @@ def context(ctx: typer.Context) -> CliContext:
 def emit_json(data: Any) -> None:
     """Print exactly one JSON document on stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def write_pdf(output: Path, pdf: RenderedPdf, *, force: bool = False) -> None:
+    """Write a PDF to ``output`` (atomically, owner-only); say on stderr, in one line, what it prints as blanks.
+
+    The file is written all the same and the exit code stays 0: the clerk fills the character in by hand.
+    """
+    from counterdesk.documents.output import write_atomically
+
+    write_atomically(output, pdf, force=force)
+    if pdf.warning:
+        sys.stderr.write(pdf.warning + "\n")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import ForceOpt, context, fail, parse_answers, refusals
+from counterdesk.cli.common import ForceOpt, context, fail, parse_answers, refusals, write_pdf
 from counterdesk.cli.staff import acting
 
 
@@ -58,7 +58,7 @@ def card(
     from sqlmodel import Session
 
     from counterdesk.catalog import load_catalog
-    from counterdesk.documents.output import refuse_unsafe_target, write_atomically
+    from counterdesk.documents.output import refuse_unsafe_target
     from counterdesk.documents.pdf.card import render_card
     from counterdesk.domain.contact import validate_email
     from counterdesk.services.hall import get_hall
@@ -74,7 +74,7 @@ def card(
         data = card_for(session, catalog=catalog, hall=get_hall(session), matter_code=matter,
                         county_code=resolve_county(catalog, region), answers=answers)
     pdf = render_card(data)
-    write_atomically(output, pdf, force=force)
+    write_pdf(output, pdf, force=force)
     typer.echo(f"明白卡已保存：{output}")
     if address is None:
         return
@@ -96,14 +96,14 @@ def _paper(ctx: typer.Context, build, render, number: str, output: Path, label: 
     from sqlmodel import Session
 
     from counterdesk.catalog import load_catalog
-    from counterdesk.documents.output import refuse_unsafe_target, write_atomically
+    from counterdesk.documents.output import refuse_unsafe_target
 
     refuse_unsafe_target(output, force=force)
     cli = context(ctx)
     catalog = load_catalog(cli.settings.catalog_dir)
     with Session(cli.engine) as session:
         data = build(session, catalog, number)
-    write_atomically(output, render(data), force=force)
+    write_pdf(output, render(data), force=force)
     typer.echo(f"{label}已保存：{output}")
 
 
@@ -157,7 +157,7 @@ def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt, staff: Staf
     from sqlmodel import Session
 
     from counterdesk.catalog import load_catalog
-    from counterdesk.documents.output import refuse_unsafe_target, write_atomically
+    from counterdesk.documents.output import refuse_unsafe_target
     from counterdesk.services.detail import packet_pdf
 
     refuse_unsafe_target(output, force=force)
@@ -166,7 +166,7 @@ def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt, staff: Staf
     with Session(cli.engine) as session:
         pdf, _ = packet_pdf(session, actor=actor, catalog=load_catalog(cli.settings.catalog_dir),
                             settings=cli.settings, number_or_id=number)
-    write_atomically(output, pdf, force=force)
+    write_pdf(output, pdf, force=force)
     typer.echo(f"申请材料汇编已保存：{output}")
 
 

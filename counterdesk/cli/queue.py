@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals
+from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals, write_pdf
 from counterdesk.cli.staff import StaffOpt, acting
 from counterdesk.domain.text import shown, spreadsheet_row
 
@@ -251,9 +251,10 @@ def report(
     if csv_out and output is None:
         sys.stdout.write(report_service.render_csv(figures))
         return
-    content = report_service.render_csv(figures).encode("utf-8-sig") if csv_out \
-        else report_service.render_pdf(figures)
     assert output is not None  # without -o, --json and --csv have printed and returned
-    write_atomically(output, content, force=force)
+    if csv_out:
+        write_atomically(output, report_service.render_csv(figures).encode("utf-8-sig"), force=force)
+    else:
+        write_pdf(output, report_service.render_pdf(figures), force=force)
     typer.echo(f"已保存 {when.isoformat()} 的日报：{output}（共 {figures.total} 件）。")
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, refusals
+from counterdesk.cli.common import context, emit_json, refusals, write_pdf
 from counterdesk.cli.staff import StaffOpt, acting
 
 app = typer.Typer(help="办件移交：寄递、签收、移交包与回传包。", no_args_is_help=True)
@@ -34,7 +34,6 @@ def dispatch(
     """把本大厅为某办理地收件的办件编为一个流转批次寄出（在途），并可生成材料流转单。"""
     from sqlmodel import Session
 
-    from counterdesk.documents.output import write_atomically
     from counterdesk.services import transfer
 
     actor = acting(ctx, staff)
@@ -42,7 +41,7 @@ def dispatch(
     with Session(context(ctx).engine) as session:
         sent = transfer.dispatch(session, actor=actor, catalog=catalog, to_county=to, waybill=waybill)
         if output is not None:
-            write_atomically(output, transfer.transfer_sheet_pdf(session, catalog=catalog, batch=sent.batch))
+            write_pdf(output, transfer.transfer_sheet_pdf(session, catalog=catalog, batch=sent.batch))
     if json_out:
         emit_json(sent.as_dict())
         return
@@ -61,11 +60,10 @@ def sheet(
     """重新生成某流转批次的材料流转单。"""
     from sqlmodel import Session
 
-    from counterdesk.documents.output import write_atomically
     from counterdesk.services import transfer
 
     with Session(context(ctx).engine) as session:
-        write_atomically(output, transfer.transfer_sheet_pdf(session, catalog=_catalog(ctx), batch=batch))
+        write_pdf(output, transfer.transfer_sheet_pdf(session, catalog=_catalog(ctx), batch=batch))
     typer.echo(f"材料流转单已保存：{output}")
 
 
@@ -200,7 +198,6 @@ def release(
     """出件：待领取的办件由本人或凭授权委托书的经办人领取，或快递寄出；可生成领取签收单。"""
     from sqlmodel import Session
 
-    from counterdesk.documents.output import write_atomically
     from counterdesk.documents.pdf.release_slip import render_release_slip
     from counterdesk.services.release import release as release_service
 
@@ -209,5 +206,5 @@ def release(
         done = release_service(session, actor=actor, catalog=_catalog(ctx), number=number, collector_id=collector_id,
                                power_of_attorney=power_of_attorney, courier=courier, waybill=waybill)
     if output is not None:
-        write_atomically(output, render_release_slip(done.slip))
+        write_pdf(output, render_release_slip(done.slip))
     typer.echo(f"办件 {done.move.number} 已出件（{done.slip.manner}）。" + (f"领取签收单已保存：{output}" if output else ""))

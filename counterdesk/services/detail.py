@@ -33,6 +33,8 @@ from counterdesk.store.models import Applicant, Application, Attachment, Guidanc
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
     from counterdesk.config import Settings
+    from counterdesk.documents.pdf.rendered import RenderedPdf
+    from counterdesk.services.papers import Delivered
 
 HIDDEN = "（已隐藏）"
 """Shown instead of an address to someone who may not see it."""
@@ -235,7 +237,7 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str,
 
 
 def packet_pdf(session: Session, *, actor: Actor, catalog: Catalog, settings: Settings,
-               number_or_id: int | str) -> tuple[bytes, str]:
+               number_or_id: int | str) -> tuple[RenderedPdf, str]:
     """The packet (申请材料汇编, personal data in full) as a PDF, and its application number.
 
     Only for a supervisor or the application's own window; every packet made is audited.
@@ -255,8 +257,8 @@ def packet_pdf(session: Session, *, actor: Actor, catalog: Catalog, settings: Se
 
 
 def save_packet(session: Session, *, actor: Actor, catalog: Catalog, settings: Settings,
-                number_or_id: int | str) -> str:
-    """Make the packet and save it to the output folder; returns where, in Chinese."""
+                number_or_id: int | str) -> Delivered:
+    """Make the packet and save it to the output folder; says where, in Chinese."""
     from counterdesk.services.papers import deliver
 
     pdf, number = packet_pdf(session, actor=actor, catalog=catalog, settings=settings, number_or_id=number_or_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
@@ -61,6 +62,7 @@ from counterdesk.store.models import (
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
+    from counterdesk.documents.pdf.rendered import RenderedPdf
 
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -347,11 +349,19 @@ def notice_file_name(data: NoticeData) -> str:
     return f"一次性告知单-{name}-{data.generated_at:%Y%m%d-%H%M%S}.pdf"
 
 
-def deliver(settings: Settings, pdf: bytes, file_name: str, *, print_it: bool) -> str:
-    """Save a PDF in the hall's output folder and, when asked, print it; returns what happened."""
+@dataclass(frozen=True)
+class Delivered:
+    """What became of a paper, in Chinese, and the warning its PDF carries (see ``RenderedPdf``)."""
+
+    message: str
+    warning: str | None = None
+    """Characters of the paper that print as blanks, as one sentence; None when everything prints."""
+
+
+def deliver(settings: Settings, pdf: RenderedPdf, file_name: str, *, print_it: bool) -> Delivered:
+    """Save a PDF in the hall's output folder and, when asked, print it; says what happened."""
     from counterdesk.documents.printing import print_pdf, save_pdf
 
     path = save_pdf(pdf, settings.output_dir, file_name)
-    if print_it:
-        return print_pdf(path).message
-    return f"已保存到 {path}。"
+    message = print_pdf(path).message if print_it else f"已保存到 {path}。"
+    return Delivered(message, pdf.warning)

@@ -36,6 +36,7 @@ from counterdesk.store.models import Application, StatusEvent, present
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
     from counterdesk.documents.pdf.models import ReportData
+    from counterdesk.documents.pdf.rendered import RenderedPdf
 
 _T = TypeVar("_T")
 
@@ -317,7 +318,7 @@ def _shown_percent(value: float | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def render_pdf(report: DailyReport) -> bytes:
+def render_pdf(report: DailyReport) -> RenderedPdf:
     """The report as a PDF with its chart."""
     from counterdesk.documents.pdf.report import render_report
 

@@ -28,6 +28,7 @@ from counterdesk.store.models import Applicant, Application, Attachment, StoredF
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
+    from counterdesk.documents.pdf.rendered import RenderedPdf
     from counterdesk.documents.pdf.transfer_sheet import TransferSheetData
 
 WAYBILL = re.compile(r"[0-9A-Za-z-]{4,40}")
@@ -156,7 +157,7 @@ def sheet_data(session: Session, *, catalog: Catalog, batch: str) -> TransferShe
         lines=lines)
 
 
-def transfer_sheet_pdf(session: Session, *, catalog: Catalog, batch: str) -> bytes:
+def transfer_sheet_pdf(session: Session, *, catalog: Catalog, batch: str) -> RenderedPdf:
     """The 材料流转单 PDF of a batch."""
     from counterdesk.documents.pdf.transfer_sheet import render_transfer_sheet
 

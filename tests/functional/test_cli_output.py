@@ -155,9 +155,9 @@ def test_backup_replaces_an_earlier_backup_only_with_force(tmp_path, sqlite_db_u
 
 def test_packets_saved_at_the_counter_go_to_an_owner_only_output_folder(session, supervisor, catalog, settings,
                                                                        number):
-    message = save_packet(session, actor=supervisor, catalog=catalog, settings=settings, number_or_id=number)
+    delivered = save_packet(session, actor=supervisor, catalog=catalog, settings=settings, number_or_id=number)
     [saved] = settings.output_dir.iterdir()
-    assert str(saved) in message
+    assert str(saved) in delivered.message
     assert mode(settings.output_dir) == 0o700 and mode(saved) == 0o600
 
 

@@ -18,7 +18,7 @@ from counterdesk.services import attachments
 from counterdesk.services.attachments import store_of
 from counterdesk.store.models import Attachment, AuditEntry
 from tests.conftest import PASSWORD, write_pdf
-from tests.factories import draft_application, submitted_application
+from tests.factories import applicant_form, draft_application, submitted_application
 
 
 @pytest.fixture
@@ -167,3 +167,22 @@ def test_scans_list_names_the_inbox_it_read(run, settings):
     result = run("scans", "list")
     assert result.exit_code == 0, result.output
     assert f"扫描收件箱：{settings.scans_dir}" in result.output and "为空" in result.output
+
+
+BLANK = "\U0002B740"
+"""A CJK Extension D character that no embedded font has: the paper prints it as a blank."""
+
+
+def test_a_paper_with_a_character_no_font_has_is_written_and_the_blank_named_in_one_line_on_stderr(
+        run, session, clerk, catalog, settings, tmp_path):
+    rare = submitted_application(session, clerk, catalog, settings, form=applicant_form(name=f"{BLANK}三")).number
+    plain = submitted_application(session, clerk, catalog, settings).number
+    for command, staff in (("receipt", ()), ("packet", ("--staff", clerk.id))):
+        out = tmp_path / f"{command}.pdf"
+        result = run(command, rare, "-o", str(out), *staff, password=PASSWORD)
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().startswith(b"%PDF-") and "已保存" in result.stdout
+        [line] = result.stderr.splitlines()
+        assert BLANK in line and "U+2B740" in line and "空白" in line
+        whole = run(command, plain, "-o", str(tmp_path / f"{command}-whole.pdf"), *staff, password=PASSWORD)
+        assert whole.exit_code == 0 and whole.stderr == ""

@@ -231,7 +231,7 @@ def test_packet_is_saved_for_a_supervisor_and_audited(session, supervisor, other
         save_packet(session, actor=other_clerk, catalog=catalog, settings=settings, number_or_id=hall_day[0])
     outcome = save_packet(session, actor=supervisor, catalog=catalog, settings=settings, number_or_id=hall_day[0])
     saved = list(settings.output_dir.glob("申请材料汇编-*.pdf"))
-    assert len(saved) == 1 and str(saved[0]) in outcome
+    assert len(saved) == 1 and str(saved[0]) in outcome.message and outcome.warning is None
     assert saved[0].read_bytes().startswith(b"%PDF")
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "view_full")).one()
     assert (entry.target, entry.detail) == (hall_day[0], "申请材料汇编")

@@ -12,13 +12,13 @@ from counterdesk.store.models import Application, Pickup
 from counterdesk.tui.screens.home import HomeScreen
 from counterdesk.tui.screens.review import ReviewScreen
 from counterdesk.tui.screens.success import SuccessScreen
-from tests.factories import attach_all, draft_application
+from tests.factories import applicant_form, attach_all, draft_application
 from tests.functional.tui_helpers import CLERK, desk_app, logged_in, open_step, pilot_test, plain, settle
 
 
-def _draft(app, *, complete: bool) -> int:
+def _draft(app, *, complete: bool, name: str = "张三") -> int:
     with app.ctx.session() as session:
-        application = draft_application(session, CLERK, app.ctx.catalog)
+        application = draft_application(session, CLERK, app.ctx.catalog, form=applicant_form(name=name))
         if complete:
             attach_all(session, CLERK, app.ctx.catalog, app.ctx.settings, application)
             applications.set_pickup(session, actor=CLERK, application_id=application.id, method="onsite")
@@ -112,9 +112,27 @@ async def test_success_shows_the_number_saves_the_receipt_and_enter_serves_the_n
 
 
 @pilot_test
-async def test_markup_typed_by_a_citizen_is_shown_literally_on_review(tmp_path, catalog):
-    from tests.factories import applicant_form
+async def test_a_receipt_with_a_character_no_font_has_is_saved_and_the_clerk_is_warned(tmp_path, catalog):
+    blank = "\U0002B740"
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot)
+        draft_id = _draft(app, complete=True, name=f"{blank}三")
+        await open_step(app, pilot, "review", draft_id)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SuccessScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        number = _stored(app, draft_id)[0].number
+        assert (tmp_path / "data" / "output" / f"收件凭证-{number}.pdf").is_file()
+        [warning] = [n for n in app._notifications if n.severity == "warning"]
+        assert blank in warning.message and "U+2B740" in warning.message and "空白" in warning.message
+        assert any(f"收件凭证-{number}.pdf" in n.message for n in app._notifications if n.severity == "information")
 
+
+@pilot_test
+async def test_markup_typed_by_a_citizen_is_shown_literally_on_review(tmp_path, catalog):
     app = desk_app(tmp_path, catalog)
     async with app.run_test(size=(120, 36)) as pilot:
         await logged_in(app, pilot)

@@ -397,3 +397,41 @@ def test_a_character_no_font_has_is_named_in_a_warning() -> None:
     warning = glyph_warning(RARE_NAME + "\U0002B740")
     assert warning and "\U0002B740" in warning and "空白" in warning
     assert glyph_warning(RARE_NAME) is None
+
+
+BLANK = "\U0002B740"
+"""A CJK Extension D character that none of the embedded fonts has: it would print as a blank."""
+PAPERS_WITH_A_BLANK = {
+    "card": (render_card, CARD, replace(CARD, situation=[("申请人属于以下哪类人员？", f"{BLANK}家庭成员")])),
+    "receipt": (render_receipt, RECEIPT, replace(RECEIPT, party=replace(PERSON, name=f"{BLANK}*三"))),
+    "acceptance": (render_acceptance, ACCEPTANCE, replace(ACCEPTANCE, party=replace(ENTERPRISE, agent_name=BLANK))),
+    "refusal": (render_refusal, REFUSAL, replace(REFUSAL, reason=f"申请人{BLANK}不属于认定范围。")),
+    "notice": (render_notice, NOTICE, replace(NOTICE, applicant_name=f"{BLANK}*三")),
+    "report": (render_report, REPORT, replace(REPORT, by_clerk=[(f"李{BLANK}", 12)])),
+    "packet": (lambda data: render_packet(data, []), PACKET, replace(PACKET, applicant_name=f"{BLANK}三")),
+}
+
+
+@pytest.mark.parametrize("paper", PAPERS_WITH_A_BLANK)
+def test_every_paper_carries_the_warning_of_a_character_it_would_print_blank(paper: str) -> None:
+    render, whole, with_blank = PAPERS_WITH_A_BLANK[paper]
+    assert render(whole).warning is None
+    pdf = render(with_blank)
+    assert pdf.startswith(b"%PDF-") and isinstance(pdf, bytes)
+    assert pdf.warning and BLANK in pdf.warning and "U+2B740" in pdf.warning and "\n" not in pdf.warning
+
+
+def test_the_warning_names_control_and_bidi_characters_instead_of_sending_them_to_a_terminal() -> None:
+    from counterdesk.documents.pdf.fonts import glyph_warning
+
+    warning = glyph_warning("王\u202e\x9b" + BLANK)
+    assert warning and "\\u202e" in warning and "\\u009b" in warning
+    assert "\u202e" not in warning and "\x9b" not in warning
+
+
+def test_the_text_of_a_paper_is_found_in_nested_data_lists_and_mappings() -> None:
+    from counterdesk.documents.pdf.rendered import texts_of
+
+    found = list(texts_of(replace(RECEIPT, materials=[ReceiptMaterial("申报表", 1, "扫描", "original", 1)])))
+    assert {"张*三", "申报表", "扫描", HALL, NUMBER} <= set(found)
+    assert list(texts_of({"a": ("甲", ["乙"]), "b": 3, "c": Path("/丙")})) == ["甲", "乙"]

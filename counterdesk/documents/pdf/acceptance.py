@@ -23,6 +23,7 @@ from counterdesk.documents.pdf.official import (
     party_rows,
     sign_and_seal,
 )
+from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 
 
 def promised_text(data: AcceptanceData) -> str:
@@ -35,7 +36,7 @@ def promised_text(data: AcceptanceData) -> str:
     return text
 
 
-def render_acceptance(data: AcceptanceData) -> bytes:
+def render_acceptance(data: AcceptanceData) -> RenderedPdf:
     """The acceptance notice PDF."""
     promised = promised_text(data)
     story: list[Flowable] = [*title_block("受理通知书", data.issuer.body), number_with_qr(data.application_number)]
@@ -66,10 +67,11 @@ def render_acceptance(data: AcceptanceData) -> bytes:
     ]))
     generated = data.generated_at or data.accepted_at
     story += [spacer(4), sign_and_seal(data.issuer, generated.date())]
-    return build_pdf(
+    pdf = build_pdf(
         story,
         title=f"受理通知书 - {data.application_number}",
         author=data.issuer.body,
         subject=data.application_number,
         footer=f"{data.issuer.body} · 受理通知书 · {stamp_time(generated)} 打印",
     )
+    return rendered(pdf, data)

@@ -20,11 +20,12 @@ from counterdesk.documents.pdf.layout import (
     styles,
 )
 from counterdesk.documents.pdf.models import CardData, kind_label
+from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 
 QR_MM = 26
 
 
-def render_card(data: CardData) -> bytes:
+def render_card(data: CardData) -> RenderedPdf:
     """The 明白卡 PDF for one matter, place and set of situation answers."""
     s = styles()
     story: list[Flowable] = [_header(data)]
@@ -81,13 +82,14 @@ def render_card(data: CardData) -> bytes:
         story.append(heading("五、办理流程" if data.conditions else "四、办理流程"))
         story.extend(numbered(data.process))
 
-    return build_pdf(
+    pdf = build_pdf(
         story,
         title=f"明白卡 - {data.matter_name}",
         author=data.hall_name,
         subject=card_qr_content(data.matter_code, data.county_code),
         footer=f"{data.hall_name} · 明白卡 · {stamp_time(data.generated_at)} 生成 · 政策如有调整，以窗口受理时的要求为准",
     )
+    return rendered(pdf, data)
 
 
 def time_limit_label(days: int) -> str:

@@ -21,6 +21,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from counterdesk.domain import text as untrusted
+
 FONT = "CounterdeskSans"
 """The registered name of the main font; every style and canvas call uses it."""
 
@@ -110,5 +112,6 @@ def glyph_warning(*texts: str) -> str | None:
     missing = missing_glyphs(*texts)
     if not missing:
         return None
-    shown = "".join(missing[:10]) + ("等" if len(missing) > 10 else "")
+    # The characters come from people's text: a control or bidi character is named, never sent to a terminal.
+    shown = untrusted.shown("".join(missing[:10]), markup=False) + ("等" if len(missing) > 10 else "")
     return f"以下 {len(missing)} 个字在 PDF 中没有字形、将印成空白：{shown}（U+{ord(missing[0]):04X} 等），请在打印件上手写补全。"

@@ -25,9 +25,10 @@ from counterdesk.documents.pdf.layout import (
 )
 from counterdesk.documents.pdf.models import Issuer, NoticeData, NoticeItem, kind_label
 from counterdesk.documents.pdf.official import long_date, number_with_qr, sign_and_seal
+from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 
 
-def render_notice(data: NoticeData) -> bytes:
+def render_notice(data: NoticeData) -> RenderedPdf:
     """The one-time notice PDF listing everything the citizen still has to bring."""
     s = styles()
     w = CONTENT_WIDTH
@@ -63,13 +64,14 @@ def render_notice(data: NoticeData) -> bytes:
     story.extend(numbered(notes))
     issuer = Issuer(body=data.hall_name, seal="业务专用章", window=data.window, clerk=data.clerk)
     story += [spacer(4), sign_and_seal(issuer, data.generated_at.date())]
-    return build_pdf(
+    pdf = build_pdf(
         story,
         title=f"一次性告知单 - {data.matter_name}",
         author=data.hall_name,
         subject=data.application_number,
         footer=f"{data.hall_name} · 一次性告知单 · {stamp_time(data.generated_at)}",
     )
+    return rendered(pdf, data)
 
 
 def _opening(data: NoticeData) -> str:

@@ -44,6 +44,7 @@ from counterdesk.documents.pdf.layout import (
     title_block,
 )
 from counterdesk.documents.pdf.models import PacketData, PacketFile
+from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 from counterdesk.domain.errors import InvalidInput, NotFound
 
 STAMP_Y = 6 * mm
@@ -70,7 +71,7 @@ class _Material:
         return sum(len(pages) for _, pages in self.files)
 
 
-def render_packet(data: PacketData, files: list[PacketFile]) -> bytes:
+def render_packet(data: PacketData, files: list[PacketFile]) -> RenderedPdf:
     """The packet PDF: cover, attachments grouped by material (in the order given), bookmarks, page stamps."""
     try:
         pdf = _render(data, files)
@@ -82,7 +83,8 @@ def render_packet(data: PacketData, files: list[PacketFile]) -> bytes:
     if len(pdf) > limit:
         raise InvalidInput(f"申请材料汇编将达 {len(pdf) // 2**20} MB，超过附件总大小 {SIZE_FACTOR} 倍的上限，"
                            "请重新扫描（降低分辨率）后再汇编。", code="packet_too_large")
-    return pdf
+    # The cover prints the data and the material names; file names only become bookmarks (the viewer's font).
+    return rendered(pdf, data, [f.material_name for f in files])
 
 
 def _size(packet_file: PacketFile) -> int:

@@ -27,9 +27,10 @@ from counterdesk.documents.pdf.official import (
     party_rows,
     sign_and_seal,
 )
+from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 
 
-def render_receipt(data: ReceiptData) -> bytes:
+def render_receipt(data: ReceiptData) -> RenderedPdf:
     """The proof-of-receipt PDF for a submitted application."""
     w = CONTENT_WIDTH
     story: list[Flowable] = [*title_block("收件凭证", data.issuer.body), number_with_qr(data.application_number)]
@@ -72,10 +73,11 @@ def render_receipt(data: ReceiptData) -> bytes:
     ]))
     generated = data.generated_at or data.received_at
     story += [spacer(4), sign_and_seal(data.issuer, generated.date())]
-    return build_pdf(
+    pdf = build_pdf(
         story,
         title=f"收件凭证 - {data.application_number}",
         author=data.issuer.body,
         subject=data.application_number,
         footer=f"{data.issuer.body} · 收件凭证 · {stamp_time(generated)} 打印",
     )
+    return rendered(pdf, data)

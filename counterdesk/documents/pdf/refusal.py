@@ -26,12 +26,13 @@ from counterdesk.documents.pdf.official import (
     party_rows,
     sign_and_seal,
 )
+from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 
 REVIEW_DAYS = 60
 LAWSUIT_MONTHS = 6
 
 
-def render_refusal(data: RefusalData) -> bytes:
+def render_refusal(data: RefusalData) -> RenderedPdf:
     """The refusal notice PDF."""
     s = styles()
     story: list[Flowable] = [*title_block("不予受理通知书", data.issuer.body), number_with_qr(data.application_number)]
@@ -58,10 +59,11 @@ def render_refusal(data: RefusalData) -> bytes:
     ]))
     generated = data.generated_at or data.refused_at
     story += [spacer(4), sign_and_seal(data.issuer, generated.date())]
-    return build_pdf(
+    pdf = build_pdf(
         story,
         title=f"不予受理通知书 - {data.application_number}",
         author=data.issuer.body,
         subject=data.application_number,
         footer=f"{data.issuer.body} · 不予受理通知书 · {stamp_time(generated)} 打印",
     )
+    return rendered(pdf, data)

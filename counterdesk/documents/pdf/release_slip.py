@@ -21,6 +21,7 @@ from counterdesk.documents.pdf.layout import (
     styles,
     title_block,
 )
+from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class ReleaseSlipData:
     released_at: datetime
 
 
-def render_release_slip(data: ReleaseSlipData) -> bytes:
+def render_release_slip(data: ReleaseSlipData) -> RenderedPdf:
     """The 领取签收单 PDF of one release."""
     w = CONTENT_WIDTH
     s = styles()
@@ -63,9 +64,10 @@ def render_release_slip(data: ReleaseSlipData) -> bytes:
     story.append(heading("二、签收"))
     story.append(para("领取人已当场核对办理结果及相关证件、材料，确认无误。", s.body))
     story += [spacer(8), _signatures()]
-    return build_pdf(story, title=f"领取签收单 - {data.application_number}", author=data.hall_name,
-                     subject=data.application_number,
-                     footer=f"{data.hall_name} · 领取签收单 · {stamp_time(data.released_at)} 打印")
+    pdf = build_pdf(story, title=f"领取签收单 - {data.application_number}", author=data.hall_name,
+                    subject=data.application_number,
+                    footer=f"{data.hall_name} · 领取签收单 · {stamp_time(data.released_at)} 打印")
+    return rendered(pdf, data)
 
 
 def _signatures() -> Table:

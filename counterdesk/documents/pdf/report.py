@@ -24,11 +24,12 @@ from counterdesk.documents.pdf.layout import (
     title_block,
 )
 from counterdesk.documents.pdf.models import ReportData
+from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 
 BAR = colors.HexColor("#2f5d8a")
 
 
-def render_report(data: ReportData) -> bytes:
+def render_report(data: ReportData) -> RenderedPdf:
     """The daily report PDF: totals, the median time to acceptance, a chart and the breakdowns."""
     w = CONTENT_WIDTH
     day = f"{data.day.year}年{data.day.month}月{data.day.day}日"
@@ -89,12 +90,13 @@ def render_report(data: ReportData) -> bytes:
     if data.notes:
         story.append(heading("说明"))
         story.extend(numbered(data.notes))
-    return build_pdf(
+    pdf = build_pdf(
         story,
         title=f"每日办件统计报表 - {data.day:%Y-%m-%d}",
         author=data.hall_name,
         footer=f"{data.hall_name} · 每日办件统计报表 · {stamp_time(data.generated_at)} 生成",
     )
+    return rendered(pdf, data)
 
 
 def rate_label(rate: float | None) -> str:

@@ -27,6 +27,7 @@ from counterdesk.documents.pdf.layout import (
     styles,
     title_block,
 )
+from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def _originals(line: SheetLine) -> str:
     return "附原件：" + "、".join(enclosed) if enclosed else "无原件"
 
 
-def render_transfer_sheet(data: TransferSheetData) -> bytes:
+def render_transfer_sheet(data: TransferSheetData) -> RenderedPdf:
     """The 材料流转单 PDF of one transfer batch."""
     w = CONTENT_WIDTH
     s = styles()
@@ -115,8 +116,9 @@ def render_transfer_sheet(data: TransferSheetData) -> bytes:
         para("办理地收到后请逐件扫码核对办件编号、材料份数及原件，无误后签收；"
              "如有缺漏，请在备注栏写明并当日告知寄出大厅。", s.body),
         spacer(6), _signatures(data.sender)]))
-    return build_pdf(story, title=f"材料流转单 - {data.batch}", author=data.hall_name, subject=data.batch,
-                     footer=f"{data.hall_name} · 材料流转单 {data.batch} · {stamp_time(data.dispatched_at)} 打印")
+    pdf = build_pdf(story, title=f"材料流转单 - {data.batch}", author=data.hall_name, subject=data.batch,
+                    footer=f"{data.hall_name} · 材料流转单 {data.batch} · {stamp_time(data.dispatched_at)} 打印")
+    return rendered(pdf, data)
 
 
 def _signatures(sender: str) -> Table:

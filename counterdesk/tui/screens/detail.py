@@ -6,13 +6,14 @@ only lays it out. Everything typed by people is shown as text, never as markup.
 
 from __future__ import annotations
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from counterdesk.domain import text as untrusted
 from counterdesk.domain.applicant import SEXES
@@ -26,10 +27,13 @@ PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
 
 
 def _pairs(rows: list[tuple[str, str]]) -> Table:
-    """Label and value in two columns, values shown literally."""
+    """Label and value in two columns, values shown literally and folded onto more lines, never cut.
+
+    (A table column cuts a word too long for it with …, and a Chinese address is one long word.)
+    """
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim", no_wrap=True)
-    table.add_column()
+    table.add_column(overflow="fold")
     for label, value in rows:
         table.add_row(label, Text(untrusted.shown(value, markup=False, newlines=True) or "—"))
     return table
@@ -63,15 +67,13 @@ class DetailScreen(MovingScreen):
             yield Static("办事情形", classes="section-title")
             yield Static(id="detail-situation", classes="detail-part")
             yield Static("申请材料", classes="section-title")
-            yield DataTable(id="detail-attachments", cursor_type="row", zebra_stripes=True)
+            yield Static(id="detail-attachments", classes="detail-part")
             yield Static("办理记录", classes="section-title")
             yield Static(id="detail-history", classes="detail-part")
         yield MovesBar()
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#detail-attachments", DataTable)
-        table.add_columns("材料", "文件", "页数", "来源", "预审")
         self.query_one("#detail").focus()
         self.action_reload()
 
@@ -100,13 +102,7 @@ class DetailScreen(MovingScreen):
         self.query_one("#detail-summary", Static).update(self._summary(shown))
         self.query_one("#detail-people", Static).update(self._people(shown))
         self.query_one("#detail-situation", Static).update(self._situation(shown))
-        table = self.query_one("#detail-attachments", DataTable)
-        table.clear()
-        for a in shown.attachments:
-            reason = f"：{a.precheck_reason}" if a.precheck_reason else ""
-            table.add_row(Text(a.material_name), Text(untrusted.shown(a.original_name, markup=False)), str(a.pages),
-                          a.source_label, Text(untrusted.shown(a.precheck_label + reason, markup=False),
-                               style=PRECHECK_STYLES.get(a.precheck, "")))
+        self.query_one("#detail-attachments", Static).update(self._attachments(shown))
         self.query_one("#detail-history", Static).update(timeline_text(shown.events, shown.staff))
         self.refresh_bindings()
         self.refresh_moves()
@@ -152,6 +148,24 @@ class DetailScreen(MovingScreen):
         grid.add_row(_pairs(left), _pairs(right))
         return grid
 
+    def _attachments(self, shown) -> Table | Text:
+        """One row per attached file; long names fold onto more lines rather than leave the screen."""
+        if not shown.attachments:
+            return Text("（尚未上传材料）", style="dim")
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), pad_edge=False, header_style="bold",
+                      expand=True)
+        table.add_column("材料", ratio=3, overflow="fold")
+        table.add_column("文件", ratio=3, overflow="fold")
+        table.add_column("页数", justify="right", no_wrap=True)
+        table.add_column("来源", no_wrap=True)
+        table.add_column("预审", ratio=2, overflow="fold")
+        for a in shown.attachments:
+            reason = f"：{a.precheck_reason}" if a.precheck_reason else ""
+            table.add_row(Text(a.material_name), Text(untrusted.shown(a.original_name, markup=False)), str(a.pages),
+                          a.source_label, Text(untrusted.shown(a.precheck_label + reason, markup=False),
+                                               style=PRECHECK_STYLES.get(a.precheck, "")))
+        return table
+
     def _situation(self, shown) -> Text:
         text = Text()
         for question, answer in shown.situation:
@@ -187,13 +201,15 @@ class DetailScreen(MovingScreen):
     def build_packet(self) -> None:
         from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.detail import save_packet
+        from counterdesk.tui.papers import warn_of_blanks
 
         ctx = self.ctx
         try:
             with ctx.session() as session:
-                outcome = save_packet(session, actor=ctx.actor, catalog=ctx.catalog, settings=ctx.settings,
-                                      number_or_id=self.shown.id)
+                delivered = save_packet(session, actor=ctx.actor, catalog=ctx.catalog, settings=ctx.settings,
+                                        number_or_id=self.shown.id)
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, outcome, markup=False)
+        self.app.call_from_thread(self.notify, delivered.message, markup=False)
+        warn_of_blanks(self, delivered.warning)

@@ -204,6 +204,7 @@ class GuideScreen(WizardScreen):
         from counterdesk.documents.pdf.card import render_card
         from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.papers import card_file_name, card_for, deliver, mail_card
+        from counterdesk.tui.papers import warn_of_blanks
 
         ctx = self.app.ctx
         try:
@@ -214,13 +215,14 @@ class GuideScreen(WizardScreen):
                 mail_card(ctx.settings, card, address, pdf=pdf)
                 message = f"明白卡已发送到 {address}。"
             else:
-                message = deliver(ctx.settings, pdf, card_file_name(card), print_it=how == "print")
+                message = deliver(ctx.settings, pdf, card_file_name(card), print_it=how == "print").message
                 if how == "save":
                     message = "明白卡" + message
         except CounterdeskError as error:
             self.app.call_from_thread(self._card_done, error.message, True)
             return
         self.app.call_from_thread(self._card_done, message, False)
+        warn_of_blanks(self, pdf.warning)
 
     def _card_done(self, message: str, error: bool) -> None:
         self._busy = False

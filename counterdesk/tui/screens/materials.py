@@ -418,6 +418,7 @@ class MaterialsScreen(WizardScreen):
     @work(thread=True, exclusive=True, group="materials-paper")
     def make_notice(self) -> None:
         from counterdesk.services.papers import deliver, notice_file_name, notice_for
+        from counterdesk.tui.papers import warn_of_blanks
 
         ctx = self.app.ctx
         try:
@@ -426,12 +427,14 @@ class MaterialsScreen(WizardScreen):
                                   application_id=self.draft.application_id)
             from counterdesk.documents.pdf.notice import render_notice
 
-            message = deliver(ctx.settings, render_notice(data), notice_file_name(data), print_it=True)
+            delivered = deliver(ctx.settings, render_notice(data), notice_file_name(data), print_it=True)
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, message + "\n草稿已保留，群众补齐材料后可在首页继续办理（F10 回首页）。",
+        self.app.call_from_thread(self.notify,
+                                  delivered.message + "\n草稿已保留，群众补齐材料后可在首页继续办理（F10 回首页）。",
                                   title="一次性告知单", timeout=8, markup=False)
+        warn_of_blanks(self, delivered.warning)
 
     def action_next(self) -> None:
         outstanding = [row.material.name for row in self.rows if row.outstanding]

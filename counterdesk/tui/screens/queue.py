@@ -26,24 +26,63 @@ from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import status_text
 
-COLUMNS = [("number", "办件编号", "number", 32), ("status", "状态", "status", 8), ("matter", "事项", "matter", None),
-           ("county", "区县", "county", 10), ("window", "窗口", "window", 4), ("clerk", "经办人", "clerk", 8),
-           ("received", "提交时间", "submitted_at", 8), ("applicant", "申请人", None, 10),
-           ("left", "剩余", "due_date", 8)]
-"""Column key, heading, the queue's sort key when the heading is clicked, and width in cells.
 
-Widths are fixed (the matter takes what is left) so columns do not jump as pages and refreshes
-bring longer or shorter names, and the first page is drawn at its final widths at once.
-"""
-MATTER_MIN_WIDTH = 16
+@dataclass(frozen=True)
+class Column:
+    """One column of the queue: its key, heading, the sort a click on the heading asks for, and widths.
+
+    ``narrow`` is the least width in cells, at which a value may take two lines (a number breaks
+    after its date, a time after its day); ``wide`` shows it on one line. The matter (None) takes
+    what is left. Widths are fixed so columns do not jump as pages and refreshes bring longer or
+    shorter names, and the first page is drawn at its final widths at once.
+    """
+
+    key: str
+    heading: str
+    sort: str | None
+    narrow: int | None
+    wide: int | None
+
+
+COLUMNS = (
+    Column("number", "办件编号", "number", 16, 32),
+    Column("status", "状态", "status", 6, 8),
+    Column("matter", "事项", "matter", None, None),
+    Column("county", "区县", "county", 6, 8),
+    Column("window", "窗口", "window", 4, 4),
+    Column("clerk", "经办人", "clerk", 6, 8),
+    Column("received", "提交时间", "submitted_at", 8, 11),
+    Column("applicant", "申请人", None, 6, 10),
+    Column("left", "剩余", "due_date", 8, 16),
+)
+WIDEN_ORDER = ("number", "received", "status", "left", "county", "clerk", "applicant")
+"""Which columns get their one-line width first when the table has room."""
+MATTER_MIN_WIDTH = 24
+"""A column is widened only while the matter keeps this much (two lines of 12 characters)."""
+LINES = 2
+"""The most lines a row takes; a value longer than that ends in …"""
+GUTTER = 1
+"""Blank cells after each column (the table's own cell padding is 0: it would take two)."""
+
+
+def column_widths(width: int, scrollbar: int) -> dict[str, int]:
+    """Each column's width in cells (without the gutter) for a table ``width`` cells wide."""
+    widths = {column.key: column.narrow for column in COLUMNS if column.narrow}
+    wide = {column.key: column.wide for column in COLUMNS if column.wide}
+    room = width - scrollbar - GUTTER * len(COLUMNS)
+    for key in WIDEN_ORDER:
+        if room - sum(widths.values()) - (wide[key] - widths[key]) >= MATTER_MIN_WIDTH:
+            widths[key] = wide[key]
+    return {**widths, "matter": max(room - sum(widths.values()), 4)}
+
 
 SORT_CYCLE = ["submitted_at", "-submitted_at", "number", "status", "window", "clerk", "matter", "county"]
 SORT_LABELS = {"submitted_at": "提交时间", "number": "办件编号", "status": "状态", "window": "窗口",
                "clerk": "经办人", "matter": "事项", "county": "区县", "due_date": "到期日"}
 DUE_CYCLE = [None, "overdue", "warning"]
 """The D key's filters on the legal clock: every application of the day, then 逾期, then 预警 of every day."""
-FILTERS = [("q-window", "窗口", 10), ("q-clerk", "工号", 12), ("q-matter", "事项编码", 16),
-           ("q-county", "区县代码", 10), ("q-search", "编号或姓名（张**）", 24)]
+FILTERS = [("q-window", "窗口", 6), ("q-clerk", "工号", 8), ("q-matter", "事项编码", 12), ("q-county", "区县代码", 10)]
+"""The second group of filters (field id, placeholder, width); the date, status and search come first."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +106,8 @@ class QueueScreen(MovingScreen):
     """The day's queue of the whole hall, for supervisors."""
 
     STEP_TITLE = "今日队列"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the filters take two lines (styles/supervisor.tcss)."""
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("slash", "search", "查找"),
@@ -93,20 +134,24 @@ class QueueScreen(MovingScreen):
         yield DeskHeader(id="header")
         yield Static(id="queue-counts")
         with Horizontal(id="queue-filters"):
-            yield Input(self.query_state.day.isoformat(), id="q-date", placeholder="日期", max_length=10)
-            yield Select([(label, code) for code, label in STATUSES.items() if code != "draft"],
-                         prompt="全部状态", id="q-status")
-            for field_id, placeholder, width in FILTERS:
-                field = Input(id=field_id, placeholder=placeholder, max_length=40)
-                field.styles.width = width
-                yield field
-        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="filter-group"):
+                yield Input(self.query_state.day.isoformat(), id="q-date", placeholder="日期", max_length=10,
+                            compact=True)
+                yield Select([(label, code) for code, label in STATUSES.items() if code != "draft"],
+                             prompt="全部状态", id="q-status", compact=True)
+                yield Input(id="q-search", placeholder="编号或姓名（张**）", max_length=40, compact=True)
+            with Horizontal(classes="filter-group"):
+                for field_id, placeholder, width in FILTERS:
+                    field = Input(id=field_id, placeholder=placeholder, max_length=40, compact=True)
+                    field.styles.width = width
+                    yield field
+        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True, cell_padding=0)
         yield Static(id="queue-pager")
         yield MovesBar()
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._columns_width = 0
+        self._widths: dict[str, int] = {}
         self._set_columns()
         self.query_one(DataTable).focus()
         self.query_one("#q-date", Input).cursor_position = 0
@@ -158,11 +203,18 @@ class QueueScreen(MovingScreen):
         table = self.query_one(DataTable)
         keep = self._current_key()
         table.clear()
+        widths = self._widths
         for row in rows:
-            table.add_row(Text(row.number), status_text(row.status), Text(row.matter_name or row.matter_code),
-                          Text(row.county_name or row.county_code), str(row.window or ""),
-                          Text(shown(row.clerk_name or row.clerk, markup=False)), show(row.submitted_at, "%H:%M"),
-                          Text(shown(row.applicant_masked, markup=False)), remaining_text(row.deadline), key=row.number)
+            cells = {"number": Text(row.number), "status": status_text(row.status),
+                     "matter": Text(row.matter_name or row.matter_code),
+                     "county": Text(row.county_name or row.county_code), "window": Text(str(row.window or "")),
+                     "clerk": Text(shown(row.clerk_name or row.clerk, markup=False)),
+                     "received": Text(show(row.submitted_at, "%m-%d %H:%M")),
+                     "applicant": Text(shown(row.applicant_masked, markup=False)),
+                     "left": remaining_text(row.deadline)}
+            shown_cells = [fitted(self.app.console, cells[c.key], widths[c.key], LINES) for c in COLUMNS]
+            table.add_row(*shown_cells, height=max(len(cell.plain.split("\n")) for cell in shown_cells),
+                          key=row.number)
         numbers = [row.number for row in rows]
         if keep in numbers:
             table.move_cursor(row=numbers.index(keep), animate=False)
@@ -174,14 +226,13 @@ class QueueScreen(MovingScreen):
     def _set_columns(self) -> bool:
         """Lay the columns out for the table's width; False when they already are."""
         table = self.query_one(DataTable)
-        width = table.size.width or self.app.size.width
-        if width == self._columns_width:
+        widths = column_widths(table.size.width or self.app.size.width, table.styles.scrollbar_size_vertical)
+        if widths == self._widths:
             return False
-        self._columns_width = width
-        fixed = sum(w + 2 for *_, w in COLUMNS if w) + 2 + 2  # cell padding, the matter's, the scroll bar
+        self._widths = widths
         table.clear(columns=True)
-        for key, heading, _, column_width in COLUMNS:
-            table.add_column(heading, key=key, width=column_width or max(MATTER_MIN_WIDTH, width - fixed))
+        for column in COLUMNS:
+            table.add_column(column.heading, key=column.key, width=widths[column.key] + GUTTER)
         return True
 
     def _current_key(self) -> str | None:
@@ -192,7 +243,7 @@ class QueueScreen(MovingScreen):
 
     def _counts(self, page) -> Text:
         chosen = self.query_state.status
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()
         if self.query_state.due:
             from counterdesk.services.queue import DUE_FILTERS
 
@@ -260,7 +311,7 @@ class QueueScreen(MovingScreen):
 
     @on(DataTable.HeaderSelected)
     def sort_by_column(self, event: DataTable.HeaderSelected) -> None:
-        sort = {key: sort for key, _, sort, _ in COLUMNS}[event.column_key.value]
+        sort = {column.key: column.sort for column in COLUMNS}[event.column_key.value]
         if sort:
             current = self.query_state.sort
             self.requery(sort=f"-{sort}" if current == sort else sort)
@@ -306,6 +357,23 @@ class QueueScreen(MovingScreen):
 
 DUE_STYLES = {"overdue": "bold white on red", "warning": "bold black on yellow"}
 """Colour of 逾期 and 预警 in the remaining-days column and the filter's label."""
+
+
+def fitted(console, text: Text, width: int, lines: int) -> Text:
+    """``text`` broken into at most ``lines`` lines of ``width`` cells, with … where it had to be cut.
+
+    The table's cells are wider than this by the gutter, so a broken line never runs into the next column.
+    """
+    if text.cell_len <= width:
+        return text
+    wrapped = text.wrap(console, width, overflow="fold")
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1].rstrip()
+        wrapped[-1].truncate(width - 1)
+        wrapped[-1].rstrip()
+        wrapped[-1].append("…")
+    return Text("\n", style=text.style).join(wrapped)
 
 
 def remaining_text(found) -> Text:

@@ -110,17 +110,19 @@ class SuccessScreen(WizardScreen):
     def receipt(self, print_it: bool) -> None:
         from counterdesk.documents.pdf.receipt import render_receipt
         from counterdesk.services.papers import deliver, receipt_file_name, receipt_for
+        from counterdesk.tui.papers import warn_of_blanks
 
         ctx = self.app.ctx
         try:
             with ctx.session() as session:
                 data = receipt_for(session, catalog=ctx.catalog, actor=ctx.actor,
                                    application_id=self.draft.application_id)
-            message = deliver(ctx.settings, render_receipt(data), receipt_file_name(data), print_it=print_it)
+            delivered = deliver(ctx.settings, render_receipt(data), receipt_file_name(data), print_it=print_it)
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, message, title="收件凭证", timeout=8, markup=False)
+        self.app.call_from_thread(self.notify, delivered.message, title="收件凭证", timeout=8, markup=False)
+        warn_of_blanks(self, delivered.warning)
 
     def action_next_citizen(self) -> None:
         leave(self.app)
