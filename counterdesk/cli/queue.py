@@ -16,6 +16,7 @@ import typer
 
 from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals, write_pdf
 from counterdesk.cli.staff import StaffOpt, acting
+from counterdesk.domain.deadline import SIGN_FOR_DAYS
 from counterdesk.domain.text import shown, spreadsheet_row
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="日期 YYYY-MM-DD，默认今天。")]
@@ -59,6 +60,8 @@ def queue(
     clerk: Annotated[str | None, typer.Option("--clerk", help="只列出此工号经办的。")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="列出各日已逾期（超过承诺办结日期）的办件。")] = False,
     warning: Annotated[bool, typer.Option("--warning", help="列出各日剩余不超过 2 个工作日的预警办件。")] = False,
+    in_transit: Annotated[bool, typer.Option("--in-transit", help="列出各日已寄出、办理地尚未签收的在途办件。")] = False,
+    unsigned: Annotated[bool, typer.Option("--unsigned", help=f"列出寄出超过 {SIGN_FOR_DAYS} 个工作日仍未签收的办件。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="输出 CSV。")] = False,
 ) -> None:
@@ -70,9 +73,11 @@ def queue(
 
     if json_out and csv_out:
         fail("--json 和 --csv 只能选一个。")
-    if overdue and warning:
-        fail("--overdue 和 --warning 只能选一个。")
-    due = "overdue" if overdue else "warning" if warning else None
+    chosen = [name for name, on in (("overdue", overdue), ("warning", warning), ("in_transit", in_transit),
+                                    ("unsigned", unsigned)) if on]
+    if len(chosen) > 1:
+        fail("--overdue、--warning、--in-transit 和 --unsigned 只能选一个。")
+    due = chosen[0] if chosen else None
     when = parse_day(day)
     catalog = _catalog(ctx)
     with Session(context(ctx).engine) as session:

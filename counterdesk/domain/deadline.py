@@ -24,6 +24,9 @@ from counterdesk.domain.workflow import ClockEffect
 WARNING_DAYS = 2
 """预警: at most this many working days left."""
 
+SIGN_FOR_DAYS = 3
+"""Working days a dispatched batch may travel before its 办理地 is late in signing for it (超时未签收)."""
+
 
 class ClockState(StrEnum):
     """Where the clock is (the ``clock`` field of ``status --json``)."""

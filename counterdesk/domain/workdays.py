@@ -51,3 +51,15 @@ def add_working_days(start: date, days: int, calendar: WorkCalendar = WEEKENDS_O
         if calendar.is_working_day(day):
             days -= 1
     return day
+
+
+def working_days_before(end: date, days: int, calendar: WorkCalendar = WEEKENDS_ONLY) -> date:
+    """The day ``days`` working days before ``end`` (``add_working_days`` run backwards)."""
+    if days < 0:
+        raise ValueError(f"days must not be negative, got {days}")
+    day = end
+    while days:
+        day -= timedelta(days=1)
+        if calendar.is_working_day(day):
+            days -= 1
+    return day

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy
@@ -20,20 +20,29 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from counterdesk.domain.appno import parse_application_number
-from counterdesk.domain.clock import local, today
-from counterdesk.domain.deadline import WARNING_DAYS, ClockState, Deadline
+from counterdesk.domain.clock import CST, local, today
+from counterdesk.domain.deadline import SIGN_FOR_DAYS, WARNING_DAYS, ClockState, Deadline
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
 from counterdesk.domain.masking import mask_id_number, mask_name
 from counterdesk.domain.query import read_lookup_query, refuse_unknown_id_number
 from counterdesk.domain.text import fold_width, has_control, is_han
 from counterdesk.domain.validators import validate_window
-from counterdesk.domain.workdays import WorkCalendar, add_working_days
-from counterdesk.domain.workflow import STATUSES, status_label
+from counterdesk.domain.workdays import WorkCalendar, add_working_days, working_days_before
+from counterdesk.domain.workflow import STATUSES, Status, status_label
 from counterdesk.services import audit, deadlines
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
-from counterdesk.store.models import Applicant, Application, Staff, StatusEvent, id_of, number_of, present
+from counterdesk.store.models import (
+    Applicant,
+    Application,
+    Staff,
+    StatusEvent,
+    TransferBatch,
+    id_of,
+    number_of,
+    present,
+)
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
@@ -52,8 +61,9 @@ SORTS: dict[str, Mapped[Any]] = {
 
 PAGE_SIZE = 50
 
-DUE_FILTERS = {"overdue": "逾期", "warning": "预警"}
-"""Filters on the legal clock, over every day's applications: past the due date, or ≤ 2 days left."""
+DUE_FILTERS = {"overdue": "逾期", "warning": "预警", "in_transit": "在途", "unsigned": "超时未签收"}
+"""Filters over every day's applications that watch a clock: past the due date, ≤ 2 working days
+left, sent to the 办理地 and not yet signed for, and so for more than ``SIGN_FOR_DAYS`` working days."""
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -202,7 +212,7 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Cata
     clock_catalog = deadlines.default_catalog(catalog)
     if due is not None and due not in DUE_FILTERS:
         raise InvalidInput(f"未知的时限筛选“{due}”，可选：{'、'.join(DUE_FILTERS)}。", code="due", field="due")
-    if due and sort == "submitted_at":
+    if due in ("overdue", "warning") and sort == "submitted_at":
         sort = "due_date"
     if status:
         status_label(status)
@@ -259,11 +269,18 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Cata
 
 
 def _due_clause(due: str, calendar: WorkCalendar) -> ColumnElement[bool]:
-    """The index range on the running clocks' due dates for the overdue or warning filter."""
+    """The index range on the running clocks' due dates, or the hand-overs still travelling."""
     day = today()
     if due == "overdue":
         return col(Application.due_date) < day
-    return col(Application.due_date).between(day, add_working_days(day, WARNING_DAYS, calendar))
+    if due == "warning":
+        return col(Application.due_date).between(day, add_working_days(day, WARNING_DAYS, calendar))
+    travelling = col(Application.status) == Status.IN_TRANSIT
+    if due == "in_transit":
+        return travelling
+    since = datetime.combine(working_days_before(day, SIGN_FOR_DAYS, calendar), time.min, CST)
+    return travelling & col(Application.transfer_batch).in_(
+        select(TransferBatch.id).where(col(TransferBatch.created_at) < since))
 
 
 def staff_names(session: Session) -> dict[str, str]:

@@ -183,3 +183,14 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(halls, package, tmp_path):
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("files/" + "0" * 64, b"\0" * (64 * 2**20))
     _refused(office, bomb, "大小上限")
+
+
+def test_the_window_lists_what_it_sent_as_in_transit_and_the_office_signing_ends_it(halls, package):
+    window, office = halls
+    out, _, numbers = package
+    assert sorted(row["number"] for row in window.json("queue", "--in-transit")) == sorted(numbers)
+    assert window.json("queue", "--unsigned") == []  # sent today: not late yet
+    both = window.run("queue", "--in-transit", "--unsigned")
+    assert both.exit_code == 2 and "只能选一个" in both.stderr
+    assert office.run("transfer", "import", str(out), "--staff", "sup01").exit_code == 0
+    assert office.json("queue", "--in-transit") == []

@@ -62,3 +62,36 @@ def test_the_transfer_sheet_lists_every_application_with_its_materials(session, 
     assert data.sender == "李娜（c03）" and data.to_county_name == "平江县"
     pdf = transfer.transfer_sheet_pdf(session, catalog=catalog, batch=sent.batch)
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_queue_watches_batches_in_transit_and_those_late_in_being_signed_for(session, clerk, supervisor, catalog,
+                                                                                settings, changsha):
+    from datetime import timedelta
+
+    from counterdesk.domain.clock import now, today
+    from counterdesk.services.queue import day_queue
+    from counterdesk.store.models import TransferBatch
+
+    made = [submitted_application(session, clerk, catalog, settings).number for _ in range(3)]
+    old = transfer.dispatch(session, actor=clerk, catalog=catalog, to_county=PINGJIANG)
+    batch = session.get(TransferBatch, old.batch)
+    batch.created_at = now() - timedelta(days=10)  # sent ten days ago: more than three working days
+    session.add(batch)
+    session.commit()
+    assert sorted(old.numbers) == sorted(made)
+
+    def listed(due: str) -> list[str]:
+        return [row.number for row in day_queue(session, actor=supervisor, day=today(), catalog=catalog,
+                                                due=due).rows]
+
+    assert sorted(listed("in_transit")) == sorted(old.numbers)
+    assert sorted(listed("unsigned")) == sorted(old.numbers)
+    batch.created_at = now()
+    session.add(batch)
+    session.commit()
+    assert listed("unsigned") == [] and len(listed("in_transit")) == 3
+    # The 平江 back office on the same database signs for the batch: nothing travels any more.
+    set_hall(session, actor_id="sup01", name="平江县政务服务中心", county_code=PINGJIANG, catalog=catalog,
+             hall_code="43062601")
+    transfer.sign_for(session, actor=supervisor, batch=old.batch)
+    assert listed("in_transit") == [] and listed("unsigned") == []

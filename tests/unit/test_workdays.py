@@ -60,3 +60,12 @@ def test_with_holidays_the_promised_day_still_has_exactly_that_many_working_days
     assert CALENDAR.is_working_day(promised)
     between = [start + timedelta(days=i) for i in range(1, (promised - start).days + 1)]
     assert sum(CALENDAR.is_working_day(d) for d in between) == days
+
+
+@given(start=st.dates(date(2026, 1, 1), date(2026, 12, 31)), days=st.integers(0, 30))
+def test_working_days_before_undoes_adding_them_from_a_working_day(start, days):
+    from counterdesk.domain.workdays import working_days_before
+
+    if not is_working_day(start):
+        return
+    assert working_days_before(add_working_days(start, days), days) == start

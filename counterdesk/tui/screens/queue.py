@@ -79,8 +79,9 @@ def column_widths(width: int, scrollbar: int) -> dict[str, int]:
 SORT_CYCLE = ["submitted_at", "-submitted_at", "number", "status", "window", "clerk", "matter", "county"]
 SORT_LABELS = {"submitted_at": "提交时间", "number": "办件编号", "status": "状态", "window": "窗口",
                "clerk": "经办人", "matter": "事项", "county": "区县", "due_date": "到期日"}
-DUE_CYCLE = [None, "overdue", "warning"]
-"""The D key's filters on the legal clock: every application of the day, then 逾期, then 预警 of every day."""
+DUE_CYCLE = [None, "overdue", "warning", "in_transit", "unsigned"]
+"""The D key's watch filters: every application of the day, then of every day 逾期, 预警, 在途 and
+超时未签收 (``services.queue.DUE_FILTERS``)."""
 FILTERS = [("q-window", "窗口", 6), ("q-clerk", "工号", 8), ("q-matter", "事项编码", 12), ("q-county", "区县代码", 10)]
 """The second group of filters (field id, placeholder, width); the date, status and search come first."""
 
@@ -114,7 +115,7 @@ class QueueScreen(MovingScreen):
         Binding("n", "page(1)", "下页"),
         Binding("p", "page(-1)", "上页"),
         Binding("o", "sort", "排序"),
-        Binding("d", "due", "逾期/预警"),
+        Binding("d", "due", "逾期/预警/在途"),
         Binding("f5", "reload", "刷新"),
         *MOVE_BINDINGS,
     ]
@@ -350,13 +351,14 @@ class QueueScreen(MovingScreen):
         self.reload()
 
     def action_due(self) -> None:
-        """Cycle the clock filter: all of the day → 逾期 → 预警 → all of the day."""
+        """Cycle the watch filters: all of the day → 逾期 → 预警 → 在途 → 超时未签收 → all of the day."""
         following = DUE_CYCLE[(DUE_CYCLE.index(self.query_state.due) + 1) % len(DUE_CYCLE)]
-        self.requery(due=following, sort="due_date" if following else "submitted_at")
+        self.requery(due=following, sort="due_date" if following in ("overdue", "warning") else "submitted_at")
 
 
-DUE_STYLES = {"overdue": "bold white on red", "warning": "bold black on yellow"}
-"""Colour of 逾期 and 预警 in the remaining-days column and the filter's label."""
+DUE_STYLES = {"overdue": "bold white on red", "warning": "bold black on yellow", "in_transit": "bold black on cyan",
+              "unsigned": "bold white on magenta"}
+"""Colour of 逾期 and 预警 in the remaining-days column, and of each watch filter's label."""
 
 
 def fitted(console, text: Text, width: int, lines: int) -> Text:
