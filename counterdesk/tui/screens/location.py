@@ -1,6 +1,7 @@
-"""选择办理地点 (choose where it is handled): city, then county, filtered as the clerk types
-(岳阳 · yueyang · pj). Only counties where the matter is handled are listed; the hall's own
-county is highlighted at the start, so Enter alone is enough for most citizens.
+"""选择办理地点 (choose where it is handled): city, then the place, filtered as the clerk types
+(岳阳 · yueyang · pj). A city's places are its own level (市本级), its counties and functional areas,
+as in the provincial portal's picker; only those where the matter is handled are listed. The hall's
+own place is highlighted at the start, so Enter alone is enough for most citizens.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from counterdesk.tui.widgets.keybar import KeyBar
 
 
 class LocationScreen(WizardScreen):
-    """Two columns, 市州 and 区县, over the matter's counties; Enter on a county starts the draft."""
+    """Two columns, 市州 and 办理地, over the matter's places; Enter on a place starts the draft."""
 
     STEP = "location"
     TITLE_TEXT = "选择办理地点"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
-        Binding("enter", "pick", "确认区县", priority=True),
+        Binding("enter", "pick", "确认办理地", priority=True),
         Binding("escape", "back", "返回找事项"),
         Binding("down", "county(1)", show=False),
         Binding("up", "county(-1)", show=False),
@@ -39,7 +40,7 @@ class LocationScreen(WizardScreen):
     def __init__(self, draft) -> None:
         super().__init__(draft)
         self.places: list[tuple[City, list[Region]]] = []
-        """The cities on screen, each with its counties on screen."""
+        """The cities on screen, each with its places on screen."""
         self._wanted: str | None = None
         self._busy = False
 
@@ -47,14 +48,14 @@ class LocationScreen(WizardScreen):
         yield from self.compose_header()
         with Vertical(id="location-box"):
             yield Static(id="location-matter")
-            yield Input(placeholder="输入市州或区县名称、全拼或首字母，如 岳阳 / pingjiang / pjx",
+            yield Input(placeholder="输入市州、区县或功能区名称、全拼或首字母，如 岳阳 / pingjiang / pjx",
                         id="location-search", select_on_focus=False)
             with Horizontal(id="location-columns"):
                 with Vertical(id="location-city-column"):
                     yield Static("市州（PgUp/PgDn）", classes="column-title")
                     yield OptionList(id="location-cities")
                 with Vertical(id="location-county-column"):
-                    yield Static("区县（↑/↓，回车确认）", classes="column-title")
+                    yield Static("办理地（↑/↓，回车确认）", classes="column-title")
                     yield OptionList(id="location-counties")
             yield Static(id="location-hint")
         yield KeyBar()
@@ -62,7 +63,7 @@ class LocationScreen(WizardScreen):
     def on_mount(self) -> None:
         ctx = self.app.ctx
         matter = ctx.catalog.matter(self.draft.matter_code)
-        handled = "全省通办" if matter.counties is None else f"在 {len(matter.counties)} 个区县办理"
+        handled = ctx.catalog.where_handled(matter) if matter.counties is None else f"在 {len(matter.counties)} 个办理地办理"
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("事项：")
         text.append(matter.name, style="bold")
@@ -85,22 +86,10 @@ class LocationScreen(WizardScreen):
         self.refresh_places()
 
     def refresh_places(self) -> None:
-        """List the cities and counties matching the query where the matter is handled."""
-        catalog, matter = self.app.ctx.catalog, self.matter
+        """List the cities and places matching the query where the matter is handled."""
+        matter = self.matter
         query = self.query_one("#location-search", Input).value
-        shown: dict[str, list[Region]] = {}
-        for place in catalog.search_regions(query):
-            if isinstance(place, City):
-                counties = [c for c in place.counties if matter.handled_in(c.code)]
-                if counties:
-                    shown[place.code] = counties
-            elif matter.handled_in(place.code):
-                city = catalog.city_of(place.code)
-                if city.code not in shown:
-                    shown[city.code] = []
-                if place not in shown[city.code]:
-                    shown[city.code].append(place)
-        self.places = [(catalog.city(code), counties) for code, counties in shown.items() if counties]
+        self.places = self.app.ctx.catalog.places_by_city(query, lambda place: matter.handled_in(place.code))
         cities = self.query_one("#location-cities", OptionList)
         cities.set_options(Option(Text(city.name), id=city.code) for city, _ in self.places)
         chosen = 0
@@ -133,11 +122,11 @@ class LocationScreen(WizardScreen):
         if self.places:
             home = self.app.ctx.hall.county_code if self.app.ctx.hall else None
             if home and not self.matter.handled_in(home):
-                hint.update(Text("注意：本大厅所在县区不办理此事项，请为群众选择可办理的区县。", style="bold"))
+                hint.update(Text("注意：本大厅所在县区不办理此事项，请为群众选择可办理的地方。", style="bold"))
             else:
-                hint.update(Text("输入可筛选；PgUp/PgDn 换市州，↑/↓ 选区县，回车确认。", style="dim"))
+                hint.update(Text("输入可筛选；PgUp/PgDn 换市州，↑/↓ 选办理地，回车确认。", style="dim"))
         else:
-            hint.update(Text("没有匹配的可办理区县，请修改输入（Esc 返回找事项）。", style="bold"))
+            hint.update(Text("没有匹配的可办理地，请修改输入（Esc 返回找事项）。", style="bold"))
 
     # -- keys ------------------------------------------------------------------------------
 
@@ -189,7 +178,7 @@ class LocationScreen(WizardScreen):
         counties = self.query_one("#location-counties", OptionList)
         if counties.highlighted is None or self._busy:
             if not self._busy:
-                self.notify("请先选择区县。", severity="warning")
+                self.notify("请先选择办理地。", severity="warning")
             return
         self._busy = True
         self.place(counties.get_option_at_index(counties.highlighted).id)
