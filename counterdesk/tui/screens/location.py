@@ -7,7 +7,7 @@ own place is highlighted at the start, so Enter alone is enough for most citizen
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,12 +15,13 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.matter import City, Region
+from counterdesk.tui.columns import COLUMN_BINDINGS, ColumnKeys
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 
 
-class LocationScreen(WizardScreen):
+class LocationScreen(ColumnKeys, WizardScreen):
     """Two columns, 市州 and 办理地, over the matter's places; Enter on a place starts the draft."""
 
     STEP = "location"
@@ -29,13 +30,9 @@ class LocationScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "pick", "确认办理地", priority=True),
         Binding("escape", "back", "返回找事项"),
-        Binding("down", "county(1)", show=False),
-        Binding("up", "county(-1)", show=False),
-        Binding("pagedown", "city(1)", "下一市州", show=False),
-        Binding("pageup", "city(-1)", "上一市州", show=False),
-        Binding("right", "focus_counties", show=False),
-        Binding("left", "focus_cities", show=False),
+        *COLUMN_BINDINGS,
     ]
+    SEARCH, CITIES, PLACES = "#location-search", "#location-cities", "#location-counties"
 
     def __init__(self, draft) -> None:
         super().__init__(draft)
@@ -128,44 +125,6 @@ class LocationScreen(WizardScreen):
         else:
             hint.update(Text("没有匹配的可办理地，请修改输入（Esc 返回找事项）。", style="bold"))
 
-    # -- keys ------------------------------------------------------------------------------
-
-    def on_key(self, event: events.Key) -> None:
-        # Typing while a column has focus goes on with the filter.
-        search = self.query_one("#location-search", Input)
-        if self.focused is search:
-            return
-        if event.is_printable and event.character:
-            search.focus()
-            search.insert_text_at_cursor(event.character)
-            event.stop()
-        elif event.key == "backspace":
-            search.focus()
-            search.action_delete_left()
-            event.stop()
-
-    def action_county(self, step: int) -> None:
-        counties = self.query_one("#location-counties", OptionList)
-        if counties.option_count:
-            counties.highlighted = max(0, min((counties.highlighted or 0) + step, counties.option_count - 1))
-
-    def action_city(self, step: int) -> None:
-        cities = self.query_one("#location-cities", OptionList)
-        if cities.option_count:
-            cities.highlighted = max(0, min((cities.highlighted or 0) + step, cities.option_count - 1))
-
-    def action_focus_counties(self) -> None:
-        self.query_one("#location-counties", OptionList).focus()
-
-    def action_focus_cities(self) -> None:
-        self.query_one("#location-cities", OptionList).focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Left and right move the text cursor while the clerk is typing.
-        if action in ("focus_counties", "focus_cities"):
-            return not isinstance(self.focused, Input)
-        return True
-
     @on(OptionList.OptionSelected, "#location-counties")
     def county_clicked(self) -> None:
         self.action_pick()
@@ -173,7 +132,7 @@ class LocationScreen(WizardScreen):
     def action_pick(self) -> None:
         """Enter: on the city column it moves to the counties; elsewhere it takes the county."""
         if self.focused is self.query_one("#location-cities", OptionList):
-            self.action_focus_counties()
+            self.action_focus_places()
             return
         counties = self.query_one("#location-counties", OptionList)
         if counties.highlighted is None or self._busy:
