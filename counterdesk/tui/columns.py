@@ -2,7 +2,8 @@
 cities and a column of their places, all by keyboard.
 
 Typing anywhere goes on with the search; ↑/↓ move in the places and PgUp/PgDn in the cities while
-the clerk types; Tab, → and ← move between the columns.
+the clerk types; Tab, → and ← move between the columns; Enter on a city moves to its places, Enter
+(or a click) on a place takes it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,27 @@ class ColumnKeys:
     """Selector of the cities column."""
     PLACES = ""
     """Selector of the places column."""
+    NOTHING = ""
+    """What Enter says when no place is listed."""
+
+    def take(self, option_id: str) -> None:
+        """Act on the place chosen (its option id): the screen's own step."""
+        raise NotImplementedError
+
+    def action_pick(self) -> None:
+        """Enter: on the cities it moves to the places; elsewhere it takes the highlighted place."""
+        if self.focused is self.query_one(self.CITIES, OptionList):
+            self.action_focus_places()
+            return
+        places = self.query_one(self.PLACES, OptionList)
+        if places.highlighted is None:
+            self.notify(self.NOTHING, severity="warning")
+            return
+        self.take(places.get_option_at_index(places.highlighted).id or "")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list is self.query_one(self.PLACES, OptionList):
+            self.action_pick()
 
     def on_key(self, event: events.Key) -> None:
         # Typing while a column has focus goes on with the filter.

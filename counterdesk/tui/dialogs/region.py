@@ -58,6 +58,7 @@ class RegionDialog(ColumnKeys, ModalScreen[BrowseRegion | None]):
         *COLUMN_BINDINGS,
     ]
     SEARCH, CITIES, PLACES = "#region-search", "#region-cities", "#region-places"
+    NOTHING = "没有匹配的地区，请修改输入。"
 
     def __init__(self, current: BrowseRegion) -> None:
         super().__init__()
@@ -114,20 +115,8 @@ class RegionDialog(ColumnKeys, ModalScreen[BrowseRegion | None]):
         if shown:
             places.highlighted = next((i for i, (option_id, _) in enumerate(shown) if option_id == self._wanted), 0)
 
-    @on(OptionList.OptionSelected, "#region-places")
-    def place_clicked(self) -> None:
-        self.action_pick()
-
-    def action_pick(self) -> None:
-        """Enter: on the cities it moves to the places; elsewhere it chooses the highlighted place."""
-        if self.focused is self.query_one("#region-cities", OptionList):
-            self.action_focus_places()
-            return
-        places = self.query_one("#region-places", OptionList)
-        if places.highlighted is None:
-            self.notify("没有匹配的地区，请修改输入。", severity="warning")
-            return
-        self.dismiss(_region_of(places.get_option_at_index(places.highlighted).id or PROVINCE))
+    def take(self, option_id: str) -> None:
+        self.dismiss(_region_of(option_id or PROVINCE))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

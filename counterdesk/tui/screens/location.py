@@ -33,6 +33,7 @@ class LocationScreen(ColumnKeys, WizardScreen):
         *COLUMN_BINDINGS,
     ]
     SEARCH, CITIES, PLACES = "#location-search", "#location-cities", "#location-counties"
+    NOTHING = "请先选择办理地。"
 
     def __init__(self, draft) -> None:
         super().__init__(draft)
@@ -125,22 +126,11 @@ class LocationScreen(ColumnKeys, WizardScreen):
         else:
             hint.update(Text("没有匹配的可办理地，请修改输入（Esc 返回找事项）。", style="bold"))
 
-    @on(OptionList.OptionSelected, "#location-counties")
-    def county_clicked(self) -> None:
-        self.action_pick()
-
-    def action_pick(self) -> None:
-        """Enter: on the city column it moves to the counties; elsewhere it takes the county."""
-        if self.focused is self.query_one("#location-cities", OptionList):
-            self.action_focus_places()
-            return
-        counties = self.query_one("#location-counties", OptionList)
-        if counties.highlighted is None or self._busy:
-            if not self._busy:
-                self.notify("请先选择办理地。", severity="warning")
-            return
-        self._busy = True
-        self.place(counties.get_option_at_index(counties.highlighted).id)
+    def take(self, option_id: str) -> None:
+        """Start the draft at the place chosen, once (a second Enter while it starts is ignored)."""
+        if not self._busy:
+            self._busy = True
+            self.place(option_id)
 
     @work(thread=True, exclusive=True, group="place")
     def place(self, county_code: str) -> None:
