@@ -66,7 +66,9 @@ def search(
     ] = None,
     theme: Annotated[Optional[str], typer.Option("--theme", help="生命周期主题，如 就业创业。")] = None,
     type_: Annotated[Optional[str], typer.Option("--type", help="事项类型，如 行政许可。")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="办理地区：区县代码，或市州代码（其下任一办理地）。")] = None,
+    region: Annotated[
+        Optional[str], typer.Option("--region", help="办理地区：区县代码，或市州代码（其下任一办理地）。")
+    ] = None,
     place: Annotated[
         Optional[str], typer.Option("--place", help="只看一个办理地：区县或功能区代码，或市州代码（即市本级）。")
     ] = None,

@@ -76,10 +76,6 @@ THEMES: tuple[str, ...] = (
 """The life-cycle themes (生命周期主题) a matter may belong to."""
 
 
-LEVELS: dict[str, str] = {"county": "区县", "city": "市本级", "area": "功能区", "province": "省"}
-"""What kind of place a ``Region`` is, code → Chinese label."""
-
-
 def is_city_level(code: str) -> bool:
     """Whether a place code is a city's own level (市本级): it carries the city's code, ending in 00.
 
@@ -104,7 +100,7 @@ class Region:
     initials: str
     """First letter of each syllable, e.g. ``pjx``."""
     level: str = "county"
-    """A key of ``LEVELS``: county, city (市本级), area (功能区) or province."""
+    """What kind of place it is: ``county`` (区县), ``city`` (市本级), ``area`` (功能区) or ``province``."""
 
     @property
     def authority(self) -> str:

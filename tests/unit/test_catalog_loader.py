@@ -164,7 +164,8 @@ def test_two_files_with_the_same_matter_code_name_each_other(tmp_path):
 
 
 def test_unknown_place_codes_are_refused(tmp_path):
-    write(tmp_path, VALID.replace("time_limit_days = 5", 'time_limit_days = 5\ncounties = ["430626", "430699", "439900"]'))
+    listed = 'time_limit_days = 5\ncounties = ["430626", "430699", "439900"]'
+    write(tmp_path, VALID.replace("time_limit_days = 5", listed))
     problems = problems_of(tmp_path)
     assert problems == [
         "matters/test.toml:counties: 未知的办理地代码 430699",

@@ -146,12 +146,36 @@ def test_search_within_a_city_keeps_to_its_places(catalog):
     assert [p.name for p in catalog.search_regions("", within="430600")][:2] == ["岳阳市本级", "岳阳楼区"]
 
 
-@pytest.mark.parametrize(("query", "name"), [("屈原", "屈原管理区"), ("qygl", "屈原管理区"), ("长沙市本级", "长沙市本级"),
-                                             ("cssbj", "长沙市本级"), ("九华", "湘潭九华示范区"),
-                                             ("huilongxu", "回龙圩管理区")])
+@pytest.mark.parametrize(("query", "name"), [
+    ("屈原", "屈原管理区"), ("qygl", "屈原管理区"), ("长沙市本级", "长沙市本级"), ("cssbj", "长沙市本级"),
+    ("九华", "湘潭九华示范区"), ("huilongxu", "回龙圩管理区"),
+])
 def test_clerk_finds_a_city_s_own_level_or_an_area_by_name_or_pinyin(catalog, query, name):
     assert catalog.search_regions(query)[0].name == name
 
 
 def test_region_search_with_no_match_is_empty(catalog):
     assert catalog.search_regions("qqqq") == []
+
+
+def test_a_regions_file_with_a_wrong_area_names_each_mistake():
+    from counterdesk.catalog.regions import parse_regions
+
+    def place(code, name):
+        return {"code": code, "name": name, "pinyin": "x", "initials": "x"}
+
+    yueyang = {**place("430600", "岳阳市"), "counties": [place("430626", "平江县")],
+               "areas": [place("430671", "屈原管理区"), place("430771", "西洞庭管理区"), place("430600", "岳阳市本级"),
+                         place("430626", "平江县")]}
+    data = {"province": place("430000", "湖南省"), "cities": [yueyang, {**place("430700", "常德市"),
+                                                                     "counties": [place("430702", "武陵区")],
+                                                                     "areas": "430771"}]}
+    regions, problems = parse_regions(data, "regions.toml")
+    assert regions is None
+    assert [str(p) for p in problems] == [
+        "regions.toml:cities[#1].areas[#3].code: 区划代码 430600 重复",
+        "regions.toml:cities[#1].areas[#4].code: 区划代码 430626 重复",
+        "regions.toml:cities[#1].areas: 西洞庭管理区 430771 不属于 岳阳市",
+        "regions.toml:cities[#1].areas: 岳阳市本级 430600 不属于 岳阳市",
+        "regions.toml:cities[#2].areas: 应为功能区的列表",
+    ]

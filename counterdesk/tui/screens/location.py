@@ -61,7 +61,8 @@ class LocationScreen(ColumnKeys, WizardScreen):
     def on_mount(self) -> None:
         ctx = self.app.ctx
         matter = ctx.catalog.matter(self.draft.matter_code)
-        handled = ctx.catalog.where_handled(matter) if matter.counties is None else f"在 {len(matter.counties)} 个办理地办理"
+        handled = (ctx.catalog.where_handled(matter) if matter.counties is None
+                   else f"在 {len(matter.counties)} 个办理地办理")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("事项：")
         text.append(matter.name, style="bold")
