@@ -68,3 +68,13 @@ def submitted_application(session, actor, catalog, settings, *, form: dict[str, 
         applications.set_pickup(session, actor=actor, application_id=application.id, method="onsite")
     applications.submit(session, actor=actor, catalog=catalog, application_id=application.id)
     return session.get(Application, application.id)
+
+
+def first_answers(catalog, matter_code: str) -> dict[str, str]:
+    """Each applicable question answered with its first option."""
+    from counterdesk.domain.guidance import pending_questions
+
+    matter, answers = catalog.matter(matter_code), {}
+    while pending := pending_questions(matter, answers):
+        answers[pending[0].id] = pending[0].options[0].id
+    return answers

@@ -11,7 +11,7 @@ import numpy as np
 from counterdesk.catalog.regions import search_places
 from counterdesk.catalog.search import MatterIndex
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, City, Matter, MatterEntry, Region
+from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, City, Matter, MatterEntry, Region, is_city_level
 from counterdesk.domain.workdays import WEEKENDS_ONLY, WorkCalendar
 
 
@@ -36,15 +36,15 @@ class Catalog:
         self.province = province
         """湖南省 itself (430000)."""
         self.cities = cities
-        """The 14 prefecture-level divisions in code order, each with its counties."""
+        """The 14 prefecture-level divisions in code order, each with its places (市本级, counties, areas)."""
         self.matters = matters
         """Matters' list entries by code, in code order."""
         self._guide = guide
         self.calendar = calendar
         """Public holidays and make-up working days, for promised dates (``holidays.toml``)."""
         self._cities = {city.code: city for city in cities}
-        self._counties = {county.code: county for city in cities for county in city.counties}
-        self._city_of = {county.code: city for city in cities for county in city.counties}
+        self._counties = {place.code: place for city in cities for place in city.places}
+        self._city_of = {place.code: city for city in cities for place in city.places}
         self._index: MatterIndex | None = None
         self._index_lock = threading.Lock()
         self._filtered: dict[tuple, np.ndarray] = {}
@@ -57,11 +57,13 @@ class Catalog:
                    full.__getitem__)
 
     def county(self, code: str) -> Region:
-        """The county-level division with this code."""
+        """The place where matters are handled (办理地) with this code: a county, a functional area or,
+        under a city's code, that city's own level (市本级)."""
         try:
             return self._counties[code]
         except KeyError:
-            raise InvalidInput(f"没有代码为 {code} 的区县。", code="unknown_region", field="county") from None
+            raise InvalidInput(f"没有代码为 {code} 的办理地（区县、功能区或市本级）。", code="unknown_region",
+                               field="county") from None
 
     def city(self, code: str) -> City:
         """The prefecture-level division with this code."""
@@ -71,12 +73,23 @@ class Catalog:
             raise InvalidInput(f"没有代码为 {code} 的市州。", code="unknown_region", field="city") from None
 
     def city_of(self, county_code: str) -> City:
-        """The city a county belongs to."""
+        """The city a place belongs to."""
         self.county(county_code)
         return self._city_of[county_code]
 
+    def place_name(self, code: str) -> str:
+        """A place's name with its city, e.g. 岳阳市平江县; a 市本级's own name already says it (长沙市本级)."""
+        place = self.county(code)
+        return place.name if place.level == "city" else self._city_of[code].name + place.name
+
+    def where_handled(self, matter: Matter | MatterEntry) -> str:
+        """Where a matter is handled, as the guide says it: 全省通办 with the levels, or the places."""
+        if matter.counties is None:
+            return "全省通办（各区县、功能区及市本级）" if matter.city_level else "全省通办（各区县、功能区）"
+        return "、".join(place.name for city in self.cities for place in city.places if place.code in matter.counties)
+
     def region(self, code: str) -> Region | City:
-        """The province, a city or a county by code."""
+        """The province, a city or a place by code (a city's code gives the city, not its 市本级)."""
         if code == self.province.code:
             return self.province
         if code in self._cities:
@@ -86,10 +99,10 @@ class Catalog:
         raise InvalidInput(f"没有代码为 {code} 的行政区划。", code="unknown_region", field="region")
 
     def counties_in(self, code: str) -> frozenset[str]:
-        """The county codes a region code covers: itself, a city's counties, or the whole province."""
+        """The place codes a region code covers: itself, a city's places (its 市本级 included), or all."""
         place = self.region(code)
         if isinstance(place, City):
-            return frozenset(county.code for county in place.counties)
+            return frozenset(county.code for county in place.places)
         if place is self.province:
             return frozenset(self._counties)
         return frozenset((code,))
@@ -119,13 +132,15 @@ class Catalog:
         type: str | None = None,
         region: str | None = None,
         limit: int | None = None,
+        place: str | None = None,
     ) -> list[MatterEntry]:
         """Matters matching ``query`` (Chinese, pinyin or initials) and the filters, best first.
 
-        ``region`` is a county code, a city code (any of its counties) or the province code.
-        An empty query lists every matter that passes the filters, in code order.
+        ``region`` is a place code, a city code (any of its places) or the province code; ``place`` is
+        one place exactly (a city's code then means its 市本级). An empty query lists every matter that
+        passes the filters, in code order.
         """
-        allowed = self._filters(audience, theme, type, region)
+        allowed = self._filters(audience, theme, type, region, place)
         if not query.split():
             matters = list(self.matters.values())
             if allowed is not None:
@@ -141,16 +156,17 @@ class Catalog:
         type: str | None = None,
         region: str | None = None,
         limit: int | None = None,
+        place: str | None = None,
     ) -> list[MatterEntry]:
         """The nearest matters to a query that found nothing (您是不是要找), within the filters."""
-        allowed = self._filters(audience, theme, type, region)
+        allowed = self._filters(audience, theme, type, region, place)
         if not query.split():
             return []
         index = self.prepare_search()
         return index.suggest(query, allowed) if limit is None else index.suggest(query, allowed, limit)
 
     def _filters(self, audience: str | None, theme: str | None, type_: str | None,
-                 region: str | None) -> np.ndarray | None:
+                 region: str | None, place: str | None = None) -> np.ndarray | None:
         """The filters checked, as a mask by position (None: no filter)."""
         audience = _audience(audience)
         if theme is not None and theme not in THEMES:
@@ -160,6 +176,9 @@ class Catalog:
         counties = self.counties_in(region) if region else None
         if counties is not None and len(counties) == len(self._counties):
             counties = None
+        if place:
+            only = frozenset((self.county(place).code,))
+            counties = only if counties is None else counties & only
         return self._allowed(audience, theme, type_, counties)
 
     def _allowed(
@@ -171,12 +190,13 @@ class Catalog:
             return None
         known = self._filtered.get(key)
         if known is None:
+            levels = {is_city_level(code) for code in counties} if counties is not None else set()
             known = np.fromiter(
                 (
                     (audience is None or matter.audience == audience)
                     and (theme is None or matter.theme == theme)
                     and (type_ is None or matter.type == type_)
-                    and (counties is None or matter.counties is None or not matter.counties.isdisjoint(counties))
+                    and (counties is None or _handled_in_any(matter, counties, levels))
                     for matter in self.matters.values()
                 ),
                 dtype=bool,
@@ -188,12 +208,34 @@ class Catalog:
         return known
 
     def search_regions(self, query: str, within: str | None = None) -> list[Region | City]:
-        """Cities and counties for the location picker; ``within`` a city code keeps its counties only."""
+        """Cities and places for the location picker; ``within`` a city code keeps its places only."""
         if within is not None:
-            return search_places(self.city(within).counties, query)
+            return search_places(self.city(within).places, query)
         places: list[Region | City] = list(self.cities)
-        places.extend(county for city in self.cities for county in city.counties)
+        places.extend(place for city in self.cities for place in city.places)
         return search_places(places, query)
+
+    def places_by_city(self, query: str, keep: Callable[[Region], bool] = lambda place: True,
+                       ) -> list[tuple[City, list[Region]]]:
+        """The pickers' two columns: cities matching ``query`` with all their places, and cities of
+        the places matching it with those places, best match first; only places ``keep`` accepts."""
+        shown: dict[str, list[Region]] = {}
+        for found in self.search_regions(query):
+            if isinstance(found, City):
+                shown.setdefault(found.code, [])
+                shown[found.code].extend(p for p in found.places if keep(p) and p not in shown[found.code])
+            elif keep(found):
+                places = shown.setdefault(self._city_of[found.code].code, [])
+                if found not in places:
+                    places.append(found)
+        return [(self._cities[code], places) for code, places in shown.items() if places]
+
+
+def _handled_in_any(matter: MatterEntry, places: frozenset[str], levels: set[bool]) -> bool:
+    """``matter.handled_in`` any of ``places``, whose ``is_city_level`` values are ``levels``."""
+    if matter.counties is not None:
+        return not matter.counties.isdisjoint(places)
+    return False in levels or (matter.city_level and True in levels)
 
 
 def _audience(value: str | None) -> str | None:

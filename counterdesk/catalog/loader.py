@@ -69,9 +69,8 @@ def _digest(raw: bytes) -> bytes:
 class _GuideFiles:
     """Full matters read again from their files, as they were when the catalog was checked."""
 
-    def __init__(self, county_names: dict[str, str], city_codes: set[str]) -> None:
-        self.county_names = county_names
-        self.city_codes = city_codes
+    def __init__(self, places: frozenset[str]) -> None:
+        self.places = places
         self.files: dict[str, tuple[str, bytes]] = {}
         """Matter code → (file, digest of the content that was checked)."""
         self.read = functools.lru_cache(maxsize=32)(self._read)
@@ -86,7 +85,7 @@ class _GuideFiles:
         if _digest(raw) != digest:
             raise InvalidInput(f"事项 {code} 的目录文件在本程序启动后被修改，请重新启动 counterdesk 以载入新目录。",
                                code="catalog_changed", field="matter")
-        matter, _ = parse_matter(fasttoml.loads(raw.decode("utf-8")), path, self.county_names, self.city_codes)
+        matter, _ = parse_matter(fasttoml.loads(raw.decode("utf-8")), path, self.places)
         if matter is None:  # the same bytes parsed at start-up
             raise RuntimeError(f"matter {code} no longer parses though its file is unchanged")
         return matter
@@ -133,10 +132,9 @@ def _load(root: Path) -> Catalog:
     regions, problems = _regions(root)
     calendar, calendar_problems = _calendar(root)
     problems.extend(calendar_problems)
-    county_names = {c.code: c.name for city in regions.cities for c in city.counties} if regions else {}
-    city_codes = {city.code for city in regions.cities} if regions else set()
+    places = frozenset(p.code for city in regions.cities for p in city.places) if regions else frozenset()
     entries: dict[str, MatterEntry] = {}
-    guides = _GuideFiles(county_names, city_codes)
+    guides = _GuideFiles(places)
     origin: dict[str, str] = {}
     for path in _matter_files(root):
         label = path.relative_to(root).as_posix()
@@ -145,7 +143,7 @@ def _load(root: Path) -> Catalog:
             problems.append(problem)
             continue
         assert data is not None  # _read_bytes gives the data or the problem
-        matter, found = parse_matter(data, label, county_names, city_codes)
+        matter, found = parse_matter(data, label, places)
         problems.extend(found)
         code = data.get("code")
         if isinstance(code, str) and code in origin:

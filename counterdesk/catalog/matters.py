@@ -9,7 +9,9 @@ The layout is the one of ``data/matters/policy-jiuye-kunnan.toml``:
   online | remote, the default | joint | in_person), ``office`` (for in-person matters: the handling
   office, ``{county}`` standing for the county's name), ``legal_time_limit_days`` (not below
   ``time_limit_days``), ``fee``,
-  ``phone``, ``counties`` ("all", the default, or a list of county codes), ``[[items]]``
+  ``phone``, ``counties`` ("all", the default: every county and functional area; or a list of place
+  codes, a city's code standing for its 市本级), ``city_level`` (true: with "all", every city's own
+  level handles it too, e.g. 市不动产登记中心; false by default), ``[[items]]``
   (name, department), ``[[questions]]``, ``conditions``, ``legal_basis``, ``[[faq]]`` (q, a);
 - a question: ``id``, ``text``, ``options`` (two or more ``{ id, text }``), optional ``when``;
 - a material: ``code``, ``name``, ``kind`` (original | copy), optional ``copies`` (1),
@@ -53,7 +55,7 @@ _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 _LICENSE = re.compile(r"[a-z][a-z0-9_]*\Z")
 _MATTER_KEYS = frozenset(
     "code name audience theme type summary keywords aliases mode office time_limit_days legal_time_limit_days fee "
-    "phone counties items questions materials process conditions legal_basis faq".split()
+    "phone counties city_level items questions materials process conditions legal_basis faq".split()
 )
 _MATERIAL_KEYS = frozenset("code name kind copies required when file_kinds license note".split())
 _OPTION_KEYS = frozenset(("id", "text"))
@@ -277,23 +279,28 @@ def _materials(check: _Checker, data: dict, questions: tuple[Question, ...], rea
     return tuple(materials)
 
 
-def _counties(check: _Checker, data: dict, counties: dict[str, str], cities: Collection[str]) -> frozenset[str] | None:
+def _counties(check: _Checker, data: dict, counties: Collection[str]) -> tuple[frozenset[str] | None, bool]:
+    """The listed places (None: every county and area) and whether every 市本级 handles it too."""
+    city_level = data.get("city_level", False)
+    if not isinstance(city_level, bool):
+        check.add("city_level", "应为 true 或 false")
+        city_level = False
     value = data.get("counties", "all")
     if value == "all":
-        return None
+        return None, city_level
+    if city_level:
+        check.add("city_level", "已列出办理地时，市本级请以市州代码写入 counties")
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        check.add("counties", '应为 "all" 或区县代码的列表')
-        return None
+        check.add("counties", '应为 "all" 或办理地代码（区县、功能区，或市州代码表示市本级）的列表')
+        return None, False
     for code in value:
-        if code in cities:
-            check.add("counties", f"{code} 是市州代码，请列出其下的区县代码")
-        elif code not in counties:
-            check.add("counties", f"未知的区县代码 {code}")
-    return frozenset(value)
+        if code not in counties:
+            check.add("counties", f"未知的办理地代码 {code}")
+    return frozenset(value), False
 
 
-def parse_matter(data: dict, file: str, counties: dict[str, str], cities: Collection[str]) -> tuple[Matter | None, list[Problem]]:
-    """Build one matter from a parsed TOML document; ``counties`` maps known county codes to names."""
+def parse_matter(data: dict, file: str, counties: Collection[str]) -> tuple[Matter | None, list[Problem]]:
+    """Build one matter from a parsed TOML document; ``counties`` are the known place codes."""
     check = _Checker(file)
     check.keys(data, _MATTER_KEYS, "")
     code = check.pattern(data, "code", "", _CODE, "只能用字母、数字、点、下划线和连字符")
@@ -324,6 +331,7 @@ def parse_matter(data: dict, file: str, counties: dict[str, str], cities: Collec
         check.keys(table, _TABLE_KEYS["faq"], f"faq[#{number}].")
         faq.append(Faq(check.text(table, "q", f"faq[#{number}].", required=True),
                        check.text(table, "a", f"faq[#{number}].", required=True)))
+    places, city_level = _counties(check, data, counties)
     matter = Matter(
         code=code,
         name=name,
@@ -336,7 +344,8 @@ def parse_matter(data: dict, file: str, counties: dict[str, str], cities: Collec
         legal_time_limit_days=legal_limit,
         fee=check.text(data, "fee", ""),
         phone=check.text(data, "phone", ""),
-        counties=_counties(check, data, counties, cities),
+        counties=places,
+        city_level=city_level,
         items=tuple(items),
         questions=questions,
         materials=materials,

@@ -1,5 +1,9 @@
 """Hunan's divisions from ``regions.toml`` and the location picker's search over them.
 
+Where matters are handled (办理地) follows the provincial portal's picker: under each city, the
+city's own level (市本级, its departments, keyed by the city's code), its counties and the functional
+areas (功能区) that have a code in the 统计用区划代码 because they run their own streets and townships.
+
 Pinyin is stored in the file (checked by hand for polyphones such as 长沙 or 耒阳) rather than
 computed, so the picker needs no pinyin library and starts instantly.
 """
@@ -11,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from counterdesk.catalog.problems import Problem
-from counterdesk.domain.matter import City, Region
+from counterdesk.domain.matter import City, Region, is_city_level
 
 _CODE = re.compile(r"\d{6}\Z")
 _PINYIN = re.compile(r"[a-z]+\Z")
@@ -19,18 +23,21 @@ _PINYIN = re.compile(r"[a-z]+\Z")
 
 @dataclass(frozen=True)
 class Regions:
-    """The province, its cities (市州) and their counties (区县)."""
+    """The province, its cities (市州) and their places: 市本级, counties (区县) and functional areas (功能区)."""
 
     province: Region
     cities: tuple[City, ...]
 
 
 def parse_regions(data: dict, file: str) -> tuple[Regions | None, list[Problem]]:
-    """Build the divisions from a parsed ``regions.toml``, or say what is wrong with it."""
+    """Build the divisions from a parsed ``regions.toml``, or say what is wrong with it.
+
+    A city's own level (市本级) is not written in the file: every city has one, under its code.
+    """
     problems: list[Problem] = []
     seen: set[str] = set()
 
-    def region(table: object, where: str) -> Region | None:
+    def region(table: object, where: str, level: str = "county") -> Region | None:
         if not isinstance(table, dict):
             problems.append(Problem(file, where, "应为表（含 code、name、pinyin、initials）"))
             return None
@@ -44,9 +51,9 @@ def parse_regions(data: dict, file: str) -> tuple[Regions | None, list[Problem]]
         if values["code"] in seen:
             problems.append(Problem(file, f"{where}.code", f"区划代码 {values['code']} 重复"))
         seen.add(values["code"])
-        return Region(**values)
+        return Region(**values, level=level)
 
-    province = region(data.get("province"), "province")
+    province = region(data.get("province"), "province", "province")
     cities: list[City] = []
     raw_cities = data.get("cities")
     if not isinstance(raw_cities, list) or not raw_cities:
@@ -59,14 +66,21 @@ def parse_regions(data: dict, file: str) -> tuple[Regions | None, list[Problem]]
         if not isinstance(raw_counties, list) or not raw_counties:
             problems.append(Problem(file, f"{where}.counties", "缺少区县列表"))
             continue
-        read = [region(county, f"{where}.counties[#{n}]") for n, county in enumerate(raw_counties, 1)]
-        counties = [county for county in read if county is not None]
-        if city is None or len(counties) != len(read):
+        read_counties = [region(county, f"{where}.counties[#{n}]") for n, county in enumerate(raw_counties, 1)]
+        raw_areas = table.get("areas", [])
+        if not isinstance(raw_areas, list):
+            problems.append(Problem(file, f"{where}.areas", "应为功能区的列表"))
+            raw_areas = []
+        read_areas = [region(area, f"{where}.areas[#{n}]", "area") for n, area in enumerate(raw_areas, 1)]
+        counties = [county for county in read_counties if county is not None]
+        areas = [area for area in read_areas if area is not None]
+        if city is None or len(counties) != len(read_counties) or len(areas) != len(read_areas):
             continue
-        for county in counties:
-            if county.code[:4] != city.code[:4] or county.code == city.code:
-                problems.append(Problem(file, f"{where}.counties", f"区县 {county.code} 不属于 {city.name}"))
-        cities.append(City(city.code, city.name, city.pinyin, city.initials, tuple(counties)))
+        for field, places in (("counties", counties), ("areas", areas)):
+            for place in places:
+                if place.code[:4] != city.code[:4] or is_city_level(place.code):
+                    problems.append(Problem(file, f"{where}.{field}", f"{place.name} {place.code} 不属于 {city.name}"))
+        cities.append(City(city.code, city.name, city.pinyin, city.initials, tuple(counties), tuple(areas)))
     if problems or province is None:
         return None, problems
     return Regions(province, tuple(cities)), problems

@@ -37,13 +37,15 @@ def regions(
     city: Annotated[str | None, typer.Option("--city", help="只列出该市州（6 位代码）。")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """列出湖南省的市州及其区县。"""
+    """列出湖南省的市州及其办理地：市本级、区县和功能区。"""
     catalog = _catalog(ctx)
     cities = [catalog.city(city)] if city else list(catalog.cities)
     if json_out:
         emit_json(
             [
-                {"code": c.code, "name": c.name, "counties": [{"code": k.code, "name": k.name} for k in c.counties]}
+                {"code": c.code, "name": c.name, "city_level": {"code": c.code, "name": c.city_level.name},
+                 "counties": [{"code": k.code, "name": k.name} for k in c.counties],
+                 "areas": [{"code": a.code, "name": a.name} for a in c.areas]}
                 for c in cities
             ]
         )
@@ -53,9 +55,9 @@ def regions(
     table = Table(title=f"{catalog.province.name}行政区划", show_lines=True)
     table.add_column("代码", no_wrap=True)
     table.add_column("市州", no_wrap=True)
-    table.add_column("区县", overflow="fold")
+    table.add_column("办理地（市本级、区县、功能区）", overflow="fold")
     for c in cities:
-        table.add_row(c.code, c.name, "　".join(f"{k.name} {k.code}" for k in c.counties))
+        table.add_row(c.code, c.name, "　".join(f"{k.name} {k.code}" for k in c.places))
     _console().print(table)
 
 
@@ -69,18 +71,23 @@ def search(
     ] = None,
     theme: Annotated[str | None, typer.Option("--theme", help="生命周期主题，如 就业创业。")] = None,
     type_: Annotated[str | None, typer.Option("--type", help="事项类型，如 行政许可。")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="办理地区：区县代码，或市州代码（其下任一区县）。")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="办理地区：区县代码，或市州代码（其下任一办理地）。")
+    ] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", help="只看一个办理地：区县或功能区代码，或市州代码（即市本级）。")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """按关键词和筛选条件查找事项；不带关键词时列出符合筛选条件的全部事项。"""
     catalog = _catalog(ctx)
-    found = catalog.search(query, audience=audience, theme=theme, type=type_, region=region)
+    found = catalog.search(query, audience=audience, theme=theme, type=type_, region=region, place=place)
     if json_out:
         emit_json([{"code": m.code, "name": m.name, "audience": m.audience, "theme": m.theme, "type": m.type} for m in found])
         return
     if not found:
         typer.echo("没有找到符合条件的事项。")
-        nearest = catalog.suggest(query, audience=audience, theme=theme, type=type_, region=region)
+        nearest = catalog.suggest(query, audience=audience, theme=theme, type=type_, region=region, place=place)
         if nearest:
             typer.echo("您是不是要找：")
             for m in nearest:
@@ -115,10 +122,7 @@ def show(
     if json_out:
         emit_json(result.as_dict())
         return
-    places = "全省通办" if result.matter.counties is None else "、".join(
-        catalog.county(c).name for c in sorted(result.matter.counties)
-    )
-    _render_guide(result, places)
+    _render_guide(result, catalog.where_handled(result.matter))
 
 
 def _render_guide(result, places: str) -> None:
@@ -202,10 +206,11 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
             typer.echo(f"共 {len(error.problems)} 处错误。", err=True)
         raise typer.Exit(2) from None
     counties = sum(len(city.counties) for city in catalog.cities)
+    areas = sum(len(city.areas) for city in catalog.cities)
     if json_out:
         emit_json({"ok": True, "matters": len(catalog.matters), "cities": len(catalog.cities), "counties": counties,
-                   "holiday_years": sorted(catalog.calendar.years), "problems": []})
+                   "areas": areas, "holiday_years": sorted(catalog.calendar.years), "problems": []})
         return
     years = "、".join(str(year) for year in sorted(catalog.calendar.years)) or "无"
-    typer.echo(f"事项目录检查通过：{len(catalog.matters)} 个事项，{len(catalog.cities)} 个市州、{counties} 个区县；"
-               f"已载入节假日安排的年份：{years}。")
+    typer.echo(f"事项目录检查通过：{len(catalog.matters)} 个事项，{len(catalog.cities)} 个市州（各有市本级）、"
+               f"{counties} 个区县、{areas} 个功能区；已载入节假日安排的年份：{years}。")

@@ -114,6 +114,7 @@ class Guide:
             "fee": m.fee,
             "phone": m.phone,
             "counties": None if m.counties is None else sorted(m.counties),
+            "city_level": m.city_level,
             "items": [{"name": i.name, "department": i.department} for i in m.items],
             "answers": dict(self.answers),
             "complete": self.complete,

@@ -76,9 +76,22 @@ THEMES: tuple[str, ...] = (
 """The life-cycle themes (生命周期主题) a matter may belong to."""
 
 
+def is_city_level(code: str) -> bool:
+    """Whether a place code is a city's own level (市本级): it carries the city's code, ending in 00.
+
+    County codes (GB/T 2260) and functional-area codes (统计用区划代码, x7x) never end in 00.
+    """
+    return code.endswith("00")
+
+
 @dataclass(frozen=True, slots=True)
 class Region:
-    """A county-level division (区/县/县级市), or the province itself, with GB/T 2260 code."""
+    """A place where matters are handled (办理地) with its code, or the province itself.
+
+    A county-level division (区/县/县级市, GB/T 2260), a city's own level (市本级: the city's
+    departments, under the city's code) or a functional area (功能区: a 管理区, 经开区 or 高新区 that runs
+    its own streets and townships, under its 统计用区划代码).
+    """
 
     code: str
     name: str
@@ -86,17 +99,37 @@ class Region:
     """Toneless lowercase pinyin of the whole name without spaces, e.g. ``pingjiangxian``."""
     initials: str
     """First letter of each syllable, e.g. ``pjx``."""
+    level: str = "county"
+    """What kind of place it is: ``county`` (区县), ``city`` (市本级), ``area`` (功能区) or ``province``."""
+
+    @property
+    def authority(self) -> str:
+        """The name its departments carry: 长沙市 for 长沙市本级, else the place's own name."""
+        return self.name.removesuffix("本级") if self.level == "city" else self.name
 
 
 @dataclass(frozen=True, slots=True)
 class City:
-    """A prefecture-level division (市/州) and its counties."""
+    """A prefecture-level division (市/州): its own level (市本级), its counties and functional areas."""
 
     code: str
     name: str
     pinyin: str
     initials: str
     counties: tuple[Region, ...]
+    """The county-level divisions (区/县/县级市) only."""
+    areas: tuple[Region, ...] = ()
+    """Functional areas (功能区) with a statistical code of their own."""
+
+    @property
+    def city_level(self) -> Region:
+        """The city's own departments (市本级, e.g. 市不动产登记中心), under the city's code."""
+        return Region(self.code, self.name + "本级", self.pinyin + "benji", self.initials + "bj", "city")
+
+    @property
+    def places(self) -> tuple[Region, ...]:
+        """Every place of the city where matters are handled: its own level first, then by code."""
+        return (self.city_level, *sorted((*self.counties, *self.areas), key=lambda place: place.code))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +204,7 @@ class _Listed:
     __slots__ = ()
     audience: str
     counties: frozenset[str] | None
+    city_level: bool
     mode: str
 
     @property
@@ -189,8 +223,10 @@ class _Listed:
         return AUDIENCES.get(self.audience, self.audience)
 
     def handled_in(self, county_code: str) -> bool:
-        """Whether the matter can be handled in this county."""
-        return self.counties is None or county_code in self.counties
+        """Whether the matter can be handled at this place (county, functional area or 市本级)."""
+        if self.counties is not None:
+            return county_code in self.counties
+        return self.city_level or not is_city_level(county_code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +252,8 @@ class MatterEntry(_Listed):
     """Other names citizens and the portal use for it (就业人员困难补助, 开饭店), searched like its name."""
     mode: str = "remote"
     """办理模式, a key of ``MODES``."""
+    city_level: bool = False
+    """Whether every city's own level (市本级) handles it too, for a matter of every county."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +275,8 @@ class Matter(_Listed):
     fee: str = ""
     phone: str = ""
     counties: frozenset[str] | None = None
-    """County codes where it is handled; None means every county of the province."""
+    """Codes of the places where it is handled (a city's code standing for its 市本级); None means every
+    county and functional area of the province, and every 市本级 too when ``city_level``."""
     items: tuple[Item, ...] = ()
     questions: tuple[Question, ...] = ()
     materials: tuple[Material, ...] = ()
@@ -251,9 +290,12 @@ class Matter(_Listed):
     """办理模式, a key of ``MODES``."""
     office: str = ""
     """Where an in-person matter is handled (办理机构), printed on the 明白卡 with the county's name."""
+    city_level: bool = False
+    """Whether every city's own level (市本级) handles it too, for a matter of every county."""
 
     def office_in(self, county_name: str) -> str:
-        """Where an in-person matter is handled in this county; empty for a matter received anywhere."""
+        """Where an in-person matter is handled at this place (``Region.authority``: 长沙市 for its 市本级);
+        empty for a matter received anywhere."""
         return "" if self.received_here else self.office.replace("{county}", county_name)
 
     @property
@@ -261,7 +303,7 @@ class Matter(_Listed):
         """The matter as the list and search see it."""
         return MatterEntry(self.code, self.name, self.audience, self.theme, self.type, self.summary, self.keywords,
                            tuple(item.name for item in self.items), self.time_limit_days, self.counties,
-                           self.aliases, self.mode)
+                           self.aliases, self.mode, self.city_level)
 
     def question(self, question_id: str) -> Question:
         """The situation question with this id; refuses an id the matter does not have."""

@@ -88,7 +88,7 @@ def card_for(session: Session, *, catalog: Catalog, hall: Hall | None, matter_co
         audience_label=matter.audience_label,
         county_name=county.name,
         county_code=county.code,
-        city_name=catalog.city_of(county.code).name,
+        place_name=catalog.place_name(county.code),
         situation=situation,
         materials=materials,
         process=list(matter.process),
@@ -98,7 +98,7 @@ def card_for(session: Session, *, catalog: Catalog, hall: Hall | None, matter_co
         phone=matter.phone,
         generated_at=now(),
         mode_label=matter.mode_label,
-        office=matter.office_in(county.name),
+        office=matter.office_in(county.authority),
     )
 
 
@@ -115,7 +115,7 @@ def mail_card(settings: Settings, card: CardData, to: str, *, pdf: bytes | None 
 
     body = (
         f"您好！\n\n附件是您在{card.hall_name}咨询的“{card.matter_name}”明白卡"
-        f"（办理地点：湖南省{card.city_name}{card.county_name}），列明了您需要准备的全部材料。"
+        f"（办理地点：湖南省{card.place_name}），列明了您需要准备的全部材料。"
         "材料备齐后，请携带原件到窗口办理。\n\n"
         f"咨询电话：{card.phone or '请咨询办理窗口'}\n{card.hall_name}\n"
     )
@@ -153,6 +153,18 @@ def _desk(session: Session, application: Application) -> tuple[str, str, str]:
     staff = session.get(Staff, application.clerk_id)
     window = f"{application.window} 号窗口" if application.window else "值班台"
     return get_hall(session).name, window, staff.name if staff else application.clerk_id
+
+
+def _remedies(catalog: Catalog, county_code: str) -> tuple[str, str]:
+    """Where a refusal may be reviewed (行政复议) and sued (行政诉讼) for a 办理地.
+
+    A 市本级 department, or a functional area (an agency of the city), answers to the city's
+    government; which court hears the case then depends on the defendant, so it is not named.
+    """
+    place = catalog.county(county_code)
+    if place.level == "county":
+        return f"{place.name}人民政府", f"{place.name}人民法院"
+    return f"{catalog.city_of(county_code).name}人民政府", "有管辖权的人民法院"
 
 
 def _location(catalog: Catalog, application: Application) -> str:
@@ -256,13 +268,13 @@ def refusal_for(session: Session, *, catalog: Catalog, actor: Actor | None = Non
     if application.status != Status.REJECTED or refused is None:
         raise NotFound("该办件未被决定不予受理，不能出具不予受理通知书。", code="not_rejected")
     matter = catalog.matter(application.matter_code)
-    county = catalog.county(application.county_code).name
+    review_body, court = _remedies(catalog, application.county_code)
     return RefusalData(
         issuer=_issuer(session, application, "受理专用章"), application_number=number_of(application),
         matter_name=matter.name, location=_location(catalog, application),
         party=_party(application, applicant_of(session, application)),
         received_at=local(submitted_at_of(application)), refused_at=local(refused.at), reason=refused.reason or "",
-        review_body=f"{county}人民政府", court=f"{county}人民法院", phone=matter.phone, generated_at=now(),
+        review_body=review_body, court=court, phone=matter.phone, generated_at=now(),
     )
 
 

@@ -199,9 +199,11 @@ def advance_case(session: Session, *, actor: Actor, case_id: int, step: str, tex
     return _case(case, rating, number)
 
 
-def overdue_cases(session: Session) -> int:
-    """How many 差评 cases are past their due date without a review (the supervisor's home)."""
-    return sum(1 for case in cases(session, open_only=True) if case["overdue"])
+def overdue_cases(session: Session, *, actor: Actor | None = None) -> list[dict]:
+    """The 差评 cases past their 整改 due date without a review, earliest due first (the supervisor's home)."""
+    if actor is not None and not actor.is_supervisor:
+        raise Forbidden("只有值班长可以查看逾期未整改的差评。", code="role")
+    return [case for case in cases(session, open_only=True) if case["overdue"]]
 
 
 def day_summary(session: Session, day: date) -> dict[str, dict[str, Any]]:

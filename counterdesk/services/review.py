@@ -46,8 +46,8 @@ class Review:
 
 
 def place_of(catalog: Catalog, county_code: str) -> str:
-    """City and county names, e.g. 岳阳市平江县."""
-    return catalog.city_of(county_code).name + catalog.county(county_code).name
+    """City and place names, e.g. 岳阳市平江县 (长沙市本级 for a city's own level)."""
+    return catalog.place_name(county_code)
 
 
 def situation_of(matter: Matter, answers: dict[str, str]) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from tests.factories import (
     applicant_form,
     attach_all,
     draft_application,
+    first_answers,
     submitted_application,
 )
 
@@ -110,6 +111,23 @@ def test_matter_not_handled_in_the_county_is_refused(session, clerk, catalog):
         applications.start_draft(session, actor=clerk, catalog=catalog, matter_code=limited.code,
                                  county_code=elsewhere)
     assert refused.value.code == "county_not_handled"
+
+
+def test_a_city_level_matter_is_received_for_the_city_s_own_level_and_numbered_with_the_city_s_code(
+        session, clerk, catalog, settings):
+    # No hall is set up here, so the number's hall part is site 01 of the handling place.
+    application = submitted_application(session, clerk, catalog, settings, matter="GR-ESFZY-001", county="430100",
+                                        answers=first_answers(catalog, "GR-ESFZY-001"))
+    assert re.fullmatch(rf"430100-{today():%Y%m%d}-43010001-00001-[0-9X]", application.number)
+    with pytest.raises(InvalidInput) as refused:
+        applications.start_draft(session, actor=clerk, catalog=catalog, matter_code="GR-DBSQ-001",
+                                 county_code="430100")
+    assert refused.value.code == "county_not_handled" and "长沙市本级" in refused.value.message
+
+
+def test_the_guide_example_is_received_for_a_functional_area(session, clerk, catalog, settings):
+    application = submitted_application(session, clerk, catalog, settings, county="430671")
+    assert re.fullmatch(rf"430671-{today():%Y%m%d}-43067101-00001-[0-9X]", application.number)
 
 
 def test_clerk_cannot_touch_another_windows_draft(session, clerk, other_clerk, catalog):

@@ -23,7 +23,7 @@ LAID_OFF = {"category": "laid_off", "flexible": "yes", "bank": "yes"}
 def test_card_of_the_guides_example_lists_six_materials_and_the_situation(catalog):
     card = card_for(None, catalog=catalog, hall=Hall("平江县政务服务中心", PINGJIANG), matter_code=GUIDE,
                     county_code=PINGJIANG, answers=LAID_OFF)
-    assert (card.hall_name, card.city_name, card.county_name) == ("平江县政务服务中心", "岳阳市", "平江县")
+    assert (card.hall_name, card.place_name, card.county_name) == ("平江县政务服务中心", "岳阳市平江县", "平江县")
     assert len(card.materials) == 6
     assert card.materials[0].name == "湖南省就业困难人员灵活就业社会保险补贴对象申报表"
     assert ("申请人是否已开立邮政储蓄银行活期存折？", "已开立") in card.situation

@@ -30,22 +30,26 @@ def as_json(result):
     return json.loads(result.stdout)
 
 
-def test_regions_as_json_list_every_city_with_its_counties(run):
+def test_regions_as_json_list_every_city_with_its_own_level_counties_and_areas(run):
     cities = as_json(run("regions", "--json"))
     assert len(cities) == 14 and sum(len(c["counties"]) for c in cities) == 122
-    assert set(cities[0]) == {"code", "name", "counties"}
+    assert sum(len(c["areas"]) for c in cities) == 12
+    assert set(cities[0]) == {"code", "name", "city_level", "counties", "areas"}
     assert set(cities[0]["counties"][0]) == {"code", "name"}
+    assert cities[0]["city_level"] == {"code": "430100", "name": "长沙市本级"}
 
 
 def test_regions_of_one_city(run):
     (yueyang,) = as_json(run("regions", "--city", "430600", "--json"))
     assert yueyang["name"] == "岳阳市"
     assert {"code": "430626", "name": "平江县"} in yueyang["counties"]
+    assert yueyang["areas"] == [{"code": "430671", "name": "屈原管理区"}]
 
 
 def test_regions_table_shows_chinese_names(run):
     result = run("regions", "--city", "430600")
     assert result.exit_code == 0 and "平江县" in result.stdout
+    assert "岳阳市本级 430600" in result.stdout and "屈原管理区 430671" in result.stdout
 
 
 def test_an_unknown_city_is_one_sentence_and_exit_2(run):
@@ -74,6 +78,26 @@ def test_search_by_region_keeps_matters_handled_there(run):
     catalog = load_catalog()
     found = as_json(run("search", "--region", "430626", "--json"))
     assert found and all(catalog.matter(m["code"]).handled_in("430626") for m in found)
+
+
+def test_search_by_place_lists_what_a_city_s_own_level_handles(run):
+    own = {m["code"] for m in as_json(run("search", "--place", "430100", "--json"))}
+    city = {m["code"] for m in as_json(run("search", "--region", "430100", "--json"))}
+    assert "GR-ESFZY-001" in own and GUIDE not in own
+    assert own < city and GUIDE in city
+
+
+def test_search_by_an_unknown_place_is_one_sentence_and_exit_2(run):
+    result = run("search", "--place", "430699")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "没有代码为 430699 的办理地（区县、功能区或市本级）。"
+
+
+def test_show_says_whether_the_city_s_own_level_handles_the_matter(run):
+    assert "全省通办（各区县、功能区及市本级）" in run("show", "GR-ESFZY-001").stdout
+    assert "全省通办（各区县、功能区）" in run("show", GUIDE).stdout
+    resale = as_json(run("show", "GR-ESFZY-001", "--json"))
+    assert (resale["counties"], resale["city_level"]) == (None, True)
 
 
 def test_search_with_an_unknown_audience_is_refused(run):

@@ -21,8 +21,9 @@ from counterdesk.store.engine import open_database
 from counterdesk.store.models import NumberSequence
 
 HALLS = [("430626", "43062601"), ("430626", "43062602"), ("430102", "43010201"), ("430102", "43010207"),
-         ("430103", "43010301")]
-"""Two 平江 sites, two 芙蓉 sites and one 天心 hall: same county and different counties alike."""
+         ("430103", "43010301"), ("430100", "43010001"), ("430671", "43067101")]
+"""Two 平江 sites, two 芙蓉 sites, one 天心 hall, 长沙's city hall (市本级) and 屈原管理区's: same county,
+different counties, a city's own level and a functional area alike."""
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def homes(tmp_path_factory, catalog):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(handled_in=st.sampled_from(["430626", "430102", "430103", "431121"]),
+@given(handled_in=st.sampled_from(["430626", "430102", "430103", "431121", "430100", "430600", "430671"]),
        days=st.lists(st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)), min_size=1, max_size=3),
        counts=st.lists(st.integers(1, 40), min_size=len(HALLS), max_size=len(HALLS)))
 def test_halls_with_separate_databases_never_give_the_same_number(homes, handled_in, days, counts):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from counterdesk.domain.clock import today
@@ -68,6 +70,24 @@ def test_a_bad_rating_opens_a_case_that_goes_callback_rectify_review_feedback(se
     assert closed["status"] == "closed" and closed["reviewed_by"] == "sup01"
     assert ratings.cases(session, open_only=True) == []
     assert ratings.ratings_of_day(session, bad_only=True)[0]["case_status"] == "closed"
+
+
+def test_a_case_not_reviewed_by_its_due_date_is_overdue_for_the_supervisor(session, clerk, supervisor, served, catalog,
+                                                                           monkeypatch):
+    application, request = served
+    ratings.rate(session, rating_id=request.id, score=2, reasons=("slow",), calendar=catalog.calendar, case_days=5)
+    [case] = ratings.cases(session)
+    due = date.fromisoformat(case["due_on"])
+    monkeypatch.setattr("counterdesk.services.ratings.today", lambda: due)
+    assert ratings.overdue_cases(session, actor=supervisor) == []
+    monkeypatch.setattr("counterdesk.services.ratings.today", lambda: due + timedelta(days=1))
+    [late] = ratings.overdue_cases(session, actor=supervisor)
+    assert (late["number"], late["status_label"], late["overdue"]) == (application.number, "待回访", True)
+    with pytest.raises(Forbidden):
+        ratings.overdue_cases(session, actor=clerk)
+    for step, actor in (("callback", clerk), ("rectify", clerk), ("review", supervisor)):
+        ratings.advance_case(session, actor=actor, case_id=case["id"], step=step, text="已处理")
+    assert ratings.overdue_cases(session, actor=supervisor) == []
 
 
 def test_a_visit_can_be_rated_and_the_day_summary_counts_per_window_and_clerk(session, clerk, catalog, served):

@@ -13,13 +13,12 @@ from typer.testing import CliRunner
 from counterdesk.cli.main import app
 from counterdesk.domain.clock import today
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
-from counterdesk.domain.guidance import pending_questions
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.services import papers, supplements, workflow
 from counterdesk.store.models import Application, Attachment, StatusEvent, SupplementNotice
 from tests.batch_helpers import credit_code
 from tests.conftest import PASSWORD
-from tests.factories import applicant_form, attach_all, draft_application, submitted_application
+from tests.factories import applicant_form, attach_all, draft_application, first_answers, submitted_application
 
 PASSBOOK, ID_COPY = "M05", "M03"
 
@@ -38,14 +37,6 @@ def run(settings):
                              env={"COUNTERDESK_PASSWORD": PASSWORD})
 
     return invoke
-
-
-def first_answers(catalog, matter_code: str) -> dict[str, str]:
-    """Each applicable question answered with its first option."""
-    matter, answers = catalog.matter(matter_code), {}
-    while pending := pending_questions(matter, answers):
-        answers[pending[0].id] = pending[0].options[0].id
-    return answers
 
 
 def _text(path) -> str:
@@ -196,6 +187,20 @@ def test_refusal_notice_only_for_a_refused_application_with_its_reason(run, sess
     text = _text(out)
     for expected in ("不予受理通知书", "申请人不属于认定范围", "行政复议", "60 日", "行政诉讼", "6 个月"):
         assert expected in text, expected
+
+
+@pytest.mark.parametrize(("county", "review_body", "court"), [
+    ("430626", "平江县人民政府", "平江县人民法院"),
+    ("430671", "岳阳市人民政府", "有管辖权的人民法院"),
+])
+def test_a_refusal_names_where_to_seek_review_for_its_place(session, clerk, supervisor, catalog, settings, county,
+                                                           review_body, court):
+    # A functional area, like a city's own level, is an agency of the city: review goes to the city.
+    refused = submitted_application(session, clerk, catalog, settings, county=county)
+    workflow.advance(session, actor=supervisor, number_or_id=refused.id, to_status="rejected",
+                     reason="申请人不属于认定范围", catalog=catalog)
+    data = papers.refusal_for(session, catalog=catalog, number=refused.number)
+    assert (data.review_body, data.court) == (review_body, court)
 
 
 def test_an_enterprise_applicant_is_printed_in_full(session, clerk, catalog, settings):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import select
+from textual.widgets import OptionList
 
-from counterdesk.services import workflow
-from counterdesk.store.models import Application
+from counterdesk.services import ratings, workflow
+from counterdesk.store.models import Application, RatingCase
+from counterdesk.tui.dialogs.pick import PickDialog
+from counterdesk.tui.screens.detail import DetailScreen
+from counterdesk.tui.screens.home import HomeScreen
 from tests.functional.test_tui_queue import SIZE, SUPERVISOR, open_queue, settle, submit_some, table_numbers
-from tests.functional.tui_helpers import desk_app, pilot_test, plain
+from tests.functional.tui_helpers import CLERK, desk_app, logged_in, pilot_test, plain
 
 
 def accept(app, numbers):
@@ -73,3 +77,59 @@ async def test_d_goes_on_to_the_batches_in_transit_and_those_late_in_being_signe
         await pilot.press("d")
         await settle(pilot)
         assert "（各日）" not in plain(queue.query_one("#queue-counts"))
+
+
+def picked(app) -> str:
+    """The lines of the pick dialog on screen."""
+    return "\n".join(str(option.prompt) for option in app.screen.query_one("#pick", OptionList).options)
+
+
+def bad_rating_for(app, number: str) -> date:
+    """The citizen rates the application 非常不满意 on the pad; the due date of the case it opens."""
+    with app.ctx.session() as session:
+        application = session.exec(select(Application).where(Application.number == number)).one()
+        request = ratings.request_rating(session, actor=CLERK, application_id=application.id)
+        ratings.rate(session, rating_id=request.id, score=1, reasons=("attitude",), calendar=app.ctx.catalog.calendar)
+        return session.exec(select(RatingCase.due_on)).one()
+
+
+@pilot_test
+async def test_bad_rating_cases_past_their_due_date_show_on_the_supervisor_s_home_and_open(tmp_path, catalog,
+                                                                                          monkeypatch):
+    app = desk_app(tmp_path, catalog)
+    (number,) = submit_some(app, 1)
+    due = bad_rating_for(app, number)
+    monkeypatch.setattr("counterdesk.services.ratings.today", lambda: due)
+    async with app.run_test(size=SIZE) as pilot:
+        await logged_in(app, pilot, SUPERVISOR)
+        await settle(pilot)
+        assert "差评整改逾期 0 件" in plain(app.screen.query_one("#home-cases"))
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, PickDialog) and "没有逾期" in picked(app)
+        monkeypatch.setattr("counterdesk.services.ratings.today", lambda: due + timedelta(days=1))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "差评整改逾期 1 件" in plain(app.screen.query_one("#home-cases"))
+        await pilot.press("c")
+        await settle(pilot)
+        listed = picked(app)
+        assert number in listed and "待回访" in listed and "工作人员服务态度差" in listed
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.number_or_id == number
+
+
+@pilot_test
+async def test_a_clerk_s_home_says_nothing_of_bad_rating_cases(tmp_path, catalog, monkeypatch):
+    app = desk_app(tmp_path, catalog)
+    (number,) = submit_some(app, 1)
+    due = bad_rating_for(app, number)
+    monkeypatch.setattr("counterdesk.services.ratings.today", lambda: due + timedelta(days=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await logged_in(app, pilot)
+        await settle(pilot)
+        assert plain(app.screen.query_one("#home-cases")).strip() == ""
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)

@@ -67,7 +67,9 @@ async def test_clerk_picks_yueyang_then_pingjiang_by_keyboard_from_a_changsha_ha
             await pilot.press("down")
         await pilot.press("enter")
         assert app.focused is screen.query_one("#location-counties", OptionList)
-        assert _names(screen, "counties") == [c.name for c in catalog.city("430600").counties]
+        example = catalog.matter(EXAMPLE_MATTER)
+        yueyang = catalog.city("430600").places
+        assert _names(screen, "counties") == [p.name for p in yueyang if example.handled_in(p.code)]
         for _ in range(len(_names(screen, "counties"))):
             if _highlighted(screen, "counties") == "平江县":
                 break
@@ -127,3 +129,29 @@ async def test_escape_goes_back_to_the_matter_search(tmp_path, catalog):
         await settle(pilot)
         assert isinstance(app.screen, MatterScreen)
         assert app.screen.query_one("#matter-search", Input).value == "jykn"
+
+
+@pilot_test
+async def test_a_county_matter_lists_the_functional_area_but_not_the_city_s_own_level(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _location_of(app, pilot)
+        names = _names(screen, "counties")
+        assert "屈原管理区" in names and "岳阳市本级" not in names
+        assert names.index("平江县") < names.index("屈原管理区") < names.index("汨罗市")
+
+
+@pilot_test
+async def test_clerk_takes_a_resale_for_the_city_s_own_level_registry(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _location_of(app, pilot, "GR-ESFZY-001")
+        assert _names(screen, "counties")[:2] == ["岳阳市本级", "岳阳楼区"]
+        assert _highlighted(screen, "counties") == "平江县"
+        await pilot.press(*"yueyangshibenji")
+        await settle(pilot)
+        assert (_names(screen, "cities"), _names(screen, "counties")) == (["岳阳市"], ["岳阳市本级"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GuidanceScreen)
+        assert _stored(app, app.screen.draft.application_id).county_code == "430600"

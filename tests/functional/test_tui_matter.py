@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList
 
+from counterdesk.tui.dialogs.region import BrowseRegion, RegionDialog
 from counterdesk.tui.screens.home import HomeScreen
 from counterdesk.tui.screens.location import LocationScreen
 from counterdesk.tui.screens.matter import MatterScreen
@@ -95,9 +96,81 @@ async def test_type_and_hall_county_filters_narrow_the_list(tmp_path, catalog):
         assert screen.state.type and {m.type for m in screen.results} == {screen.state.type}
         await pilot.press("shift+f4", "f5")
         await settle(pilot)
-        assert screen.state.type is None and screen.state.local_only
+        assert screen.state.type is None and screen.state.region == BrowseRegion(PINGJIANG)
         assert all(m.handled_in(PINGJIANG) for m in screen.results)
         assert len(screen.results) == sum(m.handled_in(PINGJIANG) for m in catalog.matters.values()) < everything
+        assert "只看平江县可办" in plain(screen.query_one("#matter-filters"))
+
+
+def _options(dialog: RegionDialog, column: str) -> list[str]:
+    return [str(option.prompt) for option in dialog.query_one(f"#region-{column}", OptionList).options]
+
+
+def _highlighted(dialog: RegionDialog, column: str) -> str:
+    options = dialog.query_one(f"#region-{column}", OptionList)
+    return str(options.get_option_at_index(options.highlighted).prompt)
+
+
+async def _browse(pilot, *keys: str) -> None:
+    await pilot.press("f6")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, RegionDialog)
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+@pilot_test
+async def test_clerk_browses_changsha_s_own_level_then_the_whole_city_then_the_province(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _new_application(app, pilot)
+        everything = len(screen.results)
+        await pilot.press("f6")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RegionDialog)
+        assert _highlighted(dialog, "cities") == "全省"
+        await pilot.press(*"cssbj")
+        await settle(pilot)
+        assert (_options(dialog, "cities"), _options(dialog, "places")) == (["长沙市"], ["长沙市本级"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        own = _listed(screen)
+        assert "GR-ESFZY-001" in own and EXAMPLE_MATTER not in own
+        assert all(catalog.matters[code].handled_in("430100") for code in own)
+        assert "地区：长沙市本级" in plain(screen.query_one("#matter-filters"))
+
+        await pilot.press("f6")
+        await settle(pilot)
+        assert (_highlighted(app.screen, "cities"), _highlighted(app.screen, "places")) == ("长沙市", "长沙市本级")
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        whole = _listed(screen)
+        assert EXAMPLE_MATTER in whole and set(own) < set(whole)
+        assert "地区：长沙市（全市）" in plain(screen.query_one("#matter-filters"))
+
+        await _browse(pilot, "tab", "home", "enter")
+        assert app.focused is app.screen.query_one("#region-places", OptionList)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(screen.results) == everything
+        assert "地区：全省" in plain(screen.query_one("#matter-filters"))
+
+
+@pilot_test
+async def test_clerk_browses_a_functional_area_and_escape_keeps_the_region(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _new_application(app, pilot)
+        await _browse(pilot, *"quyuan", "enter")
+        assert EXAMPLE_MATTER in _listed(screen) and "GR-DBSQ-001" in _listed(screen)
+        assert "地区：屈原管理区" in plain(screen.query_one("#matter-filters"))
+        await _browse(pilot, *"changsha", "escape")
+        assert app.screen is screen and "地区：屈原管理区" in plain(screen.query_one("#matter-filters"))
+        await pilot.press("f5")
+        await settle(pilot)
+        assert screen.state.region == BrowseRegion(PINGJIANG)
         assert "只看平江县可办" in plain(screen.query_one("#matter-filters"))
 
 

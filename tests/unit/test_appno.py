@@ -118,6 +118,17 @@ def test_a_number_names_the_handling_county_the_day_and_the_receiving_hall():
                                                                               "43010201", 17)
 
 
+@pytest.mark.parametrize(("handled_in", "hall"), [("430100", "43010001"), ("430671", "43062601"),
+                                                ("431173", "43117301"), ("433100", "43310001")])
+def test_a_city_s_own_level_or_a_functional_area_heads_the_number_like_a_county(handled_in, hall):
+    # 市本级 numbers carry the city's code (430100), 功能区 their statistical code (430671); a hall may
+    # sit at either. Counties never end in 00 and areas are x7x, so no two places share a code.
+    number = ApplicationNumber(handled_in, date(2026, 12, 2), 1, hall)
+    assert hall_code_problem(hall) is None
+    assert parse_application_number(str(number)) == number
+    assert parse_application_number(str(number).replace("-", "")) == number
+
+
 def test_numbers_given_before_hall_codes_still_read_back_without_a_hall():
     assert parse_application_number("430626-20261124-00017-3").hall_code is None
     assert parse_application_number("43062620261124000173").hall_code is None

@@ -163,19 +163,51 @@ def test_two_files_with_the_same_matter_code_name_each_other(tmp_path):
     assert problem.startswith("matters/b.toml:code: ") and "matters/a.toml" in problem
 
 
-def test_unknown_county_codes_and_city_codes_are_refused(tmp_path):
-    write(tmp_path, VALID.replace("time_limit_days = 5", 'time_limit_days = 5\ncounties = ["430626", "430699", "430600"]'))
+def test_unknown_place_codes_are_refused(tmp_path):
+    listed = 'time_limit_days = 5\ncounties = ["430626", "430699", "439900"]'
+    write(tmp_path, VALID.replace("time_limit_days = 5", listed))
     problems = problems_of(tmp_path)
     assert problems == [
-        "matters/test.toml:counties: 未知的区县代码 430699",
-        "matters/test.toml:counties: 430600 是市州代码，请列出其下的区县代码",
+        "matters/test.toml:counties: 未知的办理地代码 430699",
+        "matters/test.toml:counties: 未知的办理地代码 439900",
     ]
 
 
 def test_a_listed_county_limits_where_the_matter_is_handled(tmp_path):
     write(tmp_path, VALID.replace("time_limit_days = 5", 'time_limit_days = 5\ncounties = ["430626"]'))
     matter = load_catalog(tmp_path).matter("GR-TEST-001")
-    assert matter.handled_in("430626") and not matter.handled_in("430102")
+    assert matter.handled_in("430626") and not matter.handled_in("430102") and not matter.handled_in("430600")
+
+
+def test_a_city_code_in_the_list_stands_for_that_city_s_own_level(tmp_path):
+    write(tmp_path, VALID.replace("time_limit_days = 5", 'time_limit_days = 5\ncounties = ["430600", "430671"]'))
+    matter = load_catalog(tmp_path).matter("GR-TEST-001")
+    assert matter.handled_in("430600") and matter.handled_in("430671")
+    assert not matter.handled_in("430626") and not matter.handled_in("430100")
+
+
+def test_a_province_wide_matter_is_handled_at_every_city_s_own_level_only_when_it_says_so(tmp_path):
+    write(tmp_path, VALID)
+    write(tmp_path, VALID.replace("GR-TEST-001", "GR-TEST-002").replace(
+        "time_limit_days = 5", "time_limit_days = 5\ncity_level = true", 1), "two.toml")
+    catalog = load_catalog(tmp_path)
+    county_only, both = catalog.matter("GR-TEST-001"), catalog.matter("GR-TEST-002")
+    assert county_only.handled_in("430626") and county_only.handled_in("430671")
+    assert not county_only.handled_in("430100") and not county_only.city_level
+    assert both.handled_in("430626") and both.handled_in("430671") and both.handled_in("430100")
+    assert catalog.matters["GR-TEST-002"].city_level
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ('city_level = "yes"', "city_level: 应为 true 或 false"),
+        ('city_level = true\ncounties = ["430626"]', "city_level: 已列出办理地时，市本级请以市州代码写入 counties"),
+    ],
+)
+def test_a_wrong_city_level_is_named(tmp_path, setting, expected):
+    write(tmp_path, VALID.replace("time_limit_days = 5", f"time_limit_days = 5\n{setting}", 1))
+    assert any(p.startswith(f"matters/test.toml:{expected}") for p in problems_of(tmp_path))
 
 
 @pytest.mark.parametrize(
@@ -309,6 +341,7 @@ def test_aliases_mode_and_office_are_read_and_the_mode_defaults_to_remote_receip
 
 
 @pytest.mark.parametrize("code", ["GR-ESFZY-001", "GR-XCSP-001", "QY-KSD-001"])
-def test_province_wide_matters_are_handled_in_every_county(code):
+def test_province_wide_matters_are_handled_in_every_county_and_area(code):
     matter = load_catalog().matter(code)
     assert matter.counties is None and matter.handled_in("431202") and matter.handled_in("430626")
+    assert matter.handled_in("430671") and matter.handled_in("431173")

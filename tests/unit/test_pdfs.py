@@ -50,7 +50,7 @@ MATTER = "我要申请认定为就业困难人员"
 
 CARD = CardData(
     hall_name=HALL, matter_name=MATTER, matter_code="ZC-JYKN-001", audience_label="政策兑现",
-    county_name="平江县", county_code="430626", city_name="岳阳市",
+    county_name="平江县", county_code="430626", place_name="岳阳市平江县",
     situation=[("申请人属于以下哪类人员？", "城镇零就业家庭成员"), ("是否已开立邮政储蓄银行活期存折？", "已开立")],
     materials=[
         CardMaterial("湖南省就业困难人员灵活就业社会保险补贴对象申报表", "original", 1, True, "申请人本人签字。"),

@@ -124,4 +124,4 @@ def _header(data: CardData) -> Table:
 
 
 def _location(data: CardData) -> str:
-    return f"湖南省{data.city_name}{data.county_name}"
+    return f"湖南省{data.place_name}"

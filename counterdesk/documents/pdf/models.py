@@ -41,8 +41,10 @@ class CardData:
     audience_label: str
     """个人办事, 企业办事 or 政策兑现."""
     county_name: str
+    """The place's own name (平江县, 长沙市本级), as in the file name."""
     county_code: str
-    city_name: str
+    place_name: str
+    """The place with its city, as printed after 湖南省: 岳阳市平江县, 长沙市本级."""
     situation: list[tuple[str, str]]
     """The guidance questions with the answers chosen (办事情形)."""
     materials: list[CardMaterial]

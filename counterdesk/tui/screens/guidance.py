@@ -125,10 +125,9 @@ class GuidanceScreen(WizardScreen):
 
     def on_mount(self) -> None:
         ctx = self.app.ctx
-        county = ctx.catalog.county(self.draft.county_code)
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(self.matter.name, style="bold")
-        title.append(f" · {ctx.catalog.city_of(county.code).name}{county.name}", style="dim")
+        title.append(f" · {ctx.catalog.place_name(self.draft.county_code)}", style="dim")
         title.append("  请按群众的实际情况回答，数字键选择", style="dim")
         self.query_one("#guidance-title", Static).update(title)
         self.answers = guidance.clean_answers(self.matter, self.answers)

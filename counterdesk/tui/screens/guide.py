@@ -113,14 +113,14 @@ class GuideScreen(WizardScreen):
         facts = Table.grid(padding=(0, 2))
         facts.add_column(style="bold", no_wrap=True)
         facts.add_column(ratio=1, overflow="fold")
-        facts.add_row("办理地点", f"湖南省{catalog.city_of(county.code).name}{county.name}")
+        facts.add_row("办理地点", f"湖南省{catalog.place_name(county.code)}")
         facts.add_row("服务类别", f"{matter.audience_label} · {matter.theme} · {matter.type}")
         facts.add_row("办理时限", time_limit_text(matter))
         facts.add_row("收费标准", matter.fee or "不收费")
         facts.add_row("咨询电话", matter.phone or "—")
         facts.add_row("办理模式", matter.mode_label)
         if not matter.received_here:
-            facts.add_row("办理机构", Text(matter.office_in(county.name), style="bold"))
+            facts.add_row("办理机构", Text(matter.office_in(county.authority), style="bold"))
         parts += [Text(""), facts]
 
         parts.append(_section("您的情形"))

@@ -1,4 +1,8 @@
-"""Home (首页): new application, resume a draft of this window, progress lookup, the queue."""
+"""Home (首页): new application, resume a draft of this window, progress lookup, the queue.
+
+A supervisor's home also says what falls due: applications due today or overdue, and 差评 cases
+whose 整改 is overdue, which C lists (Enter on one opens its application).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ class HomeScreen(Screen):
         Binding("d", "discard", "作废草稿"),
         Binding("l", "lookup", "办件查询"),
         Binding("q", "queue", "今日队列"),
+        Binding("c", "cases", "逾期差评"),
         Binding("o", "logout", "退出登录"),
     ]
 
@@ -36,6 +41,7 @@ class HomeScreen(Screen):
                 yield Static("请选择操作", classes="section-title")
                 yield Static(self._actions(), id="home-menu")
                 yield Static(id="home-deadlines")
+                yield Static(id="home-cases")
             with Vertical(id="home-drafts"):
                 yield Static("本窗口的草稿（回车继续办理）", classes="section-title")
                 yield OptionList(id="drafts")
@@ -46,6 +52,7 @@ class HomeScreen(Screen):
                  ("L", "办件查询（编号或证件号）")]
         if self.app.ctx.actor.is_supervisor:
             lines.append(("Q", "今日队列（审核本大厅办件）"))
+            lines.append(("C", "逾期未整改的差评"))
         lines.append(("O", "退出登录"))
         text = Text()
         for key, label in lines:
@@ -61,6 +68,7 @@ class HomeScreen(Screen):
         self.load_drafts()
         if self.app.ctx.actor is not None and self.app.ctx.actor.is_supervisor:
             self.load_deadlines()
+            self.load_cases()
 
     @work(thread=True, exclusive=True, group="deadlines")
     def load_deadlines(self) -> None:
@@ -73,6 +81,48 @@ class HomeScreen(Screen):
         line.append(" / ")
         line.append(f"已逾期 {overdue} 件", style="bold white on red" if overdue else "")
         self.app.call_from_thread(self.query_one("#home-deadlines", Static).update, line)
+
+    @work(thread=True, exclusive=True, group="cases")
+    def load_cases(self, open_list: bool = False) -> None:
+        """Count the overdue 差评 cases for the home line; with ``open_list``, list them too."""
+        from counterdesk.services.ratings import overdue_cases
+
+        ctx = self.app.ctx
+        overdue = ctx.call(overdue_cases, actor=ctx.actor)
+        line = Text()
+        line.append(f"差评整改逾期 {len(overdue)} 件", style="bold white on red" if overdue else "")
+        line.append("（按 C 查看）", style="dim")
+        self.app.call_from_thread(self.query_one("#home-cases", Static).update, line)
+        if open_list:
+            self.app.call_from_thread(self._show_cases, overdue)
+
+    def _show_cases(self, overdue: list[dict]) -> None:
+        from counterdesk.domain.visits import SCORES
+        from counterdesk.tui.dialogs.pick import PickDialog
+
+        lines = []
+        for case in overdue:
+            line = Text()
+            line.append(case["number"] or "来访（无办件）", style="bold")
+            line.append(f" · {SCORES[case['score']]} · {case['status_label']}\n")
+            line.append(f"  应于 {case['due_on']} 前整改 · 窗口 {case['window'] or '—'} · {case['clerk']} · "
+                        f"{'、'.join(case['reasons']) or '未选原因'}", style="dim")
+            if case["comment"]:
+                line.append(f" · {shown(case['comment'], markup=False)}", style="dim")
+            lines.append(line)
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            number = overdue[index]["number"]
+            if number is None:
+                self.notify("该差评来自一次来访，没有办件详情；请用 counterdesk cases 登记回访、整改。", markup=False)
+                return
+            from counterdesk.tui.screens.detail import DetailScreen
+
+            self.app.push_screen(DetailScreen(number))
+
+        self.app.push_screen(PickDialog("逾期未整改的差评（回车查看办件）", lines, empty="（没有逾期的差评）"), chosen)
 
     @work(thread=True, exclusive=True)
     def load_drafts(self) -> None:
@@ -117,7 +167,7 @@ class HomeScreen(Screen):
             resume(self.app, int(event.option.id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "queue":
+        if action in ("queue", "cases"):
             return self.app.ctx.actor is not None and self.app.ctx.actor.is_supervisor
         if action == "discard":
             return self.highlighted_draft() is not None or None
@@ -170,6 +220,9 @@ class HomeScreen(Screen):
         from counterdesk.tui.screens.lookup import LookupScreen
 
         self.app.push_screen(LookupScreen())
+
+    def action_cases(self) -> None:
+        self.load_cases(open_list=True)
 
     def action_queue(self) -> None:
         from counterdesk.tui.screens.queue import QueueScreen

@@ -1,12 +1,13 @@
-"""选择办理地点 (choose where it is handled): city, then county, filtered as the clerk types
-(岳阳 · yueyang · pj). Only counties where the matter is handled are listed; the hall's own
-county is highlighted at the start, so Enter alone is enough for most citizens.
+"""选择办理地点 (choose where it is handled): city, then the place, filtered as the clerk types
+(岳阳 · yueyang · pj). A city's places are its own level (市本级), its counties and functional areas,
+as in the provincial portal's picker; only those where the matter is handled are listed. The hall's
+own place is highlighted at the start, so Enter alone is enough for most citizens.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,32 +15,30 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.matter import City, Region
+from counterdesk.tui.columns import COLUMN_BINDINGS, ColumnKeys
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 
 
-class LocationScreen(WizardScreen):
-    """Two columns, 市州 and 区县, over the matter's counties; Enter on a county starts the draft."""
+class LocationScreen(ColumnKeys, WizardScreen):
+    """Two columns, 市州 and 办理地, over the matter's places; Enter on a place starts the draft."""
 
     STEP = "location"
     TITLE_TEXT = "选择办理地点"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
-        Binding("enter", "pick", "确认区县", priority=True),
+        Binding("enter", "pick", "确认办理地", priority=True),
         Binding("escape", "back", "返回找事项"),
-        Binding("down", "county(1)", show=False),
-        Binding("up", "county(-1)", show=False),
-        Binding("pagedown", "city(1)", "下一市州", show=False),
-        Binding("pageup", "city(-1)", "上一市州", show=False),
-        Binding("right", "focus_counties", show=False),
-        Binding("left", "focus_cities", show=False),
+        *COLUMN_BINDINGS,
     ]
+    SEARCH, CITIES, PLACES = "#location-search", "#location-cities", "#location-counties"
+    NOTHING = "请先选择办理地。"
 
     def __init__(self, draft) -> None:
         super().__init__(draft)
         self.places: list[tuple[City, list[Region]]] = []
-        """The cities on screen, each with its counties on screen."""
+        """The cities on screen, each with its places on screen."""
         self._wanted: str | None = None
         self._busy = False
 
@@ -47,14 +46,14 @@ class LocationScreen(WizardScreen):
         yield from self.compose_header()
         with Vertical(id="location-box"):
             yield Static(id="location-matter")
-            yield Input(placeholder="输入市州或区县名称、全拼或首字母，如 岳阳 / pingjiang / pjx",
+            yield Input(placeholder="输入市州、区县或功能区名称、全拼或首字母，如 岳阳 / pingjiang / pjx",
                         id="location-search", select_on_focus=False)
             with Horizontal(id="location-columns"):
                 with Vertical(id="location-city-column"):
                     yield Static("市州（PgUp/PgDn）", classes="column-title")
                     yield OptionList(id="location-cities")
                 with Vertical(id="location-county-column"):
-                    yield Static("区县（↑/↓，回车确认）", classes="column-title")
+                    yield Static("办理地（↑/↓，回车确认）", classes="column-title")
                     yield OptionList(id="location-counties")
             yield Static(id="location-hint")
         yield KeyBar()
@@ -62,7 +61,8 @@ class LocationScreen(WizardScreen):
     def on_mount(self) -> None:
         ctx = self.app.ctx
         matter = ctx.catalog.matter(self.draft.matter_code)
-        handled = "全省通办" if matter.counties is None else f"在 {len(matter.counties)} 个区县办理"
+        handled = (ctx.catalog.where_handled(matter) if matter.counties is None
+                   else f"在 {len(matter.counties)} 个办理地办理")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("事项：")
         text.append(matter.name, style="bold")
@@ -85,22 +85,10 @@ class LocationScreen(WizardScreen):
         self.refresh_places()
 
     def refresh_places(self) -> None:
-        """List the cities and counties matching the query where the matter is handled."""
-        catalog, matter = self.app.ctx.catalog, self.matter
+        """List the cities and places matching the query where the matter is handled."""
+        matter = self.matter
         query = self.query_one("#location-search", Input).value
-        shown: dict[str, list[Region]] = {}
-        for place in catalog.search_regions(query):
-            if isinstance(place, City):
-                counties = [c for c in place.counties if matter.handled_in(c.code)]
-                if counties:
-                    shown[place.code] = counties
-            elif matter.handled_in(place.code):
-                city = catalog.city_of(place.code)
-                if city.code not in shown:
-                    shown[city.code] = []
-                if place not in shown[city.code]:
-                    shown[city.code].append(place)
-        self.places = [(catalog.city(code), counties) for code, counties in shown.items() if counties]
+        self.places = self.app.ctx.catalog.places_by_city(query, lambda place: matter.handled_in(place.code))
         cities = self.query_one("#location-cities", OptionList)
         cities.set_options(Option(Text(city.name), id=city.code) for city, _ in self.places)
         chosen = 0
@@ -133,66 +121,17 @@ class LocationScreen(WizardScreen):
         if self.places:
             home = self.app.ctx.hall.county_code if self.app.ctx.hall else None
             if home and not self.matter.handled_in(home):
-                hint.update(Text("注意：本大厅所在县区不办理此事项，请为群众选择可办理的区县。", style="bold"))
+                hint.update(Text("注意：本大厅所在县区不办理此事项，请为群众选择可办理的地方。", style="bold"))
             else:
-                hint.update(Text("输入可筛选；PgUp/PgDn 换市州，↑/↓ 选区县，回车确认。", style="dim"))
+                hint.update(Text("输入可筛选；PgUp/PgDn 换市州，↑/↓ 选办理地，回车确认。", style="dim"))
         else:
-            hint.update(Text("没有匹配的可办理区县，请修改输入（Esc 返回找事项）。", style="bold"))
+            hint.update(Text("没有匹配的可办理地，请修改输入（Esc 返回找事项）。", style="bold"))
 
-    # -- keys ------------------------------------------------------------------------------
-
-    def on_key(self, event: events.Key) -> None:
-        # Typing while a column has focus goes on with the filter.
-        search = self.query_one("#location-search", Input)
-        if self.focused is search:
-            return
-        if event.is_printable and event.character:
-            search.focus()
-            search.insert_text_at_cursor(event.character)
-            event.stop()
-        elif event.key == "backspace":
-            search.focus()
-            search.action_delete_left()
-            event.stop()
-
-    def action_county(self, step: int) -> None:
-        counties = self.query_one("#location-counties", OptionList)
-        if counties.option_count:
-            counties.highlighted = max(0, min((counties.highlighted or 0) + step, counties.option_count - 1))
-
-    def action_city(self, step: int) -> None:
-        cities = self.query_one("#location-cities", OptionList)
-        if cities.option_count:
-            cities.highlighted = max(0, min((cities.highlighted or 0) + step, cities.option_count - 1))
-
-    def action_focus_counties(self) -> None:
-        self.query_one("#location-counties", OptionList).focus()
-
-    def action_focus_cities(self) -> None:
-        self.query_one("#location-cities", OptionList).focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Left and right move the text cursor while the clerk is typing.
-        if action in ("focus_counties", "focus_cities"):
-            return not isinstance(self.focused, Input)
-        return True
-
-    @on(OptionList.OptionSelected, "#location-counties")
-    def county_clicked(self) -> None:
-        self.action_pick()
-
-    def action_pick(self) -> None:
-        """Enter: on the city column it moves to the counties; elsewhere it takes the county."""
-        if self.focused is self.query_one("#location-cities", OptionList):
-            self.action_focus_counties()
-            return
-        counties = self.query_one("#location-counties", OptionList)
-        if counties.highlighted is None or self._busy:
-            if not self._busy:
-                self.notify("请先选择区县。", severity="warning")
-            return
-        self._busy = True
-        self.place(counties.get_option_at_index(counties.highlighted).id)
+    def take(self, option_id: str) -> None:
+        """Start the draft at the place chosen, once (a second Enter while it starts is ignored)."""
+        if not self._busy:
+            self._busy = True
+            self.place(option_id)
 
     @work(thread=True, exclusive=True, group="place")
     def place(self, county_code: str) -> None:

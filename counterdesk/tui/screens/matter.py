@@ -1,5 +1,7 @@
 """找事项 (find the matter): the portal's tabs and life-cycle themes, type and region filters, and a
 search box that filters as the clerk types — Chinese, full pinyin or initials (就业困难 · jiuye · jykn).
+The region is the whole province, the hall's own place (F5) or any city, 市本级, county or functional
+area chosen in a two-column picker (F6).
 
 The catalog's search answers in a few milliseconds, so it runs on every keystroke directly. When
 the words find nothing in any tab, the list shows the nearest matters instead (您是不是要找), so the
@@ -10,7 +12,7 @@ nobody scrolls through.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import events, on
@@ -21,6 +23,7 @@ from textual.widgets import DataTable, Input, Static, Tab, Tabs
 
 from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, MatterEntry
 from counterdesk.tui.commands import ScreenKeys
+from counterdesk.tui.dialogs.region import BrowseRegion, RegionDialog
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.chips import ChipBar
 from counterdesk.tui.widgets.keybar import KeyBar
@@ -43,7 +46,8 @@ class PickerState:
     audience: str = ALL
     theme: str | None = None
     type: str | None = None
-    local_only: bool = False
+    region: BrowseRegion = field(default_factory=BrowseRegion)
+    """Where the matters listed are handled (全省 by default)."""
 
 
 class FilterTabs(Tabs, can_focus=False):
@@ -74,7 +78,8 @@ class MatterScreen(WizardScreen):
         Binding("shift+f3", "theme(-1)", "上一主题", show=False),
         Binding("f4", "type(1)", "类型", tooltip="切换事项类型：行政许可、行政确认……"),
         Binding("shift+f4", "type(-1)", "上一类型", show=False),
-        Binding("f5", "local", "本县区可办", tooltip="只看本大厅所在县区可以办理的事项"),
+        Binding("f5", "local", "本县区可办", tooltip="只看本大厅所在县区可以办理的事项，再按回到全省"),
+        Binding("f6", "browse", "选地区", tooltip="按市州、市本级、区县或功能区浏览可办理的事项"),
         Binding("enter", "pick", "选择事项", priority=True),
         Binding("escape", "clear", "清空/返回"),
         Binding("down", "cursor(1)", show=False),
@@ -163,14 +168,27 @@ class MatterScreen(WizardScreen):
         self.state.type = choices[(choices.index(self.state.type) + step) % len(choices)]
         self.refresh_results()
 
+    def _hall_place(self) -> BrowseRegion | None:
+        hall = self.app.ctx.hall
+        return BrowseRegion(hall.county_code) if hall is not None and hall.county_code else None
+
     def action_local(self) -> None:
-        self.state.local_only = not self.state.local_only
+        home = self._hall_place()
+        self.state.region = BrowseRegion() if self.state.region == home else home
         self.refresh_results()
+
+    def action_browse(self) -> None:
+        def chosen(region: BrowseRegion | None) -> None:
+            if region is not None:
+                self.state.region = region
+                self.refresh_results()
+            self.query_one("#matter-search", Input).focus()
+
+        self.app.push_screen(RegionDialog(self.state.region), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "local":
-            hall = self.app.ctx.hall
-            return hall is not None and hall.county_code is not None
+            return self._hall_place() is not None
         return True
 
     # -- results ---------------------------------------------------------------------------
@@ -186,8 +204,8 @@ class MatterScreen(WizardScreen):
         table = self.query_one("#matter-results", DataTable)
         if keep is None and self.results and table.row_count:
             keep = self.results[min(table.cursor_row, len(self.results) - 1)].code
-        region = ctx.hall.county_code if self.state.local_only and ctx.hall else None
-        found = ctx.catalog.search(self.state.query, type=self.state.type, region=region)
+        where = self.state.region.filters()
+        found = ctx.catalog.search(self.state.query, type=self.state.type, **where)
         counts = {code: 0 for code in AUDIENCE_TABS}
         for matter in found:
             counts[ALL] += 1
@@ -197,7 +215,7 @@ class MatterScreen(WizardScreen):
             if tab.label.plain != f"{label} {counts[code]}":
                 tab.label = Text.assemble(label, (f" {counts[code]}", "dim"))
         if not found and self.state.query.strip():
-            found = ctx.catalog.suggest(self.state.query, type=self.state.type, region=region)
+            found = ctx.catalog.suggest(self.state.query, type=self.state.type, **where)
         self.results = [
             m for m in found
             if self.state.audience in (ALL, m.audience) and self.state.theme in (None, m.theme)
@@ -236,10 +254,11 @@ class MatterScreen(WizardScreen):
         text.append("类型：")
         text.append(self.state.type or "全部", style="bold")
         text.append("  地区：")
-        if self.state.local_only and ctx.hall and ctx.hall.county_code:
-            text.append(f"只看{ctx.catalog.county(ctx.hall.county_code).name}可办", style="bold")
+        region = self.state.region
+        if region == self._hall_place():
+            text.append(f"只看{ctx.catalog.county(region.code).name}可办", style="bold")
         else:
-            text.append("全省", style="bold")
+            text.append(region.label(ctx.catalog), style="bold")
         if self.suggested:
             text.append("  没有找到，您是不是要找：", style="bold")
         else:
@@ -270,8 +289,8 @@ class MatterScreen(WizardScreen):
                      if code != ALL and code != self.state.audience and n]
         if elsewhere and self.state.audience != ALL:
             text.append(f"\n其他分类中有：{'、'.join(elsewhere)}（F2 切换分类）。", style="")
-        elif self.state.theme or self.state.type or self.state.local_only:
-            text.append("\n可按 F3/F4/F5 放宽主题、类型或地区筛选。", style="")
+        elif self.state.theme or self.state.type or self.state.region.code:
+            text.append("\n可按 F3/F4 放宽主题、类型筛选，F6 换地区。", style="")
         else:
             text.append("\n可输入汉字、全拼或拼音首字母（如 jykn），按 Esc 清空重新输入。", style="")
         detail.update(text)

@@ -62,7 +62,7 @@ class SetupScreen(Screen):
     def city_chosen(self, event: Select.Changed) -> None:
         county = self.query_one("#county", Select)
         city = next((c for c in self.app.ctx.catalog.cities if c.code == event.value), None)
-        county.set_options([(r.name, r.code) for r in city.counties] if city else [])
+        county.set_options([(r.name, r.code) for r in city.places] if city else [])
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
