@@ -199,7 +199,7 @@ def advance_case(session: Session, *, actor: Actor, case_id: int, step: str, tex
     return _case(case, rating, number)
 
 
-def overdue_cases(session: Session, *, actor: Actor | None = None) -> list[dict]:
+def overdue_cases(session: Session, *, actor: Actor | None = None) -> list[dict[str, Any]]:
     """The 差评 cases past their 整改 due date without a review, earliest due first (the supervisor's home)."""
     if actor is not None and not actor.is_supervisor:
         raise Forbidden("只有值班长可以查看逾期未整改的差评。", code="role")
