@@ -5,14 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from counterdesk.catalog.regions import search_places
-from counterdesk.catalog.search import MatterIndex
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, City, Matter, MatterEntry, Region, is_city_level
 from counterdesk.domain.workdays import WEEKENDS_ONLY, WorkCalendar
+
+if TYPE_CHECKING:
+    # Search and its filters need numpy; a command that only names matters never loads it.
+    import numpy as np
+
+    from counterdesk.catalog.search import MatterIndex
 
 
 class Catalog:
@@ -119,6 +123,8 @@ class Catalog:
 
     def prepare_search(self) -> MatterIndex:
         """Build the search index now (pinyin of every name), e.g. in a worker at start-up."""
+        from counterdesk.catalog.search import MatterIndex
+
         with self._index_lock:
             if self._index is None:
                 self._index = MatterIndex(list(self.matters.values()))
@@ -144,7 +150,7 @@ class Catalog:
         if not query.split():
             matters = list(self.matters.values())
             if allowed is not None:
-                matters = [matters[number] for number in np.flatnonzero(allowed).tolist()]
+                matters = [matters[number] for number in allowed.nonzero()[0].tolist()]
             return matters[:limit]
         return self.prepare_search().search(query, allowed, limit)
 
@@ -190,6 +196,8 @@ class Catalog:
             return None
         known = self._filtered.get(key)
         if known is None:
+            import numpy as np
+
             levels = {is_city_level(code) for code in counties} if counties is not None else set()
             known = np.fromiter(
                 (

@@ -71,3 +71,17 @@ def test_sqlite_file_is_created_readable_by_its_owner_only(tmp_path):
     open_database(f"sqlite:///{path}").dispose()
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o077 == 0
+
+
+def test_a_database_at_the_newest_revision_opens_without_loading_alembic(sqlite_db_url):
+    import subprocess
+    import sys
+
+    from counterdesk.store.engine import _head_from_files
+
+    assert _head_from_files() == head_revision()
+    open_database(sqlite_db_url).dispose()
+    probe = ("import sys; from counterdesk.store.engine import open_database; "
+             f"open_database({sqlite_db_url!r}).dispose(); print('alembic' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "False"
