@@ -96,6 +96,7 @@ def queue(
 
 def _print_queue(when: date, page, labels: dict[str, str], due: str | None = None) -> None:
     from rich import box
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -105,23 +106,25 @@ def _print_queue(when: date, page, labels: dict[str, str], due: str | None = Non
 
     counts = "，".join(f"{labels.get(code, code)} {n}" for code, n in page.counts_by_status.items())
     scope = f"{DUE_FILTERS[due]}办件" if due else when.isoformat()
-    # Light rules and no outer padding: the 32-character number must leave room at 80 columns.
+    console = Console()
+    # At under 120 columns the 32-character number breaks after its day, as the TUI's queue does,
+    # so every heading keeps its full width; light rules and no outer padding leave the most room.
+    narrow = console.width < 120
     table = Table(title=f"{scope} 共 {page.total} 件" + (f"（{counts}）" if counts else ""),
-                  box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("办件编号", no_wrap=True, min_width=32)
+                  box=box.SIMPLE_HEAD, pad_edge=False, padding=0)
+    table.add_column("办件编号", no_wrap=True, min_width=16 if narrow else 32)
     table.add_column("状态", no_wrap=True, min_width=6)
-    for heading in ("事项", "区县", "窗口", "经办人", "提交时间"):
-        table.add_column(heading, overflow="ellipsis")
-    table.add_column("申请人", no_wrap=True, overflow="ellipsis", min_width=4, max_width=10)
-    table.add_column("剩余工作日", overflow="ellipsis")
+    for heading in ("事项", "区县", "窗口", "经办人", "提交时间", "申请人", "剩余工作日"):
+        table.add_column(heading, min_width=cell_len(heading), overflow="fold")
     for row in page.rows:
         clock = row.deadline
         style = "red" if clock and clock.overdue else "yellow" if clock and clock.warning else ""
-        table.add_row(row.number, row.status_label, shown(row.matter_name or row.matter_code),
+        number = row.number.replace("-", "-\n", 2).replace("-\n", "-", 1) if narrow else row.number
+        table.add_row(number, row.status_label, shown(row.matter_name or row.matter_code),
                       row.county_name or row.county_code, str(row.window or ""), shown(row.clerk_name or row.clerk),
                       show(row.submitted_at, "%m-%d %H:%M" if due else "%H:%M"), shown(row.applicant_masked),
                       Text(clock.remaining_label if clock else "—", style=style))
-    Console().print(table)
+    console.print(table)
 
 
 @refusals
