@@ -63,3 +63,22 @@ def test_the_transfer_sheet_lists_every_application_with_its_materials(session, 
     assert data.sender == "李娜（c03）" and data.to_county_name == "平江县"
     pdf = transfer.transfer_sheet_pdf(session, catalog=catalog, batch=sent.batch)
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_window_sees_what_waits_for_each_county_until_it_is_sent(session, clerk, catalog, settings, changsha):
+    for county in (PINGJIANG, PINGJIANG, "430602", FURONG):
+        submitted_application(session, clerk, catalog, settings, county=county)
+    assert [(w.county_code, w.county_name, w.count) for w in transfer.waiting(session, catalog=catalog)] == [
+        ("430602", "岳阳楼区", 1), (PINGJIANG, "平江县", 2)], "the hall's own county never travels"
+    transfer.dispatch(session, actor=clerk, catalog=catalog, to_county=PINGJIANG)
+    [left] = transfer.waiting(session, catalog=catalog)
+    assert (left.county_code, left.count) == ("430602", 1) and left.oldest is not None
+
+
+def test_the_sheet_is_saved_in_the_output_folder_beside_an_earlier_copy(session, clerk, catalog, settings, changsha):
+    submitted_application(session, clerk, catalog, settings)
+    sent = transfer.dispatch(session, actor=clerk, catalog=catalog, to_county=PINGJIANG)
+    first = transfer.save_sheet(session, catalog=catalog, settings=settings, batch=sent.batch)
+    second = transfer.save_sheet(session, catalog=catalog, settings=settings, batch=sent.batch)
+    assert first.parent == settings.output_dir and first.name == f"材料流转单-{sent.batch}.pdf"
+    assert second != first and second.read_bytes().startswith(b"%PDF")
