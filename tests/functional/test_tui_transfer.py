@@ -15,6 +15,7 @@ from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application, StatusEvent, TransferBatch
 from counterdesk.tui.dialogs.confirm import ConfirmDialog
 from counterdesk.tui.screens.dispatch import DispatchScreen
+from counterdesk.tui.screens.home import HomeScreen
 from counterdesk.tui.screens.release import ReleaseScreen
 from counterdesk.tui.screens.signfor import SignForScreen
 from tests.factories import applicant_form, resident_id, submitted_application
@@ -196,6 +197,9 @@ async def test_a_hall_with_nothing_to_send_says_so_and_enter_does_nothing(tmp_pa
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
 
 
 # ---- 签收 ------------------------------------------------------------------------------------------
@@ -307,6 +311,7 @@ async def test_the_applicant_collects_at_the_window_with_a_number_typed_loosely(
         assert f"办件 {number} 已出件（本人领取）" in message and str(slip) in message
         assert "已出件" in shown_text(screen, "#release-found")
         assert screen.query_one("#release-collector").value == "", "the collector's ID does not stay on screen"
+        assert app.focused is screen.query_one("#release-number"), "the next number can be typed at once"
 
 
 @pilot_test

@@ -59,7 +59,7 @@ class ReleaseScreen(HandOverScreen):
         with VerticalScroll(id="release", classes="handover"):
             with Horizontal(classes="field-row"):
                 yield Label("办件编号", classes="field-label")
-                yield Input(self.initial, id="release-number", placeholder="如 430626-20261124-00017-3，回车查看",
+                yield Input(self.initial, id="release-number", placeholder="如 430626-20261202-43010201-00017-4",
                             max_length=40, compact=True)
             yield Static(id="release-found", classes="handover-found")
             yield Static(id="release-manner", classes="handover-hint")
@@ -114,7 +114,7 @@ class ReleaseScreen(HandOverScreen):
         if found is None:
             summary.set_class(bool(problem), "error")
             summary.update(Text(shown(problem, markup=False)) if problem else
-                           Text("（请输入待领取办件的编号）", style="dim"))
+                           Text("（输入待领取办件的编号，回车查看）", style="dim"))
         else:
             summary.set_class(False, "error")
             summary.update(self._summary(found))
@@ -157,6 +157,9 @@ class ReleaseScreen(HandOverScreen):
         self.query_one("#row-collector").display = open_ and self.manner == "onsite"
         self.query_one("#release-poa").display = open_ and self.manner == "onsite"
         self.query_one("#row-waybill").display = open_ and self.manner == "courier"
+        focused = self.focused
+        if focused is not None and not (focused.display and focused.parent.display):
+            self.query_one("#release-number", Input).focus()  # never type into a hidden field
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
