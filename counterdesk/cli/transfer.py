@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, refusals, write_pdf
+from counterdesk.cli.common import context, emit_json, fail, refusals, write_pdf
 from counterdesk.cli.staff import StaffOpt, acting
 
 app = typer.Typer(help="办件移交：寄递、签收、移交包与回传包。", no_args_is_help=True)
@@ -199,12 +199,19 @@ def release(
     from sqlmodel import Session
 
     from counterdesk.documents.pdf.release_slip import render_release_slip
+    from counterdesk.domain.errors import InvalidInput
     from counterdesk.services.release import release as release_service
 
     actor = acting(ctx, staff)
     with Session(context(ctx).engine) as session:
-        done = release_service(session, actor=actor, catalog=_catalog(ctx), number=number, collector_id=collector_id,
-                               power_of_attorney=power_of_attorney, courier=courier, waybill=waybill)
+        try:
+            done = release_service(session, actor=actor, catalog=_catalog(ctx), number=number,
+                                   collector_id=collector_id, power_of_attorney=power_of_attorney, courier=courier,
+                                   waybill=waybill)
+        except InvalidInput as refused:
+            if refused.code != "power_of_attorney":
+                raise
+            fail(refused.message.rstrip("。") + "（核验后加 --power-of-attorney）。")
     if output is not None:
         write_pdf(output, render_release_slip(done.slip))
     typer.echo(f"办件 {done.move.number} 已出件（{done.slip.manner}）。" + (f"领取签收单已保存：{output}" if output else ""))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, func, update
 from sqlmodel import Session, col, select
 
 from counterdesk.domain.clock import local, now
@@ -28,6 +29,7 @@ from counterdesk.store.models import Applicant, Application, Attachment, StoredF
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
+    from counterdesk.config import Settings
     from counterdesk.documents.pdf.rendered import RenderedPdf
     from counterdesk.documents.pdf.transfer_sheet import TransferSheetData
 
@@ -56,6 +58,19 @@ class IncomingBatch:
     waybill: str | None
     count: int
     dispatched_at: datetime
+    from_hall_name: str | None = None
+    """The sending hall's name, when it is registered in this database."""
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Applications this hall received for one 办理地 and has not sent yet (待寄递)."""
+
+    county_code: str
+    county_name: str
+    count: int
+    oldest: datetime | None
+    """When the one waiting longest was received."""
 
 
 def clean_waybill(waybill: str | None) -> str | None:
@@ -83,6 +98,28 @@ def _next_batch_id(session: Session, hall_code: str, moment: datetime) -> str:
     return f"{prefix}{made + 1:02d}"
 
 
+def _waiting_here(hall: WorkingHall) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """What a dispatch from ``hall`` takes: received here, not sent yet (the county narrows it further)."""
+    return col(Application.status) == Status.RECEIVED, col(Application.received_by) == hall.code
+
+
+def waiting(session: Session, *, catalog: Catalog) -> list[Waiting]:
+    """待寄递: the counties this hall holds received applications for, with how many and since when."""
+    hall = working_hall(session)
+    rows = session.exec(select(Application.county_code, func.count(), func.min(Application.submitted_at))
+                        .where(*_waiting_here(hall), Application.county_code != hall.county_code)
+                        .group_by(Application.county_code).order_by(Application.county_code)).all()
+    session.rollback()
+    return [Waiting(code, _county_name(catalog, code), count, oldest) for code, count, oldest in rows]
+
+
+def _county_name(catalog: Catalog, code: str) -> str:
+    try:
+        return str(catalog.county(code).name)
+    except InvalidInput:
+        return code
+
+
 def dispatch(session: Session, *, actor: Actor, catalog: Catalog, to_county: str, waybill: str | None = None) -> Dispatched:
     """寄递: put every application this hall received for ``to_county`` into one batch, in transit."""
     hall = working_hall(session)
@@ -92,8 +129,7 @@ def dispatch(session: Session, *, actor: Actor, catalog: Catalog, to_county: str
         raise InvalidInput(f"{county.name}是本大厅所在县区，本地办件直接交后台办理，无需寄递。", code="local",
                            field="county")
     waiting = list(session.exec(
-        select(Application).where(Application.county_code == county.code, Application.status == Status.RECEIVED,
-                                  Application.received_by == hall.code)
+        select(Application).where(Application.county_code == county.code, *_waiting_here(hall))
         .order_by(col(Application.submitted_at), col(Application.id))))
     if not waiting:
         session.rollback()
@@ -164,14 +200,25 @@ def transfer_sheet_pdf(session: Session, *, catalog: Catalog, batch: str) -> Ren
     return render_transfer_sheet(sheet_data(session, catalog=catalog, batch=batch))
 
 
+def save_sheet(session: Session, *, catalog: Catalog, settings: Settings, batch: str) -> Path:
+    """The 材料流转单 of a batch saved in the hall's output folder (never over another file); its path."""
+    from counterdesk.documents.printing import save_pdf
+
+    return save_pdf(transfer_sheet_pdf(session, catalog=catalog, batch=batch), settings.output_dir,
+                    f"材料流转单-{batch}.pdf")
+
+
 def incoming(session: Session) -> list[IncomingBatch]:
     """Batches on the way to this hall's county and not yet signed for: "received elsewhere for my county"."""
+    from counterdesk.store.models import Hall as HallRow
+
     hall = working_hall(session)
-    rows = session.exec(select(TransferBatch).where(TransferBatch.to_county == hall.county_code,
-                                                    col(TransferBatch.signed_at).is_(None))
-                        .order_by(col(TransferBatch.created_at))).all()
+    rows = session.exec(select(TransferBatch, HallRow.name).join(HallRow, col(HallRow.code) == col(TransferBatch.from_hall),
+                                                                 isouter=True)
+                        .where(TransferBatch.to_county == hall.county_code, col(TransferBatch.signed_at).is_(None))
+                        .order_by(col(TransferBatch.created_at), col(TransferBatch.id))).all()
     session.rollback()
-    return [IncomingBatch(r.id, r.from_hall, r.waybill, r.count, r.created_at) for r in rows]
+    return [IncomingBatch(r.id, r.from_hall, r.waybill, r.count, r.created_at, name) for r, name in rows]
 
 
 def sign_for(session: Session, *, actor: Actor, batch: str) -> list[str]:

@@ -24,7 +24,7 @@ from counterdesk.tui.screens.login import LoginScreen
 class CounterdeskApp(ChineseTexts, App[int]):
     """跨域通办窗口 — the terminal wizard."""
 
-    CSS_PATH = ["styles/app.tcss", "styles/wizard.tcss", "styles/supervisor.tcss"]
+    CSS_PATH = ["styles/app.tcss", "styles/wizard.tcss", "styles/supervisor.tcss", "styles/handover.tcss"]
     TITLE = "一件事一次办 · 跨域通办窗口"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [

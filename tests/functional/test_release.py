@@ -10,7 +10,7 @@ from counterdesk.documents.pdf.release_slip import render_release_slip
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.services import workflow
 from counterdesk.services.queue import progress
-from counterdesk.services.release import release
+from counterdesk.services.release import release, to_release
 from tests.factories import applicant_form, resident_id, submitted_application
 
 AGENT_ID = resident_id(seq=77, born=date(1990, 3, 8))
@@ -64,3 +64,34 @@ def test_a_courier_release_records_the_waybill(session, clerk, catalog, ready):
         release(session, actor=clerk, catalog=catalog, number=number, courier=True)
     done = release(session, actor=clerk, catalog=catalog, number=number, courier=True, waybill="SF7788990011")
     assert (done.slip.manner, done.slip.waybill) == ("快递寄送", "SF7788990011")
+
+
+def test_a_result_not_ready_is_refused_with_its_status(session, clerk, supervisor, catalog, settings):
+    number = submitted_application(session, clerk, catalog, settings).number
+    workflow.advance(session, actor=supervisor, number_or_id=number, to_status="accepted")
+    with pytest.raises(InvalidInput) as refused:
+        release(session, actor=clerk, catalog=catalog, number=number, courier=True, waybill="SF0001")
+    assert refused.value.code == "not_ready" and "已受理" in refused.value.message
+    assert to_release(session, actor=clerk, catalog=catalog, number=number).problem == refused.value.message
+
+
+def test_the_window_reads_a_ready_result_as_the_lookup_reads_numbers(session, clerk, other_clerk, catalog, ready):
+    number, _ = ready
+    found = to_release(session, actor=clerk, catalog=catalog, number=number.replace("-", " ").lower())
+    assert (found.number, found.status, found.problem) == (number, "ready", None)
+    assert (found.applicant_masked, found.agent_masked, found.pickup) == ("张*", "李**", "onsite")
+    assert "其他窗口" in to_release(session, actor=other_clerk, catalog=catalog, number=number).problem
+
+
+def test_the_command_line_names_its_option_for_the_power_of_attorney(settings, session, ready):
+    from typer.testing import CliRunner
+
+    from counterdesk.cli.main import app
+    from tests.conftest import PASSWORD
+
+    number, _ = ready
+    result = CliRunner().invoke(app, ["--home", str(settings.home), "--db", settings.db_url, "release", number,
+                                      "--collector-id", AGENT_ID, "--staff", "c03"],
+                                env={"COUNTERDESK_PASSWORD": PASSWORD})
+    assert result.exit_code == 2
+    assert "授权委托书" in result.stderr and "--power-of-attorney" in result.stderr

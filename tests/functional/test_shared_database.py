@@ -31,7 +31,8 @@ def test_back_office_sees_the_batch_received_elsewhere_and_signs_for_it(session,
     sent = transfer.dispatch(session, actor=clerk, catalog=catalog, to_county="430626", waybill="EMS0001")
 
     monkeypatch.setenv("COUNTERDESK_HALL", PINGJIANG)
-    assert [(b.batch, b.from_hall, b.count) for b in transfer.incoming(session)] == [(sent.batch, CHANGSHA, 1)]
+    assert [(b.batch, b.from_hall, b.from_hall_name, b.count) for b in transfer.incoming(session)] == [
+        (sent.batch, CHANGSHA, "长沙市芙蓉区政务服务中心", 1)]
     assert transfer.sign_for(session, actor=supervisor, batch=sent.batch) == [number]
     assert transfer.incoming(session) == []
     with pytest.raises(Conflict):

@@ -95,3 +95,22 @@ def test_the_queue_watches_batches_in_transit_and_those_late_in_being_signed_for
              hall_code="43062601")
     transfer.sign_for(session, actor=supervisor, batch=old.batch)
     assert listed("in_transit") == [] and listed("unsigned") == []
+
+
+def test_the_window_sees_what_waits_for_each_county_until_it_is_sent(session, clerk, catalog, settings, changsha):
+    for county in (PINGJIANG, PINGJIANG, "430602", FURONG):
+        submitted_application(session, clerk, catalog, settings, county=county)
+    assert [(w.county_code, w.county_name, w.count) for w in transfer.waiting(session, catalog=catalog)] == [
+        ("430602", "岳阳楼区", 1), (PINGJIANG, "平江县", 2)], "the hall's own county never travels"
+    transfer.dispatch(session, actor=clerk, catalog=catalog, to_county=PINGJIANG)
+    [left] = transfer.waiting(session, catalog=catalog)
+    assert (left.county_code, left.count) == ("430602", 1) and left.oldest is not None
+
+
+def test_the_sheet_is_saved_in_the_output_folder_beside_an_earlier_copy(session, clerk, catalog, settings, changsha):
+    submitted_application(session, clerk, catalog, settings)
+    sent = transfer.dispatch(session, actor=clerk, catalog=catalog, to_county=PINGJIANG)
+    first = transfer.save_sheet(session, catalog=catalog, settings=settings, batch=sent.batch)
+    second = transfer.save_sheet(session, catalog=catalog, settings=settings, batch=sent.batch)
+    assert first.parent == settings.output_dir and first.name == f"材料流转单-{sent.batch}.pdf"
+    assert second != first and second.read_bytes().startswith(b"%PDF")

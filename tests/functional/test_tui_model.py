@@ -47,8 +47,9 @@ TEXT = st.text(st.sampled_from([*"aZ09 -.@#", *"张王李三丰䶮𠮷·", *"[]\
 MARKUP = st.sampled_from(["[b]", "[/b]", "[red]粗体[/]", "\\[b]", "[link=x]", "${x}", "%s", "\\n"])
 KEYS = st.sampled_from(["f2", "f3", "f8", "f9", "f10", "ctrl+left", "ctrl+right", "tab", "shift+tab", "enter",
                         "escape", "up", "down", "home", "end", "backspace", "delete", "ctrl+u",
-                        *"nrdlqoy"])
-"""Lone keys; the letters are home's (new, resume, discard, lookup, queue, log out) and a dialog's yes."""
+                        *"nrdlqoyjsc"])
+"""Lone keys; the letters are home's (new, resume, discard, lookup, queue, log out, 寄递, 签收, 出件) and a
+dialog's yes."""
 CREDIT_CODES = ["91350100M000100Y43", "91350100M000100Y44", "9135010AM000100Y43", "12345", "统一代码"]
 
 

@@ -31,6 +31,10 @@ class HomeScreen(Screen):
         Binding("l", "lookup", "办件查询"),
         Binding("q", "queue", "今日队列"),
         Binding("c", "cases", "逾期差评"),
+        # The hand-over keys are listed in the menu; the key bar at 80 columns has no room left for them.
+        Binding("j", "open('dispatch')", "寄递", show=False),
+        Binding("s", "open('signfor')", "签收", show=False),
+        Binding("t", "open('release')", "出件", show=False),
         Binding("o", "logout", "退出登录"),
     ]
 
@@ -49,15 +53,17 @@ class HomeScreen(Screen):
 
     def _actions(self) -> Text:
         lines = [("N", "新建办件"), ("R", "继续草稿（群众补齐材料后）"), ("D", "作废选中的草稿"),
-                 ("L", "办件查询（编号或证件号）")]
+                 ("L", "办件查询（编号或证件号）"), ("J", "寄递  ", "S", "签收  ", "T", "出件")]
         if self.app.ctx.actor.is_supervisor:
             lines.append(("Q", "今日队列（审核本大厅办件）"))
             lines.append(("C", "逾期未整改的差评"))
         lines.append(("O", "退出登录"))
         text = Text()
-        for key, label in lines:
-            text.append(f" {key} ", style="bold reverse")
-            text.append(f" {label}\n\n")
+        for line in lines:
+            for key, label in zip(line[::2], line[1::2], strict=True):
+                text.append(f" {key} ", style="bold reverse")
+                text.append(f" {label}")
+            text.append("\n\n")
         return text
 
     def on_mount(self) -> None:
@@ -228,6 +234,15 @@ class HomeScreen(Screen):
         from counterdesk.tui.screens.queue import QueueScreen
 
         self.app.push_screen(QueueScreen())
+
+    def action_open(self, screen: str) -> None:
+        """寄递, 签收 or 出件: the hand-over screens, open to clerks and supervisors alike."""
+        from counterdesk.tui.screens.dispatch import DispatchScreen
+        from counterdesk.tui.screens.release import ReleaseScreen
+        from counterdesk.tui.screens.signfor import SignForScreen
+
+        opened = {"dispatch": DispatchScreen, "signfor": SignForScreen, "release": ReleaseScreen}[screen]
+        self.app.push_screen(opened())
 
     def action_logout(self) -> None:
         from counterdesk.tui.screens.login import LoginScreen

@@ -1,0 +1,123 @@
+"""What the hand-over screens (寄递, 签收, 出件) share: refusals as sentences, a list of rows, saved papers.
+
+Every service call runs in a thread worker. What it refuses, and what the machine refuses (a full
+disk, a read-only database), comes back as the one Chinese sentence of ``store.faults``; anything
+else is a bug and goes to the error guard. A paper (材料流转单, 领取签收单) is saved after the act it
+records: when saving fails the act stands, and Ctrl+R saves the paper again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.widgets import DataTable, Static
+
+from counterdesk.domain.errors import CounterdeskError
+from counterdesk.domain.text import shown
+from counterdesk.tui.screens.supervisor_base import DeskScreen
+
+
+def refusal(error: BaseException) -> CounterdeskError:
+    """The sentence for a service's refusal or a fault of the machine; any other error is raised again."""
+    from counterdesk.store.faults import as_refusal
+
+    refused = as_refusal(error)
+    if refused is None:
+        raise error
+    return refused
+
+
+class HandOverScreen(DeskScreen):
+    """A hand-over screen: a result line, and (for a list screen) one table of rows read by a service."""
+
+    MESSAGE = ""
+    """The selector of the line that says what became of the last act."""
+    EMPTY = ""
+    """What the table's place says when nothing is listed."""
+
+    def __init__(self, ctx=None) -> None:
+        super().__init__(ctx)
+        self.rows: list = []
+        """What the table shows, one service row per line."""
+        self.busy = False
+        """An act is under way: its keys wait for it."""
+
+    def read_rows(self, session) -> list:
+        """The rows to list (override; runs in a worker)."""
+        return []
+
+    def row_key(self, row) -> str:
+        """The table key of a row (override)."""
+        raise NotImplementedError
+
+    def cells(self, row) -> tuple:
+        """The cells of a row (override)."""
+        raise NotImplementedError
+
+    def action_reload(self) -> None:
+        """Read the rows again."""
+        self.load()
+
+    @work(thread=True, exclusive=True, group="handover-load")
+    def load(self) -> None:
+        try:
+            with self.ctx.session() as session:
+                rows = self.read_rows(session)
+        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
+            self.app.call_from_thread(self.show_rows, [], refusal(error).message)
+            return
+        self.app.call_from_thread(self.show_rows, rows, "")
+
+    def show_rows(self, rows: list, problem: str) -> None:
+        """Fill the table, keeping the cursor on its row; under it, why it is empty."""
+        table = self.query_one(DataTable)
+        keep = self.chosen()
+        self.rows = rows
+        table.clear()
+        for row in rows:
+            table.add_row(*self.cells(row), key=self.row_key(row))
+        keys = [self.row_key(row) for row in rows]
+        if keep is not None and self.row_key(keep) in keys:
+            table.move_cursor(row=keys.index(self.row_key(keep)), animate=False)
+        empty = self.query_one(".handover-empty", Static)
+        empty.set_class(bool(problem), "error")
+        empty.update(Text(shown(problem, markup=False)) if problem else Text("" if rows else self.EMPTY))
+        empty.display = bool(problem or not rows)
+        self.refresh_bindings()
+
+    def chosen(self):
+        """The row under the cursor, if any."""
+        table = self.query_one(DataTable)
+        if not self.rows or not table.row_count:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
+
+    def start(self, note: str) -> None:
+        """An act begins: its keys wait, the result line says what is happening."""
+        self.busy = True
+        self.refresh_bindings()
+        self.say(note)
+
+    def save_paper(self, save: Callable[[], Path], paper: str, done: str) -> None:
+        """Save a paper (in the calling worker's thread), then say where, or why not and how to retry."""
+        try:
+            path = save()
+        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
+            message = f"{done}{paper}未能保存：{refusal(error).message}处理后按 Ctrl+R 重新保存。"
+            self.app.call_from_thread(self.finished, message, True)
+            return
+        self.app.call_from_thread(self.finished, f"{done}\n{paper}已保存：{path}", False)
+
+    def finished(self, message: str, error: bool) -> None:
+        """The act is over: say how it went."""
+        self.busy = False
+        self.say(message, error=error)
+        self.refresh_bindings()
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        line = self.query_one(self.MESSAGE, Static)
+        line.set_class(error, "error")
+        line.update(Text(shown(message, markup=False, newlines=True)))
