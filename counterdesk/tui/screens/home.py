@@ -58,16 +58,22 @@ class HomeScreen(Screen):
             lines.append(("Q", "今日队列（审核本大厅办件）"))
             lines.append(("C", "逾期未整改的差评"))
         lines.append(("O", "退出登录"))
+        # A blank line between entries while they fit; at 24 rows a supervisor's eight lines and the
+        # two counts under them would not, so they close up.
+        gap = "\n\n" if self.app.size.height >= 2 * len(lines) + 12 else "\n"
         text = Text()
         for line in lines:
             for key, label in zip(line[::2], line[1::2], strict=True):
                 text.append(f" {key} ", style="bold reverse")
                 text.append(f" {label}")
-            text.append("\n\n")
+            text.append(gap)
         return text
 
     def on_mount(self) -> None:
         self.app.step = "首页"
+
+    def on_resize(self) -> None:
+        self.query_one("#home-menu", Static).update(self._actions())
 
     def on_screen_resume(self) -> None:
         self.app.step = "首页"
