@@ -129,3 +129,36 @@ async def test_idle_counter_locks_and_only_the_clerks_password_unlocks_it(tmp_pa
         await pilot.press(*PASSWORD, "enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+@pilot_test
+async def test_setup_offers_the_county_s_first_hall_code_and_refuses_a_wrong_one_keeping_the_form(tmp_path, catalog):
+    settings = desk_settings(tmp_path)
+    app = CounterdeskApp(settings, ctx=DeskContext(settings, engine=open_database(settings.db_url), catalog=catalog))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#city", Select).value = "430600"
+        await settle(pilot)
+        screen.query_one("#county", Select).value = "430626"
+        await settle(pilot)
+        code = screen.query_one("#hall-code", Input)
+        assert code.value == "43062601"
+        code.value = ""
+        await _type(pilot, code, "43010202")  # a 长沙 code for a 平江 hall
+        for field, text in (("#staff-id", "sup01"), ("#staff-name", "王科长"), ("#password", PASSWORD),
+                            ("#password2", PASSWORD)):
+            await _type(pilot, screen.query_one(field, Input), text)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen) and "430626" in plain(screen.query_one("#setup-message"))
+        assert screen.query_one("#staff-id", Input).value == "sup01"
+        with app.ctx.session() as session:
+            assert not has_staff(session)
+        code.value = ""
+        await _type(pilot, code, "43062602")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    with app.ctx.session() as session:
+        assert get_hall(session).code == "43062602"

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from counterdesk.services.hall import DEFAULT_HALL_NAME
+from counterdesk.services.hall import DEFAULT_HALL_NAME, DEFAULT_SITE
 from counterdesk.tui.widgets.header import DeskHeader
 from counterdesk.tui.widgets.keybar import KeyBar
 
@@ -33,6 +33,8 @@ class SetupScreen(Screen):
                 with Vertical():
                     yield Label("所在县市区")
                     yield Select([], id="county", prompt="请先选择市州")
+            yield Label("大厅代码（全省唯一：县级区划代码加 2 位站点号，同一县市区的第二个大厅用 02）")
+            yield Input(id="hall-code", placeholder="选择县市区后自动填写，如 43062601", max_length=8)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("值班长工号")
@@ -64,6 +66,13 @@ class SetupScreen(Screen):
         city = next((c for c in self.app.ctx.catalog.cities if c.code == event.value), None)
         county.set_options([(r.name, r.code) for r in city.places] if city else [])
 
+    @on(Select.Changed, "#county")
+    def county_chosen(self, event: Select.Changed) -> None:
+        """Offer the county's site 01; a code already typed for this county is kept."""
+        code = self.query_one("#hall-code", Input)
+        if isinstance(event.value, str) and code.value[:6] != event.value:
+            code.value = f"{event.value}{DEFAULT_SITE}"
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         value = lambda key: self.query_one(f"#{key}", Input).value  # noqa: E731
@@ -76,22 +85,25 @@ class SetupScreen(Screen):
             message.update("两次输入的密码不一致。")
             return
         window = int(value("window")) if value("window").strip() else None
-        self.save(value("hall-name"), str(county), value("staff-id"), value("staff-name"), window, value("password"))
+        self.save(value("hall-name"), str(county), value("hall-code").strip(), value("staff-id"), value("staff-name"),
+                  window, value("password"))
 
     @work(thread=True, exclusive=True)
-    def save(self, hall_name: str, county: str, staff_id: str, name: str, window: int | None,
+    def save(self, hall_name: str, county: str, hall_code: str, staff_id: str, name: str, window: int | None,
              password: str) -> None:
         from counterdesk.domain.errors import CounterdeskError
-        from counterdesk.services.hall import set_hall
+        from counterdesk.services.hall import check_hall_code, set_hall
         from counterdesk.services.staff import add_staff, authenticate
 
         ctx = self.app.ctx
         try:
+            if hall_code:  # checked before the account is made, so a typo can be corrected here
+                check_hall_code(hall_code, county, ctx.catalog)
             with ctx.session() as session:
                 add_staff(session, actor=None, staff_id=staff_id, name=name, role="supervisor",
                           password=password, window=window)
                 hall = set_hall(session, actor_id=staff_id.strip(), name=hall_name, county_code=county,
-                                catalog=ctx.catalog)
+                                catalog=ctx.catalog, hall_code=hall_code or None)
                 actor = authenticate(session, staff_id, password)
         except CounterdeskError as error:
             self.app.call_from_thread(self.query_one("#setup-message", Static).update, error.message)
