@@ -16,6 +16,18 @@ from textual.screen import Screen
 from textual.widgets.option_list import Option
 
 PLACEHOLDER = "搜索命令……"
+
+
+def _chinese_select_menu() -> None:
+    """A dropdown's only key in the key bar, Esc, says "Dismiss menu" in Textual; here 收起列表."""
+    from textual.binding import Binding
+    from textual.widgets._select import SelectOverlay  # the dropdown of every Select
+
+    SelectOverlay.BINDINGS = [Binding("escape", "dismiss", "收起列表")]
+    SelectOverlay._merged_bindings = SelectOverlay._merge_bindings()
+
+
+_chinese_select_menu()
 NO_MATCH = "没有匹配的命令"
 
 

@@ -49,3 +49,22 @@ async def test_the_command_palette_lists_only_chinese_commands(tmp_path, catalog
                 break
             await pilot.pause(0.1)
         assert _palette_lines(app) == ["没有匹配的命令"]
+
+
+@pilot_test
+async def test_an_open_dropdown_names_its_escape_key_in_chinese(tmp_path, catalog):
+    from textual.widgets import Select
+
+    from counterdesk.tui.widgets.keybar import KeyBar
+    from tests.functional.test_tui_applicant_kinds import new_draft
+    from tests.functional.tui_helpers import open_step, plain, settle
+
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot)
+        await open_step(app, pilot, "applicant", new_draft(app))
+        app.screen.query_one("#f-id_type", Select).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        keys = plain(app.screen.query_one(KeyBar))
+        assert "收起列表" in keys and not _ENGLISH_WORD.search(keys.replace("esc", "")), keys
