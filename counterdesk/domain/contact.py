@@ -43,16 +43,36 @@ def _digits_only(text: str) -> str:
 
 def validate_mobile(value: str, *, field: str = "mobile") -> str:
     """A mainland mobile number as 11 digits; spaces, dashes and a +86 / 0086 prefix are dropped."""
-    digits = _COUNTRY_PREFIX.sub("", _digits_only(require(value, label="手机号码", field=field)))
+    text = require(value, label="手机号码", field=field)
+    digits = _COUNTRY_PREFIX.sub("", _digits_only(text))
     if len(digits) == 13 and digits.startswith("861"):
         digits = digits[2:]
     if not (digits.isascii() and digits.isdigit()):
         raise InvalidInput("手机号码只能包含数字，国际区号只支持+86。", code="mobile_format", field=field)
+    if _MOBILE.fullmatch(digits):
+        return digits
+    landline = None if digits.startswith("1") else _as_landline(text)
+    if landline is not None:
+        raise InvalidInput(f"这是固定电话（{landline}），此栏须填 11 位手机号码，用于短信通知。",
+                           code="mobile_landline", field=field)
     if len(digits) != 11:
         raise InvalidInput(f"手机号码应为11位数字，当前为{len(digits)}位。", code="mobile_format", field=field)
-    if not _MOBILE.fullmatch(digits):
-        raise InvalidInput("手机号码应以13至19开头，请核对。", code="mobile_format", field=field)
-    return digits
+    raise InvalidInput("手机号码应以13至19开头，请核对。", code="mobile_format", field=field)
+
+
+def _as_landline(value: str) -> str | None:
+    """``value`` read as a fixed-line number, as ``validate_phone`` reads one (+86 731 …), or None."""
+    text = fold_width(value)
+    international = _INTERNATIONAL.match(text)
+    if international:
+        national = text[international.end():]
+        text = national if _digits_only(national).startswith("0") else "0" + national
+    if not _digits_only(text).startswith("0"):
+        return None
+    try:
+        return validate_landline(text)
+    except InvalidInput:
+        return None
 
 
 def validate_landline(value: str, *, field: str = "phone") -> str:

@@ -263,3 +263,10 @@ def test_nasty_input_is_only_ever_refused_with_a_message_and_cleaning_is_idempot
         assert error.message and error.code
     else:
         assert fn(cleaned) == cleaned
+
+
+@pytest.mark.parametrize("typed", ["+86 731 82214464", "0731 8221 4464", "0086 731 8221 4464", "073182214464"])
+def test_a_landline_in_the_mobile_field_is_named_as_a_landline(typed):
+    with pytest.raises(InvalidInput) as refused:
+        validate_mobile(typed)
+    assert refused.value.code == "mobile_landline" and "0731-82214464" in refused.value.message
