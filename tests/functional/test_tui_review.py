@@ -103,7 +103,7 @@ async def test_success_shows_the_number_saves_the_receipt_and_enter_serves_the_n
         assert re.fullmatch(rf"430626-{today():%Y%m%d}-43062601-00001-[0-9X]", application.number)
         assert app.screen.query_one("#success-number").value == application.number
         assert plain(app.screen.query_one("#success-plain")).strip() == application.number
-        await pilot.press("s")
+        await pilot.press("S")  # the key bar shows S: with Caps Lock or Shift it works too
         await settle(pilot)
         assert (tmp_path / "data" / "output" / f"收件凭证-{application.number}.pdf").is_file()
         await pilot.press("enter")

@@ -53,9 +53,9 @@ class GuideScreen(WizardScreen):
     TITLE_TEXT = "办事指南"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
-        Binding("p", "card('print')", "打印明白卡", key_display="P"),
-        Binding("s", "card('save')", "保存明白卡", key_display="S"),
-        Binding("e", "email", "邮件发送", key_display="E"),
+        Binding("p,P", "card('print')", "打印明白卡", key_display="P"),
+        Binding("s,S", "card('save')", "保存明白卡", key_display="S"),
+        Binding("e,E", "email", "邮件发送", key_display="E"),
         Binding("enter", "next", "继续：确认信息", priority=True),
         Binding("enter", "consult", "登记咨询并结束", priority=True),
         Binding("escape", "back", "返回智能引导"),

@@ -43,12 +43,12 @@ class MaterialsScreen(WizardScreen):
     TITLE_TEXT = "材料提交"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
-        Binding("a", "attach", "附加", key_display="A"),
-        Binding("u", "reuse", "复用", key_display="U"),
-        Binding("d", "detach", "移除", key_display="D"),
-        Binding("y", "passed", "通过", key_display="Y"),
-        Binding("x", "failed", "不通过", key_display="X"),
-        Binding("n", "notice", "告知单", key_display="N"),
+        Binding("a,A", "attach", "附加", key_display="A"),
+        Binding("u,U", "reuse", "复用", key_display="U"),
+        Binding("d,D", "detach", "移除", key_display="D"),
+        Binding("y,Y", "passed", "通过", key_display="Y"),
+        Binding("x,X", "failed", "不通过", key_display="X"),
+        Binding("n,N", "notice", "告知单", key_display="N"),
         Binding("enter", "next", "继续", priority=True),
         Binding("ctrl+right", "next", show=False, priority=True),
         Binding("escape", "back", "返回"),

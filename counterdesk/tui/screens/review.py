@@ -32,11 +32,11 @@ class ReviewScreen(WizardScreen):
     TITLE_TEXT = "确认提交"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
-        Binding("s", "submit", "提交申请", key_display="S"),
-        Binding("g", "edit('guidance')", "改情形", key_display="G"),
-        Binding("i", "edit('applicant')", "改申请人", key_display="I"),
-        Binding("m", "edit('materials')", "改材料", key_display="M"),
-        Binding("k", "edit('pickup')", "改取件", key_display="K"),
+        Binding("s,S", "submit", "提交申请", key_display="S"),
+        Binding("g,G", "edit('guidance')", "改情形", key_display="G"),
+        Binding("i,I", "edit('applicant')", "改申请人", key_display="I"),
+        Binding("m,M", "edit('materials')", "改材料", key_display="M"),
+        Binding("k,K", "edit('pickup')", "改取件", key_display="K"),
         Binding("escape", "edit('pickup')", "返回取件方式"),
         Binding("ctrl+left", "edit('pickup')", show=False, priority=True),
         Binding("f8", "edit('pickup')", show=False, priority=True),

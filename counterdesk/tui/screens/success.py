@@ -31,8 +31,8 @@ class SuccessScreen(WizardScreen):
     TITLE_TEXT = "已收件"
     COMMANDS = {ScreenKeys}
     BINDINGS = [
-        Binding("p", "receipt(True)", "打印凭证", key_display="P"),
-        Binding("s", "receipt(False)", "保存凭证", key_display="S"),
+        Binding("p,P", "receipt(True)", "打印凭证", key_display="P"),
+        Binding("s,S", "receipt(False)", "保存凭证", key_display="S"),
         Binding("enter,n", "next_citizen", "下一位群众", priority=True),
         Binding("f10", "home", "回首页", show=False, priority=True),
     ]
