@@ -266,12 +266,12 @@ def save_packet(session: Session, *, actor: Actor, catalog: Catalog, settings: S
 
 
 def supplement_choices(session: Session, *, actor: Actor, catalog: Catalog,
-                       number_or_id: int | str) -> list[tuple[str, bool]]:
+                       number_or_id: int | str) -> list[tuple[str, str, bool]]:
     """The materials a supplement request (补正) may name: those that apply to the application's
-    situation, each with whether it is still outstanding (missing or failed at pre-check)."""
+    situation, as (code, name, whether still outstanding: missing or failed at pre-check)."""
     application = find_application(session, number_or_id)
     if not (actor.is_supervisor or same_window(actor, application)):
         raise Forbidden("这是其他窗口的办件，您无权操作。", code="other_window")
     rows = material_rows(session, catalog, application)
     session.rollback()
-    return [(row.material.name, row.outstanding) for row in rows]
+    return [(row.material.code, row.material.name, row.outstanding) for row in rows]

@@ -221,8 +221,8 @@ def test_supplement_choices_are_the_materials_of_the_situation_outstanding_ones_
     made = draft_application(session, clerk, catalog)
     choices = supplement_choices(session, actor=supervisor, catalog=catalog, number_or_id=made.id)
     names = [m.name for m in catalog.matter("ZC-JYKN-001").materials]
-    assert [name for name, _ in choices] == [n for n in names if n not in ("残疾人证", "城镇零就业家庭证明")]
-    assert all(outstanding for _, outstanding in choices)
+    assert [name for _, name, _ in choices] == [n for n in names if n not in ("残疾人证", "城镇零就业家庭证明")]
+    assert all(outstanding for _, _, outstanding in choices) and all(code.startswith("M") for code, _, _ in choices)
 
 
 def test_packet_is_saved_for_a_supervisor_and_audited(session, supervisor, other_clerk, catalog, settings,

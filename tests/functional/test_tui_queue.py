@@ -5,9 +5,12 @@ from __future__ import annotations
 from sqlmodel import select
 from textual.widgets import DataTable, Input, SelectionList
 
+from counterdesk.domain.clock import today
+from counterdesk.domain.workdays import add_working_days
 from counterdesk.services.staff import Actor
+from counterdesk.services.supplements import latest
 from counterdesk.store.models import Application, AuditEntry, StatusEvent
-from counterdesk.tui.dialogs.move import MoveDialog
+from counterdesk.tui.dialogs.move import SUPPLEMENT_REASON, MoveDialog
 from counterdesk.tui.screens.detail import DetailScreen
 from counterdesk.tui.screens.lookup import LookupScreen
 from counterdesk.tui.screens.queue import QueueScreen
@@ -102,7 +105,7 @@ async def test_supervisor_accepts_the_application_under_the_cursor(tmp_path, cat
 async def test_supplement_request_ticks_the_missing_material(tmp_path, catalog):
     app = desk_app(tmp_path, catalog)
     [number] = submit_some(app, 1)
-    first_material = catalog.matter("ZC-JYKN-001").materials[0].name
+    first_material = catalog.matter("ZC-JYKN-001").materials[0]
     async with app.run_test(size=SIZE) as pilot:
         await open_queue(app, pilot)
         await pilot.press("s")
@@ -111,13 +114,19 @@ async def test_supplement_request_ticks_the_missing_material(tmp_path, catalog):
         assert isinstance(dialog, MoveDialog)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "缺少的材料" in plain(dialog.query_one("#move-message"))
+        assert "请勾选需补正的材料" in plain(dialog.query_one("#move-message"))
         assert app.screen is dialog
         await pilot.press("space")
-        assert dialog.query_one(SelectionList).selected == [first_material]
-        await pilot.press("ctrl+s")
+        assert dialog.query_one(SelectionList).selected == [first_material.code]
+        dialog.query_one("#move-days", Input).focus()
+        await pilot.press("3", "ctrl+s")
         await settle(pilot)
-        assert stored(app, number) == ("supplement_requested", f"缺少材料：{first_material}")
+        assert stored(app, number) == ("supplement_requested", SUPPLEMENT_REASON)
+    with app.ctx.session() as session:
+        application = session.exec(select(Application).where(Application.number == number)).one()
+        notice = latest(session, application.id)
+    assert notice.materials == [first_material.code] and notice.reason == SUPPLEMENT_REASON
+    assert notice.deadline == add_working_days(today(), 3, catalog.calendar)
 
 
 @pilot_test

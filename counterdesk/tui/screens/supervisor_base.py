@@ -7,12 +7,16 @@ a thread worker; a move that lost a race to another window is reported and the s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.binding import Binding
 from textual.screen import Screen
 
 from counterdesk.tui.widgets.moves import MovesBar
+
+if TYPE_CHECKING:
+    from counterdesk.tui.dialogs.move import MoveAnswer
 
 MOVE_KEYS: dict[str, tuple[str, str]] = {
     "accepted": ("a", "受理"),
@@ -102,7 +106,7 @@ class MovingScreen(DeskScreen):
         from counterdesk.services.detail import supplement_choices
         from counterdesk.tui.dialogs.move import MoveDialog
 
-        materials: list[tuple[str, bool]] = []
+        materials: list[tuple[str, str, bool]] = []
         if to_status == "supplement_requested":
             try:
                 with self.ctx.session() as session:
@@ -112,24 +116,30 @@ class MovingScreen(DeskScreen):
                 self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
                 return
 
-        def given(reason: str | None) -> None:
-            if reason is not None:
-                self.make_move(target, to_status, reason)
+        def given(answer: MoveAnswer | None) -> None:
+            if answer is not None:
+                self.make_move(target, to_status, answer)
 
         dialog = MoveDialog(target.number, target.status, to_status, materials)
         self.app.call_from_thread(self.app.push_screen, dialog, given)
 
     @work(thread=True, group="move")
-    def make_move(self, target: MoveTarget, to_status: str, reason: str) -> None:
-        """Call the workflow service with the version the supervisor was looking at."""
+    def make_move(self, target: MoveTarget, to_status: str, answer: MoveAnswer) -> None:
+        """Call the workflow service (a supplement request: its own) with the version the supervisor saw."""
         from counterdesk.domain.errors import Conflict, CounterdeskError
         from counterdesk.domain.workflow import STATUSES
+        from counterdesk.services.supplements import request
         from counterdesk.services.workflow import advance
 
         try:
             with self.ctx.session() as session:
-                advance(session, actor=self.ctx.actor, number_or_id=target.id, to_status=to_status,
-                        reason=reason or None, expected_version=target.version, catalog=self.ctx.catalog)
+                if answer.materials:
+                    request(session, actor=self.ctx.actor, number_or_id=target.id, materials=answer.materials,
+                            reason=answer.reason, deadline_days=answer.deadline_days,
+                            expected_version=target.version, catalog=self.ctx.catalog)
+                else:
+                    advance(session, actor=self.ctx.actor, number_or_id=target.id, to_status=to_status,
+                            reason=answer.reason or None, expected_version=target.version, catalog=self.ctx.catalog)
         except Conflict as error:
             self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
             self.app.call_from_thread(self.moved)
