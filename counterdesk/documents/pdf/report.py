@@ -124,7 +124,9 @@ def _breakdown(head: list[str], rows: Sequence[tuple[str, int]], total: int, wid
     ordered = sorted(rows, key=lambda r: (-r[1], r[0]))
     table = [[*head, "占比"]]
     table += [[label, str(count), _share(count, total)] for label, count in ordered]
-    return grid_table(table, [width * 0.64, width * 0.16, width * 0.20], center_cols=(1, 2))
+    # "100.0%" must fit on one line, also in the narrow table beside the chart.
+    count_width, share_width = max(width * 0.16, 12 * mm), max(width * 0.20, 20 * mm)
+    return grid_table(table, [width - count_width - share_width, count_width, share_width], center_cols=(1, 2))
 
 
 def _share(count: int, total: int) -> str:
