@@ -45,7 +45,7 @@ from tests.bench.synthetic import (  # noqa: E402 - the project root must be on 
     open_home,
     write_scan,
 )
-from tests.bench.typing import bench_form_keys  # noqa: E402
+from tests.bench.keystrokes import bench_form_keys  # noqa: E402
 
 FULL = {"matters": 10_000, "applications": 1_000_000, "today": 2_000, "import_rows": 10_000, "transfer_rows": 1_000,
         "runs": 5}
@@ -519,14 +519,20 @@ def guarded(name: str, unit: str, target: str, measure) -> Figure:
         return Figure(name, None, unit, None, target, None, note=f"not measured: {type(error).__name__}: {error}")
 
 
-def run_all(sizes: dict, home: Path, progress) -> list[Figure]:
-    """Build the data in ``home`` and measure every figure."""
+SELF_CONTAINED = {"search_p95_ms", "import_rows_s", "import_att_rows_s", "transfer_rows_s", "cli_help_s",
+                  "hostile_scan_s", "hostile_scan_mb", "hostile_tui_mb"}
+"""Figures that do not read the million stored applications (``--only`` skips building them)."""
+
+
+def run_all(sizes: dict, home: Path, progress, only: set[str] | None = None) -> list[Figure]:
+    """Build the data in ``home`` and measure every figure (or those in ``only``)."""
     runs = sizes["runs"]
     progress(f"catalog of {sizes['matters']} matters")
     catalog_dir = build_catalog(home, sizes["matters"])
     settings, engine, catalog = open_home(home, catalog_dir)
-    progress(f"{sizes['applications']} applications")
-    fill_queue(home / "data" / "counterdesk.db", sizes["applications"], sizes["today"], catalog)
+    if only is None or not only <= SELF_CONTAINED:
+        progress(f"{sizes['applications']} applications")
+        fill_queue(home / "data" / "counterdesk.db", sizes["applications"], sizes["today"], catalog)
     env = dict(os.environ, COUNTERDESK_HOME=str(home), COUNTERDESK_CATALOG=str(catalog_dir),
                COUNTERDESK_DB_URL=settings.db_url)
     import_settings, import_engine, _ = open_home(home / "import", catalog_dir)
@@ -556,6 +562,8 @@ def run_all(sizes: dict, home: Path, progress) -> list[Figure]:
     ]
     figures = []
     for name, unit, target, measure in steps:
+        if only is not None and name not in only:
+            continue
         progress(name)
         figures.append(guarded(name, unit, target, measure))
     engine.dispose()
@@ -583,7 +591,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Measure counterdesk's benchmark figures (issue 10).")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, about a minute")
     parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else on stdout")
+    parser.add_argument("--only", help="measure only these figures, comma-separated (e.g. transfer_rows_s)")
     args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
     sizes = QUICK if args.quick else FULL
 
     def progress(message: str) -> None:
@@ -591,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
 
     home = Path(tempfile.mkdtemp(prefix="counterdesk-bench-"))
     try:
-        figures = run_all(sizes, home, progress)
+        figures = run_all(sizes, home, progress, only)
     finally:
         shutil.rmtree(home, ignore_errors=True)
     if args.json:
