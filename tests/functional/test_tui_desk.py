@@ -51,16 +51,29 @@ async def test_new_database_asks_for_the_hall_and_its_first_supervisor(tmp_path,
         assert get_hall(session).county_code == "430626"
 
 
+def first_start(tmp_path, catalog) -> CounterdeskApp:
+    """The app on a new, empty database: it opens on the first set-up."""
+    settings = desk_settings(tmp_path)
+    return CounterdeskApp(settings, ctx=DeskContext(settings, engine=open_database(settings.db_url), catalog=catalog))
+
+
+async def pingjiang_chosen(app, pilot) -> SetupScreen:
+    """The set-up with 岳阳市 平江县 chosen as the hall's place."""
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, SetupScreen)
+    screen.query_one("#city", Select).value = "430600"
+    await settle(pilot)
+    screen.query_one("#county", Select).value = "430626"
+    await settle(pilot)
+    return screen
+
+
 @pilot_test
 async def test_setup_refuses_two_different_passwords_and_keeps_what_was_typed(tmp_path, catalog):
-    settings = desk_settings(tmp_path)
-    app = CounterdeskApp(settings, ctx=DeskContext(settings, engine=open_database(settings.db_url), catalog=catalog))
+    app = first_start(tmp_path, catalog)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        screen.query_one("#city", Select).value = "430600"
-        await settle(pilot)
-        screen.query_one("#county", Select).value = "430626"
+        screen = await pingjiang_chosen(app, pilot)
         await _type(pilot, screen.query_one("#staff-id", Input), "sup01")
         await _type(pilot, screen.query_one("#password", Input), PASSWORD)
         await _type(pilot, screen.query_one("#password2", Input), "something-else")
@@ -133,15 +146,9 @@ async def test_idle_counter_locks_and_only_the_clerks_password_unlocks_it(tmp_pa
 
 @pilot_test
 async def test_setup_offers_the_county_s_first_hall_code_and_refuses_a_wrong_one_keeping_the_form(tmp_path, catalog):
-    settings = desk_settings(tmp_path)
-    app = CounterdeskApp(settings, ctx=DeskContext(settings, engine=open_database(settings.db_url), catalog=catalog))
+    app = first_start(tmp_path, catalog)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        screen.query_one("#city", Select).value = "430600"
-        await settle(pilot)
-        screen.query_one("#county", Select).value = "430626"
-        await settle(pilot)
+        screen = await pingjiang_chosen(app, pilot)
         code = screen.query_one("#hall-code", Input)
         assert code.value == "43062601"
         code.value = ""
