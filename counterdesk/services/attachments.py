@@ -7,6 +7,7 @@ inbox copy moves to ``attached/`` only after the row is committed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from counterdesk.domain.clock import today
 from counterdesk.domain.errors import InvalidInput, NotFound
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.applications import answers_of
+from counterdesk.services.promises import owed_by
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Applicant, Application, Attachment, ELicense, StoredFile, id_of, present
 
@@ -120,21 +122,56 @@ def attach_from_inbox(session: Session, *, actor: Actor, settings: Settings, cat
                       material_code: str, path: Path) -> Attachment:
     """Attach a scan: check it, store it durably, record it, then move it out of the inbox."""
     application = load_draft(session, actor, application_id)
-    material = _material(catalog, application, material_code)
-    info = inspect_file(path, max_bytes=settings.max_file_bytes, root=settings.scans_dir,
+    return _attach_scan(session, settings, application, _material(catalog, application, material_code), Path(path),
+                        in_inbox=True)
+
+
+def _attach_scan(session: Session, settings: Settings, application: Application, material: Material, path: Path,
+                 *, in_inbox: bool, also: Callable[[], None] | None = None) -> Attachment:
+    """Check a scan, store it durably and record it (with ``also``'s writes, in the same commit); a
+    scan from the inbox then moves to ``attached/``. Any other file is only read."""
+    info = inspect_file(path, max_bytes=settings.max_file_bytes, root=settings.scans_dir if in_inbox else path.parent,
                         cache_file=settings.verdicts_file)
     check_kind(material, info)
     store = store_of(settings)
     with store.writing():
-        blob = store.put(Path(path), info=info)
+        blob = store.put(path, info=info)
         record_file(session, blob)
         attachment = Attachment(application_id=id_of(application), material_code=material.code, sha256=blob.sha256,
                                 original_name=info.name, source=AttachmentSource.INBOX)
         session.add(attachment)
+        if also is not None:
+            also()
         session.commit()
     session.refresh(attachment)
-    store.move_to_attached(Path(path), settings.attached_dir, sha256=blob.sha256)
+    if in_inbox:
+        store.move_to_attached(path, settings.attached_dir, sha256=blob.sha256)
     return attachment
+
+
+def supply_owed(session: Session, *, actor: Actor, settings: Settings, catalog: Catalog, number_or_id: int | str,
+                material_code: str, path: Path) -> Attachment:
+    """补交 a tolerated material (容缺) after submission: attach its scan, which settles what was owed.
+
+    Only a material the application still owes may be attached to it after submission; the
+    window that took it or a supervisor may do so, audited with whether the deadline was kept.
+    """
+    from counterdesk.services.promises import mark_supplied
+    from counterdesk.services.workflow import find_application
+
+    found = find_application(session, number_or_id)
+    application = load(session, actor, id_of(found))
+    material = _material(catalog, application, material_code)
+    owed = owed_by(session, id_of(application))
+    if material.code not in owed.codes:
+        session.rollback()
+        raise InvalidInput(f"办件 {application.number} 没有待补交的容缺材料“{material.name}”（{material.code}）。",
+                           code="not_owed", field="material")
+    path = Path(path)
+    return _attach_scan(session, settings, application, material, path,
+                        in_inbox=path.resolve().is_relative_to(settings.scans_dir.resolve()),
+                        also=lambda: mark_supplied(session, actor=actor, application=application,
+                                                   material_code=material.code))
 
 
 def usable_licenses(session: Session, holder: str, license_type: str) -> list[ELicense]:

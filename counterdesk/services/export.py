@@ -24,12 +24,12 @@ from counterdesk.domain.clock import local
 from counterdesk.domain.errors import Forbidden, InvalidInput
 from counterdesk.domain.idnumbers import IdType
 from counterdesk.domain.matter import Matter
+from counterdesk.domain.promise import Promised, PromiseKind
 from counterdesk.domain.workflow import Status
 from counterdesk.services import audit
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.attachments import MEDIA_KINDS, store_of
 from counterdesk.services.batchfile import FORMATS, write_rows
-from counterdesk.domain.promise import Promised, PromiseKind
 from counterdesk.services.batchrows import (
     AGENT_KEYS,
     DATE_MARK,
