@@ -21,11 +21,22 @@ from counterdesk.domain import guidance
 from counterdesk.domain.attachment import SOURCES, AttachmentSource, Precheck
 from counterdesk.domain.clock import today
 from counterdesk.domain.errors import InvalidInput, NotFound
+from counterdesk.domain.promise import PROMISE_KINDS
+from counterdesk.domain.workflow import Status
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.applications import answers_of
-from counterdesk.services.promises import owed_by
+from counterdesk.services.promises import marks_of, owed_by, standing_marks
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Applicant, Application, Attachment, ELicense, StoredFile, id_of, present
+from counterdesk.store.models import (
+    Applicant,
+    Application,
+    Attachment,
+    ELicense,
+    MaterialPromise,
+    StoredFile,
+    id_of,
+    present,
+)
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
@@ -41,6 +52,10 @@ class MaterialRow:
     index: int
     material: Material
     attachments: list[Attachment] = field(default_factory=list)
+    promise: MaterialPromise | None = None
+    """The 容缺 or 告知承诺 mark that holds for it (none once a file is attached)."""
+    tolerable: bool = False
+    """Whether the catalog allows 容缺 for it, for the answers given."""
 
     @property
     def submitted(self) -> bool:
@@ -52,8 +67,13 @@ class MaterialRow:
 
     @property
     def outstanding(self) -> bool:
-        """Still needed from the citizen: required and missing, or failed at pre-check."""
-        return bool(self.failed) or (self.material.required and not self.attachments)
+        """Still needed from the citizen now: required, missing and not promised, or failed at pre-check."""
+        return bool(self.failed) or (self.material.required and not self.attachments and self.promise is None)
+
+    @property
+    def promise_label(self) -> str:
+        """容缺 or 告知承诺 for a marked material, else empty."""
+        return PROMISE_KINDS[self.promise.kind] if self.promise is not None else ""
 
     @property
     def how(self) -> str:
@@ -278,10 +298,20 @@ def precheck(session: Session, *, actor: Actor, attachment_id: int, passed: bool
 
 
 def material_rows(session: Session, catalog: Catalog, application: Application) -> list[MaterialRow]:
-    """The materials that apply given the answers, each with its attachments."""
+    """The materials that apply given the answers, each with its attachments and its promise.
+
+    A draft's promise is its mark while it holds; a submitted application's is the tolerated
+    material still owed, or the commitment that replaced the material.
+    """
     matter = catalog.matter(application.matter_code)
-    materials = guidance.applicable_materials(matter, answers_of(session, id_of(application)))
+    answers = answers_of(session, id_of(application))
+    materials = guidance.applicable_materials(matter, answers)
     attached = session.exec(select(Attachment).where(Attachment.application_id == application.id)
                             .order_by(col(Attachment.id))).all()
-    return [MaterialRow(i, m, [a for a in attached if a.material_code == m.code])
+    if application.status == Status.DRAFT:
+        marks = standing_marks(session, catalog, application)
+    else:
+        marks = {code: row for code, row in marks_of(session, id_of(application)).items() if row.supplied_at is None}
+    return [MaterialRow(i, m, [a for a in attached if a.material_code == m.code], marks.get(m.code),
+                        guidance.tolerable(matter, m, answers))
             for i, m in enumerate(materials, start=1)]
