@@ -310,6 +310,24 @@ def override_repeat(session: Session, *, actor: Actor, application_id: int, supe
     return numbers
 
 
+def repeat_overridden(session: Session, application_id: int) -> bool:
+    """Whether a supervisor has already let this draft go beside an open application."""
+    application = session.get(Application, application_id)
+    return application is not None and application.repeat_override_by is not None
+
+
+def authorize_repeat(session: Session, *, actor: Actor, application_id: int, supervisor_id: str,
+                     password: str) -> list[str]:
+    """``override_repeat`` by a supervisor who gives their password at the clerk's window (checked and
+    audited as any login is)."""
+    from counterdesk.services.staff import authenticate
+
+    supervisor = authenticate(session, supervisor_id, password)
+    if not supervisor.is_supervisor:
+        raise Forbidden(f"须由值班长授权，{supervisor.name}不是值班长。", code="role")
+    return override_repeat(session, actor=actor, application_id=application_id, supervisor=supervisor)
+
+
 def _refuse_repeat(session: Session, application: Application) -> None:
     others = open_repeats(session, application)
     if others and application.repeat_override_by is None:
