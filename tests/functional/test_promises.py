@@ -11,9 +11,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 from sqlmodel import select, update
-from typer.testing import CliRunner
 
-from counterdesk.cli.main import app
 from counterdesk.domain.clock import today
 from counterdesk.domain.errors import Conflict, Forbidden, InvalidInput
 from counterdesk.domain.workdays import add_working_days
@@ -22,7 +20,7 @@ from counterdesk.services.batch import import_batch
 from counterdesk.services.export import application_digest
 from counterdesk.store.models import Application, Attachment, AuditEntry, MaterialPromise, StatusEvent
 from tests.batch_helpers import batch_folder, example_row, read_jsonl, write_jsonl
-from tests.conftest import PASSWORD, write_pdf
+from tests.conftest import write_pdf
 from tests.factories import applicant_form, attach_all, draft_application, resident_id, submitted_application
 
 NO_PASSBOOK = {"category": "laid_off", "flexible": "yes", "bank": "no"}
@@ -52,17 +50,6 @@ def tolerated(session, clerk, catalog, settings) -> Application:
     promises.mark(session, actor=clerk, catalog=catalog, application_id=draft.id, material_code=PASSBOOK, days=7)
     applications.submit(session, actor=clerk, catalog=catalog, application_id=draft.id)
     return session.get(Application, draft.id)
-
-
-@pytest.fixture
-def run(settings):
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["--home", str(settings.home), "--db", settings.db_url, *args],
-                             env={"COUNTERDESK_PASSWORD": PASSWORD})
-
-    return invoke
 
 
 # -- 容缺 at the counter ---------------------------------------------------------------------------------
@@ -324,9 +311,9 @@ def test_a_batch_row_committed_opens_the_same_check(session, clerk, supervisor, 
 # -- the command line --------------------------------------------------------------------------------------
 
 
-def test_catalog_show_says_which_materials_are_tolerable_for_the_answers_given(run):
+def test_catalog_show_says_which_materials_are_tolerable_for_the_answers_given(cli):
     def tolerable(*answers: str) -> dict[str, bool]:
-        result = run("catalog", "show", "ZC-JYKN-001", *[a for pair in answers for a in ("--answer", pair)],
+        result = cli("catalog", "show", "ZC-JYKN-001", *[a for pair in answers for a in ("--answer", pair)],
                      "--json")
         assert result.exit_code == 0, result.output
         return {m["code"]: m["tolerable"] for m in json.loads(result.stdout)["materials"]}
@@ -336,10 +323,10 @@ def test_catalog_show_says_which_materials_are_tolerable_for_the_answers_given(r
     assert PASSBOOK not in tolerable("category=laid_off", "flexible=no")
 
 
-def test_the_commitment_paper_lists_the_tolerated_passbook_with_its_deadline(run, session, catalog, tolerated,
+def test_the_commitment_paper_lists_the_tolerated_passbook_with_its_deadline(cli, session, catalog, tolerated,
                                                                              tmp_path):
     out = tmp_path / "承诺书.pdf"
-    result = run("commitment", tolerated.number, "-o", str(out))
+    result = cli("commitment", tolerated.number, "-o", str(out))
     assert result.exit_code == 0, result.output
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
     due = session.exec(select(MaterialPromise.due_on)).one()
@@ -348,24 +335,24 @@ def test_the_commitment_paper_lists_the_tolerated_passbook_with_its_deadline(run
     assert "张*" in text and "张三" not in text
 
 
-def test_the_commitment_paper_is_refused_for_an_application_that_promised_nothing(run, session, clerk, catalog,
+def test_the_commitment_paper_is_refused_for_an_application_that_promised_nothing(cli, session, clerk, catalog,
                                                                                   settings, tmp_path):
     plain = submitted_application(session, clerk, catalog, settings)
-    result = run("commitment", plain.number, "-o", str(tmp_path / "x.pdf"))
+    result = cli("commitment", plain.number, "-o", str(tmp_path / "x.pdf"))
     assert result.exit_code == 1 and "容缺" in result.stderr and not (tmp_path / "x.pdf").exists()
 
 
-def test_supply_checks_and_check_from_the_command_line(run, session, catalog, settings, tolerated, committed):
+def test_supply_checks_and_check_from_the_command_line(cli, session, catalog, settings, tolerated, committed):
     scan = write_pdf(settings.scans_dir / "存折-补交.pdf", "passbook")
-    result = run("supply", tolerated.number, PASSBOOK, str(scan), "--staff", "c03")
+    result = cli("supply", tolerated.number, PASSBOOK, str(scan), "--staff", "c03")
     assert result.exit_code == 0, result.output
-    assert json.loads(run("status", tolerated.number, "--json").stdout)["tolerated"] == []
-    listed = json.loads(run("checks", "--json").stdout)
+    assert json.loads(cli("status", tolerated.number, "--json").stdout)["tolerated"] == []
+    listed = json.loads(cli("checks", "--json").stdout)
     assert [(c["number"], c["material_code"], c["outcome"]) for c in listed] == [(committed.number, FAMILY_PROOF,
                                                                                   None)]
-    refused = run("check", str(listed[0]["id"]), "--outcome", "true", "--staff", "c03")
+    refused = cli("check", str(listed[0]["id"]), "--outcome", "true", "--staff", "c03")
     assert refused.exit_code == 2 and "值班长" in refused.stderr and "Traceback" not in refused.output
-    done = run("check", str(listed[0]["id"]), "--outcome", "属实", "--note", "已核实", "--staff", "sup01")
+    done = cli("check", str(listed[0]["id"]), "--outcome", "属实", "--note", "已核实", "--staff", "sup01")
     assert done.exit_code == 0, done.output
-    assert json.loads(run("checks", "--json").stdout) == []
-    assert json.loads(run("checks", "--all", "--json").stdout)[0]["outcome_label"] == "属实"
+    assert json.loads(cli("checks", "--json").stdout) == []
+    assert json.loads(cli("checks", "--all", "--json").stdout)[0]["outcome_label"] == "属实"
