@@ -29,7 +29,7 @@ def _print_commitment(screen: Screen, application_id: int) -> None:
     from counterdesk.documents.pdf.commitment import render_commitment
     from counterdesk.services.papers import commitment_file_name, commitment_for, deliver
 
-    ctx = screen.app.ctx  # type: ignore[attr-defined]
+    ctx = screen.app.ctx
     try:
         with ctx.session() as session:
             data = commitment_for(session, actor=ctx.actor, catalog=ctx.catalog, application_id=application_id)
