@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, refusals
+from counterdesk.cli.common import catalog_of, context, emit_json, refusals
 from counterdesk.cli.staff import acting
 from counterdesk.domain.text import shown
 
@@ -23,12 +23,6 @@ def register(app: typer.Typer) -> None:
     app.command("supply")(supply)
     app.command("checks")(checks)
     app.command("check")(check)
-
-
-def _catalog(ctx: typer.Context):
-    from counterdesk.catalog import load_catalog
-
-    return load_catalog(context(ctx).settings.catalog_dir)
 
 
 @refusals
@@ -47,7 +41,7 @@ def supply(
     actor = acting(ctx, staff)
     cli = context(ctx)
     with Session(cli.engine) as session:
-        attachment = supply_owed(session, actor=actor, settings=cli.settings, catalog=_catalog(ctx),
+        attachment = supply_owed(session, actor=actor, settings=cli.settings, catalog=catalog_of(ctx),
                                  number_or_id=number, material_code=material.strip(), path=file)
     typer.echo(f"已补交：{shown(attachment.original_name, markup=False)}（{attachment.material_code}）。")
 
@@ -67,7 +61,7 @@ def checks(
     from counterdesk.services.promises import checks as list_checks
 
     with Session(context(ctx).engine) as session:
-        found = list_checks(session, actor=None, catalog=_catalog(ctx), include_done=all_)
+        found = list_checks(session, actor=None, catalog=catalog_of(ctx), include_done=all_)
     if json_out:
         emit_json([c.to_dict() for c in found])
         return
@@ -100,5 +94,5 @@ def check(
     actor = acting(ctx, staff)
     with Session(context(ctx).engine) as session:
         done = record_check(session, actor=actor, check_id=check_id, outcome=labels.get(outcome.strip(), outcome.strip()),
-                            note=note, catalog=_catalog(ctx))
+                            note=note, catalog=catalog_of(ctx))
     typer.echo(f"办件 {done.number} 的告知承诺（{done.material_name or done.material_code}）核查结果：{done.to_dict()['outcome_label']}。")
