@@ -20,7 +20,7 @@ from counterdesk.documents.inbox import InboxEntry, ScanInfo, inspect_file, list
 from counterdesk.domain import guidance
 from counterdesk.domain.attachment import SOURCES, AttachmentSource, Precheck
 from counterdesk.domain.clock import today
-from counterdesk.domain.errors import InvalidInput, NotFound
+from counterdesk.domain.errors import CounterdeskError, InvalidInput, NotFound
 from counterdesk.domain.promise import PROMISE_KINDS
 from counterdesk.domain.workflow import Status
 from counterdesk.services.access import load, load_draft
@@ -188,10 +188,14 @@ def supply_owed(session: Session, *, actor: Actor, settings: Settings, catalog: 
         raise InvalidInput(f"办件 {application.number} 没有待补交的容缺材料“{material.name}”（{material.code}）。",
                            code="not_owed", field="material")
     path = Path(path)
-    return _attach_scan(session, settings, application, material, path,
-                        in_inbox=path.resolve().is_relative_to(settings.scans_dir.resolve()),
-                        also=lambda: mark_supplied(session, actor=actor, application=application,
-                                                   material_code=material.code))
+    try:
+        return _attach_scan(session, settings, application, material, path,
+                            in_inbox=path.resolve().is_relative_to(settings.scans_dir.resolve()),
+                            also=lambda: mark_supplied(session, actor=actor, application=application,
+                                                       material_code=material.code))
+    except CounterdeskError:
+        session.rollback()
+        raise
 
 
 def usable_licenses(session: Session, holder: str, license_type: str) -> list[ELicense]:
