@@ -57,9 +57,15 @@ def attach_all(session, actor, catalog, settings, application: Application) -> N
 
 
 def submitted_application(session, actor, catalog, settings, *, form: dict[str, str] | None = None,
-                          courier: bool = False, **draft_args) -> Application:
-    """The guide's example from draft to submitted, every material attached from the inbox."""
+                          courier: bool = False, override=None, **draft_args) -> Application:
+    """The guide's example from draft to submitted, every material attached from the inbox.
+
+    ``override``: the supervisor who lets it go beside an open application of the same applicant
+    and matter (the counter refuses a second one without).
+    """
     application = draft_application(session, actor, catalog, form=form, **draft_args)
+    if override is not None:
+        applications.override_repeat(session, actor=actor, application_id=application.id, supervisor=override)
     attach_all(session, actor, catalog, settings, application)
     if courier:
         applications.set_pickup(session, actor=actor, application_id=application.id, method="courier",

@@ -15,7 +15,9 @@ The layout is the one of ``data/matters/policy-jiuye-kunnan.toml``:
   (name, department), ``[[questions]]``, ``conditions``, ``legal_basis``, ``[[faq]]`` (q, a);
 - a question: ``id``, ``text``, ``options`` (two or more ``{ id, text }``), optional ``when``;
 - a material: ``code``, ``name``, ``kind`` (original | copy), optional ``copies`` (1),
-  ``required`` (true), ``when``, ``file_kinds`` (pdf, jpg, png, tif), ``license``, ``note``;
+  ``required`` (true), ``when``, ``file_kinds`` (pdf, jpg, png, tif), ``license``, ``note``,
+  ``tolerable`` (容缺: ``true`` whenever it applies, or a ``when``-style list of the answers that
+  allow it), ``commitment`` (告知承诺: ``true`` when a signed commitment may replace it);
 - ``when`` is a list of ``"question=option"``, any of which must hold; a question may only depend
   on questions listed before it.
 
@@ -57,7 +59,7 @@ _MATTER_KEYS = frozenset(
     "code name audience theme type summary keywords aliases mode office time_limit_days legal_time_limit_days fee "
     "phone counties city_level items questions materials process conditions legal_basis faq".split()
 )
-_MATERIAL_KEYS = frozenset("code name kind copies required when file_kinds license note".split())
+_MATERIAL_KEYS = frozenset("code name kind copies required when file_kinds license note tolerable commitment".split())
 _OPTION_KEYS = frozenset(("id", "text"))
 _TABLE_KEYS = {
     "items": frozenset(("name", "department")),
@@ -177,10 +179,11 @@ def _clauses(
     questions: dict[str, Question],
     later: Collection[str] = (),
     own_id: str = "",
+    key: str = "when",
 ) -> tuple[tuple[tuple[str, str], ...], bool]:
-    """The ``when`` clauses, and whether all of them name an existing question and option."""
-    raw = check.texts(table, "when", where)
-    field = f"{where}when"
+    """The ``when`` clauses (or those under ``key``), and whether all name an existing question and option."""
+    raw = check.texts(table, key, where)
+    field = f"{where}{key}"
     clauses: list[tuple[str, str]] = []
     sound = True
     for clause in raw:
@@ -273,10 +276,30 @@ def _materials(check: _Checker, data: dict, questions: tuple[Question, ...], rea
             check.add(f"{where}license", "电子证照类型应为小写字母、数字和下划线")
             license = None
         note = check.text(table, "note", where)
+        tolerable = _tolerable(check, table, where, by_id)
+        if tolerable is not None and required is False:
+            check.add(f"{where}tolerable", "选填材料本就可以不交，无需容缺")
+        commitment = table.get("commitment", False)
+        if not isinstance(commitment, bool):
+            check.add(f"{where}commitment", "应为 true 或 false")
         materials.append(
-            Material(code, name, kind, copies or 1, required is not False, when, file_kinds, license, note)
+            Material(code, name, kind, copies or 1, required is not False, when, file_kinds, license, note,
+                     tolerable, commitment is True)
         )
     return tuple(materials)
+
+
+def _tolerable(check: _Checker, table: dict, where: str,
+               questions: dict[str, Question]) -> tuple[tuple[str, str], ...] | None:
+    """容缺: None (never), ``()`` (``true``: whenever the material applies) or the answers allowing it."""
+    value = table.get("tolerable", False)
+    if isinstance(value, bool):
+        return () if value else None
+    if not isinstance(value, list) or not value:
+        check.add(f"{where}tolerable", '应为 true、false 或条件列表（如 ["bank=no"]）')
+        return None
+    clauses, _ = _clauses(check, table, where, questions, key="tolerable")
+    return clauses or None
 
 
 def _counties(check: _Checker, data: dict, counties: Collection[str]) -> tuple[frozenset[str] | None, bool]:

@@ -167,6 +167,11 @@ def template(
         for code, material in row["_materials"].items():
             when = f"（仅当 {material['when']}）" if material["when"] else ""
             need = "必填" if material["required"] else "选填"
+            tolerable = material["tolerable"]
+            if tolerable:
+                need += "，可容缺（写入 tolerated）" + (f"仅当 {tolerable}" if isinstance(tolerable, str) else "")
+            if material["commitment"]:
+                need += "，可告知承诺（写入 committed）"
             sys.stderr.write(f"attachments.{code}：{material['name']}，{need}{when}\n")
     else:
         fail(f"不支持的格式 {fmt}，只能是 jsonl 或 csv。")

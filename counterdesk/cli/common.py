@@ -50,6 +50,13 @@ def context(ctx: typer.Context) -> CliContext:
     return root.obj
 
 
+def catalog_of(ctx: typer.Context):
+    """The hall's catalog (``COUNTERDESK_CATALOG``, else the shipped one)."""
+    from counterdesk.catalog import load_catalog
+
+    return load_catalog(context(ctx).settings.catalog_dir)
+
+
 def emit_json(data: Any) -> None:
     """Print exactly one JSON document on stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -12,7 +12,20 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli import audit, batch, catalog, hall, papers, queue, ratings, staff, system, transfer, visits
+from counterdesk.cli import (
+    audit,
+    batch,
+    catalog,
+    hall,
+    papers,
+    promises,
+    queue,
+    ratings,
+    staff,
+    system,
+    transfer,
+    visits,
+)
 from counterdesk.cli.common import CliContext, explain, fail
 from counterdesk.config import load_settings
 
@@ -35,9 +48,11 @@ app.command("receipt")(papers.receipt)
 app.command("notice")(papers.notice)
 app.command("acceptance")(papers.acceptance)
 app.command("refusal")(papers.refusal)
+app.command("commitment")(papers.commitment)
 app.command("packet")(papers.packet)
 app.add_typer(papers.scans_app, name="scans")
 queue.register(app)
+promises.register(app)
 app.add_typer(audit.app, name="audit")
 visits.register(app)
 ratings.register(app)

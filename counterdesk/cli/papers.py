@@ -148,6 +148,17 @@ def notice(ctx: typer.Context, number: NumberArg, output: OutputOpt, force: Forc
 
 
 @refusals
+def commitment(ctx: typer.Context, number: NumberArg, output: OutputOpt, force: ForceOpt = False) -> None:
+    """生成容缺受理承诺书 / 告知承诺书（PDF，供申请人签字）：列明容缺材料及补交期限、以承诺代替的证明材料；
+    办件没有容缺或告知承诺时退出码为 1。"""
+    from counterdesk.documents.pdf.commitment import render_commitment
+    from counterdesk.services.papers import commitment_for
+
+    _paper(ctx, lambda s, c, n: commitment_for(s, catalog=c, number=n), render_commitment, number, output,
+           "承诺书", force)
+
+
+@refusals
 def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt, staff: StaffOpt = None,
            force: ForceOpt = False) -> None:
     """生成申请材料汇编（PDF，含完整个人信息）：封面加按材料顺序合并的全部附件，供后台审核。

@@ -21,7 +21,8 @@ from counterdesk.domain.text import shown, spreadsheet_row
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="日期 YYYY-MM-DD，默认今天。")]
 QUEUE_KEYS = ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
-              "applicant_masked", "due_date", "remaining_workdays", "clock"]
+              "applicant_masked", "due_date", "remaining_workdays", "clock", "tolerated", "tolerated_due",
+              "tolerated_overdue"]
 
 
 def register(app: typer.Typer) -> None:
@@ -89,9 +90,14 @@ def queue(
     if csv_out:
         writer = csv.DictWriter(sys.stdout, fieldnames=QUEUE_KEYS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(spreadsheet_row(row.to_dict()) for row in page.rows)
+        writer.writerows(spreadsheet_row(_flat(row.to_dict())) for row in page.rows)
         return
     _print_queue(when, page, STATUSES, due)
+
+
+def _flat(row: dict) -> dict:
+    """A queue row for one CSV line: the codes still owed in one cell, separated by ``;``."""
+    return {**row, "tolerated": ";".join(row["tolerated"])}
 
 
 def _print_queue(when: date, page, labels: dict[str, str], due: str | None = None) -> None:
@@ -161,6 +167,10 @@ def _print_progress(found) -> None:
                        + (f" · 收件大厅 {found.received_by}" if found.received_by else "")))
     if found.deadline is not None and found.deadline.due_date is not None:
         console.print(Text(f"承诺办结 {found.deadline.due_date.isoformat()} · 剩余 {found.deadline.remaining_label}"))
+    if found.owed.codes:
+        due = found.owed.due_on.isoformat() if found.owed.due_on else "—"
+        console.print(Text(f"{found.owed.label}：{'、'.join(found.owed.codes)}，补交期限 {due}",
+                           style="bold red" if found.owed.overdue else "bold yellow"))
     table = Table("时间", "状态变化", "大厅", "经办人", "说明")
     for event in found.events:
         change = f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}"

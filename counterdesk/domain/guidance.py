@@ -54,6 +54,18 @@ def applicable_materials(matter: Matter, answers: Answers) -> list[Material]:
     return [material for material in matter.materials if _holds(material.when, kept)]
 
 
+def tolerable(matter: Matter, material: Material, answers: Answers) -> bool:
+    """容缺: whether ``material`` may be missing at 受理 and supplied later, for these answers.
+
+    It must apply, the catalog must allow it (``tolerable``), and when the catalog names answers,
+    one of them must be given: the passbook of 就业困难人员认定 only for "未开立（受理后补交）".
+    The one rule the counter, the batch importer and ``catalog show`` ask.
+    """
+    kept = clean_answers(matter, answers)
+    return (material.tolerable_when is not None and _holds(material.when, kept)
+            and _holds(material.tolerable_when, kept))
+
+
 def validate_answers(matter: Matter, answers: Answers, *, complete: bool) -> None:
     """Refuse unknown questions and options; with ``complete``, also an unanswered question."""
     for question_id, option_id in answers.items():
@@ -138,6 +150,8 @@ class Guide:
                     "file_kinds": list(x.file_kinds),
                     "license": x.license,
                     "note": x.note,
+                    "tolerable": tolerable(m, x, self.answers),
+                    "commitment": x.commitment,
                 }
                 for x in self.materials
             ],

@@ -175,6 +175,12 @@ class Material:
     license: str | None = None
     """The e-license type (电子证照) that can stand in for it, if any."""
     note: str = ""
+    tolerable_when: tuple[tuple[str, str], ...] | None = None
+    """容缺: None when it may never be missing at 受理; ``()`` when it may be supplied later whenever it
+    applies; else ``(question id, option id)`` pairs, any of which makes it tolerable
+    (``guidance.tolerable`` is the one rule)."""
+    commitment: bool = False
+    """告知承诺: a signed commitment may replace it, checked afterwards (事后核查)."""
 
     @property
     def kind_label(self) -> str:

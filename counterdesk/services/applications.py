@@ -16,9 +16,10 @@ from counterdesk.domain.applicant import ApplicantForm, ApplicantKind, validate_
 from counterdesk.domain.attachment import Precheck
 from counterdesk.domain.clock import now
 from counterdesk.domain.contact import validate_address, validate_name, validate_phone
-from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.errors import Forbidden, InvalidInput
 from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
-from counterdesk.domain.workflow import OPEN_STATUSES, Status
+from counterdesk.domain.workdays import WEEKENDS_ONLY
+from counterdesk.domain.workflow import OPEN_STATUSES, Status, status_label
 from counterdesk.services import audit
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_target
@@ -253,37 +254,110 @@ def set_pickup(session: Session, *, actor: Actor, application_id: int, method: s
 
 
 def missing_for_submit(session: Session, catalog: Catalog, application: Application) -> list[str]:
-    """Why the application cannot be submitted yet, in Chinese; empty when it can."""
+    """Why the application cannot be submitted yet, in Chinese; empty when it can.
+
+    A required material marked 容缺 or 告知承诺 (and still allowed for the answers) is not missing.
+    """
+    from counterdesk.services.promises import standing_marks
+
     matter = catalog.matter(application.matter_code)
     answers = answers_of(session, id_of(application))
     problems = [f"尚未回答：{q.text}" for q in guidance.pending_questions(matter, answers)]
     if application.applicant_id is None:
         problems.append("尚未确认申请人信息。")
     attached = session.exec(select(Attachment).where(Attachment.application_id == application.id)).all()
+    promised = standing_marks(session, catalog, application)
     for material in guidance.applicable_materials(matter, answers):
         mine = [a for a in attached if a.material_code == material.code]
         if any(a.precheck == Precheck.FAILED for a in mine):
             problems.append(f"材料预审未通过：{material.name}")
-        elif material.required and not mine:
+        elif material.required and not mine and material.code not in promised:
             problems.append(f"缺少必填材料：{material.name}")
     if session.get(Pickup, application.id) is None:
         problems.append("尚未选择取件方式。")
     return problems
 
 
+REPEAT_OVERRIDE = "repeat_override"
+"""Audit action: a supervisor let the counter open a second application of an applicant and matter."""
+
+
+def open_repeats(session: Session, application: Application) -> list[Application]:
+    """Submitted applications of the same applicant and matter still under way (drafts aside)."""
+    if application.applicant_id is None:
+        return []
+    return [other for other in open_applications_for(session, applicant_id=application.applicant_id,
+                                                     matter_code=application.matter_code,
+                                                     exclude_id=application.id)
+            if other.status != Status.DRAFT]
+
+
+def override_repeat(session: Session, *, actor: Actor, application_id: int, supervisor: Actor) -> list[str]:
+    """A supervisor lets this draft go on beside the applicant's open application(s) of the matter.
+
+    ``supervisor`` is the one who authorised it (the actor, or one who has just given a password at
+    the window). Recorded on the draft and in the audit log; returns the numbers it goes beside.
+    """
+    if not supervisor.is_supervisor:
+        raise Forbidden("只有值班长可以授权重复申请。", code="role")
+    application = load_draft(session, actor, application_id)
+    numbers = [other.number or "" for other in open_repeats(session, application)]
+    application.repeat_override_by = supervisor.id
+    _touch(session, application)
+    audit.record(session, REPEAT_OVERRIDE, staff_id=supervisor.id, target=f"draft:{id_of(application)}",
+                 detail=json.dumps({"clerk": actor.id, "open": numbers}, ensure_ascii=False))
+    session.commit()
+    return numbers
+
+
+def repeat_overridden(session: Session, application_id: int) -> bool:
+    """Whether a supervisor has already let this draft go beside an open application."""
+    application = session.get(Application, application_id)
+    return application is not None and application.repeat_override_by is not None
+
+
+def authorize_repeat(session: Session, *, actor: Actor, application_id: int, supervisor_id: str,
+                     password: str) -> list[str]:
+    """``override_repeat`` by a supervisor who gives their password at the clerk's window (checked and
+    audited as any login is)."""
+    from counterdesk.services.staff import authenticate
+
+    supervisor = authenticate(session, supervisor_id, password)
+    if not supervisor.is_supervisor:
+        raise Forbidden(f"须由值班长授权，{supervisor.name}不是值班长。", code="role")
+    return override_repeat(session, actor=actor, application_id=application_id, supervisor=supervisor)
+
+
+def _refuse_repeat(session: Session, application: Application) -> None:
+    others = open_repeats(session, application)
+    if others and application.repeat_override_by is None:
+        listed = "、".join(f"{o.number}（{status_label(o.status)}）" for o in others)
+        raise InvalidInput(f"该申请人已有本事项尚未办结的办件 {listed}，须值班长授权才能再申请一件。",
+                           code="repeat_application")
+
+
 def submit(session: Session, *, actor: Actor, catalog: Catalog, application_id: int) -> str:
-    """Submit a complete draft: give it its number and record the event, all in one transaction."""
+    """Submit a complete draft: give it its number and record the event, all in one transaction.
+
+    A second open application of the same applicant and matter needs a supervisor's override
+    (``override_repeat``); 容缺 and 告知承诺 marks that no longer hold are dropped, the rest dated.
+    """
+    from counterdesk.services.promises import drop_moot_marks
+
     application = load_draft(session, actor, application_id)
     check_receivable(catalog.matter(application.matter_code))
     problems = missing_for_submit(session, catalog, application)
     if problems:
         raise InvalidInput("还不能提交：" + "；".join(problems), code="incomplete")
-    return finish_submit(session, actor=actor, application=application)
+    _refuse_repeat(session, application)
+    drop_moot_marks(session, catalog, application)
+    return finish_submit(session, actor=actor, application=application, catalog=catalog)
 
 
-def finish_submit(session: Session, *, actor: Actor, application: Application) -> str:
+def finish_submit(session: Session, *, actor: Actor, application: Application, catalog: Catalog | None = None) -> str:
     """Receive a checked draft (a batch of one on the one submit path), then commit."""
-    [number] = receive(session, actor=actor, channel=Channel.COUNTER, drafts=[application])
+    calendar = catalog.calendar if catalog is not None else WEEKENDS_ONLY
+    [number] = receive(session, actor=actor, channel=Channel.COUNTER, drafts=[application], calendar=calendar)
     session.commit()
     return number
 

@@ -7,6 +7,7 @@ inbox copy moves to ``attached/`` only after the row is committed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,11 +20,23 @@ from counterdesk.documents.inbox import InboxEntry, ScanInfo, inspect_file, list
 from counterdesk.domain import guidance
 from counterdesk.domain.attachment import SOURCES, AttachmentSource, Precheck
 from counterdesk.domain.clock import today
-from counterdesk.domain.errors import InvalidInput, NotFound
+from counterdesk.domain.errors import CounterdeskError, InvalidInput, NotFound
+from counterdesk.domain.promise import PROMISE_KINDS
+from counterdesk.domain.workflow import Status
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.applications import answers_of
+from counterdesk.services.promises import marks_of, owed_by, standing_marks
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Applicant, Application, Attachment, ELicense, StoredFile, id_of, present
+from counterdesk.store.models import (
+    Applicant,
+    Application,
+    Attachment,
+    ELicense,
+    MaterialPromise,
+    StoredFile,
+    id_of,
+    present,
+)
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
@@ -39,6 +52,10 @@ class MaterialRow:
     index: int
     material: Material
     attachments: list[Attachment] = field(default_factory=list)
+    promise: MaterialPromise | None = None
+    """The 容缺 or 告知承诺 mark that holds for it (none once a file is attached)."""
+    tolerable: bool = False
+    """Whether the catalog allows 容缺 for it, for the answers given."""
 
     @property
     def submitted(self) -> bool:
@@ -50,8 +67,13 @@ class MaterialRow:
 
     @property
     def outstanding(self) -> bool:
-        """Still needed from the citizen: required and missing, or failed at pre-check."""
-        return bool(self.failed) or (self.material.required and not self.attachments)
+        """Still needed from the citizen now: required, missing and not promised, or failed at pre-check."""
+        return bool(self.failed) or (self.material.required and not self.attachments and self.promise is None)
+
+    @property
+    def promise_label(self) -> str:
+        """容缺 or 告知承诺 for a marked material, else empty."""
+        return PROMISE_KINDS[self.promise.kind] if self.promise is not None else ""
 
     @property
     def how(self) -> str:
@@ -120,21 +142,60 @@ def attach_from_inbox(session: Session, *, actor: Actor, settings: Settings, cat
                       material_code: str, path: Path) -> Attachment:
     """Attach a scan: check it, store it durably, record it, then move it out of the inbox."""
     application = load_draft(session, actor, application_id)
-    material = _material(catalog, application, material_code)
-    info = inspect_file(path, max_bytes=settings.max_file_bytes, root=settings.scans_dir,
+    return _attach_scan(session, settings, application, _material(catalog, application, material_code), Path(path),
+                        in_inbox=True)
+
+
+def _attach_scan(session: Session, settings: Settings, application: Application, material: Material, path: Path,
+                 *, in_inbox: bool, also: Callable[[], None] | None = None) -> Attachment:
+    """Check a scan, store it durably and record it (with ``also``'s writes, in the same commit); a
+    scan from the inbox then moves to ``attached/``. Any other file is only read."""
+    info = inspect_file(path, max_bytes=settings.max_file_bytes, root=settings.scans_dir if in_inbox else path.parent,
                         cache_file=settings.verdicts_file)
     check_kind(material, info)
     store = store_of(settings)
     with store.writing():
-        blob = store.put(Path(path), info=info)
+        blob = store.put(path, info=info)
         record_file(session, blob)
         attachment = Attachment(application_id=id_of(application), material_code=material.code, sha256=blob.sha256,
                                 original_name=info.name, source=AttachmentSource.INBOX)
         session.add(attachment)
+        if also is not None:
+            also()
         session.commit()
     session.refresh(attachment)
-    store.move_to_attached(Path(path), settings.attached_dir, sha256=blob.sha256)
+    if in_inbox:
+        store.move_to_attached(path, settings.attached_dir, sha256=blob.sha256)
     return attachment
+
+
+def supply_owed(session: Session, *, actor: Actor, settings: Settings, catalog: Catalog, number_or_id: int | str,
+                material_code: str, path: Path) -> Attachment:
+    """补交 a tolerated material (容缺) after submission: attach its scan, which settles what was owed.
+
+    Only a material the application still owes may be attached to it after submission; the
+    window that took it or a supervisor may do so, audited with whether the deadline was kept.
+    """
+    from counterdesk.services.promises import mark_supplied
+    from counterdesk.services.workflow import find_application
+
+    found = find_application(session, number_or_id)
+    application = load(session, actor, id_of(found))
+    material = _material(catalog, application, material_code)
+    owed = owed_by(session, id_of(application))
+    if material.code not in owed.codes:
+        session.rollback()
+        raise InvalidInput(f"办件 {application.number} 没有待补交的容缺材料“{material.name}”（{material.code}）。",
+                           code="not_owed", field="material")
+    path = Path(path)
+    try:
+        return _attach_scan(session, settings, application, material, path,
+                            in_inbox=path.resolve().is_relative_to(settings.scans_dir.resolve()),
+                            also=lambda: mark_supplied(session, actor=actor, application=application,
+                                                       material_code=material.code))
+    except CounterdeskError:
+        session.rollback()
+        raise
 
 
 def usable_licenses(session: Session, holder: str, license_type: str) -> list[ELicense]:
@@ -241,10 +302,20 @@ def precheck(session: Session, *, actor: Actor, attachment_id: int, passed: bool
 
 
 def material_rows(session: Session, catalog: Catalog, application: Application) -> list[MaterialRow]:
-    """The materials that apply given the answers, each with its attachments."""
+    """The materials that apply given the answers, each with its attachments and its promise.
+
+    A draft's promise is its mark while it holds; a submitted application's is the tolerated
+    material still owed, or the commitment that replaced the material.
+    """
     matter = catalog.matter(application.matter_code)
-    materials = guidance.applicable_materials(matter, answers_of(session, id_of(application)))
+    answers = answers_of(session, id_of(application))
+    materials = guidance.applicable_materials(matter, answers)
     attached = session.exec(select(Attachment).where(Attachment.application_id == application.id)
                             .order_by(col(Attachment.id))).all()
-    return [MaterialRow(i, m, [a for a in attached if a.material_code == m.code])
+    if application.status == Status.DRAFT:
+        marks = standing_marks(session, catalog, application)
+    else:
+        marks = {code: row for code, row in marks_of(session, id_of(application)).items() if row.supplied_at is None}
+    return [MaterialRow(i, m, [a for a in attached if a.material_code == m.code], marks.get(m.code),
+                        guidance.tolerable(matter, m, answers))
             for i, m in enumerate(materials, start=1)]

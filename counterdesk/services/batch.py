@@ -8,7 +8,10 @@ moment leaves the database consistent (at worst an unreferenced stored file, whi
 removes), and a rerun finds the committed rows by their ``ref`` and imports exactly the rest.
 
 Idempotency: a row whose ``ref`` is already stored is a duplicate when its content digest is the
-same and is rejected as ``conflict`` otherwise; nothing is ever overwritten. An exported
+same and is rejected as ``conflict`` otherwise; nothing is ever overwritten. A new row for an
+applicant and matter that already have an application under way (stored, or on an earlier row of
+the file) is rejected as ``repeat_application``: the counter lets a supervisor override that, on
+the spot and on the record, but nobody watches a file. An exported
 application that was entered at the counter carries its application number as ``ref``, so
 importing an export into the database it came from also gives duplicates.
 """
@@ -29,6 +32,7 @@ from sqlmodel import Session, col
 
 from counterdesk.config import Settings
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput
+from counterdesk.domain.workflow import OPEN_STATUSES, Status, status_label
 from counterdesk.services import audit
 from counterdesk.services.attachments import store_of, usable_licenses
 from counterdesk.services.batchfile import BatchReader, RawRow, RejectsWriter
@@ -36,7 +40,7 @@ from counterdesk.services.batchrows import CheckedRow, LicenseFile, check_column
 from counterdesk.services.export import application_digest
 from counterdesk.services.staff import Actor
 from counterdesk.services.submit import Channel, receive
-from counterdesk.store.models import Application, StoredFile, id_of, present
+from counterdesk.store.models import Applicant, Application, StoredFile, id_of, present
 
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
@@ -110,6 +114,8 @@ class _Run:
         self.base_dir = reader.path.resolve().parent
         self.result = BatchResult(dry_run=dry_run)
         self.stored: dict[str, str] = {}
+        self.opened: dict[tuple[str, str, str], str] = {}
+        """(证件类型, number, matter) → ref of the rows this run imported (or would, dry)."""
         self.held: list[tuple[RawRow, Rejection]] = []
         self.find_license = functools.lru_cache(maxsize=1024)(self._find_license)
         """A row's ``license:<type>`` looked up once per holder and type in this run."""
@@ -199,20 +205,21 @@ class _Run:
     def _commit_chunk(self, pending: list[tuple[RawRow, CheckedRow]]) -> None:
         known = _existing_digests(self.session, {row.ref for _, row in pending})
         known.update(self.stored)
-        new: list[CheckedRow] = []
+        fresh: list[tuple[RawRow, CheckedRow]] = []
         conflicts: list[tuple[RawRow, CheckedRow]] = []
         duplicates = 0
         for raw, row in pending:
             digest = known.get(row.ref)
             if digest is None:
                 known[row.ref] = row.digest
-                new.append(row)
+                fresh.append((raw, row))
             elif digest == row.digest:
                 duplicates += 1
             else:
                 conflicts.append((raw, row))
+        new, repeats, opened = self._without_repeats(fresh)
         created = [] if self.result.dry_run or not new else receive(
-            self.session, actor=self.actor, channel=Channel.BATCH, new=new)
+            self.session, actor=self.actor, channel=Channel.BATCH, new=new, calendar=self.catalog.calendar)
         if self.result.dry_run:
             self.session.rollback()
         else:
@@ -221,10 +228,37 @@ class _Run:
         self.result.imported += len(new)
         self.result.numbers.extend(created)
         self.stored.update((row.ref, row.digest) for row in new)
+        self.opened.update(opened)
         for raw, row in conflicts:
             self.reject(raw, InvalidInput(
                 f"ref“{row.ref}”已导入过，但内容与已有办件不同；为防止覆盖，本行不予导入。请改用新的 ref 或核对数据。",
                 code="conflict", field="ref"), row.ref)
+        for raw, row, error in repeats:
+            self.reject(raw, error, row.ref)
+
+    def _without_repeats(self, fresh: list[tuple[RawRow, CheckedRow]]) -> tuple[
+            list[CheckedRow], list[tuple[RawRow, CheckedRow, InvalidInput]], dict[tuple[str, str, str], str]]:
+        """The new rows that open no second application of an applicant and matter; the others with why."""
+        under_way = _open_applications(self.session, [row for _, row in fresh])
+        opened: dict[tuple[str, str, str], str] = {}
+        new: list[CheckedRow] = []
+        repeats: list[tuple[RawRow, CheckedRow, InvalidInput]] = []
+        for raw, row in fresh:
+            key = _repeat_key(row)
+            earlier = self.opened.get(key) or opened.get(key)
+            if key in under_way:
+                number, status = under_way[key]
+                repeats.append((raw, row, InvalidInput(
+                    f"申请人已有本事项尚未办结的办件 {number}（{status_label(status)}），不予重复申请；"
+                    "确需再次申请的，请到窗口由值班长授权办理。", code="repeat_application", field="applicant")))
+            elif earlier is not None:
+                repeats.append((raw, row, InvalidInput(
+                    f"本文件中 ref“{earlier}”已为该申请人申请本事项，不予重复申请。", code="repeat_application",
+                    field="applicant")))
+            else:
+                opened[key] = row.ref
+                new.append(row)
+        return new, repeats, opened
 
 
 def _ref_of(raw: RawRow) -> str | None:
@@ -272,6 +306,29 @@ def import_batch(session: Session, *, actor: Actor, catalog: Catalog, settings: 
                                         ("total", "imported", "duplicates", "rejected")}))
         session.commit()
     return result
+
+
+def _repeat_key(row: CheckedRow) -> tuple[str, str, str]:
+    applicant = row.form.applicant
+    return applicant.id_type, applicant.id_number, row.matter.code
+
+
+def _open_applications(session: Session, rows: list[CheckedRow]) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(证件类型, number, matter) → (number, status) of a stored application still under way, for ``rows``."""
+    wanted = {_repeat_key(row) for row in rows}
+    found: dict[tuple[str, str, str], tuple[str, str]] = {}
+    numbers = sorted({number for _, number, _ in wanted})
+    for start in range(0, len(numbers), 500):
+        for id_type, id_number, matter, number, status in session.execute(
+                select(col(Applicant.id_type), col(Applicant.id_number), col(Application.matter_code),
+                       col(Application.number), col(Application.status))
+                .join(Applicant, col(Application.applicant_id) == col(Applicant.id))
+                .where(col(Applicant.id_number).in_(numbers[start:start + 500]),
+                       col(Application.status).in_(OPEN_STATUSES - {Status.DRAFT}))
+                .order_by(col(Application.id))):
+            if (id_type, id_number, matter) in wanted and number is not None:
+                found.setdefault((id_type, id_number, matter), (number, status))
+    return found
 
 
 def _existing_digests(session: Session, refs: set[str]) -> dict[str, str]:

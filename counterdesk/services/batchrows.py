@@ -4,9 +4,11 @@ A row is checked exactly as the wizard checks a form: the matter is handled in t
 question that applies is answered with one of its options, the applicant form passes
 ``validate_form``, the pickup passes ``validate_pickup``, and every required material has a
 file that passes the scanner inbox's checks, or names one of the applicant's imported e-licenses
-(``license:<type>``, 资料复用) that the material accepts. Unlike the wizard, which silently drops what no
-longer applies, a row carrying an answer, a material or a pickup field that does not apply is
-refused: in a file nobody watches, dropped data would be lost data.
+(``license:<type>``, 资料复用) that the material accepts, or is promised instead: ``tolerated``
+(容缺, when the catalog allows it for the answers; supplied later) or ``committed`` (告知承诺).
+Unlike the wizard, which silently drops what no longer applies, a row carrying an answer, a
+material, a promise or a pickup field that does not apply is refused: in a file nobody watches,
+dropped data would be lost data.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +37,7 @@ from counterdesk.domain.applicant import (
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import Material, Matter
 from counterdesk.domain.pickup import PickupMethod
+from counterdesk.domain.promise import Promised, PromiseKind, check_promise
 from counterdesk.domain.text import as_text, has_control
 from counterdesk.services.applications import place, validate_pickup
 from counterdesk.services.attachments import check_kind
@@ -45,6 +48,10 @@ if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
 
 SCALARS = ("ref", "matter", "county", "remark", "ticket_no")
+LISTS = ("tolerated", "committed")
+"""Lists of material codes: 容缺 (``M05``, or ``M05@2026-12-20`` with its deadline) and 告知承诺.
+In CSV one cell, the codes separated by ``;``."""
+DATE_MARK = "@"
 APPLICANT_KEYS = ("kind", "id_type", "id_number", "name", "sex", "mobile", "email", "household_address",
                   "residence_address", "credit_code", "legal_representative")
 AGENT_KEYS = ("id_type", "id_number", "name", "phone")
@@ -72,6 +79,10 @@ class BatchRow:
     """The applicant form as ``validate_form`` takes it (agent and remark included)."""
     attachments: dict[str, tuple[str, ...]]
     pickup: dict[str, str]
+    tolerated: dict[str, date | None] = field(default_factory=dict)
+    """容缺: material code → its deadline when the row gives one (a transfer keeps the promised date)."""
+    committed: tuple[str, ...] = ()
+    """告知承诺: material codes a signed commitment replaces."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +121,7 @@ def check_columns(header: list[str]) -> None:
 
 
 def _split_column(name: str) -> tuple[str, str | None]:
-    if name in SCALARS:
+    if name in SCALARS or name in LISTS:
         return name, None
     group, _, key = name.partition(".")
     if key and (group in FREE_GROUPS or key in GROUPS.get(group, ())):
@@ -124,7 +135,9 @@ def unflatten(flat: Mapping[str, str]) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for name, cell in flat.items():
         group, key = _split_column(name)
-        if key is None:
+        if key is None and group in LISTS:
+            row[group] = [code.strip() for code in cell.split(PATH_SEPARATOR) if code.strip()]
+        elif key is None:
             row[group] = cell
         elif group == "attachments":
             paths = [p.strip() for p in cell.split(PATH_SEPARATOR) if p.strip()]
@@ -144,6 +157,8 @@ def flatten(row: Mapping[str, Any]) -> dict[str, str]:
             for key, item in value.items():
                 text = PATH_SEPARATOR.join(item) if isinstance(item, list | tuple) else item
                 flat[f"{group}.{key}"] = "" if text is None else str(text)
+        elif isinstance(value, list | tuple):
+            flat[group] = PATH_SEPARATOR.join(str(item) for item in value)
         else:
             flat[group] = str(value)
     return flat
@@ -179,7 +194,8 @@ def _texts(value: dict[str, Any], group: str) -> dict[str, str]:
 
 def normalise(data: Mapping[str, Any]) -> BatchRow:
     """Check a row's shape (known keys, text where text belongs) and bring it into ``BatchRow`` form."""
-    unknown = [key for key in data if key not in SCALARS and key not in GROUPS and key not in FREE_GROUPS]
+    unknown = [key for key in data
+               if key not in SCALARS and key not in GROUPS and key not in FREE_GROUPS and key not in LISTS]
     if unknown:
         raise InvalidInput(f"无法识别的字段“{unknown[0]}”，请对照模板（counterdesk batch template）。",
                            code="unknown_field", field=unknown[0])
@@ -207,7 +223,35 @@ def normalise(data: Mapping[str, Any]) -> BatchRow:
     answers = {question: option for question, option in
                _texts(_object(data.get("answers"), "answers", "answers_format"), "answers").items() if option}
     return BatchRow(ref=ref, matter=scalars["matter"], county=scalars["county"], answers=answers, form=form,
-                    attachments=_attachments(data.get("attachments")), pickup=_texts(pickup, "pickup"))
+                    attachments=_attachments(data.get("attachments")), pickup=_texts(pickup, "pickup"),
+                    tolerated=dict(_promise_token(token) for token in _codes(data.get("tolerated"), "tolerated")),
+                    committed=tuple(_codes(data.get("committed"), "committed")))
+
+
+def _codes(value: Any, key: str) -> list[str]:
+    """A list of material codes (a CSV cell already split), each once."""
+    if value is None or value == "":
+        return []
+    listed = value.split(PATH_SEPARATOR) if isinstance(value, str) else value
+    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+        raise InvalidInput(f"{key} 应为材料编号的列表，如 [\"M05\"]。", code=f"{key}_format", field=key)
+    codes = [item.strip() for item in listed if item.strip()]
+    bare = [code.partition(DATE_MARK)[0] for code in codes]
+    if len(set(bare)) != len(bare):
+        raise InvalidInput(f"{key} 中有重复的材料编号。", code=f"{key}_format", field=key)
+    return codes
+
+
+def _promise_token(token: str) -> tuple[str, date | None]:
+    """``M05`` or ``M05@2026-12-20``: a tolerated material and the deadline it came with."""
+    code, mark, day = token.partition(DATE_MARK)
+    if not mark:
+        return code.strip(), None
+    try:
+        return code.strip(), date.fromisoformat(day.strip())
+    except ValueError:
+        raise InvalidInput(f"tolerated 中“{token}”的补交期限应为 YYYY-MM-DD。", code="tolerated_format",
+                           field="tolerated") from None
 
 
 def _attachments(value: Any) -> dict[str, tuple[str, ...]]:
@@ -246,14 +290,43 @@ def check_row(row: BatchRow, *, catalog: Catalog, base_dir: Path, max_bytes: int
         reason = "；".join(f"{LABELS.get(key, key)}：{message}" for key, message in errors.items())
         raise InvalidInput(reason, code=f"invalid_{first}", field=first)
     pickup = _pickup(row.pickup)
+    promises = _promises(row, matter, answers)
     files = _files(row, matter, answers, base_dir, max_bytes, form.applicant.id_number, licenses, cache_file,
-                   known)
+                   known, promised={p.material_code for p in promises})
     digest = content_digest(
         matter=matter.code, county=row.county, answers=answers, applicant=applicant_content(form.applicant),
         agent=asdict(form.agent) if form.agent else None, remark=form.remark, ticket_no=form.ticket_no,
-        pickup=pickup, attachments=_hashes(files))
+        pickup=pickup, attachments=_hashes(files), promised=promised_codes(promises))
     return CheckedRow(ref=row.ref, matter=matter, county=row.county, answers=answers, form=form,
-                      pickup=pickup, files=files, digest=digest)
+                      pickup=pickup, files=files, digest=digest, promises=promises)
+
+
+def _promises(row: BatchRow, matter: Matter, answers: dict[str, str]) -> tuple[Promised, ...]:
+    """The row's 容缺 and 告知承诺, each allowed by the catalog for the answers and not also attached."""
+    promises = []
+    for key, kind, codes in (("tolerated", PromiseKind.TOLERATED, list(row.tolerated)),
+                             ("committed", PromiseKind.COMMITMENT, list(row.committed))):
+        for code in codes:
+            try:
+                material = check_promise(matter, answers, code, kind)
+            except InvalidInput as refused:
+                raise InvalidInput(refused.message, code=refused.code, field=f"{key}.{code}") from None
+            if code in row.attachments:
+                raise InvalidInput(f"材料“{material.name}”（{code}）已附文件，不能同时列入 {key}，请删除其一。",
+                                   code="promised_and_attached", field=f"{key}.{code}")
+            due = row.tolerated.get(code) if kind == PromiseKind.TOLERATED else None
+            promises.append(Promised(code, kind, due_on=due))
+    if set(row.tolerated) & set(row.committed):
+        raise InvalidInput("同一材料不能既容缺又告知承诺。", code="promised_twice", field="committed")
+    return tuple(promises)
+
+
+def promised_codes(promises: Iterable[Promised]) -> dict[str, list[str]]:
+    """The promised material codes by kind, as a row's content digest counts them."""
+    codes: dict[str, list[str]] = {}
+    for promise in promises:
+        codes.setdefault(promise.kind, []).append(promise.material_code)
+    return {kind: sorted(found) for kind, found in sorted(codes.items())}
 
 
 def _pickup(fields: dict[str, str]) -> dict[str, str | None]:
@@ -275,7 +348,8 @@ _validate_pickup = functools.lru_cache(maxsize=256)(validate_pickup)
 
 def _files(row: BatchRow, matter: Matter, answers: dict[str, str], base_dir: Path, max_bytes: int,
            holder: str, licenses: LicenseLookup | None, cache_file: Path | None,
-           known: Callable[[Path], ScanInfo | None] | None = None) -> tuple[CheckedFile, ...]:
+           known: Callable[[Path], ScanInfo | None] | None = None,
+           promised: set[str] | frozenset[str] = frozenset()) -> tuple[CheckedFile, ...]:
     applicable = {m.code: m for m in guidance.applicable_materials(matter, answers)}
     for code in row.attachments:
         material = matter.material(code)
@@ -283,7 +357,7 @@ def _files(row: BatchRow, matter: Matter, answers: dict[str, str], base_dir: Pat
             raise InvalidInput(f"按所选情形，材料“{material.name}”（{code}）不适用，请删除该附件。",
                                code="material_not_applicable", field=f"attachments.{code}")
     for material in applicable.values():
-        if material.required and material.code not in row.attachments:
+        if material.required and material.code not in row.attachments and material.code not in promised:
             raise InvalidInput(f"缺少必填材料：{material.name}（{material.code}）。", code="material_missing",
                                field=f"attachments.{material.code}")
     checked = []
@@ -360,12 +434,14 @@ def applicant_content(applicant: Any) -> dict[str, Any]:
 
 def content_digest(*, matter: str, county: str, answers: Mapping[str, str], applicant: Mapping[str, Any],
                    agent: Mapping[str, Any] | None, remark: str, ticket_no: str | None,
-                   pickup: Mapping[str, Any], attachments: Mapping[str, list[str]]) -> str:
+                   pickup: Mapping[str, Any], attachments: Mapping[str, list[str]],
+                   promised: Mapping[str, list[str]] | None = None) -> str:
     """The digest of an application's content as checked (not as typed), files by their SHA-256.
 
     Checked values make the digest the same for a JSON Lines row and its CSV twin, for a lower-
     case ``x`` and its normalised ``X``, and for a row and its own export, so only a real
-    difference is a conflict.
+    difference is a conflict. Promised materials count by code only when there are any, so the
+    digests of rows stored before promises existed stay as they were.
     """
     content = {
         "matter": matter, "county": county, "answers": dict(sorted(answers.items())),
@@ -373,5 +449,7 @@ def content_digest(*, matter: str, county: str, answers: Mapping[str, str], appl
         "agent": dict(agent) if agent else None, "remark": remark, "ticket_no": ticket_no or None,
         "pickup": dict(pickup), "attachments": {k: sorted(v) for k, v in sorted(attachments.items()) if v},
     }
+    if promised:
+        content["promised"] = dict(promised)
     body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

@@ -24,15 +24,33 @@ from counterdesk.domain.clock import local
 from counterdesk.domain.errors import Forbidden, InvalidInput
 from counterdesk.domain.idnumbers import IdType
 from counterdesk.domain.matter import Matter
+from counterdesk.domain.promise import Promised, PromiseKind
 from counterdesk.domain.workflow import Status
 from counterdesk.services import audit
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.attachments import MEDIA_KINDS, store_of
 from counterdesk.services.batchfile import FORMATS, write_rows
-from counterdesk.services.batchrows import AGENT_KEYS, PICKUP_KEYS, SCALARS, applicant_content, content_digest, flatten
+from counterdesk.services.batchrows import (
+    AGENT_KEYS,
+    DATE_MARK,
+    PICKUP_KEYS,
+    SCALARS,
+    applicant_content,
+    content_digest,
+    flatten,
+    promised_codes,
+)
 from counterdesk.services.integrity import require_intact
 from counterdesk.services.staff import Actor
-from counterdesk.store.models import Application, Attachment, GuidanceAnswer, Pickup, StoredFile, id_of
+from counterdesk.store.models import (
+    Application,
+    Attachment,
+    GuidanceAnswer,
+    MaterialPromise,
+    Pickup,
+    StoredFile,
+    id_of,
+)
 
 _PERSONAL = ("kind", "id_type", "id_number", "name", "sex", "mobile", "email", "household_address",
              "residence_address")
@@ -44,11 +62,13 @@ def _parts(session: Session, application: Application) -> dict[str, Any]:
 
 
 def parts_of(session: Session, applications: list[Application]) -> dict[int, dict[str, Any]]:
-    """Each application's applicant, answers, agent, attachments and pickup, read a chunk at a time."""
+    """Each application's applicant, answers, agent, attachments, pickup and the materials it still
+    has promised (容缺 owed, 告知承诺), read a chunk at a time."""
     ids = [id_of(application) for application in applications]
     answers: dict[int, dict[str, str]] = {i: {} for i in ids}
     pickups: dict[int, Pickup] = {}
     attachments: dict[int, list[Attachment]] = {i: [] for i in ids}
+    promises: dict[int, list[MaterialPromise]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for answer in session.exec(select(GuidanceAnswer).where(col(GuidanceAnswer.application_id).in_(chunk))):
@@ -58,6 +78,10 @@ def parts_of(session: Session, applications: list[Application]) -> dict[int, dic
         for attachment in session.exec(select(Attachment).where(col(Attachment.application_id).in_(chunk))
                                        .order_by(col(Attachment.id))):
             attachments[attachment.application_id].append(attachment)
+        for promise in session.exec(select(MaterialPromise).where(
+                col(MaterialPromise.application_id).in_(chunk), col(MaterialPromise.supplied_at).is_(None))
+                .order_by(col(MaterialPromise.material_code))):
+            promises[promise.application_id].append(promise)
     parts: dict[int, dict[str, Any]] = {}
     for application, app_id in zip(applications, ids, strict=True):
         agent = None
@@ -67,9 +91,21 @@ def parts_of(session: Session, applications: list[Application]) -> dict[int, dic
         pickup = pickups.get(app_id)
         parts[app_id] = {
             "applicant": applicant_of(session, application), "answers": answers[app_id], "agent": agent,
-            "attachments": attachments[app_id],
+            "attachments": attachments[app_id], "promises": promises[app_id],
             "pickup": {key: getattr(pickup, key) if pickup else None for key in PICKUP_KEYS}}
     return parts
+
+
+def _promise_lists(promises: list[MaterialPromise]) -> dict[str, list[str]]:
+    """``tolerated`` (owed, each with its deadline) and ``committed`` of a row, when there are any."""
+    lists: dict[str, list[str]] = {}
+    for promise in promises:
+        if promise.kind == PromiseKind.TOLERATED:
+            day = f"{DATE_MARK}{promise.due_on.isoformat()}" if promise.due_on else ""
+            lists.setdefault("tolerated", []).append(promise.material_code + day)
+        else:
+            lists.setdefault("committed", []).append(promise.material_code)
+    return lists
 
 
 def application_digest(session: Session, application: Application) -> str:
@@ -81,7 +117,8 @@ def application_digest(session: Session, application: Application) -> str:
     return content_digest(
         matter=application.matter_code, county=application.county_code, answers=parts["answers"],
         applicant=applicant_content(parts["applicant"]), agent=parts["agent"], remark=application.remark,
-        ticket_no=application.ticket_no, pickup=parts["pickup"], attachments=hashes)
+        ticket_no=application.ticket_no, pickup=parts["pickup"], attachments=hashes,
+        promised=promised_codes(Promised(p.material_code, PromiseKind(p.kind)) for p in parts["promises"]))
 
 
 def export(session: Session, *, actor: Actor, settings: Settings, out: Path, fmt: str = "jsonl",
@@ -150,6 +187,7 @@ def application_row(session: Session, application: Application,
         "agent": parts["agent"], "remark": application.remark,
         "attachments": attachment_paths(parts["attachments"]),
         "pickup": {key: value for key, value in parts["pickup"].items() if value},
+        **_promise_lists(parts["promises"]),
     }
     if application.ticket_no:
         row["ticket_no"] = application.ticket_no
@@ -219,11 +257,14 @@ def template_row(matter: Matter, county: str | None = None) -> dict[str, Any]:
         "answers": {q.id: "" if q.when else "|".join(o.id for o in q.options) for q in matter.questions},
         "applicant": applicant, "agent": None, "remark": "", "ticket_no": "",
         "attachments": {m.code: [] if m.when else [f"scans/{m.code}.pdf"] for m in matter.materials},
+        "tolerated": [], "committed": [],
         "pickup": {"method": "onsite|courier", "recipient": "", "phone": "", "address": ""},
         "_questions": {q.id: {"text": q.text, "options": {o.id: o.text for o in q.options},
                               "when": _when(q.when)} for q in matter.questions},
         "_materials": {m.code: {"name": m.name, "required": m.required, "when": _when(m.when),
-                                "file_kinds": list(m.file_kinds), "license": m.license} for m in matter.materials},
+                                "file_kinds": list(m.file_kinds), "license": m.license,
+                                "tolerable": _tolerable(m.tolerable_when), "commitment": m.commitment}
+                       for m in matter.materials},
     }
 
 
@@ -233,6 +274,11 @@ def template_csv_row(row: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     plain["agent"] = dict.fromkeys(AGENT_KEYS, "")
     flat = flatten(plain)
     return _columns([flat]), flat
+
+
+def _tolerable(clauses: tuple[tuple[str, str], ...] | None) -> bool | str:
+    """容缺 as the template explains it: never, always, or the answers that allow it."""
+    return False if clauses is None else _when(clauses) or True
 
 
 def _when(clauses: tuple[tuple[str, str], ...]) -> str | None:

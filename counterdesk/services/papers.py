@@ -16,12 +16,14 @@ from counterdesk.documents.pdf.models import (
     AcceptanceData,
     CardData,
     CardMaterial,
+    CommitmentData,
     Issuer,
     NoticeData,
     NoticeItem,
     PacketData,
     PacketFile,
     Party,
+    PromisedMaterial,
     ReceiptData,
     ReceiptMaterial,
     RefusalData,
@@ -30,14 +32,15 @@ from counterdesk.domain import guidance
 from counterdesk.domain.applicant import ApplicantKind
 from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.attachment import SOURCES
-from counterdesk.domain.clock import local, now
+from counterdesk.domain.clock import local, now, today
 from counterdesk.domain.errors import InvalidInput, NotFound
 from counterdesk.domain.idnumbers import CREDIT_CODE_LABEL
 from counterdesk.domain.masking import mask_id_number, mask_name, mask_phone
 from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
+from counterdesk.domain.promise import PromiseKind, tolerance_deadline
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.domain.workflow import EventKind, Status, status_label
-from counterdesk.services import deadlines, supplements
+from counterdesk.services import deadlines, promises, supplements
 from counterdesk.services.access import load
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.applications import place
@@ -306,6 +309,47 @@ def notice_for(session: Session, *, catalog: Catalog, actor: Actor | None = None
         deadline=request.deadline if request else None, reason=request.reason if request else "",
         notice_seq=request.seq if request else None,
     )
+
+
+def commitment_for(session: Session, *, catalog: Catalog, actor: Actor | None = None,
+                   application_id: int | None = None, number: str | None = None) -> CommitmentData:
+    """The 容缺受理承诺书 / 告知承诺书 the applicant signs: every material promised instead of handed in.
+
+    For a submitted application, the promises as received, with their deadlines. For a draft at the
+    counter (signed before it is submitted), the marks that hold, dated as if received today.
+    """
+    application = find_application(session, actor=actor, application_id=application_id, number=number)
+    matter = catalog.matter(application.matter_code)
+    draft = application.status == Status.DRAFT
+    marks = (promises.standing_marks(session, catalog, application) if draft
+             else promises.marks_of(session, id_of(application)))
+    if not marks:
+        raise NotFound("该办件没有容缺或告知承诺的材料，无需承诺书。", code="no_promise")
+    listed: dict[str, list[PromisedMaterial]] = {PromiseKind.TOLERATED: [], PromiseKind.COMMITMENT: []}
+    for material in matter.materials:
+        row = marks.get(material.code)
+        if row is None:
+            continue
+        due = row.due_on
+        if draft and row.kind == PromiseKind.TOLERATED:
+            due = tolerance_deadline(today(), row.days, catalog.calendar)
+        listed.setdefault(row.kind, []).append(PromisedMaterial(material.name, material.kind, material.copies, due,
+                                                                row.days))
+    return CommitmentData(
+        issuer=_issuer(session, application, "业务专用章"), application_number=application.number or "",
+        matter_name=matter.name, location=_location(catalog, application),
+        party=_party(application, applicant_of(session, application)),
+        tolerated=listed[PromiseKind.TOLERATED], committed=listed[PromiseKind.COMMITMENT],
+        received_at=None if draft else local(submitted_at_of(application)), phone=matter.phone, generated_at=now(),
+    )
+
+
+def commitment_file_name(data: CommitmentData) -> str:
+    """容缺受理承诺书-<number, or the matter and time for a draft>.pdf."""
+    if data.application_number:
+        return f"{data.title}-{data.application_number}.pdf"
+    name = _UNSAFE_IN_FILE_NAME.sub("_", data.matter_name)[:40]
+    return f"{data.title}-{name}-{(data.generated_at or now()):%Y%m%d-%H%M%S}.pdf"
 
 
 def _draft_outstanding(session: Session, catalog: Catalog, application: Application) -> list[NoticeItem]:

@@ -31,6 +31,7 @@ from counterdesk.domain.workdays import WorkCalendar, add_working_days, working_
 from counterdesk.domain.workflow import STATUSES, Status, status_label
 from counterdesk.services import audit, deadlines
 from counterdesk.services.applicants import applicant_of
+from counterdesk.services.promises import NOTHING_OWED, Owed, owed, owed_by
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
 from counterdesk.store.models import (
@@ -113,18 +114,25 @@ class QueueRow:
     """For the next move (optimistic locking)."""
     deadline: Deadline | None = None
     """The legal clock (None only for a row built without one)."""
+    owed: Owed = NOTHING_OWED
+    """Tolerated materials still owed (容缺待补)."""
 
     @property
     def status_label(self) -> str:
-        """The status in Chinese."""
-        return status_label(self.status)
+        """The status in Chinese, with 容缺待补 while a tolerated material is owed."""
+        return with_owed(status_label(self.status), self.owed)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``counterdesk queue --json`` form."""
         return {"number": self.number, "status": self.status, "matter_code": self.matter_code,
                 "county_code": self.county_code, "window": self.window, "clerk": self.clerk,
                 "submitted_at": iso(self.submitted_at), "applicant_masked": self.applicant_masked,
-                **clock_fields(self.deadline)}
+                **clock_fields(self.deadline), **self.owed.fields()}
+
+
+def with_owed(label: str, found: Owed) -> str:
+    """A status label followed by 容缺待补 (逾期 once past its deadline) while a material is owed."""
+    return f"{label}·{found.label}" if found.codes else label
 
 
 def clock_fields(found: Deadline | None) -> dict[str, Any]:
@@ -255,11 +263,12 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Cata
     clerk_names = staff_names(session)
     found = [(present(r[0], "application id"), *r[1:]) for r in session.execute(rows_query).all()]
     clocks = deadlines.clocks(session, [(r[0], r[3]) for r in found], catalog=clock_catalog)
+    owing = owed(session, [r[0] for r in found])
     rows = [
         QueueRow(id=r[0], number=r[1], status=r[2], matter_code=r[3], matter_name=names.matter(r[3]),
                  county_code=r[4], county_name=names.county(r[4]), window=r[5], clerk=r[6],
                  clerk_name=clerk_names.get(r[6], ""), submitted_at=r[7], version=r[8],
-                 applicant_masked=mask_name(r[9]), deadline=clocks[r[0]])
+                 applicant_masked=mask_name(r[9]), deadline=clocks[r[0]], owed=owing.get(r[0], NOTHING_OWED))
         for r in found
     ]
     # End the read at once: on SQLite every transaction holds the write lock (BEGIN IMMEDIATE),
@@ -333,11 +342,13 @@ class Progress:
     deadline: Deadline | None = None
     received_by: str | None = None
     """The hall code of the window that received it (收件)."""
+    owed: Owed = NOTHING_OWED
+    """Tolerated materials still owed (容缺待补)."""
 
     @property
     def status_label(self) -> str:
-        """The status in Chinese."""
-        return status_label(self.status)
+        """The status in Chinese, with 容缺待补 while a tolerated material is owed."""
+        return with_owed(status_label(self.status), self.owed)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``counterdesk status --json`` form."""
@@ -345,7 +356,7 @@ class Progress:
                 "matter": {"code": self.matter_code, "name": self.matter_name},
                 "county": {"code": self.county_code, "name": self.county_name},
                 "submitted_at": iso(self.submitted_at), "received_by": self.received_by,
-                "handled_in": self.county_code, **clock_fields(self.deadline),
+                "handled_in": self.county_code, **clock_fields(self.deadline), **self.owed.fields(),
                 "events": [e.to_dict() for e in self.events]}
 
 
@@ -356,7 +367,7 @@ def _progress(session: Session, application: Application, names: Names) -> Progr
                     names.county(application.county_code), application.submitted_at,
                     mask_name(applicant.name if applicant else ""), timeline(session, id_of(application)),
                     deadlines.clock_of(session, application, catalog=deadlines.default_catalog(names.catalog)),
-                    application.received_by)
+                    application.received_by, owed_by(session, id_of(application)))
 
 
 def progress(session: Session, *, number: str, catalog: Catalog | None = None) -> Progress:

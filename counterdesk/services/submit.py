@@ -5,8 +5,10 @@ and submits it as a batch of one; the batch importer (and, later, the transfer i
 many new applications at once. Either way, within the caller's transaction: numbers are taken one
 block per county, every row is stamped ``received``, and the draft → received events are chained
 in one pass. New applications also bring their applicants (upserted, the last one wins), answers,
-pickup and attachments, each table filled by one statement — which is what keeps a large import
-fast. The caller commits, so a rollback returns the numbers and stores nothing.
+pickup, attachments and promised materials (容缺, 告知承诺), each table filled by one statement —
+which is what keeps a large import fast. A 容缺 promise is dated here, in working days from 收件,
+and the received event names what was promised. The caller commits, so a rollback returns the
+numbers and stores nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from counterdesk.domain.appno import ApplicationNumber
 from counterdesk.domain.attachment import AttachmentSource, Precheck
 from counterdesk.domain.clock import now
 from counterdesk.domain.matter import Matter
+from counterdesk.domain.promise import Promised, PromiseKind, tolerance_deadline
+from counterdesk.domain.workdays import WEEKENDS_ONLY, WorkCalendar
 from counterdesk.domain.workflow import EventKind, Status
 from counterdesk.services import audit, chain, numbers
 from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_snapshot, applicant_target
@@ -39,6 +43,7 @@ from counterdesk.store.models import (
     Attachment,
     AuditEntry,
     GuidanceAnswer,
+    MaterialPromise,
     Pickup,
     StatusEvent,
     StoredFile,
@@ -99,6 +104,8 @@ class Submission:
     """The sender's own key for the application (a batch row's ``ref``), if any."""
     digest: str | None = None
     """The content digest that tells a resent ``ref`` as a duplicate or a conflict."""
+    promises: tuple[Promised, ...] = ()
+    """Materials promised instead of files: 容缺 (dated at receipt unless given) and 告知承诺."""
 
 
 def applicant_columns(data: ApplicantData) -> dict[str, Any]:
@@ -121,19 +128,60 @@ def _received(number: ApplicationNumber, moment: datetime) -> dict[str, Any]:
 
 
 def receive(session: Session, *, actor: Actor, channel: Channel, drafts: Sequence[Application] = (),
-            new: Sequence[Submission] = ()) -> list[str]:
+            new: Sequence[Submission] = (), calendar: WorkCalendar = WEEKENDS_ONLY) -> list[str]:
     """Store checked drafts and new applications as received (the caller commits).
 
-    Returns the numbers given, drafts first, each list in its order.
+    ``calendar`` counts the working days of 容缺 promises. Returns the numbers given, drafts
+    first, each list in its order.
     """
     moment = now()
     given = _allocate(session, [d.county_code for d in drafts] + [s.county for s in new], moment.date())
     ids = _stamp(session, drafts, given[:len(drafts)], moment) + _insert(
-        session, actor, new, [_received(number, moment) for number in given[len(drafts):]], moment)
+        session, actor, new, [_received(number, moment) for number in given[len(drafts):]], moment, calendar=calendar)
     if ids:
+        promised = _date_marks(session, ids[:len(drafts)], moment, calendar)
+        if any(item.promises for item in new):
+            promised.update(_promises_of(session, ids[len(drafts):]))
         # One hall numbers everything received here; its code is on every event, as on every move.
-        _record_events(session, actor, ids, moment, channel.note, given[0].hall_code)
+        _record_events(session, actor, ids, moment, channel.note, given[0].hall_code, promised)
     return [str(number) for number in given]
+
+
+def _date_marks(session: Session, draft_ids: list[int], moment: datetime,
+                calendar: WorkCalendar) -> dict[int, list[MaterialPromise]]:
+    """Date the drafts' 容缺 marks from the day of receipt; returns every promise of these applications."""
+    rows = list(session.scalars(select(MaterialPromise).where(col(MaterialPromise.application_id).in_(draft_ids))
+                                .order_by(col(MaterialPromise.material_code)))) if draft_ids else []
+    for row in rows:
+        if row.kind == PromiseKind.TOLERATED:
+            row.due_on = tolerance_deadline(moment.date(), row.days, calendar)
+            session.add(row)
+    found: dict[int, list[MaterialPromise]] = {}
+    for row in rows:
+        found.setdefault(row.application_id, []).append(row)
+    return found
+
+
+def promise_rows(app_id: int, promises: Sequence[Promised], staff_id: str, moment: datetime,
+                 calendar: WorkCalendar) -> list[dict[str, Any]]:
+    """A new application's promises as rows: a 容缺 dated from receipt unless it came with its date."""
+    return [{"application_id": app_id, "material_code": p.material_code, "kind": p.kind, "days": p.days,
+             "due_on": (p.due_on or tolerance_deadline(moment.date(), p.days, calendar))
+             if p.kind == PromiseKind.TOLERATED else None, "by_staff": staff_id, "created_at": moment}
+            for p in promises]
+
+
+def promised_detail(rows: Sequence[MaterialPromise]) -> dict[str, Any] | None:
+    """What the received event says was promised: tolerated materials with their dates, commitments."""
+    tolerated = {r.material_code: r.due_on.isoformat() for r in rows
+                 if r.kind == PromiseKind.TOLERATED and r.due_on is not None}
+    committed = [r.material_code for r in rows if r.kind == PromiseKind.COMMITMENT]
+    detail: dict[str, Any] = {}
+    if tolerated:
+        detail["tolerated"] = tolerated
+    if committed:
+        detail["committed"] = sorted(committed)
+    return detail or None
 
 
 def _allocate(session: Session, counties: list[str], day: date) -> list[ApplicationNumber]:
@@ -163,8 +211,9 @@ def _stored_id(application: Application) -> int:
 
 
 def _insert(session: Session, actor: Actor, new: Sequence[Submission], stamps: list[dict[str, Any]],
-            moment: datetime, source: AttachmentSource = AttachmentSource.BATCH) -> list[int]:
-    """Insert new applications with their applicants, answers, pickups and attachments.
+            moment: datetime, source: AttachmentSource = AttachmentSource.BATCH, *,
+            calendar: WorkCalendar = WEEKENDS_ONLY) -> list[int]:
+    """Insert new applications with their applicants, answers, pickups, attachments and promises.
 
     ``stamps`` are each application's number and state (``_received`` here, ``_signed_for`` for
     an arrival); ``source`` is where files not standing for an e-license came from.
@@ -179,7 +228,9 @@ def _insert(session: Session, actor: Actor, new: Sequence[Submission], stamps: l
     answers: list[dict[str, Any]] = []
     pickups: list[dict[str, Any]] = []
     attachments: list[dict[str, Any]] = []
+    promises: list[dict[str, Any]] = []
     for item, app_id in zip(new, application_ids, strict=True):
+        promises.extend(promise_rows(app_id, item.promises, actor.id, moment, calendar))
         answers.extend({"application_id": app_id, "question_id": q, "option_id": o} for q, o in item.answers.items())
         pickups.append({"application_id": app_id, **item.pickup})
         attachments.extend({"application_id": app_id, "material_code": f.material_code, "sha256": f.sha256,
@@ -193,6 +244,8 @@ def _insert(session: Session, actor: Actor, new: Sequence[Submission], stamps: l
     _record_files(session, new, moment)
     if attachments:
         session.execute(bulk_insert(Attachment), attachments)
+    if promises:
+        session.execute(bulk_insert(MaterialPromise), promises)
     return application_ids
 
 
@@ -247,12 +300,29 @@ def _record_files(session: Session, new: Sequence[Submission], moment: datetime)
 
 
 def _record_events(session: Session, actor: Actor, application_ids: list[int], moment: datetime,
-                   reason: str | None, hall_code: str | None) -> None:
-    """The draft → received events, hash-chained in id order in one statement."""
+                   reason: str | None, hall_code: str | None,
+                   promised: dict[int, list[MaterialPromise]]) -> None:
+    """The draft → received events, hash-chained in id order in one statement.
+
+    An event names the materials its application promised, so the timeline shows what the
+    applicant signed for.
+    """
+    details = {app_id: promised_detail(rows) for app_id, rows in promised.items()}
     chain.append_many(session, StatusEvent, audit.event_fields, [
         {"application_id": app_id, "at": moment, "from_status": Status.DRAFT, "to_status": Status.RECEIVED,
-         "by_staff": actor.id, "reason": reason, "kind": EventKind.MOVE, "detail": None, "hall_code": hall_code}
+         "by_staff": actor.id, "reason": reason, "kind": EventKind.MOVE,
+         "detail": json.dumps(details[app_id], ensure_ascii=False, sort_keys=True) if details.get(app_id) else None,
+         "hall_code": hall_code}
         for app_id in application_ids])
+
+
+def _promises_of(session: Session, application_ids: list[int]) -> dict[int, list[MaterialPromise]]:
+    found: dict[int, list[MaterialPromise]] = {}
+    for start in range(0, len(application_ids), 500):
+        for row in session.scalars(select(MaterialPromise).where(
+                col(MaterialPromise.application_id).in_(application_ids[start:start + 500]))):
+            found.setdefault(row.application_id, []).append(row)
+    return found
 
 @dataclass(frozen=True)
 class Arrival:

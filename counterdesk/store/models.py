@@ -153,6 +153,9 @@ class Application(SQLModel, table=True):
     """The hall code of the window that received it (收件); kept when it travels to its 办理地."""
     transfer_batch: str | None = Field(default=None, max_length=40, index=True)
     """The transfer batch (寄递批次) it travelled in, if any."""
+    repeat_override_by: str | None = Field(default=None, max_length=32)
+    """The supervisor who let the counter open it beside an open application of the same applicant
+    and matter (audited as ``repeat_override``); None for an ordinary application."""
 
 
 class GuidanceAnswer(SQLModel, table=True):
@@ -262,6 +265,39 @@ class SupplementNotice(SQLModel, table=True):
     """The date by which the materials are due (working days from the request)."""
     by_staff: str = Field(max_length=32)
     at: datetime = Field(default_factory=now)
+
+
+class MaterialPromise(SQLModel, table=True):
+    """A material promised instead of handed in (``domain.promise``): 容缺 or 告知承诺.
+
+    Marked on a draft at the counter (or carried by a batch row); submit dates a 容缺 promise
+    (``due_on``). A tolerated material is owed until it is attached (``supplied_at``); a commitment
+    waits for a supervisor's 事后核查 (``outcome``).
+    """
+
+    __tablename__ = "material_promise"
+    __table_args__ = (UniqueConstraint("application_id", "material_code"),
+                      Index("ix_material_promise_open", "kind", "supplied_at", "outcome"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    material_code: str = Field(max_length=64)
+    kind: str = Field(max_length=16)
+    """``tolerated`` (容缺) or ``commitment`` (告知承诺)."""
+    days: int | None = None
+    """容缺: working days given to supply it, counted from 收件."""
+    due_on: date | None = None
+    """容缺: the last day to supply it, set at submit."""
+    by_staff: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=now)
+    supplied_at: datetime | None = None
+    """容缺: when the material was attached after all."""
+    supplied_by: str | None = Field(default=None, max_length=32)
+    outcome: str | None = Field(default=None, max_length=16)
+    """告知承诺: the check's outcome, ``true`` (属实) or ``false`` (不属实); None while open."""
+    outcome_note: str | None = Field(default=None, max_length=500)
+    checked_at: datetime | None = None
+    checked_by: str | None = Field(default=None, max_length=32)
 
 
 class AuditEntry(SQLModel, table=True):

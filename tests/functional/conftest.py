@@ -24,3 +24,20 @@ def no_unexpected_errors(request):
 def expect_unexpected_errors():
     """This test provokes errors on purpose; the guard's catch is what it checks."""
     LIVE_APPS.clear()
+
+
+@pytest.fixture
+def cli(settings):
+    """Run ``counterdesk`` on the test's home and database, with the staff password in the environment."""
+    from typer.testing import CliRunner
+
+    from counterdesk.cli.main import app
+    from tests.conftest import PASSWORD
+
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(app, ["--home", str(settings.home), "--db", settings.db_url, *args],
+                             env={"COUNTERDESK_PASSWORD": PASSWORD})
+
+    return invoke

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from counterdesk.cli.main import app
-from counterdesk.services import audit, chain
+from counterdesk.services import audit, chain, workflow
 from counterdesk.services.batch import import_batch
 from counterdesk.services.export import export
 from counterdesk.services.papers import packet_for, receipt_for
@@ -154,6 +154,8 @@ def test_a_later_row_with_the_same_id_number_leaves_the_submitted_application_as
     number = resident_id()
     first = submitted_application(session, clerk, catalog, settings, form=applicant_form(
         id_number=number, name="张三", household_address="湖南省岳阳市平江县城关镇天岳大道1号"))
+    # Withdrawn first: a second open application of the same person and matter would be refused.
+    workflow.advance(session, actor=clerk, number_or_id=first.number, to_status="withdrawn", reason="群众撤回后重新申请")
     row = example_row("later-1", applicant={"kind": "personal", "id_type": "resident_id", "id_number": number,
                                             "name": "李四", "mobile": "13812348888",
                                             "household_address": "湖南省长沙市岳麓区麓山南路2号"})

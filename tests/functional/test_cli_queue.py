@@ -17,7 +17,8 @@ from tests.conftest import PASSWORD
 from tests.factories import applicant_form, submitted_application
 
 QUEUE_KEYS = ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
-              "applicant_masked", "due_date", "remaining_workdays", "clock"]
+              "applicant_masked", "due_date", "remaining_workdays", "clock", "tolerated", "tolerated_due",
+              "tolerated_overdue"]
 
 
 @pytest.fixture
@@ -94,7 +95,8 @@ def test_status_json_gives_the_timeline(run, hall):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data) == ["number", "status", "matter", "county", "submitted_at", "received_by", "handled_in",
-                          "due_date", "remaining_workdays", "clock", "events"]
+                          "due_date", "remaining_workdays", "clock", "tolerated", "tolerated_due",
+                          "tolerated_overdue", "events"]
     assert data["clock"] == "running" and data["remaining_workdays"] == 15
     assert (data["received_by"], data["handled_in"]) == ("43062601", "430626")
     assert data["status"] == "accepted"

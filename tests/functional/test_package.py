@@ -194,3 +194,21 @@ def test_the_window_lists_what_it_sent_as_in_transit_and_the_office_signing_ends
     assert both.exit_code == 2 and "只能选一个" in both.stderr
     assert office.run("transfer", "import", str(out), "--staff", "sup01").exit_code == 0
     assert office.json("queue", "--in-transit") == []
+
+
+def test_a_tolerated_material_travels_with_the_date_promised_at_the_window(halls, tmp_path):
+    window, office = halls
+    folder = batch_folder(tmp_path)
+    row = example_row("r-t", answers={"category": "laid_off", "flexible": "yes", "bank": "no"}, tolerated=["M05"])
+    del row["attachments"]["M05"]
+    [number] = window.json("batch", "import", str(write_jsonl(folder / "rows.jsonl", [row])), "--staff",
+                           "sup01")["numbers"]
+    promised = window.json("status", number)["tolerated_due"]
+    sent = window.json("transfer", "dispatch", "--to", "430626", "-o", str(tmp_path / "流转单.pdf"),
+                       "--staff", "sup01")
+    out = tmp_path / "batch.zip"
+    assert window.run("transfer", "export", sent["batch"], "-o", str(out), "--staff", "sup01").exit_code == 0
+    assert office.json("transfer", "import", str(out), "--staff", "sup01")["imported"] == 1
+    there = office.json("status", number)
+    assert (there["tolerated"], there["tolerated_due"]) == (["M05"], promised)
+    assert there["events"][0]["detail"] == {"tolerated": {"M05": promised}}

@@ -95,7 +95,9 @@ def test_unknown_sort_or_status_is_refused(session, supervisor):
 def test_queue_row_json_has_exactly_the_contract_keys(session, supervisor, hall_day):
     row = queue.day_queue(session, actor=None, day=today()).rows[0].to_dict()
     assert list(row) == ["number", "status", "matter_code", "county_code", "window", "clerk", "submitted_at",
-                         "applicant_masked", "due_date", "remaining_workdays", "clock"]
+                         "applicant_masked", "due_date", "remaining_workdays", "clock", "tolerated",
+                         "tolerated_due", "tolerated_overdue"]
+    assert (row["tolerated"], row["tolerated_due"], row["tolerated_overdue"]) == ([], None, False)
     assert row["submitted_at"].endswith("+08:00")
 
 
@@ -119,10 +121,11 @@ def test_lookup_names_a_mistyped_check_character(session, clerk, hall_day):
     assert refused.value.code == "app_no_check"
 
 
-def test_lookup_by_id_number_lists_the_applicants_applications_and_is_audited(session, clerk, catalog, settings):
+def test_lookup_by_id_number_lists_the_applicants_applications_and_is_audited(session, supervisor, clerk, catalog,
+                                                                             settings):
     id_number = resident_id()
-    made = [submitted_application(session, clerk, catalog, settings, form=applicant_form(id_number=id_number))
-            for _ in range(2)]
+    made = [submitted_application(session, clerk, catalog, settings, form=applicant_form(id_number=id_number),
+                                  override=supervisor if again else None) for again in range(2)]
     found = queue.lookup(session, actor=clerk, text=id_number)
     assert [p.number for p in found] == [made[1].number, made[0].number]
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "lookup_id")).one()

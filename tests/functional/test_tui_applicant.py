@@ -190,3 +190,53 @@ async def test_what_was_typed_is_saved_on_leaving_and_back_on_resuming(tmp_path,
         await open_step(app, pilot, "applicant", draft_id)
         assert app.screen.query_one("#f-name", Input).value == "张<b>三"
         assert app.screen.query_one("#f-id_number", Input).value == ZHANG
+
+
+@pilot_test
+async def test_a_second_application_beside_an_open_one_needs_a_supervisors_password_and_is_recorded(tmp_path,
+                                                                                                   catalog):
+    from sqlmodel import select
+
+    from counterdesk.store.models import AuditEntry
+    from counterdesk.tui.dialogs.authorize import AuthorizeDialog
+    from tests.conftest import PASSWORD
+
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await logged_in(app, pilot)
+        with app.ctx.session() as session:
+            first = submitted_application(session, CLERK, catalog, app.ctx.settings,
+                                          form=applicant_form(id_number=ZHANG))
+        draft_id = _new_draft(app)
+        await open_step(app, pilot, "applicant", draft_id)
+        await _type(pilot, "id_number", ZHANG)
+        assert isinstance(app.screen, ConfirmDialog) and first.number in plain(app.screen.query_one("#confirm-body"))
+        await pilot.press("y")  # go on filling in: the old data is prefilled
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and "值班长授权" in str(app.screen.query_one("#yes").label)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, AuthorizeDialog)
+        app.screen.query_one("#authorize-id").value = "c03"  # a clerk cannot authorise
+        app.screen.query_one("#authorize-password").value = PASSWORD
+        app.screen.query_one("#authorize-password").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ApplicantScreen) and _stored(app, draft_id).repeat_override_by is None
+        assert any("不是值班长" in n.message for n in app._notifications)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        app.screen.query_one("#authorize-id").value = "sup01"
+        app.screen.query_one("#authorize-password").value = PASSWORD
+        app.screen.query_one("#authorize-password").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.STEP == "materials"
+        assert _stored(app, draft_id).repeat_override_by == "sup01"
+        with app.ctx.session() as session:
+            entry = session.exec(select(AuditEntry).where(AuditEntry.action == "repeat_override")).one()
+        assert entry.staff_id == "sup01" and first.number in entry.detail

@@ -152,6 +152,8 @@ def test_the_guide_lists_questions_with_their_answers_and_the_materials():
         "file_kinds": [],
         "license": None,
         "note": "",
+        "tolerable": False,
+        "commitment": False,
     }
     assert [m["code"] for m in data["materials"]] == ["ID", "DIVORCE", "SINGLE_STATEMENT"]
 

@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from counterdesk.documents.pdf import (
     render_acceptance,
     render_card,
+    render_commitment,
     render_notice,
     render_packet,
     render_receipt,
@@ -30,12 +31,14 @@ from counterdesk.documents.pdf.models import (
     AcceptanceData,
     CardData,
     CardMaterial,
+    CommitmentData,
     Issuer,
     NoticeData,
     NoticeItem,
     PacketData,
     PacketFile,
     Party,
+    PromisedMaterial,
     ReceiptData,
     ReceiptMaterial,
     RefusalData,
@@ -238,6 +241,30 @@ def test_a_numbered_request_prints_its_reason_and_number_and_nothing_missing_say
     assert "材料已齐全" in complete and "0 项" not in complete
 
 
+COMMITMENT = CommitmentData(
+    issuer=ISSUER, application_number=NUMBER, matter_name=MATTER, location="湖南省岳阳市平江县", party=PERSON,
+    tolerated=[PromisedMaterial("邮政储蓄银行活期存折", "copy", 1, date(2026, 12, 16), 10)],
+    committed=[PromisedMaterial("城镇零就业家庭证明", "original", 1)],
+    received_at=datetime(2026, 12, 2, 9, 30), phone="12333", generated_at=datetime(2026, 12, 2, 9, 31))
+
+
+def test_commitment_lists_what_follows_by_when_and_what_a_commitment_replaces() -> None:
+    pdf = render_commitment(COMMITMENT)
+    text = text_of(pdf).replace("\n", "").replace(" 个", "个").replace("起 ", "起")
+    for expected in ("容缺受理及告知承诺书", NUMBER, "张*三", "邮政储蓄银行活期存折", "2026年12月16日前",
+                     "收件之日起10个工作日", "城镇零就业家庭证明", "同意有关部门核查", "逾期未补交",
+                     "经核查不属实", "申请人（签字/盖章）", "业务专用章", "扫码即得办件编号", "12333"):
+        assert expected in text, expected
+    assert_every_font_embedded(pdf)
+    only_tolerated = text_of(render_commitment(replace(COMMITMENT, committed=[])))
+    assert "容缺受理承诺书" in only_tolerated and "告知承诺" not in only_tolerated.replace("容缺受理承诺书", "")
+
+
+def test_a_drafts_commitment_has_no_number_yet_and_counts_from_today() -> None:
+    text = text_of(render_commitment(replace(COMMITMENT, application_number="", received_at=None, committed=[])))
+    assert "提交后生成" in text and "按今日收件计" in text and "扫码即得办件编号" not in text
+
+
 def test_daily_report_shows_counts_median_and_chart_labels() -> None:
     pdf = render_report(REPORT)
     text = text_of(pdf)
@@ -407,6 +434,7 @@ PAPERS_WITH_A_BLANK = {
     "acceptance": (render_acceptance, ACCEPTANCE, replace(ACCEPTANCE, party=replace(ENTERPRISE, agent_name=BLANK))),
     "refusal": (render_refusal, REFUSAL, replace(REFUSAL, reason=f"申请人{BLANK}不属于认定范围。")),
     "notice": (render_notice, NOTICE, replace(NOTICE, applicant_name=f"{BLANK}*三")),
+    "commitment": (render_commitment, COMMITMENT, replace(COMMITMENT, party=replace(PERSON, name=f"{BLANK}*三"))),
     "report": (render_report, REPORT, replace(REPORT, by_clerk=[(f"李{BLANK}", 12)])),
     "packet": (lambda data: render_packet(data, []), PACKET, replace(PACKET, applicant_name=f"{BLANK}三")),
 }

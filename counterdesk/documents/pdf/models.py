@@ -255,3 +255,41 @@ class ReportData:
     """The day's visits by outcome (咨询, 帮办 …)."""
     service: list[list[str]] = field(default_factory=list)
     """Service time per window and per clerk: who, 来访数, 平均, P90 (minutes)."""
+
+
+@dataclass(frozen=True)
+class PromisedMaterial:
+    """A material the applicant promises instead of handing it in now."""
+
+    name: str
+    kind: str
+    copies: int = 1
+    due_on: date | None = None
+    """容缺: the last day to supply it; None for a 告知承诺, which replaces it for good."""
+    days: int | None = None
+    """容缺: the working days given, counted from 收件."""
+
+
+@dataclass(frozen=True)
+class CommitmentData:
+    """The 容缺受理承诺书 (and/or 告知承诺书) the applicant signs at the counter."""
+
+    issuer: Issuer
+    application_number: str
+    """Empty for a draft not yet submitted: the number comes with the 收件凭证."""
+    matter_name: str
+    location: str
+    party: Party
+    tolerated: list[PromisedMaterial]
+    committed: list[PromisedMaterial]
+    received_at: datetime | None = None
+    """When it was received (收件); None for a draft, whose deadlines count from today."""
+    phone: str = ""
+    generated_at: datetime | None = None
+
+    @property
+    def title(self) -> str:
+        """容缺受理承诺书, 告知承诺书, or both in one."""
+        if self.tolerated and self.committed:
+            return "容缺受理及告知承诺书"
+        return "容缺受理承诺书" if self.tolerated else "告知承诺书"

@@ -405,8 +405,14 @@ class ApplicantScreen(WizardScreen):
         self.warn_open_applications(applicant_id, others)
 
     def warn_open_applications(self, applicant_id: int, others: list, then=None) -> None:
-        """Say which open application or draft of this matter the applicant already has."""
-        if not others or applicant_id in self._acknowledged:
+        """Say which open application or draft of this matter the applicant already has.
+
+        Beside a draft the clerk may go on; beside a submitted application still under way, going on
+        to 材料提交 (``then``) needs a supervisor's authorisation, recorded with the draft.
+        """
+        submitted = [other for other in others if other.number]
+        needs_supervisor = bool(submitted) and then is not None
+        if not others or (applicant_id in self._acknowledged and not needs_supervisor):
             if then:
                 then()
             return
@@ -419,17 +425,61 @@ class ApplicantScreen(WizardScreen):
             else:
                 window = f"{other.window} 号窗口" if other.window else "值班台"
                 body.append(f"  草稿（{window}，最后修改 {show(other.updated_at)}）\n", style="bold")
-        body.append("\n继续办理将再开一件；返回则保留本草稿，回首页处理原办件。")
+        if needs_supervisor:
+            body.append("\n再申请一件须值班长授权，授权记入审计日志；返回则保留本草稿，回首页处理原办件。")
+        elif submitted:
+            body.append("\n可以继续填写；进入材料提交前须值班长授权。")
+        else:
+            body.append("\n继续办理将再开一件；返回则保留本草稿，回首页处理原办件。")
 
         def answered(go_on: bool | None) -> None:
-            if go_on:
+            if not go_on:
+                self.action_home()
+            elif needs_supervisor:
+                self.ask_supervisor(applicant_id, then)
+            else:
                 self._acknowledged.add(applicant_id)
                 if then:
                     then()
-            else:
-                self.action_home()
 
-        self.app.push_screen(ConfirmDialog("已有办件", body, yes="继续办理", no="返回首页"), answered)
+        yes = "值班长授权" if needs_supervisor else "继续办理"
+        self.app.push_screen(ConfirmDialog("已有办件", body, yes=yes, no="返回首页"), answered)
+
+    def ask_supervisor(self, applicant_id: int, then) -> None:
+        """A supervisor's own account authorises at once; a clerk's window asks for the supervisor's password."""
+        if self.app.ctx.actor.is_supervisor:
+            self.authorize(applicant_id, None, then)
+            return
+        from counterdesk.tui.dialogs.authorize import AuthorizeDialog
+
+        def given(credentials: tuple[str, str] | None) -> None:
+            if credentials is not None:
+                self.authorize(applicant_id, credentials, then)
+
+        self.app.push_screen(AuthorizeDialog("值班长授权：同一事项再申请一件",
+                                             "授权记入审计日志。"), given)
+
+    @work(thread=True, exclusive=True, group="applicant-authorize")
+    def authorize(self, applicant_id: int, credentials: tuple[str, str] | None, then) -> None:
+        from counterdesk.services.applications import authorize_repeat, override_repeat
+
+        ctx = self.app.ctx
+        try:
+            if credentials is None:
+                ctx.call(override_repeat, actor=ctx.actor, application_id=self.draft.application_id,
+                         supervisor=ctx.actor)
+            else:
+                ctx.call(authorize_repeat, actor=ctx.actor, application_id=self.draft.application_id,
+                         supervisor_id=credentials[0], password=credentials[1])
+        except CounterdeskError as error:
+            self.app.call_from_thread(self.notify, error.message, title="未获授权", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.authorized, applicant_id, then)
+
+    def authorized(self, applicant_id: int, then) -> None:
+        self._acknowledged.add(applicant_id)
+        self.notify("值班长已授权，已记入审计日志。", title="已有办件", markup=False)
+        then()
 
     # -- leaving -------------------------------------------------------------------------------
 
@@ -445,7 +495,7 @@ class ApplicantScreen(WizardScreen):
 
     @work(thread=True, exclusive=True, group="applicant-confirm")
     def confirm(self, form: dict[str, str]) -> None:
-        from counterdesk.services.applications import confirm_applicant, open_applications_for
+        from counterdesk.services.applications import confirm_applicant, open_applications_for, repeat_overridden
 
         ctx = self.app.ctx
         others: list = []
@@ -459,6 +509,8 @@ class ApplicantScreen(WizardScreen):
                         others = open_applications_for(session, applicant_id=applicant.id,
                                                        matter_code=self.draft.matter_code,
                                                        exclude_id=self.draft.application_id)
+                        if repeat_overridden(session, self.draft.application_id):
+                            others = [other for other in others if not other.number]
             except CounterdeskError as error:
                 self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
                 return

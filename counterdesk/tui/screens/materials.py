@@ -5,7 +5,9 @@ without a key being pressed. Places are kept by identity (material code, file pa
 number. While the clerk works in the materials table a new scan takes the inbox highlight, since it
 is the paper just fed in; while the clerk is choosing in the inbox the chosen file keeps it, and A
 asks before attaching it if a newer scan arrived that the clerk has not looked at. Missing materials do not stop the clerk
-going on to pickup (submit is the hard stop); N hands the citizen the 一次性告知单 instead.
+going on to pickup (submit is the hard stop); N hands the citizen the 一次性告知单 instead. R marks a
+material the catalog allows to follow later as 容缺 (with the working days the citizen has), C marks
+a certificate replaced by a signed 告知承诺, and W prints the 承诺书 the citizen signs for them.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ class MaterialsScreen(WizardScreen):
         Binding("y,Y", "passed", "通过", key_display="Y"),
         Binding("x,X", "failed", "不通过", key_display="X"),
         Binding("n,N", "notice", "告知单", key_display="N"),
+        # Offered in the material's detail when they apply: the key bar stays within 80 columns.
+        Binding("r,R", "tolerate", "容缺", key_display="R", show=False),
+        Binding("c,C", "commit", "承诺", key_display="C", show=False),
+        Binding("w,W", "commitment", "承诺书", key_display="W", show=False),
         Binding("enter", "next", "继续", priority=True),
         Binding("ctrl+right", "next", show=False, priority=True),
         Binding("escape", "back", "返回"),
@@ -136,8 +142,8 @@ class MaterialsScreen(WizardScreen):
                 Text(m.name, no_wrap=True, overflow="ellipsis"),
                 str(m.copies),
                 m.kind_label,
-                Text("已提交", style="green") if row.submitted else Text("未提交", style="red" if m.required else ""),
-                row.how or "—",
+                _submitted(row),
+                row.how or _promised_how(row),
                 Text("必填", style="bold") if m.required else "选填",
                 Text(PRECHECK_SHORT[state], style={"failed": "bold red", "passed": "green"}.get(state, "dim"))
                 if row.submitted else "—",
@@ -177,8 +183,17 @@ class MaterialsScreen(WizardScreen):
                 text.append("\n")
             if row.attachments:
                 text.append("Y 预审通过　X 预审不通过　D 移除文件", style="dim")
+            elif row.promise is not None and row.promise.kind == "tolerated":
+                text.append(f"容缺：收件之日起 {row.promise.days} 个工作日内补交；R 取消容缺，W 打印承诺书",
+                            style="bold yellow")
+            elif row.promise is not None:
+                text.append("告知承诺：以签字承诺代替，事后核查；C 取消承诺，W 打印承诺书", style="bold yellow")
             else:
                 text.append("尚未提交：A 附加收件箱中选中的扫描件，U 资料复用", style="yellow")
+                if row.tolerable:
+                    text.append("，R 容缺受理", style="yellow")
+                if m.commitment:
+                    text.append("，C 告知承诺", style="yellow")
         self.query_one("#material-detail", Static).update(text)
 
     def show_status(self) -> None:
@@ -412,6 +427,69 @@ class MaterialsScreen(WizardScreen):
         if all(self._run(precheck, attachment_id=i, passed=passed, reason=reason) for i in attachment_ids):
             self._after_write()
 
+    def action_tolerate(self) -> None:
+        """容缺 on the current material: take the mark off, or choose the working days and mark it."""
+        from counterdesk.domain.promise import DEFAULT_TOLERANCE_DAYS
+        from counterdesk.tui.dialogs.pick import PickDialog
+
+        row = self.current()
+        if row is None:
+            return
+        code = row.material.code
+        if row.promise is not None and row.promise.kind == "tolerated":
+            self.unpromise(code, "已取消容缺。")
+            return
+        if not row.tolerable:
+            self.notify(f"“{row.material.name}”按所选情形不能容缺受理，须当场提交。", severity="warning",
+                        markup=False)
+            return
+        labels = [f"{days} 个工作日" + ("（默认）" if days == DEFAULT_TOLERANCE_DAYS else "") for days in TOLERANCE_CHOICES]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.promise(code, "tolerated", TOLERANCE_CHOICES[index])
+
+        picker = PickDialog(f"容缺受理：{row.material.name}（收件之日起补交期限）", labels)
+        self.app.push_screen(picker, chosen)
+        picker.call_after_refresh(_highlight, picker, TOLERANCE_CHOICES.index(DEFAULT_TOLERANCE_DAYS))
+
+    def action_commit(self) -> None:
+        """告知承诺 on the current material: take the mark off, or mark it."""
+        row = self.current()
+        if row is None:
+            return
+        if row.promise is not None and row.promise.kind == "commitment":
+            self.unpromise(row.material.code, "已取消告知承诺。")
+        elif not row.material.commitment:
+            self.notify(f"“{row.material.name}”不适用告知承诺制，须提交材料本身。", severity="warning", markup=False)
+        else:
+            self.promise(row.material.code, "commitment", None)
+
+    @work(thread=True, exclusive=True, group="materials-write")
+    def promise(self, material_code: str, kind: str, days: int | None) -> None:
+        from counterdesk.services.promises import mark
+
+        ctx = self.app.ctx
+        if self._run(mark, catalog=ctx.catalog, application_id=self.draft.application_id,
+                     material_code=material_code, kind=kind, days=days):
+            said = f"已标记容缺：{days} 个工作日内补交。" if kind == "tolerated" else "已标记告知承诺，提交后由值班长核查。"
+            self.app.call_from_thread(self.notify, said + "请打印承诺书（W）交群众签字。", title="材料提交",
+                                      markup=False)
+            self._after_write()
+
+    @work(thread=True, exclusive=True, group="materials-write")
+    def unpromise(self, material_code: str, said: str) -> None:
+        from counterdesk.services.promises import unmark
+
+        if self._run(unmark, application_id=self.draft.application_id, material_code=material_code):
+            self.app.call_from_thread(self.notify, said, title="材料提交", markup=False)
+            self._after_write()
+
+    def action_commitment(self) -> None:
+        from counterdesk.tui.papers import print_commitment
+
+        print_commitment(self, self.draft.application_id)
+
     def action_notice(self) -> None:
         self.make_notice()
 
@@ -448,6 +526,30 @@ class MaterialsScreen(WizardScreen):
 
     def action_home(self) -> None:
         leave(self.app)
+
+
+TOLERANCE_CHOICES = (5, 10, 15, 20, 30)
+"""The working days a clerk may give for a 容缺 material (the default among them)."""
+
+
+def _highlight(picker, index: int) -> None:
+    picker.query_one("#pick", OptionList).highlighted = index
+
+
+def _submitted(row) -> Text:
+    """是否提交: 已提交, 容缺 / 承诺 for a promised material, or 未提交."""
+    if row.submitted:
+        return Text("已提交", style="green")
+    if row.promise is not None:
+        return Text("容缺" if row.promise.kind == "tolerated" else "承诺", style="bold yellow")
+    return Text("未提交", style="red" if row.material.required else "")
+
+
+def _promised_how(row) -> str:
+    """提交方式 of a promised material: the days it may follow in, or the commitment."""
+    if row.promise is None:
+        return "—"
+    return f"补交{row.promise.days}日" if row.promise.kind == "tolerated" else "告知承诺"
 
 
 def _precheck_state(row) -> str:

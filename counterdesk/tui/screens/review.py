@@ -37,6 +37,7 @@ class ReviewScreen(WizardScreen):
         Binding("i,I", "edit('applicant')", "改申请人", key_display="I"),
         Binding("m,M", "edit('materials')", "改材料", key_display="M"),
         Binding("k,K", "edit('pickup')", "改取件", key_display="K"),
+        Binding("w,W", "commitment", "承诺书", key_display="W"),
         Binding("escape", "edit('pickup')", "返回取件方式"),
         Binding("ctrl+left", "edit('pickup')", show=False, priority=True),
         Binding("f8", "edit('pickup')", show=False, priority=True),
@@ -85,6 +86,11 @@ class ReviewScreen(WizardScreen):
 
     def action_edit(self, step: str) -> None:
         self.go(step)
+
+    def action_commitment(self) -> None:
+        from counterdesk.tui.papers import print_commitment
+
+        print_commitment(self, self.draft.application_id)
 
     def action_submit(self) -> None:
         if self.review is None or self._submitting:
@@ -184,7 +190,11 @@ def _materials(review) -> Table:
         m = row.material
         line = Text(m.name, style="bold")
         line.append("（必填）" if m.required else "（选填）", style="dim")
-        if not row.attachments:
+        if not row.attachments and row.promise is not None and row.promise.kind == "tolerated":
+            line.append(f"  容缺：收件之日起 {row.promise.days} 个工作日内补交（W 打印承诺书）", style="bold yellow")
+        elif not row.attachments and row.promise is not None:
+            line.append("  告知承诺：以签字承诺代替，事后核查（W 打印承诺书）", style="bold yellow")
+        elif not row.attachments:
             line.append("  未提交", style="bold red" if m.required else "yellow")
         for attachment in row.attachments:
             label, style = PRECHECK_TEXT[attachment.precheck]

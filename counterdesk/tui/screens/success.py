@@ -33,6 +33,7 @@ class SuccessScreen(WizardScreen):
     BINDINGS = [
         Binding("p,P", "receipt(True)", "打印凭证", key_display="P"),
         Binding("s,S", "receipt(False)", "保存凭证", key_display="S"),
+        Binding("w,W", "commitment", "承诺书", key_display="W"),
         Binding("enter,n", "next_citizen", "下一位群众", priority=True),
         Binding("f10", "home", "回首页", show=False, priority=True),
     ]
@@ -123,6 +124,11 @@ class SuccessScreen(WizardScreen):
             return
         self.app.call_from_thread(self.notify, delivered.message, title="收件凭证", timeout=8, markup=False)
         warn_of_blanks(self, delivered.warning)
+
+    def action_commitment(self) -> None:
+        from counterdesk.tui.papers import print_commitment
+
+        print_commitment(self, self.draft.application_id)
 
     def action_next_citizen(self) -> None:
         leave(self.app)

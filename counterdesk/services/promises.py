@@ -1,0 +1,273 @@
+"""容缺 and 告知承诺 (DOMAIN.md §4): materials promised instead of handed in, and what follows.
+
+At the counter the clerk marks a material of a draft as 容缺 (with the working days the applicant
+has) or as 告知承诺; a batch row carries ``tolerated`` and ``committed``. Whether the catalog
+allows it for the answers given is ``domain.promise.check_promise``, asked when the mark is made
+and again at submit, which drops a mark the answers or an attached file made moot and dates the
+rest (``services.submit``). Afterwards a tolerated material is owed (容缺待补) until it is attached
+(``attachments.supply_owed``), overdue once its deadline has passed; a commitment is a check task
+(核查) for a supervisor, who records whether it was true, audited.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, col, select
+
+from counterdesk.domain.clock import local, now, today
+from counterdesk.domain.errors import Conflict, CounterdeskError, Forbidden, InvalidInput, NotFound
+from counterdesk.domain.promise import (
+    CHECK_OUTCOMES,
+    NOTE_MAX,
+    PROMISE_KINDS,
+    CheckOutcome,
+    PromiseKind,
+    check_days,
+    check_promise,
+    owed_overdue,
+)
+from counterdesk.domain.text import has_control
+from counterdesk.domain.workflow import Status
+from counterdesk.services import audit
+from counterdesk.services.access import load_draft
+from counterdesk.services.applications import answers_of
+from counterdesk.services.staff import Actor
+from counterdesk.store.models import Application, Attachment, MaterialPromise, id_of, number_of
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
+
+
+# -- marks on a draft -------------------------------------------------------------------------------
+
+
+def marks_of(session: Session, application_id: int) -> dict[str, MaterialPromise]:
+    """The promises of an application by material code."""
+    rows = session.exec(select(MaterialPromise).where(MaterialPromise.application_id == application_id))
+    return {row.material_code: row for row in rows}
+
+
+def mark(session: Session, *, actor: Actor, catalog: Catalog, application_id: int, material_code: str,
+         kind: str = PromiseKind.TOLERATED, days: int | None = None) -> MaterialPromise:
+    """Mark a material of a draft as 容缺 (supplied within ``days`` working days) or 告知承诺.
+
+    Refused when the catalog does not allow it for the draft's answers, or when a file is already
+    attached to it. Marking again changes the kind or the days.
+    """
+    application = load_draft(session, actor, application_id)
+    matter = catalog.matter(application.matter_code)
+    material = check_promise(matter, answers_of(session, application_id), material_code, kind)
+    given = check_days(days) if kind == PromiseKind.TOLERATED else None
+    attached = session.exec(select(Attachment.id).where(Attachment.application_id == application_id,
+                                                        Attachment.material_code == material.code)).first()
+    if attached is not None:
+        raise InvalidInput(f"“{material.name}”已提交文件，无需{PROMISE_KINDS[kind]}；如需改为{PROMISE_KINDS[kind]}，"
+                           "请先移除文件。", code="already_attached", field=material.code)
+    row = marks_of(session, application_id).get(material.code) or MaterialPromise(
+        application_id=application_id, material_code=material.code, kind=kind, by_staff=actor.id)
+    row.kind, row.days, row.by_staff, row.created_at = kind, given, actor.id, now()
+    session.add(row)
+    application.updated_at = now()
+    session.add(application)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def unmark(session: Session, *, actor: Actor, application_id: int, material_code: str) -> bool:
+    """Take a draft's 容缺 or 告知承诺 mark off a material; False when it had none."""
+    load_draft(session, actor, application_id)
+    row = marks_of(session, application_id).get(material_code)
+    if row is None:
+        session.rollback()
+        return False
+    session.delete(row)
+    session.commit()
+    return True
+
+
+def standing_marks(session: Session, catalog: Catalog, application: Application) -> dict[str, MaterialPromise]:
+    """The draft's marks that still hold: the catalog allows them for the answers, and no file is attached."""
+    app_id = id_of(application)
+    matter = catalog.matter(application.matter_code)
+    answers = answers_of(session, app_id)
+    attached = set(session.exec(select(Attachment.material_code).where(Attachment.application_id == app_id)))
+    standing = {}
+    for code, row in marks_of(session, app_id).items():
+        if code in attached:
+            continue
+        try:
+            check_promise(matter, answers, code, row.kind)
+        except InvalidInput:
+            continue
+        standing[code] = row
+    return standing
+
+
+def drop_moot_marks(session: Session, catalog: Catalog, application: Application) -> dict[str, MaterialPromise]:
+    """Delete the marks that no longer hold before a draft is submitted (the caller commits)."""
+    standing = standing_marks(session, catalog, application)
+    for code, row in marks_of(session, id_of(application)).items():
+        if code not in standing:
+            session.delete(row)
+    return standing
+
+
+# -- what is owed -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Owed:
+    """The tolerated materials an application still owes (容缺待补), for lists and ``--json``."""
+
+    codes: tuple[str, ...] = ()
+    due_on: date | None = None
+    """The earliest deadline among them."""
+    overdue: bool = False
+
+    @property
+    def label(self) -> str:
+        """容缺待补, with 逾期 once a deadline has passed; empty when nothing is owed."""
+        if not self.codes:
+            return ""
+        return "容缺待补（逾期）" if self.overdue else "容缺待补"
+
+    def fields(self) -> dict[str, Any]:
+        """``tolerated`` (codes still owed), ``tolerated_due`` and ``tolerated_overdue`` of the JSON forms."""
+        return {"tolerated": list(self.codes), "tolerated_due": self.due_on.isoformat() if self.due_on else None,
+                "tolerated_overdue": self.overdue}
+
+
+NOTHING_OWED = Owed()
+
+
+def owed(session: Session, application_ids: Iterable[int], *, as_of: date | None = None) -> dict[int, Owed]:
+    """What each application still owes, read in one query; an application owing nothing is left out."""
+    ids = list(application_ids)
+    found: dict[int, list[MaterialPromise]] = {}
+    day = as_of or today()
+    for start in range(0, len(ids), 500):
+        for row in session.exec(select(MaterialPromise).where(
+                col(MaterialPromise.application_id).in_(ids[start:start + 500]),
+                MaterialPromise.kind == PromiseKind.TOLERATED, col(MaterialPromise.supplied_at).is_(None),
+                col(MaterialPromise.due_on).is_not(None)).order_by(col(MaterialPromise.material_code))):
+            found.setdefault(row.application_id, []).append(row)
+    result = {}
+    for app_id, rows in found.items():
+        due = min(row.due_on for row in rows if row.due_on is not None)
+        result[app_id] = Owed(tuple(row.material_code for row in rows), due, owed_overdue(due, day))
+    return result
+
+
+def owed_by(session: Session, application_id: int, *, as_of: date | None = None) -> Owed:
+    """What one application still owes."""
+    return owed(session, [application_id], as_of=as_of).get(application_id, NOTHING_OWED)
+
+
+def mark_supplied(session: Session, *, actor: Actor, application: Application, material_code: str) -> None:
+    """Settle a tolerated material as supplied (the caller has attached it, and commits)."""
+    row = marks_of(session, id_of(application)).get(material_code)
+    if row is None or row.kind != PromiseKind.TOLERATED or row.supplied_at is not None:
+        raise InvalidInput(f"办件 {application.number} 没有待补交的容缺材料 {material_code}。", code="not_owed",
+                           field="material")
+    moment = now()
+    row.supplied_at, row.supplied_by = moment, actor.id
+    session.add(row)
+    late = owed_overdue(row.due_on, local(moment).date())
+    audit.record(session, "tolerated_supplied", staff_id=actor.id, target=f"application:{number_of(application)}",
+                 detail=json.dumps({"material": material_code, "due_on": row.due_on.isoformat() if row.due_on else None,
+                                    "late": late}, ensure_ascii=False, sort_keys=True))
+
+
+# -- 告知承诺: the supervisor's checks ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """A 告知承诺 to be checked (核查), or checked."""
+
+    id: int
+    number: str
+    matter_code: str
+    material_code: str
+    material_name: str
+    promised_at: datetime
+    outcome: str | None = None
+    note: str | None = None
+    checked_by: str | None = None
+    checked_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``counterdesk checks --json`` form."""
+        return {"id": self.id, "number": self.number, "matter_code": self.matter_code,
+                "material_code": self.material_code, "material_name": self.material_name,
+                "promised_at": local(self.promised_at).isoformat(), "outcome": self.outcome,
+                "outcome_label": CHECK_OUTCOMES.get(self.outcome or "", "待核查"), "note": self.note,
+                "checked_by": self.checked_by,
+                "checked_at": local(self.checked_at).isoformat() if self.checked_at else None}
+
+
+def _as_check(row: MaterialPromise, application: Application, catalog: Catalog | None) -> Check:
+    matter = catalog.find(application.matter_code) if catalog is not None else None
+    name = next((m.name for m in matter.materials if m.code == row.material_code), "") if matter else ""
+    return Check(id_of(row), number_of(application), application.matter_code, row.material_code, name,
+                 row.created_at, row.outcome, row.outcome_note, row.checked_by, row.checked_at)
+
+
+def _require_supervisor(actor: Actor | None) -> None:
+    if actor is not None and not actor.is_supervisor:
+        raise Forbidden("只有值班长可以核查告知承诺。", code="role")
+
+
+def checks(session: Session, *, actor: Actor | None = None, catalog: Catalog | None = None,
+           include_done: bool = False) -> list[Check]:
+    """The 告知承诺 of submitted applications awaiting a check (with ``include_done``, all), oldest first."""
+    _require_supervisor(actor)
+    query = (select(MaterialPromise, Application).join(Application)
+             .where(MaterialPromise.kind == PromiseKind.COMMITMENT, Application.status != Status.DRAFT)
+             .order_by(col(MaterialPromise.created_at), col(MaterialPromise.id)))
+    if not include_done:
+        query = query.where(col(MaterialPromise.outcome).is_(None))
+    found = [_as_check(row, application, catalog) for row, application in session.exec(query)]
+    session.rollback()
+    return found
+
+
+def record_check(session: Session, *, actor: Actor, check_id: int, outcome: str, note: str | None,
+                 catalog: Catalog | None = None) -> Check:
+    """A supervisor records a check's outcome (属实 / 不属实, a note required for 不属实), audited; once."""
+    try:
+        if not actor.is_supervisor:
+            raise Forbidden("只有值班长可以记录告知承诺的核查结果。", code="role")
+        if outcome not in CHECK_OUTCOMES:
+            choices = "、".join(f"{code}（{label}）" for code, label in CHECK_OUTCOMES.items())
+            raise InvalidInput(f"核查结果只能是 {choices}。", code="check_outcome", field="outcome")
+        text = (note or "").strip() or None
+        if text is not None and (len(text) > NOTE_MAX or has_control(text, allow_newline=True)):
+            raise InvalidInput(f"核查说明不超过 {NOTE_MAX} 个字，且不能含控制字符。", code="check_note", field="note")
+        if outcome == CheckOutcome.FALSE and text is None:
+            raise InvalidInput("核查不属实时须写明情况（--note）。", code="check_note", field="note")
+        row = session.get(MaterialPromise, check_id)
+        application = session.get(Application, row.application_id) if row is not None else None
+        if row is None or application is None or row.kind != PromiseKind.COMMITMENT or application.number is None:
+            raise NotFound(f"没有编号为 {check_id} 的告知承诺核查任务。", code="check_unknown")
+        if row.outcome is not None:
+            raise Conflict(f"该告知承诺已于 {local(row.checked_at or now()):%Y-%m-%d} 核查"
+                           f"（{CHECK_OUTCOMES.get(row.outcome, row.outcome)}），不能重复记录。", code="check_done")
+        moment = now()
+        row.outcome, row.outcome_note, row.checked_by, row.checked_at = outcome, text, actor.id, moment
+        session.add(row)
+        audit.record(session, "commitment_check", staff_id=actor.id, target=f"application:{application.number}",
+                     detail=json.dumps({"check": check_id, "material": row.material_code, "outcome": outcome,
+                                        "note": text}, ensure_ascii=False, sort_keys=True))
+        session.commit()
+    except CounterdeskError:
+        session.rollback()
+        raise
+    session.refresh(row)
+    return _as_check(row, application, catalog)
