@@ -36,6 +36,7 @@ ROOT = HERE.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.bench.keystrokes import bench_form_keys  # noqa: E402
 from tests.bench.synthetic import (  # noqa: E402 - the project root must be on the path first
     BENCH_MATTER,
     SUPERVISOR_ID,
@@ -45,7 +46,6 @@ from tests.bench.synthetic import (  # noqa: E402 - the project root must be on 
     open_home,
     write_scan,
 )
-from tests.bench.keystrokes import bench_form_keys  # noqa: E402
 
 FULL = {"matters": 10_000, "applications": 1_000_000, "today": 2_000, "import_rows": 10_000, "transfer_rows": 1_000,
         "runs": 5}
