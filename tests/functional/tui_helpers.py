@@ -61,11 +61,24 @@ async def logged_in(app: CounterdeskApp, pilot, actor: Actor = CLERK) -> None:
     await pilot.pause()
 
 
+async def _workers_done(app) -> None:
+    """Wait for the app's workers; one cancelled meanwhile (an exclusive worker replaced by a newer
+    one, or its screen closed) is an ordinary end, then the rest are waited for."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(20):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+
+
 async def settle(pilot) -> None:
     """Let workers finish and their results reach the screen."""
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot.app)
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot.app)
     await pilot.pause()
 
 
