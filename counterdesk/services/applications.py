@@ -28,6 +28,8 @@ from counterdesk.services.visits import check_receivable
 from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup, id_of
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from counterdesk.catalog import Catalog
     from counterdesk.domain.matter import Matter, Region
 
@@ -43,7 +45,7 @@ class DraftSummary:
     county_code: str
     step: str
     applicant_name: str | None
-    updated_at: object
+    updated_at: datetime
 
 
 def place(catalog: Catalog, matter_code: str, county_code: str) -> tuple[Matter, Region]:

@@ -226,10 +226,10 @@ class ApplicantScreen(WizardScreen):
     def load_form(self) -> None:
         from counterdesk.services.applications import get, saved_form, set_step
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         with ctx.session() as session:
-            values = saved_form(get(session, actor=ctx.actor, application_id=self.draft.application_id))
-            set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step="applicant")
+            values = saved_form(get(session, actor=self.actor, application_id=self.draft.application_id))
+            set_step(session, actor=self.actor, application_id=self.draft.application_id, step="applicant")
         self.app.call_from_thread(self.fill, values)
 
     def fill(self, values: dict[str, str]) -> None:
@@ -261,12 +261,12 @@ class ApplicantScreen(WizardScreen):
         """Store the form as typed (in the saver's thread)."""
         from counterdesk.services.applications import save_form
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         with self._store_lock:
             if self._form_closed:
                 return
             try:
-                ctx.call(save_form, actor=ctx.actor, application_id=self.draft.application_id, form=form)
+                ctx.call(save_form, actor=self.actor, application_id=self.draft.application_id, form=form)
             except CounterdeskError as error:
                 self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
 
@@ -274,7 +274,7 @@ class ApplicantScreen(WizardScreen):
         """Save what is typed before leaving the screen (right now: the screen is about to go)."""
         from counterdesk.services.applications import save_form, set_step
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         with self._store_lock:
             if self._form_closed or self._loading:
                 self._form_closed = True
@@ -283,9 +283,9 @@ class ApplicantScreen(WizardScreen):
             self._saver.drop()
             form = self._latest if self._latest is not None else self.raw_form()
             with ctx.session() as session:
-                save_form(session, actor=ctx.actor, application_id=self.draft.application_id, form=form)
+                save_form(session, actor=self.actor, application_id=self.draft.application_id, form=form)
                 if step:
-                    set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step=step)
+                    set_step(session, actor=self.actor, application_id=self.draft.application_id, step=step)
 
     def on_unmount(self) -> None:
         # Quitting the app (Ctrl+Q) with unsaved typing: the widgets are gone, the snapshot is not.
@@ -376,7 +376,7 @@ class ApplicantScreen(WizardScreen):
     def look_up(self, id_type: str, number: str) -> None:
         from counterdesk.services.applications import applicant_form_values, find_applicant, open_applications_for
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         with ctx.session() as session:
             applicant = find_applicant(session, id_type, number)
             if applicant is None:
@@ -447,12 +447,12 @@ class ApplicantScreen(WizardScreen):
     def confirm(self, form: dict[str, str]) -> None:
         from counterdesk.services.applications import confirm_applicant, open_applications_for
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         others: list = []
         with self._store_lock:
             try:
                 with ctx.session() as session:
-                    applicant, errors = confirm_applicant(session, actor=ctx.actor,
+                    applicant, errors = confirm_applicant(session, actor=self.actor,
                                                           application_id=self.draft.application_id, form=form)
                     if applicant is not None:
                         self._form_closed = True

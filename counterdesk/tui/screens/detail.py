@@ -6,6 +6,8 @@ only lays it out. Everything typed by people is shown as text, never as markup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.table import Table
 from rich.text import Text
@@ -22,6 +24,9 @@ from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, M
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import staff_label, status_text, timeline_text
+
+if TYPE_CHECKING:
+    from counterdesk.services.detail import ApplicationDetail
 
 PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
 
@@ -54,8 +59,8 @@ class DetailScreen(MovingScreen):
         super().__init__(ctx)
         self.number_or_id = number_or_id
         """The application to show: its number, or its id while still a draft."""
-        self.shown = None
-        """The ``services.detail.ApplicationDetail`` on screen."""
+        self.shown: ApplicationDetail | None = None
+        """The application on screen."""
 
     def compose(self) -> ComposeResult:
         from counterdesk.tui.widgets.header import DeskHeader
@@ -89,7 +94,7 @@ class DetailScreen(MovingScreen):
         ctx = self.ctx
         try:
             with ctx.session() as session:
-                shown = detail(session, actor=ctx.actor, number_or_id=self.number_or_id, catalog=ctx.catalog)
+                shown = detail(session, actor=self.actor, number_or_id=self.number_or_id, catalog=self.catalog)
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
             self.app.call_from_thread(self.action_back)
@@ -204,9 +209,11 @@ class DetailScreen(MovingScreen):
         from counterdesk.tui.papers import warn_of_blanks
 
         ctx = self.ctx
+        if self.shown is None:
+            return
         try:
             with ctx.session() as session:
-                delivered = save_packet(session, actor=ctx.actor, catalog=ctx.catalog, settings=ctx.settings,
+                delivered = save_packet(session, actor=self.actor, catalog=self.catalog, settings=ctx.settings,
                                         number_or_id=self.shown.id)
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)

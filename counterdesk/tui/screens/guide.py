@@ -76,7 +76,7 @@ class GuideScreen(WizardScreen):
     @property
     def in_person(self) -> bool:
         """Whether the matter must be handled in person at the 办理地 (no application here)."""
-        return not self.app.ctx.catalog.matter(self.draft.matter_code).received_here
+        return not self.catalog.matter(self.draft.matter_code).received_here
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "consult"):
@@ -97,14 +97,14 @@ class GuideScreen(WizardScreen):
         """A resumed draft opens here again."""
         from counterdesk.services.applications import set_step
 
-        ctx = self.app.ctx
-        ctx.call(set_step, actor=ctx.actor, application_id=self.draft.application_id, step="guide")
+        ctx = self.ctx
+        ctx.call(set_step, actor=self.actor, application_id=self.draft.application_id, step="guide")
 
     # -- the guide -------------------------------------------------------------------------
 
     def body(self) -> Group:
         """The whole guide as one scrollable renderable."""
-        catalog = self.app.ctx.catalog
+        catalog = self.catalog
         matter = catalog.matter(self.draft.matter_code)
         county = catalog.county(self.draft.county_code)
         result = guidance.guide(matter, self.draft.answers)
@@ -185,7 +185,7 @@ class GuideScreen(WizardScreen):
     def action_email(self) -> None:
         from counterdesk.tui.dialogs.email import EmailDialog
 
-        if not self.app.ctx.settings.smtp.configured:
+        if not self.ctx.settings.smtp.configured:
             self.say("未配置发信服务器（COUNTERDESK_SMTP_HOST、COUNTERDESK_SMTP_FROM），无法发送邮件；"
                      "可按 P 打印或 S 保存明白卡。", error=True)
             return
@@ -206,9 +206,9 @@ class GuideScreen(WizardScreen):
         from counterdesk.services.papers import card_file_name, card_for, deliver, mail_card
         from counterdesk.tui.papers import warn_of_blanks
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         try:
-            card = ctx.call(card_for, catalog=ctx.catalog, hall=ctx.hall, matter_code=self.draft.matter_code,
+            card = ctx.call(card_for, catalog=self.catalog, hall=ctx.hall, matter_code=self.draft.matter_code,
                             county_code=self.draft.county_code, answers=self.draft.answers)
             pdf = render_card(card)
             if how == "mail":
@@ -244,9 +244,9 @@ class GuideScreen(WizardScreen):
         from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.visits import close_as_consultation
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         try:
-            ctx.call(close_as_consultation, actor=ctx.actor, catalog=ctx.catalog,
+            ctx.call(close_as_consultation, actor=self.actor, catalog=self.catalog,
                      application_id=self.draft.application_id)
         except CounterdeskError as error:
             self.app.call_from_thread(self._card_done, error.message, True)

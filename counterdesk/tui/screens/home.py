@@ -6,22 +6,27 @@ whose 整改 is overdue, which C lists (Enter on one opens its application).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.clock import show
 from counterdesk.domain.text import shown
+from counterdesk.tui.base import CounterScreen
 from counterdesk.tui.widgets.header import DeskHeader
 from counterdesk.tui.widgets.keybar import KeyBar
 
+if TYPE_CHECKING:
+    from counterdesk.services.applications import DraftSummary
 
-class HomeScreen(Screen):
+
+class HomeScreen(CounterScreen[None]):
     """What the clerk sees between citizens."""
 
     BINDINGS = [
@@ -50,7 +55,7 @@ class HomeScreen(Screen):
     def _actions(self) -> Text:
         lines = [("N", "新建办件"), ("R", "继续草稿（群众补齐材料后）"), ("D", "作废选中的草稿"),
                  ("L", "办件查询（编号或证件号）")]
-        if self.app.ctx.actor.is_supervisor:
+        if self.actor.is_supervisor:
             lines.append(("Q", "今日队列（审核本大厅办件）"))
             lines.append(("C", "逾期未整改的差评"))
         lines.append(("O", "退出登录"))
@@ -128,12 +133,11 @@ class HomeScreen(Screen):
     def load_drafts(self) -> None:
         from counterdesk.services.applications import drafts_of_window
 
-        ctx = self.app.ctx
-        drafts = ctx.call(drafts_of_window, actor=ctx.actor)
+        drafts = self.ctx.call(drafts_of_window, actor=self.actor)
         self.app.call_from_thread(self._show_drafts, drafts)
 
-    def _show_drafts(self, drafts) -> None:
-        catalog = self.app.ctx.catalog
+    def _show_drafts(self, drafts: list[DraftSummary]) -> None:
+        catalog = self.catalog
         options = self.query_one("#drafts", OptionList)
         options.clear_options()
         for draft in drafts:
@@ -190,11 +194,12 @@ class HomeScreen(Screen):
         from counterdesk.tui.dialogs.confirm import ConfirmDialog
 
         draft_id = self.highlighted_draft()
-        if draft_id is None:
-            return
         drafts = self.query_one("#drafts", OptionList)
+        if draft_id is None or drafts.highlighted is None:
+            return
         body = Text("作废后该草稿不再出现在列表中，无法继续办理（作废记入办件记录）：\n\n")
-        body.append_text(drafts.get_option_at_index(drafts.highlighted).prompt)
+        label = drafts.get_option_at_index(drafts.highlighted).prompt
+        body.append_text(label if isinstance(label, Text) else Text(str(label)))
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -207,9 +212,8 @@ class HomeScreen(Screen):
         from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.drafts import discard_draft
 
-        ctx = self.app.ctx
         try:
-            ctx.call(discard_draft, actor=ctx.actor, application_id=draft_id)
+            self.ctx.call(discard_draft, actor=self.actor, application_id=draft_id)
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
             return

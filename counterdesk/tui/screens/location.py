@@ -59,9 +59,9 @@ class LocationScreen(ColumnKeys, WizardScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        ctx = self.app.ctx
-        matter = ctx.catalog.matter(self.draft.matter_code)
-        handled = (ctx.catalog.where_handled(matter) if matter.counties is None
+        ctx = self.ctx
+        matter = self.catalog.matter(self.draft.matter_code)
+        handled = (self.catalog.where_handled(matter) if matter.counties is None
                    else f"在 {len(matter.counties)} 个办理地办理")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("事项：")
@@ -75,7 +75,7 @@ class LocationScreen(ColumnKeys, WizardScreen):
 
     @property
     def matter(self):
-        return self.app.ctx.catalog.matter(self.draft.matter_code)
+        return self.catalog.matter(self.draft.matter_code)
 
     # -- filtering -------------------------------------------------------------------------
 
@@ -88,7 +88,7 @@ class LocationScreen(ColumnKeys, WizardScreen):
         """List the cities and places matching the query where the matter is handled."""
         matter = self.matter
         query = self.query_one("#location-search", Input).value
-        self.places = self.app.ctx.catalog.places_by_city(query, lambda place: matter.handled_in(place.code))
+        self.places = self.catalog.places_by_city(query, lambda place: matter.handled_in(place.code))
         cities = self.query_one("#location-cities", OptionList)
         cities.set_options(Option(Text(city.name), id=city.code) for city, _ in self.places)
         chosen = 0
@@ -119,7 +119,7 @@ class LocationScreen(ColumnKeys, WizardScreen):
     def _hint(self) -> None:
         hint = self.query_one("#location-hint", Static)
         if self.places:
-            home = self.app.ctx.hall.county_code if self.app.ctx.hall else None
+            home = self.ctx.hall.county_code if self.ctx.hall else None
             if home and not self.matter.handled_in(home):
                 hint.update(Text("注意：本大厅所在县区不办理此事项，请为群众选择可办理的地方。", style="bold"))
             else:
@@ -140,10 +140,10 @@ class LocationScreen(ColumnKeys, WizardScreen):
         from counterdesk.services.applications import answers_of
         from counterdesk.services.drafts import place_draft
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         try:
             with ctx.session() as session:
-                application = place_draft(session, actor=ctx.actor, catalog=ctx.catalog,
+                application = place_draft(session, actor=self.actor, catalog=self.catalog,
                                           application_id=self.draft.application_id,
                                           matter_code=self.draft.matter_code, county_code=county_code)
                 answers = answers_of(session, application.id)

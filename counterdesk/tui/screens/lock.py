@@ -6,17 +6,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from counterdesk.tui.base import CounterDialog
 
-class LockScreen(ModalScreen[None]):
+
+class LockScreen(CounterDialog[None]):
     """An opaque screen over everything; only the logged-in clerk's password opens it."""
 
     BINDINGS = [Binding("escape", "noop", show=False, priority=True)]
 
     def compose(self) -> ComposeResult:
-        actor = self.app.ctx.actor
+        actor = self.actor
         with Vertical(id="lock-box", classes="dialog"):
             yield Static("屏幕已锁定", classes="dialog-title")
             yield Static(f"{actor.name}（{actor.id}），请输入密码解锁。", id="lock-who")
@@ -39,7 +40,7 @@ class LockScreen(ModalScreen[None]):
         from counterdesk.services.staff import authenticate
 
         try:
-            self.app.ctx.call(authenticate, self.app.ctx.actor.id, password)
+            self.ctx.call(authenticate, self.actor.id, password)
         except CounterdeskError as error:
             self.app.call_from_thread(self._failed, error.message)
             return

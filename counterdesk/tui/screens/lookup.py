@@ -67,7 +67,7 @@ class LookupScreen(DeskScreen):
         ctx = self.ctx
         try:
             with ctx.session() as session:
-                found = lookup(session, actor=ctx.actor, text=text, catalog=ctx.catalog)
+                found = lookup(session, actor=self.actor, text=text, catalog=self.catalog)
                 names = staff_names(session)
         except CounterdeskError as error:
             self.app.call_from_thread(self.show_results, [], {}, error.message)

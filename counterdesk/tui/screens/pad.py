@@ -6,8 +6,10 @@ comment (Tab), and Enter sends; Esc goes back to the grades.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,15 +17,29 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from counterdesk.domain.visits import BAD_SCORES, REASONS, SCORES
+from counterdesk.tui.base import DeskAccess
+from counterdesk.tui.context import DeskContext
 from counterdesk.tui.widgets.bignumber import glyph
+
+if TYPE_CHECKING:
+    from counterdesk.services.ratings import PendingRating
+    from counterdesk.tui.pad import PadApp
 
 GRADES = list(SCORES.items())
 """Key n gives the n-th grade: 1 非常满意 (score 5) … 5 非常不满意 (score 1)."""
 THANKS_SECONDS = 4.0
 
 
-class PadScreen(Screen):
+class PadScreen(DeskAccess, Screen[None]):
     """What the citizen sees and presses."""
+
+    if TYPE_CHECKING:
+        app = getters.app(PadApp)
+
+    @property
+    def ctx(self) -> DeskContext:
+        """The pad's database and catalog (nobody logs in on a pad)."""
+        return self.app.ctx
 
     BINDINGS = [
         *(Binding(str(n), f"key({n})", show=False) for n in range(1, 9)),
@@ -34,8 +50,8 @@ class PadScreen(Screen):
     def __init__(self, window: int) -> None:
         super().__init__()
         self.window = window
-        self.pending = None
-        """The rating on screen (services.ratings.PendingRating), or None while waiting."""
+        self.pending: PendingRating | None = None
+        """The rating on screen, or None while waiting."""
         self.state = "waiting"
         """``waiting``, ``grades``, ``reasons``, ``sending`` or ``thanks``."""
         self.score: int | None = None
@@ -155,6 +171,8 @@ class PadScreen(Screen):
         self.action_send()
 
     def send(self) -> None:
+        if self.pending is None or self.score is None:
+            return
         comment = self.query_one("#pad-comment", Input).value
         self.show("sending")
         self.store(self.pending.id, self.score, tuple(self.reasons), comment)
@@ -167,7 +185,7 @@ class PadScreen(Screen):
         ctx = self.app.ctx
         try:
             ctx.call(rate, rating_id=rating_id, score=score, reasons=reasons, comment=comment, channel="pad",
-                     calendar=ctx.catalog.calendar, case_days=ctx.settings.case_days)
+                     calendar=self.catalog.calendar, case_days=ctx.settings.case_days)
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
         self.app.call_from_thread(self.thanked)

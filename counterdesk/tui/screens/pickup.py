@@ -65,10 +65,10 @@ class PickupScreen(WizardScreen):
         from counterdesk.services.applications import set_step
         from counterdesk.services.review import pickup_defaults
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         with ctx.session() as session:
-            values = pickup_defaults(session, actor=ctx.actor, application_id=self.draft.application_id)
-            set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step="pickup")
+            values = pickup_defaults(session, actor=self.actor, application_id=self.draft.application_id)
+            set_step(session, actor=self.actor, application_id=self.draft.application_id, step="pickup")
         self.app.call_from_thread(self.fill, values)
 
     def fill(self, values: dict[str, str]) -> None:
@@ -104,8 +104,8 @@ class PickupScreen(WizardScreen):
             problem = error
         for key, value in self.values().items():
             row = self.query_one(f"#row-{key}", FieldRow)
-            mine = problem is not None and problem.field == key
-            row.show(problem.message if mine else None, ok=not mine and bool(value.strip()))
+            mine = problem.message if problem is not None and problem.field == key else None
+            row.show(mine, ok=mine is None and bool(value.strip()))
         return problem
 
     @on(RadioSet.Changed, "#method")
@@ -154,14 +154,14 @@ class PickupScreen(WizardScreen):
         """Keep the choice, then show ``then`` (None: home)."""
         from counterdesk.services.applications import set_pickup, set_step
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         courier = values if method == "courier" else {}
         try:
             with ctx.session() as session:
-                set_pickup(session, actor=ctx.actor, application_id=self.draft.application_id, method=method,
+                set_pickup(session, actor=self.actor, application_id=self.draft.application_id, method=method,
                            **courier)
                 if then != "review":
-                    set_step(session, actor=ctx.actor, application_id=self.draft.application_id,
+                    set_step(session, actor=self.actor, application_id=self.draft.application_id,
                              step=then or "pickup")
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)

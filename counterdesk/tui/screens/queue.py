@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from rich.console import Console
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -175,7 +176,7 @@ class QueueScreen(MovingScreen):
         ctx = self.ctx
         try:
             with ctx.session() as session:
-                page = day_queue(session, actor=ctx.actor, catalog=ctx.catalog, day=query.day, status=query.status,
+                page = day_queue(session, actor=self.actor, catalog=self.catalog, day=query.day, status=query.status,
                                  window=query.window, clerk=query.clerk, matter=query.matter, county=query.county,
                                  search=query.search, sort=query.sort, page=query.page, page_size=self.page_size,
                                  due=query.due)
@@ -289,7 +290,7 @@ class QueueScreen(MovingScreen):
                 return
             self.requery(window=int(value) if value else None)
             return
-        key = {"q-clerk": "clerk", "q-matter": "matter", "q-county": "county", "q-search": "search"}[event.input.id]
+        key = {"q-clerk": "clerk", "q-matter": "matter", "q-county": "county", "q-search": "search"}[event.input.id or ""]
         self.requery(**{key: value or None})
 
     @on(Input.Submitted)
@@ -308,11 +309,12 @@ class QueueScreen(MovingScreen):
     def open_detail(self, event: DataTable.RowSelected) -> None:
         from counterdesk.tui.screens.detail import DetailScreen
 
-        self.app.push_screen(DetailScreen(event.row_key.value, self._ctx))
+        if event.row_key.value is not None:
+            self.app.push_screen(DetailScreen(event.row_key.value, self._ctx))
 
     @on(DataTable.HeaderSelected)
     def sort_by_column(self, event: DataTable.HeaderSelected) -> None:
-        sort = {column.key: column.sort for column in COLUMNS}[event.column_key.value]
+        sort = {column.key: column.sort for column in COLUMNS}[event.column_key.value or ""]
         if sort:
             current = self.query_state.sort
             self.requery(sort=f"-{sort}" if current == sort else sort)
@@ -323,7 +325,7 @@ class QueueScreen(MovingScreen):
         if row is None:
             return None
         hall = self.ctx.hall
-        moves = tuple(allowed_moves(row.status, self.ctx.actor.role,
+        moves = tuple(allowed_moves(row.status, self.actor.role,
                                     remote=hall is not None and hall.is_remote(row.county_code)))
         return MoveTarget(row.id, row.number, row.status, row.version, row.matter_code, moves)
 
@@ -361,14 +363,14 @@ DUE_STYLES = {"overdue": "bold white on red", "warning": "bold black on yellow",
 """Colour of 逾期 and 预警 in the remaining-days column, and of each watch filter's label."""
 
 
-def fitted(console, text: Text, width: int, lines: int) -> Text:
+def fitted(console: Console, text: Text, width: int, lines: int) -> Text:
     """``text`` broken into at most ``lines`` lines of ``width`` cells, with … where it had to be cut.
 
     The table's cells are wider than this by the gutter, so a broken line never runs into the next column.
     """
     if text.cell_len <= width:
         return text
-    wrapped = text.wrap(console, width, overflow="fold")
+    wrapped = list(text.wrap(console, width, overflow="fold"))
     if len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1].rstrip()

@@ -5,21 +5,21 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from counterdesk.services.hall import DEFAULT_HALL_NAME
+from counterdesk.tui.base import CounterScreen
 from counterdesk.tui.widgets.header import DeskHeader
 from counterdesk.tui.widgets.keybar import KeyBar
 
 
-class SetupScreen(Screen):
+class SetupScreen(CounterScreen[None]):
     """Shown once, on a database with no accounts."""
 
     BINDINGS = [("ctrl+s", "save", "保存")]
 
     def compose(self) -> ComposeResult:
-        catalog = self.app.ctx.catalog
+        catalog = self.catalog
         cities = [(f"{c.name}", c.code) for c in catalog.cities]
         yield DeskHeader(id="header")
         with VerticalScroll(id="setup-box", classes="dialog wide"):
@@ -61,7 +61,7 @@ class SetupScreen(Screen):
     @on(Select.Changed, "#city")
     def city_chosen(self, event: Select.Changed) -> None:
         county = self.query_one("#county", Select)
-        city = next((c for c in self.app.ctx.catalog.cities if c.code == event.value), None)
+        city = next((c for c in self.catalog.cities if c.code == event.value), None)
         county.set_options([(r.name, r.code) for r in city.places] if city else [])
 
     @on(Button.Pressed, "#save")
@@ -85,13 +85,13 @@ class SetupScreen(Screen):
         from counterdesk.services.hall import set_hall
         from counterdesk.services.staff import add_staff, authenticate
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         try:
             with ctx.session() as session:
                 add_staff(session, actor=None, staff_id=staff_id, name=name, role="supervisor",
                           password=password, window=window)
                 hall = set_hall(session, actor_id=staff_id.strip(), name=hall_name, county_code=county,
-                                catalog=ctx.catalog)
+                                catalog=self.catalog)
                 actor = authenticate(session, staff_id, password)
         except CounterdeskError as error:
             self.app.call_from_thread(self.query_one("#setup-message", Static).update, error.message)

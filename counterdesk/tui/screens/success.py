@@ -11,6 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
+from textual.timer import Timer
 from textual.widgets import Static
 
 from counterdesk.domain.errors import CounterdeskError
@@ -39,7 +40,7 @@ class SuccessScreen(WizardScreen):
 
     def compose(self) -> ComposeResult:
         number = self.draft.number or ""
-        matter = self.app.ctx.catalog.matters.get(self.draft.matter_code)
+        matter = self.catalog.matters.get(self.draft.matter_code)
         yield from self.compose_header()
         with Vertical(id="success", classes="wizard-body"):
             yield Static(Text("✓ 材料已收件，待办理地受理", style="bold green"), id="success-title")
@@ -57,7 +58,7 @@ class SuccessScreen(WizardScreen):
     def on_mount(self) -> None:
         self.rating_id: int | None = None
         """The rating asked of the window's pad for this application."""
-        self._looking = None
+        self._looking: Timer | None = None
         self.ask_for_rating()
 
     @work(thread=True, exclusive=True, group="success-rating")
@@ -66,9 +67,9 @@ class SuccessScreen(WizardScreen):
         worker each time, so the screen never waits on the database)."""
         from counterdesk.services.ratings import request_rating
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         try:
-            rating = ctx.call(request_rating, actor=ctx.actor, application_id=self.draft.application_id)
+            rating = ctx.call(request_rating, actor=self.actor, application_id=self.draft.application_id)
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
             return
@@ -85,7 +86,9 @@ class SuccessScreen(WizardScreen):
     def look_for_rating(self) -> None:
         from counterdesk.services.ratings import score_of
 
-        score = self.app.ctx.call(score_of, self.rating_id)
+        if self.rating_id is None:
+            return
+        score = self.ctx.call(score_of, self.rating_id)
         if score is not None:
             self.app.call_from_thread(self.rated, score)
 
@@ -112,10 +115,10 @@ class SuccessScreen(WizardScreen):
         from counterdesk.services.papers import deliver, receipt_file_name, receipt_for
         from counterdesk.tui.papers import warn_of_blanks
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         try:
             with ctx.session() as session:
-                data = receipt_for(session, catalog=ctx.catalog, actor=ctx.actor,
+                data = receipt_for(session, catalog=self.catalog, actor=self.actor,
                                    application_id=self.draft.application_id)
             delivered = deliver(ctx.settings, render_receipt(data), receipt_file_name(data), print_it=print_it)
         except CounterdeskError as error:

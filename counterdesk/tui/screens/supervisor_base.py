@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from textual import work
 from textual.binding import Binding
-from textual.screen import Screen
 
+from counterdesk.tui.base import CounterScreen
+from counterdesk.tui.context import DeskContext
 from counterdesk.tui.widgets.moves import MovesBar
 
 MOVE_KEYS: dict[str, tuple[str, str]] = {
@@ -42,18 +43,18 @@ class MoveTarget:
     """The statuses the logged-in staff member may move it to."""
 
 
-class DeskScreen(Screen):
+class DeskScreen(CounterScreen[None]):
     """A screen working with the database through a ``DeskContext``."""
 
     STEP_TITLE = ""
     """Shown in the desk header."""
 
-    def __init__(self, ctx=None) -> None:
+    def __init__(self, ctx: DeskContext | None = None) -> None:
         super().__init__()
         self._ctx = ctx
 
     @property
-    def ctx(self):
+    def ctx(self) -> DeskContext:
         """The desk context: the one given, else the App's."""
         return self._ctx if self._ctx is not None else self.app.ctx
 
@@ -106,7 +107,7 @@ class MovingScreen(DeskScreen):
         if to_status == "supplement_requested":
             try:
                 with self.ctx.session() as session:
-                    materials = supplement_choices(session, actor=self.ctx.actor, catalog=self.ctx.catalog,
+                    materials = supplement_choices(session, actor=self.actor, catalog=self.catalog,
                                                    number_or_id=target.id)
             except CounterdeskError as error:
                 self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
@@ -128,8 +129,8 @@ class MovingScreen(DeskScreen):
 
         try:
             with self.ctx.session() as session:
-                advance(session, actor=self.ctx.actor, number_or_id=target.id, to_status=to_status,
-                        reason=reason or None, expected_version=target.version, catalog=self.ctx.catalog)
+                advance(session, actor=self.actor, number_or_id=target.id, to_status=to_status,
+                        reason=reason or None, expected_version=target.version, catalog=self.catalog)
         except Conflict as error:
             self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
             self.app.call_from_thread(self.moved)

@@ -5,17 +5,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
+from counterdesk.tui.base import CounterScreen
 from counterdesk.tui.wizard import PORTAL_STEPS, ROUTE, Draft, go, leave
 
 
 class StepIndicator(Static):
     """1 智能引导 › 2 办事指南 › 3 确认信息 › 4 材料提交 › 5 完成, the current one highlighted."""
 
-    def __init__(self, current: int | None, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, current: int | None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.current = current
 
     def on_mount(self) -> None:
@@ -28,7 +28,7 @@ class StepIndicator(Static):
         self.update(text)
 
 
-class WizardScreen(Screen):
+class WizardScreen(CounterScreen[None]):
     """A step of the wizard working on ``self.draft``."""
 
     STEP = ""

@@ -3,14 +3,23 @@ columns), then the hall's name."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.widgets import Static
 
 from counterdesk.domain.clock import now
 
+if TYPE_CHECKING:
+    from counterdesk.tui.app import CounterdeskApp
+
 
 class DeskHeader(Static):
     """One line across the top of every screen."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CounterdeskApp)
 
     def on_mount(self) -> None:
         self.refresh_text()
