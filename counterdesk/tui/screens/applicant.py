@@ -30,7 +30,7 @@ from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.fields import FieldRow, field_value, set_field_value
 from counterdesk.tui.widgets.keybar import KeyBar
-from counterdesk.tui.wizard import leave
+from counterdesk.tui.wizard import PlacedDraft, leave
 
 FIELD_ORDER = ("identity_check", "id_type", "id_number", "credit_code", "name", "sex", "legal_representative",
                "mobile", "email", "household_address", "residence_address", *AGENT_FIELDS, "remark", "ticket_no")
@@ -57,7 +57,7 @@ class ApplicantScreen(WizardScreen):
         Binding("f10", "home", "回首页", priority=True),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: PlacedDraft) -> None:
         super().__init__(draft)
         self.kind = "personal"
         """``personal`` or ``enterprise`` (F2)."""
@@ -375,6 +375,7 @@ class ApplicantScreen(WizardScreen):
     @work(thread=True, exclusive=True, group="applicant-lookup")
     def look_up(self, id_type: str, number: str) -> None:
         from counterdesk.services.applications import applicant_form_values, find_applicant, open_applications_for
+        from counterdesk.store.models import id_of
 
         ctx = self.ctx
         with ctx.session() as session:
@@ -382,9 +383,9 @@ class ApplicantScreen(WizardScreen):
             if applicant is None:
                 return
             values = applicant_form_values(applicant)
-            others = open_applications_for(session, applicant_id=applicant.id, matter_code=self.draft.matter_code,
+            others = open_applications_for(session, applicant_id=id_of(applicant), matter_code=self.draft.matter_code,
                                            exclude_id=self.draft.application_id)
-        self.app.call_from_thread(self.prefill, (id_type, number), applicant.id, values, others)
+        self.app.call_from_thread(self.prefill, (id_type, number), id_of(applicant), values, others)
 
     def prefill(self, key: tuple[str, str], applicant_id: int, values: dict[str, str], others: list) -> None:
         """Fill the empty fields from the stored applicant; what the clerk typed is kept."""
@@ -446,6 +447,7 @@ class ApplicantScreen(WizardScreen):
     @work(thread=True, exclusive=True, group="applicant-confirm")
     def confirm(self, form: dict[str, str]) -> None:
         from counterdesk.services.applications import confirm_applicant, open_applications_for
+        from counterdesk.store.models import id_of
 
         ctx = self.ctx
         others: list = []
@@ -456,13 +458,13 @@ class ApplicantScreen(WizardScreen):
                                                           application_id=self.draft.application_id, form=form)
                     if applicant is not None:
                         self._form_closed = True
-                        others = open_applications_for(session, applicant_id=applicant.id,
+                        others = open_applications_for(session, applicant_id=id_of(applicant),
                                                        matter_code=self.draft.matter_code,
                                                        exclude_id=self.draft.application_id)
             except CounterdeskError as error:
                 self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
                 return
-        self.app.call_from_thread(self.confirmed, applicant.id if applicant else None, errors, others)
+        self.app.call_from_thread(self.confirmed, id_of(applicant) if applicant else None, errors, others)
 
     def confirmed(self, applicant_id: int | None, errors: dict[str, str], others: list) -> None:
         if errors or applicant_id is None:

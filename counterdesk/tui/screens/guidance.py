@@ -22,6 +22,7 @@ from counterdesk.domain.matter import Question
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.wizard import PlacedDraft
 
 WIDE = 110
 """From this width on, the materials that apply are listed beside the questions."""
@@ -101,7 +102,7 @@ class GuidanceScreen(WizardScreen):
         Binding("escape", "back", "返回选地点"),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: PlacedDraft) -> None:
         super().__init__(draft)
         self.answers: dict[str, str] = dict(draft.answers)
         """The answers that count, as last chosen."""

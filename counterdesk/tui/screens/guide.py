@@ -23,6 +23,7 @@ from counterdesk.domain import guidance
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.wizard import PlacedDraft
 
 
 def _numbered(lines) -> Table:
@@ -61,7 +62,7 @@ class GuideScreen(WizardScreen):
         Binding("escape", "back", "返回智能引导"),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: PlacedDraft) -> None:
         super().__init__(draft)
         self._busy = False
 

@@ -14,14 +14,15 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from counterdesk.domain.matter import City, Region
+from counterdesk.domain.matter import City, Matter, Region
 from counterdesk.tui.columns import COLUMN_BINDINGS, ColumnKeys
 from counterdesk.tui.commands import ScreenKeys
-from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.screens.wizard_base import PlacingScreen
 from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.wizard import Draft, PlacedDraft, go
 
 
-class LocationScreen(ColumnKeys, WizardScreen):
+class LocationScreen(ColumnKeys, PlacingScreen):
     """Two columns, 市州 and 办理地, over the matter's places; Enter on a place starts the draft."""
 
     STEP = "location"
@@ -35,8 +36,12 @@ class LocationScreen(ColumnKeys, WizardScreen):
     SEARCH, CITIES, PLACES = "#location-search", "#location-cities", "#location-counties"
     NOTHING = "请先选择办理地。"
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: Draft) -> None:
         super().__init__(draft)
+        if draft.matter_code is None:
+            raise ValueError("the place is chosen for a matter: find the matter first")
+        self.matter_code: str = draft.matter_code
+        """The matter chosen on the step before."""
         self.places: list[tuple[City, list[Region]]] = []
         """The cities on screen, each with its places on screen."""
         self._wanted: str | None = None
@@ -60,7 +65,7 @@ class LocationScreen(ColumnKeys, WizardScreen):
 
     def on_mount(self) -> None:
         ctx = self.ctx
-        matter = self.catalog.matter(self.draft.matter_code)
+        matter = self.matter
         handled = (self.catalog.where_handled(matter) if matter.counties is None
                    else f"在 {len(matter.counties)} 个办理地办理")
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -74,8 +79,8 @@ class LocationScreen(ColumnKeys, WizardScreen):
         self.query_one("#location-search", Input).focus()
 
     @property
-    def matter(self):
-        return self.catalog.matter(self.draft.matter_code)
+    def matter(self) -> Matter:
+        return self.catalog.matter(self.matter_code)
 
     # -- filtering -------------------------------------------------------------------------
 
@@ -139,28 +144,27 @@ class LocationScreen(ColumnKeys, WizardScreen):
         from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.applications import answers_of
         from counterdesk.services.drafts import place_draft
+        from counterdesk.store.models import id_of
 
         ctx = self.ctx
         try:
             with ctx.session() as session:
                 application = place_draft(session, actor=self.actor, catalog=self.catalog,
                                           application_id=self.draft.application_id,
-                                          matter_code=self.draft.matter_code, county_code=county_code)
-                answers = answers_of(session, application.id)
+                                          matter_code=self.matter_code, county_code=county_code)
+                placed = PlacedDraft(self.matter_code, county_code, id_of(application),
+                                     answers_of(session, id_of(application)))
         except CounterdeskError as error:
             self.app.call_from_thread(self._refused, error.message)
             return
-        self.app.call_from_thread(self._placed, application.id, county_code, answers)
+        self.app.call_from_thread(self._placed, placed)
 
     def _refused(self, message: str) -> None:
         self._busy = False
         self.notify(message, severity="error")
 
-    def _placed(self, application_id: int, county_code: str, answers: dict[str, str]) -> None:
-        self.draft.application_id = application_id
-        self.draft.county_code = county_code
-        self.draft.answers = answers
-        self.go("guidance")
+    def _placed(self, placed: PlacedDraft) -> None:
+        go(self.app, "guidance", placed)
 
     def action_back(self) -> None:
         self.go("matter")

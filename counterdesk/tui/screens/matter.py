@@ -24,9 +24,10 @@ from textual.widgets import DataTable, Input, Static, Tab, Tabs
 from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, MatterEntry
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.dialogs.region import BrowseRegion, RegionDialog
-from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.screens.wizard_base import PlacingScreen
 from counterdesk.tui.widgets.chips import ChipBar
 from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.wizard import Draft
 
 ALL = "all"
 AUDIENCE_TABS = {ALL: "全部", **AUDIENCES}
@@ -65,7 +66,7 @@ def time_limit(days: int) -> str:
     return "即办" if days <= 0 else f"{days} 个工作日"
 
 
-class MatterScreen(WizardScreen):
+class MatterScreen(PlacingScreen):
     """Find the matter the citizen came for; Enter picks the highlighted one."""
 
     STEP = "matter"
@@ -88,7 +89,7 @@ class MatterScreen(WizardScreen):
         Binding("pageup", "cursor(-10)", show=False),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: Draft) -> None:
         super().__init__(draft)
         self.state = PickerState()
         """The tab, filters and query on screen."""

@@ -19,7 +19,7 @@ from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.fields import FieldRow
 from counterdesk.tui.widgets.keybar import KeyBar
-from counterdesk.tui.wizard import leave
+from counterdesk.tui.wizard import PlacedDraft, leave
 
 COURIER_FIELDS = {"recipient": "收件人", "phone": "收件人电话", "address": "收件地址"}
 
@@ -36,7 +36,7 @@ class PickupScreen(WizardScreen):
         Binding("f10", "home", "回首页", priority=True),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: PlacedDraft) -> None:
         super().__init__(draft)
         self.method = "onsite"
         """``onsite`` or ``courier``."""
