@@ -10,9 +10,12 @@ power cut loses nothing.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -32,6 +35,9 @@ from counterdesk.tui.widgets.fields import FieldRow, field_value, set_field_valu
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import PlacedDraft, leave
 
+if TYPE_CHECKING:
+    from counterdesk.store.models import Application
+
 FIELD_ORDER = ("identity_check", "id_type", "id_number", "credit_code", "name", "sex", "legal_representative",
                "mobile", "email", "household_address", "residence_address", *AGENT_FIELDS, "remark", "ticket_no")
 """Every field on the form, in the order the clerk meets them. The form opens on the ID number;
@@ -41,6 +47,18 @@ ENTERPRISE_ONLY = {"credit_code", "legal_representative"}
 ENTERPRISE_LABELS = {"name": "企业名称", "mobile": "联系电话", "residence_address": "经营地址"}
 
 _WATCHED = (Input.Changed, Select.Changed, TextArea.Changed)
+
+
+@dataclass(frozen=True)
+class Returning:
+    """A stored applicant found by the number on the form, and their open applications of this matter."""
+
+    key: tuple[str, str]
+    """(证件类型, number) as looked up: stale once the form holds another number."""
+    applicant_id: int
+    values: dict[str, str]
+    """The stored applicant as form values."""
+    others: list[Application]
 
 
 class ApplicantScreen(WizardScreen):
@@ -222,15 +240,16 @@ class ApplicantScreen(WizardScreen):
 
     # -- loading and saving --------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="applicant-load")
     def load_form(self) -> None:
         from counterdesk.services.applications import get, saved_form, set_step
 
-        ctx = self.ctx
-        with ctx.session() as session:
-            values = saved_form(get(session, actor=self.actor, application_id=self.draft.application_id))
-            set_step(session, actor=self.actor, application_id=self.draft.application_id, step="applicant")
-        self.app.call_from_thread(self.fill, values)
+        def load() -> dict[str, str]:
+            with self.ctx.session() as session:
+                values = saved_form(get(session, actor=self.actor, application_id=self.draft.application_id))
+                set_step(session, actor=self.actor, application_id=self.draft.application_id, step="applicant")
+            return values
+
+        self.run_service(load, self.fill, group="applicant-load", exclusive=True)
 
     def fill(self, values: dict[str, str]) -> None:
         """Put a saved form back, exactly as it was typed."""
@@ -254,21 +273,21 @@ class ApplicantScreen(WizardScreen):
         if not self._loading and not self._form_closed:
             self._saver.put(self._latest)
 
-    def _start_saver(self, run) -> None:
+    def _start_saver(self, run: Callable[[], None]) -> None:
+        # Not run_service: the saver is one worker that writes for as long as typing goes on.
         self.run_worker(run, thread=True, group="applicant-save")
 
     def write_form(self, form: dict[str, str]) -> None:
-        """Store the form as typed (in the saver's thread)."""
+        """Store the form as typed (in the saver's thread; ``notify`` is thread-safe)."""
         from counterdesk.services.applications import save_form
 
-        ctx = self.ctx
         with self._store_lock:
             if self._form_closed:
                 return
             try:
-                ctx.call(save_form, actor=self.actor, application_id=self.draft.application_id, form=form)
+                self.ctx.call(save_form, actor=self.actor, application_id=self.draft.application_id, form=form)
             except CounterdeskError as error:
-                self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
+                self.notify(error.message, severity="error", markup=False)
 
     def save_and_close(self, step: str | None = None) -> None:
         """Save what is typed before leaving the screen (right now: the screen is about to go)."""
@@ -372,28 +391,28 @@ class ApplicantScreen(WizardScreen):
             self._looked_up = key
             self.look_up(*key)
 
-    @work(thread=True, exclusive=True, group="applicant-lookup")
     def look_up(self, id_type: str, number: str) -> None:
         from counterdesk.services.applications import applicant_form_values, find_applicant, open_applications_for
         from counterdesk.store.models import id_of
 
-        ctx = self.ctx
-        with ctx.session() as session:
-            applicant = find_applicant(session, id_type, number)
-            if applicant is None:
-                return
-            values = applicant_form_values(applicant)
-            others = open_applications_for(session, applicant_id=id_of(applicant), matter_code=self.draft.matter_code,
-                                           exclude_id=self.draft.application_id)
-        self.app.call_from_thread(self.prefill, (id_type, number), id_of(applicant), values, others)
+        def find() -> Returning | None:
+            with self.ctx.session() as session:
+                applicant = find_applicant(session, id_type, number)
+                if applicant is None:
+                    return None
+                others = open_applications_for(session, applicant_id=id_of(applicant),
+                                               matter_code=self.draft.matter_code, exclude_id=self.draft.application_id)
+                return Returning((id_type, number), id_of(applicant), applicant_form_values(applicant), others)
 
-    def prefill(self, key: tuple[str, str], applicant_id: int, values: dict[str, str], others: list) -> None:
+        self.run_service(find, self.prefill, group="applicant-lookup", exclusive=True)
+
+    def prefill(self, found: Returning | None) -> None:
         """Fill the empty fields from the stored applicant; what the clerk typed is kept."""
-        if key != self._looked_up or not self.is_attached:
+        if found is None or found.key != self._looked_up or not self.is_attached:
             return
         filled = []
         with self.prevent(*_WATCHED):
-            for name, value in values.items():
+            for name, value in found.values.items():
                 if name in FIELD_ORDER and value and not field_value(self.widget(name)).strip():
                     set_field_value(self.widget(name), value)
                     filled.append(name)
@@ -403,9 +422,10 @@ class ApplicantScreen(WizardScreen):
         self.refresh_checks()
         self.notify("已调出老用户信息，请与申请人核对。" if filled else "老用户：已填写的信息保持不变。",
                     title="老用户", markup=False)
-        self.warn_open_applications(applicant_id, others)
+        self.warn_open_applications(found.applicant_id, found.others)
 
-    def warn_open_applications(self, applicant_id: int, others: list, then=None) -> None:
+    def warn_open_applications(self, applicant_id: int, others: list[Application],
+                               then: Callable[[], object] | None = None) -> None:
         """Say which open application or draft of this matter the applicant already has."""
         if not others or applicant_id in self._acknowledged:
             if then:
@@ -444,29 +464,25 @@ class ApplicantScreen(WizardScreen):
             return
         self.confirm({**self.checked_form(), "agent_on": "1" if self.agent_on else ""})
 
-    @work(thread=True, exclusive=True, group="applicant-confirm")
     def confirm(self, form: dict[str, str]) -> None:
         from counterdesk.services.applications import confirm_applicant, open_applications_for
         from counterdesk.store.models import id_of
 
-        ctx = self.ctx
-        others: list = []
-        with self._store_lock:
-            try:
-                with ctx.session() as session:
-                    applicant, errors = confirm_applicant(session, actor=self.actor,
-                                                          application_id=self.draft.application_id, form=form)
-                    if applicant is not None:
-                        self._form_closed = True
-                        others = open_applications_for(session, applicant_id=id_of(applicant),
-                                                       matter_code=self.draft.matter_code,
-                                                       exclude_id=self.draft.application_id)
-            except CounterdeskError as error:
-                self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-                return
-        self.app.call_from_thread(self.confirmed, id_of(applicant) if applicant else None, errors, others)
+        def store() -> tuple[int | None, dict[str, str], list[Application]]:
+            with self._store_lock, self.ctx.session() as session:
+                applicant, errors = confirm_applicant(session, actor=self.actor,
+                                                      application_id=self.draft.application_id, form=form)
+                if applicant is None:
+                    return None, errors, []
+                self._form_closed = True
+                others = open_applications_for(session, applicant_id=id_of(applicant),
+                                               matter_code=self.draft.matter_code, exclude_id=self.draft.application_id)
+                return id_of(applicant), errors, others
 
-    def confirmed(self, applicant_id: int | None, errors: dict[str, str], others: list) -> None:
+        self.run_service(store, self.confirmed, group="applicant-confirm", exclusive=True)
+
+    def confirmed(self, stored: tuple[int | None, dict[str, str], list[Application]]) -> None:
+        applicant_id, errors, others = stored
         if errors or applicant_id is None:
             self.refuse(errors)
             return

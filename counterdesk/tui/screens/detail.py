@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -26,7 +25,9 @@ from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import staff_label, status_text, timeline_text
 
 if TYPE_CHECKING:
+    from counterdesk.domain.errors import CounterdeskError
     from counterdesk.services.detail import ApplicationDetail
+    from counterdesk.services.papers import Delivered
 
 PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
 
@@ -86,22 +87,18 @@ class DetailScreen(MovingScreen):
         """Read the application again."""
         self.load()
 
-    @work(thread=True, exclusive=True, group="detail-load")
     def load(self) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.detail import detail
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                shown = detail(session, actor=self.actor, number_or_id=self.number_or_id, catalog=self.catalog)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            self.app.call_from_thread(self.action_back)
-            return
-        self.app.call_from_thread(self.show_detail, shown)
+        def refused(error: CounterdeskError) -> None:
+            self.notify(error.message, severity="error", markup=False)
+            self.action_back()
 
-    def show_detail(self, shown) -> None:
+        self.run_service(lambda: self.ctx.call(detail, actor=self.actor, number_or_id=self.number_or_id,
+                                               catalog=self.catalog),
+                         self.show_detail, refused=refused, group="detail-load", exclusive=True)
+
+    def show_detail(self, shown: ApplicationDetail) -> None:
         """Lay the application out."""
         self.shown = shown
         self.query_one("#detail-summary", Static).update(self._summary(shown))
@@ -112,7 +109,7 @@ class DetailScreen(MovingScreen):
         self.refresh_bindings()
         self.refresh_moves()
 
-    def _summary(self, shown) -> Text:
+    def _summary(self, shown: ApplicationDetail) -> Text:
         text = Text()
         text.append(shown.number or "（草稿，尚无办件编号）", style="bold")
         text.append("  ")
@@ -127,7 +124,7 @@ class DetailScreen(MovingScreen):
                     style="dim")
         return text
 
-    def _people(self, shown) -> Table:
+    def _people(self, shown: ApplicationDetail) -> Table:
         grid = Table.grid(padding=(0, 4))
         grid.add_column(ratio=1)
         grid.add_column(ratio=1)
@@ -153,7 +150,7 @@ class DetailScreen(MovingScreen):
         grid.add_row(_pairs(left), _pairs(right))
         return grid
 
-    def _attachments(self, shown) -> Table | Text:
+    def _attachments(self, shown: ApplicationDetail) -> Table | Text:
         """One row per attached file; long names fold onto more lines rather than leave the screen."""
         if not shown.attachments:
             return Text("（尚未上传材料）", style="dim")
@@ -171,7 +168,7 @@ class DetailScreen(MovingScreen):
                                                style=PRECHECK_STYLES.get(a.precheck, "")))
         return table
 
-    def _situation(self, shown) -> Text:
+    def _situation(self, shown: ApplicationDetail) -> Text:
         text = Text()
         for question, answer in shown.situation:
             if text:
@@ -202,21 +199,18 @@ class DetailScreen(MovingScreen):
             self.notify("正在汇编申请材料……", markup=False)
             self.build_packet()
 
-    @work(thread=True, exclusive=True, group="detail-packet")
     def build_packet(self) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.detail import save_packet
         from counterdesk.tui.papers import warn_of_blanks
 
-        ctx = self.ctx
         if self.shown is None:
             return
-        try:
-            with ctx.session() as session:
-                delivered = save_packet(session, actor=self.actor, catalog=self.catalog, settings=ctx.settings,
-                                        number_or_id=self.shown.id)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, delivered.message, markup=False)
-        warn_of_blanks(self, delivered.warning)
+        application_id = self.shown.id
+
+        def built(delivered: Delivered) -> None:
+            self.notify(delivered.message, markup=False)
+            warn_of_blanks(self, delivered.warning)
+
+        self.run_service(lambda: self.ctx.call(save_packet, actor=self.actor, catalog=self.catalog,
+                                               settings=self.ctx.settings, number_or_id=application_id),
+                         built, group="detail-packet", exclusive=True)

@@ -10,7 +10,7 @@ import threading
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -141,13 +141,12 @@ class GuidanceScreen(WizardScreen):
     def on_resize(self) -> None:
         self.query_one("#guidance-side").display = self.size.width >= WIDE
 
-    @work(thread=True, group="step")
     def remember_step(self) -> None:
         """A resumed draft opens here again."""
         from counterdesk.services.applications import set_step
 
-        ctx = self.ctx
-        ctx.call(set_step, actor=self.actor, application_id=self.draft.application_id, step="guidance")
+        self.run_service(lambda: self.ctx.call(set_step, actor=self.actor, application_id=self.draft.application_id,
+                                               step="guidance"), group="step")
 
     # -- questions on screen ---------------------------------------------------------------
 
@@ -253,19 +252,16 @@ class GuidanceScreen(WizardScreen):
         self.save()
         self.call_after_refresh(self.focus_pending, question_id)
 
-    @work(thread=True, group="save")
     def save(self) -> None:
         """Store the answers as they are when the write starts (later changes follow in order)."""
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.applications import save_answers
 
-        ctx = self.ctx
-        with self._save_lock:
-            try:
-                ctx.call(save_answers, actor=self.actor, catalog=self.catalog,
-                         application_id=self.draft.application_id, answers=dict(self.answers))
-            except CounterdeskError as error:
-                self.app.call_from_thread(self.notify, error.message, severity="error")
+        def store() -> None:
+            with self._save_lock:
+                self.ctx.call(save_answers, actor=self.actor, catalog=self.catalog,
+                              application_id=self.draft.application_id, answers=dict(self.answers))
+
+        self.run_service(store, group="save")
 
     # -- moving on -------------------------------------------------------------------------
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from counterdesk.domain import guidance
+from counterdesk.domain.errors import CounterdeskError
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
@@ -93,13 +93,12 @@ class GuideScreen(WizardScreen):
         self.query_one("#guide-scroll", VerticalScroll).focus()
         self.remember_step()
 
-    @work(thread=True, group="step")
     def remember_step(self) -> None:
         """A resumed draft opens here again."""
         from counterdesk.services.applications import set_step
 
-        ctx = self.ctx
-        ctx.call(set_step, actor=self.actor, application_id=self.draft.application_id, step="guide")
+        self.run_service(lambda: self.ctx.call(set_step, actor=self.actor, application_id=self.draft.application_id,
+                                               step="guide"), group="step")
 
     # -- the guide -------------------------------------------------------------------------
 
@@ -199,35 +198,36 @@ class GuideScreen(WizardScreen):
 
         self.app.push_screen(EmailDialog("发送明白卡到电子邮箱"), send)
 
-    @work(thread=True, exclusive=True, group="card")
     def make_card(self, how: str, address: str | None) -> None:
-        """Build the card and print, save or mail it, off the UI thread (a PDF takes a moment)."""
+        """Build the card and print, save or mail it (to ``address``), off the UI thread (a PDF takes a moment)."""
         from counterdesk.documents.pdf.card import render_card
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.papers import card_file_name, card_for, deliver, mail_card
         from counterdesk.tui.papers import warn_of_blanks
 
-        ctx = self.ctx
-        try:
+        def make() -> tuple[str, str | None]:
+            ctx = self.ctx
             card = ctx.call(card_for, catalog=self.catalog, hall=ctx.hall, matter_code=self.draft.matter_code,
                             county_code=self.draft.county_code, answers=self.draft.answers)
             pdf = render_card(card)
-            if how == "mail":
+            if address is not None:
                 mail_card(ctx.settings, card, address, pdf=pdf)
-                message = f"明白卡已发送到 {address}。"
-            else:
-                message = deliver(ctx.settings, pdf, card_file_name(card), print_it=how == "print").message
-                if how == "save":
-                    message = "明白卡" + message
-        except CounterdeskError as error:
-            self.app.call_from_thread(self._card_done, error.message, True)
-            return
-        self.app.call_from_thread(self._card_done, message, False)
-        warn_of_blanks(self, pdf.warning)
+                return f"明白卡已发送到 {address}。", pdf.warning
+            message = deliver(ctx.settings, pdf, card_file_name(card), print_it=how == "print").message
+            return ("明白卡" + message if how == "save" else message), pdf.warning
 
-    def _card_done(self, message: str, error: bool) -> None:
+        def made(done: tuple[str, str | None]) -> None:
+            message, warning = done
+            self._card_done(message)
+            warn_of_blanks(self, warning)
+
+        self.run_service(make, made, refused=self._card_refused, group="card", exclusive=True)
+
+    def _card_done(self, message: str, *, error: bool = False) -> None:
         self._busy = False
         self.say(message, error=error)
+
+    def _card_refused(self, error: CounterdeskError) -> None:
+        self._card_done(error.message, error=True)
 
     # -- moving on -------------------------------------------------------------------------
 
@@ -239,22 +239,15 @@ class GuideScreen(WizardScreen):
             self._busy = True
             self.record_consultation()
 
-    @work(thread=True, exclusive=True, group="step")
     def record_consultation(self) -> None:
         """End the draft as a 咨询 visit (the citizen goes to the 办理地 with the card)."""
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.visits import close_as_consultation
 
-        ctx = self.ctx
-        try:
-            ctx.call(close_as_consultation, actor=self.actor, catalog=self.catalog,
-                     application_id=self.draft.application_id)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self._card_done, error.message, True)
-            return
-        self.app.call_from_thread(self._consulted)
+        self.run_service(lambda: self.ctx.call(close_as_consultation, actor=self.actor, catalog=self.catalog,
+                                               application_id=self.draft.application_id),
+                         self._consulted, refused=self._card_refused, group="step", exclusive=True)
 
-    def _consulted(self) -> None:
+    def _consulted(self, _: object) -> None:
         self.app.notify("已登记为咨询：申请人凭明白卡到办理机构现场办理。")
         self.action_home()
 

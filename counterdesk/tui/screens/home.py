@@ -6,10 +6,10 @@ whose 整改 is overdue, which C lists (Enter on one opens its application).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -71,37 +71,38 @@ class HomeScreen(CounterScreen[None]):
     def on_screen_resume(self) -> None:
         self.app.step = "首页"
         self.load_drafts()
-        if self.app.ctx.actor is not None and self.app.ctx.actor.is_supervisor:
+        if self.ctx.actor is not None and self.ctx.actor.is_supervisor:
             self.load_deadlines()
             self.load_cases()
 
-    @work(thread=True, exclusive=True, group="deadlines")
     def load_deadlines(self) -> None:
         from counterdesk.services.deadlines import due_counts
 
-        ctx = self.app.ctx
-        due_today, overdue = ctx.call(due_counts, actor=ctx.actor)
-        line = Text()
-        line.append(f"今日到期 {due_today} 件", style="bold black on yellow" if due_today else "")
-        line.append(" / ")
-        line.append(f"已逾期 {overdue} 件", style="bold white on red" if overdue else "")
-        self.app.call_from_thread(self.query_one("#home-deadlines", Static).update, line)
+        def show(counts: tuple[int, int]) -> None:
+            due_today, overdue = counts
+            line = Text()
+            line.append(f"今日到期 {due_today} 件", style="bold black on yellow" if due_today else "")
+            line.append(" / ")
+            line.append(f"已逾期 {overdue} 件", style="bold white on red" if overdue else "")
+            self.query_one("#home-deadlines", Static).update(line)
 
-    @work(thread=True, exclusive=True, group="cases")
+        self.run_service(lambda: self.ctx.call(due_counts, actor=self.actor), show, group="deadlines", exclusive=True)
+
     def load_cases(self, open_list: bool = False) -> None:
         """Count the overdue 差评 cases for the home line; with ``open_list``, list them too."""
         from counterdesk.services.ratings import overdue_cases
 
-        ctx = self.app.ctx
-        overdue = ctx.call(overdue_cases, actor=ctx.actor)
-        line = Text()
-        line.append(f"差评整改逾期 {len(overdue)} 件", style="bold white on red" if overdue else "")
-        line.append("（按 C 查看）", style="dim")
-        self.app.call_from_thread(self.query_one("#home-cases", Static).update, line)
-        if open_list:
-            self.app.call_from_thread(self._show_cases, overdue)
+        def show(overdue: list[dict[str, Any]]) -> None:
+            line = Text()
+            line.append(f"差评整改逾期 {len(overdue)} 件", style="bold white on red" if overdue else "")
+            line.append("（按 C 查看）", style="dim")
+            self.query_one("#home-cases", Static).update(line)
+            if open_list:
+                self._show_cases(overdue)
 
-    def _show_cases(self, overdue: list[dict]) -> None:
+        self.run_service(lambda: self.ctx.call(overdue_cases, actor=self.actor), show, group="cases", exclusive=True)
+
+    def _show_cases(self, overdue: list[dict[str, Any]]) -> None:
         from counterdesk.domain.visits import SCORES
         from counterdesk.tui.dialogs.pick import PickDialog
 
@@ -129,12 +130,15 @@ class HomeScreen(CounterScreen[None]):
 
         self.app.push_screen(PickDialog("逾期未整改的差评（回车查看办件）", lines, empty="（没有逾期的差评）"), chosen)
 
-    @work(thread=True, exclusive=True)
     def load_drafts(self) -> None:
+        """List this window's drafts (read again)."""
+        self.run_service(self._load_drafts, self._show_drafts, group="drafts", exclusive=True)
+
+    def _load_drafts(self) -> list[DraftSummary]:
+        """This window's drafts (in the worker)."""
         from counterdesk.services.applications import drafts_of_window
 
-        drafts = self.ctx.call(drafts_of_window, actor=self.actor)
-        self.app.call_from_thread(self._show_drafts, drafts)
+        return self.ctx.call(drafts_of_window, actor=self.actor)
 
     def _show_drafts(self, drafts: list[DraftSummary]) -> None:
         catalog = self.catalog
@@ -207,18 +211,15 @@ class HomeScreen(CounterScreen[None]):
 
         self.app.push_screen(ConfirmDialog("作废草稿", body, yes="作废", no="保留"), answered)
 
-    @work(thread=True, exclusive=True, group="home-discard")
     def discard(self, draft_id: int) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.drafts import discard_draft
 
-        try:
-            self.ctx.call(discard_draft, actor=self.actor, application_id=draft_id)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, "草稿已作废。", markup=False)
-        self.app.call_from_thread(self.load_drafts)
+        def discarded(_: None) -> None:
+            self.notify("草稿已作废。", markup=False)
+            self.load_drafts()
+
+        self.run_service(lambda: self.ctx.call(discard_draft, actor=self.actor, application_id=draft_id), discarded,
+                         group="home-discard", exclusive=True)
 
     def action_lookup(self) -> None:
         from counterdesk.tui.screens.lookup import LookupScreen

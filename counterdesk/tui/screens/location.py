@@ -7,13 +7,14 @@ own place is highlighted at the start, so Enter alone is enough for most citizen
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.matter import City, Matter, Region
 from counterdesk.tui.columns import COLUMN_BINDINGS, ColumnKeys
 from counterdesk.tui.commands import ScreenKeys
@@ -138,30 +139,25 @@ class LocationScreen(ColumnKeys, PlacingScreen):
             self._busy = True
             self.place(option_id)
 
-    @work(thread=True, exclusive=True, group="place")
     def place(self, county_code: str) -> None:
         """Start the draft (or keep the one in hand) in the chosen county."""
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.applications import answers_of
         from counterdesk.services.drafts import place_draft
         from counterdesk.store.models import id_of
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
+        def place() -> PlacedDraft:
+            with self.ctx.session() as session:
                 application = place_draft(session, actor=self.actor, catalog=self.catalog,
                                           application_id=self.draft.application_id,
                                           matter_code=self.matter_code, county_code=county_code)
-                placed = PlacedDraft(self.matter_code, county_code, id_of(application),
-                                     answers_of(session, id_of(application)))
-        except CounterdeskError as error:
-            self.app.call_from_thread(self._refused, error.message)
-            return
-        self.app.call_from_thread(self._placed, placed)
+                return PlacedDraft(self.matter_code, county_code, id_of(application),
+                                   answers_of(session, id_of(application)))
 
-    def _refused(self, message: str) -> None:
+        self.run_service(place, self._placed, refused=self._refused, group="place", exclusive=True)
+
+    def _refused(self, error: CounterdeskError) -> None:
         self._busy = False
-        self.notify(message, severity="error")
+        self.notify(error.message, severity="error")
 
     def _placed(self, placed: PlacedDraft) -> None:
         go(self.app, "guidance", placed)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from counterdesk.domain.errors import CounterdeskError
 from counterdesk.tui.base import CounterDialog
 
 
@@ -34,19 +35,13 @@ class LockScreen(CounterDialog[None]):
     def unlock(self, event: Input.Submitted) -> None:
         self.check(event.value)
 
-    @work(thread=True, exclusive=True)
     def check(self, password: str) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.staff import authenticate
 
-        try:
-            self.ctx.call(authenticate, self.actor.id, password)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self._failed, error.message)
-            return
-        self.app.call_from_thread(self.dismiss)
+        self.run_service(lambda: self.ctx.call(authenticate, self.actor.id, password), lambda _: self.dismiss(),
+                         refused=self._failed, group="unlock", exclusive=True)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: CounterdeskError) -> None:
         field = self.query_one(Input)
         field.value = ""
-        self.query_one("#lock-message", Static).update(message)
+        self.query_one("#lock-message", Static).update(error.message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button, Input, Label, Static
@@ -14,6 +14,7 @@ from counterdesk.tui.widgets.header import DeskHeader
 from counterdesk.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from counterdesk.domain.errors import CounterdeskError
     from counterdesk.services.staff import Actor
 
 
@@ -71,23 +72,17 @@ class LoginScreen(CounterScreen[None]):
             return
         self.authenticate(staff_id, password)
 
-    @work(thread=True, exclusive=True)
     def authenticate(self, staff_id: str, password: str) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.staff import authenticate
 
-        try:
-            actor = self.ctx.call(authenticate, staff_id, password)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self._failed, error.message)
-            return
-        self.app.call_from_thread(self._succeeded, actor)
+        self.run_service(lambda: self.ctx.call(authenticate, staff_id, password), self._succeeded,
+                         refused=self._failed, group="login", exclusive=True)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: CounterdeskError) -> None:
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
-        self.say(message)
+        self.say(error.message)
 
     def _succeeded(self, actor: Actor) -> None:
         self.ctx.actor = actor

@@ -6,18 +6,20 @@ comment (Tab), and Enter sends; Esc goes back to the grades.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import getters, on, work
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.visits import BAD_SCORES, REASONS, SCORES
-from counterdesk.tui.base import DeskAccess
+from counterdesk.tui.base import DeskAccess, ServiceCalls
 from counterdesk.tui.context import DeskContext
 from counterdesk.tui.widgets.bignumber import glyph
 
@@ -30,16 +32,18 @@ GRADES = list(SCORES.items())
 THANKS_SECONDS = 4.0
 
 
-class PadScreen(DeskAccess, Screen[None]):
+@dataclass(frozen=True)
+class Reading:
+    """What the pad read of its window: the rating waiting to be given, or None."""
+
+    pending: PendingRating | None
+
+
+class PadScreen(ServiceCalls, DeskAccess, Screen[None]):
     """What the citizen sees and presses."""
 
     if TYPE_CHECKING:
         app = getters.app(PadApp)
-
-    @property
-    def ctx(self) -> DeskContext:
-        """The pad's database and catalog (nobody logs in on a pad)."""
-        return self.app.ctx
 
     BINDINGS = [
         *(Binding(str(n), f"key({n})", show=False) for n in range(1, 9)),
@@ -70,6 +74,11 @@ class PadScreen(DeskAccess, Screen[None]):
             yield Input(placeholder="其他意见（可不填，最多 250 字）", id="pad-comment", max_length=250)
             yield Static(id="pad-hint")
 
+    @property
+    def ctx(self) -> DeskContext:
+        """The pad's database and catalog (nobody logs in on a pad)."""
+        return self.app.ctx
+
     def on_mount(self) -> None:
         self.show("waiting")
 
@@ -79,22 +88,30 @@ class PadScreen(DeskAccess, Screen[None]):
 
     # -- watching the window --------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="pad-watch")
     def look(self) -> None:
         """One cheap query for the window's pending rating; the screen hears of it only when it changed."""
+        self.run_service(self._read_pending, self._compare, group="pad-watch", exclusive=True)
+
+    def _read_pending(self) -> Reading | None:
+        """The window's pending rating; None when the database could not be read (the next look asks again)."""
         from sqlalchemy.exc import SQLAlchemyError
 
         from counterdesk.services.ratings import pending_for_window
 
         try:
-            pending = self.app.ctx.call(pending_for_window, self.window)
+            return Reading(self.ctx.call(pending_for_window, self.window))
         except SQLAlchemyError:
+            return None
+
+    def _compare(self, reading: Reading | None) -> None:
+        if reading is None:
             return
+        pending = reading.pending
         if (pending.id if pending else None) != self._shown:
             self._shown = pending.id if pending else None
-            self.app.call_from_thread(self.arrived, pending)
+            self.arrived(pending)
 
-    def arrived(self, pending) -> None:
+    def arrived(self, pending: PendingRating | None) -> None:
         """A new service to rate, or none any more (rated elsewhere, or the request lapsed)."""
         if self.state in ("sending", "thanks") and pending is None:
             return
@@ -127,7 +144,7 @@ class PadScreen(DeskAccess, Screen[None]):
         pending = self.pending
         if pending is None or self.state in ("waiting", "thanks"):
             return Text("")
-        catalog = self.app.ctx.catalog
+        catalog = self.ctx.catalog
         matter = catalog.matters.get(pending.matter_code) if pending.matter_code and catalog else None
         text = Text(justify="center")
         text.append(matter.name if matter else "窗口服务", style="bold")
@@ -177,18 +194,17 @@ class PadScreen(DeskAccess, Screen[None]):
         self.show("sending")
         self.store(self.pending.id, self.score, tuple(self.reasons), comment)
 
-    @work(thread=True, exclusive=True, group="pad-send")
     def store(self, rating_id: int, score: int, reasons: tuple[str, ...], comment: str) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.ratings import rate
 
-        ctx = self.app.ctx
-        try:
-            ctx.call(rate, rating_id=rating_id, score=score, reasons=reasons, comment=comment, channel="pad",
-                     calendar=self.catalog.calendar, case_days=ctx.settings.case_days)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
-        self.app.call_from_thread(self.thanked)
+        def refused(error: CounterdeskError) -> None:
+            self.notify(error.message, severity="warning", markup=False)
+            self.thanked()
+
+        self.run_service(lambda: self.ctx.call(rate, rating_id=rating_id, score=score, reasons=reasons,
+                                               comment=comment, channel="pad", calendar=self.catalog.calendar,
+                                               case_days=self.ctx.settings.case_days),
+                         lambda _: self.thanked(), refused=refused, group="pad-send", exclusive=True)
 
     def thanked(self) -> None:
         self.pending = None

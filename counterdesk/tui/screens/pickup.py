@@ -7,13 +7,13 @@ they are checked as they are typed by the same rule the batch importer uses (``v
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-from counterdesk.domain.errors import CounterdeskError, InvalidInput
+from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.pickup import PICKUP_METHODS
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
@@ -60,16 +60,17 @@ class PickupScreen(WizardScreen):
         self.query_one("#method", RadioSet).focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="pickup-load")
     def load(self) -> None:
         from counterdesk.services.applications import set_step
         from counterdesk.services.review import pickup_defaults
 
-        ctx = self.ctx
-        with ctx.session() as session:
-            values = pickup_defaults(session, actor=self.actor, application_id=self.draft.application_id)
-            set_step(session, actor=self.actor, application_id=self.draft.application_id, step="pickup")
-        self.app.call_from_thread(self.fill, values)
+        def load() -> dict[str, str]:
+            with self.ctx.session() as session:
+                values = pickup_defaults(session, actor=self.actor, application_id=self.draft.application_id)
+                set_step(session, actor=self.actor, application_id=self.draft.application_id, step="pickup")
+            return values
+
+        self.run_service(load, self.fill, group="pickup-load", exclusive=True)
 
     def fill(self, values: dict[str, str]) -> None:
         with self.prevent(Input.Changed, RadioSet.Changed):
@@ -149,21 +150,24 @@ class PickupScreen(WizardScreen):
             return
         self.store(self.method, self.values(), None)
 
-    @work(thread=True, exclusive=True, group="pickup-store")
     def store(self, method: str, values: dict[str, str], then: str | None) -> None:
         """Keep the choice, then show ``then`` (None: home)."""
         from counterdesk.services.applications import set_pickup, set_step
 
-        ctx = self.ctx
         courier = values if method == "courier" else {}
-        try:
-            with ctx.session() as session:
+
+        def store() -> None:
+            with self.ctx.session() as session:
                 set_pickup(session, actor=self.actor, application_id=self.draft.application_id, method=method,
                            **courier)
                 if then != "review":
                     set_step(session, actor=self.actor, application_id=self.draft.application_id,
                              step=then or "pickup")
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(lambda: self.go(then) if then else leave(self.app))
+
+        def stored(_: None) -> None:
+            if then:
+                self.go(then)
+            else:
+                leave(self.app)
+
+        self.run_service(store, stored, group="pickup-store", exclusive=True)

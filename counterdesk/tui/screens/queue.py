@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select, Static
-from textual.worker import get_current_worker
 
 from counterdesk.domain.clock import show, today
 from counterdesk.domain.text import shown
@@ -26,6 +26,9 @@ from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, M
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import status_text
+
+if TYPE_CHECKING:
+    from counterdesk.services.queue import QueuePage, QueueRow
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,8 @@ class QueueScreen(MovingScreen):
         super().__init__(ctx)
         self.query_state = QueueQuery(day or today())
         """The filters, sort and page in use."""
-        self.page = None
-        """The ``services.queue.QueuePage`` on screen."""
+        self.page: QueuePage | None = None
+        """The page on screen."""
         self.refresh_seconds = refresh_seconds
         self.page_size = page_size
 
@@ -168,26 +171,23 @@ class QueueScreen(MovingScreen):
         """Read the current page again."""
         self.load(self.query_state)
 
-    @work(thread=True, exclusive=True, group="queue-load")
     def load(self, query: QueueQuery) -> None:
-        from counterdesk.domain.errors import CounterdeskError
+        """Read the page ``query`` asks for; a newer query drops this one's page."""
         from counterdesk.services.queue import day_queue
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                page = day_queue(session, actor=self.actor, catalog=self.catalog, day=query.day, status=query.status,
+        def read() -> tuple[QueueQuery, QueuePage]:
+            page = self.ctx.call(day_queue, actor=self.actor, catalog=self.catalog, day=query.day, status=query.status,
                                  window=query.window, clerk=query.clerk, matter=query.matter, county=query.county,
                                  search=query.search, sort=query.sort, page=query.page, page_size=self.page_size,
                                  due=query.due)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.show_problem, error.message)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_page, query, page)
+            return query, page
 
-    def show_page(self, query: QueueQuery, page) -> None:
+        self.run_service(read, self.show_page, refused=lambda error: self.show_problem(error.message),
+                         group="queue-load", exclusive=True)
+
+    def show_page(self, read: tuple[QueueQuery, QueuePage]) -> None:
         """Put a page on screen, keeping the cursor on the same application."""
+        query, page = read
         if query != self.query_state:
             return
         if query.page and query.page >= page.pages:
@@ -201,7 +201,7 @@ class QueueScreen(MovingScreen):
         self.query_one("#queue-pager", Static).update(self._pager(page))
         self.refresh_moves()
 
-    def _fill(self, rows) -> None:
+    def _fill(self, rows: list[QueueRow]) -> None:
         table = self.query_one(DataTable)
         keep = self._current_key()
         table.clear()
@@ -243,7 +243,7 @@ class QueueScreen(MovingScreen):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    def _counts(self, page) -> Text:
+    def _counts(self, page: QueuePage) -> Text:
         chosen = self.query_state.status
         text = Text()
         if self.query_state.due:
@@ -260,7 +260,7 @@ class QueueScreen(MovingScreen):
             text.append_text(label)
         return text
 
-    def _pager(self, page) -> Text:
+    def _pager(self, page: QueuePage) -> Text:
         sort = self.query_state.sort
         arrow = "↓" if sort.startswith("-") else "↑"
         return Text(f"第 {page.page + 1}/{page.pages} 页 · 共 {page.total} 件 · 排序：{SORT_LABELS[sort.lstrip('-')]}"
@@ -320,8 +320,9 @@ class QueueScreen(MovingScreen):
             self.requery(sort=f"-{sort}" if current == sort else sort)
 
     def move_target(self) -> MoveTarget | None:
-        key = self._current_key() if self.page else None
-        row = next((r for r in self.page.rows if r.number == key), None) if key else None
+        page = self.page
+        key = self._current_key() if page is not None else None
+        row = next((r for r in page.rows if r.number == key), None) if page is not None and key else None
         if row is None:
             return None
         hall = self.ctx.hall

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
-from counterdesk.services.hall import DEFAULT_HALL_NAME
+from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall
+from counterdesk.services.staff import Actor
 from counterdesk.tui.base import CounterScreen
 from counterdesk.tui.widgets.header import DeskHeader
 from counterdesk.tui.widgets.keybar import KeyBar
@@ -78,23 +79,22 @@ class SetupScreen(CounterScreen[None]):
         window = int(value("window")) if value("window").strip() else None
         self.save(value("hall-name"), str(county), value("staff-id"), value("staff-name"), window, value("password"))
 
-    @work(thread=True, exclusive=True)
     def save(self, hall_name: str, county: str, staff_id: str, name: str, window: int | None,
              password: str) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.hall import set_hall
         from counterdesk.services.staff import add_staff, authenticate
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
+        def create() -> tuple[Hall, Actor]:
+            with self.ctx.session() as session:
                 add_staff(session, actor=None, staff_id=staff_id, name=name, role="supervisor",
                           password=password, window=window)
                 hall = set_hall(session, actor_id=staff_id.strip(), name=hall_name, county_code=county,
                                 catalog=self.catalog)
-                actor = authenticate(session, staff_id, password)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.query_one("#setup-message", Static).update, error.message)
-            return
-        ctx.hall, ctx.actor = hall, actor
-        self.app.call_from_thread(self.app.logged_in)
+                return hall, authenticate(session, staff_id, password)
+
+        def created(made: tuple[Hall, Actor]) -> None:
+            self.ctx.hall, self.ctx.actor = made
+            self.app.logged_in()
+
+        self.run_service(create, created, refused=lambda error: self.query_one("#setup-message", Static).update(
+            error.message), group="setup", exclusive=True)

@@ -1,16 +1,16 @@
 """What the queue, detail and lookup screens share: the desk context and the status-move keys.
 
-A screen may be given its context (tests, another host) or use the App's ``ctx``. Moves run in
-a thread worker; a move that lost a race to another window is reported and the screen reloads.
+A screen may be given its context (tests, another host) or use the App's ``ctx``. Moves run off the
+UI thread (``run_service``); a move that lost a race to another window is reported and the screen reloads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import work
 from textual.binding import Binding
 
+from counterdesk.domain.errors import Conflict, CounterdeskError
 from counterdesk.tui.base import CounterScreen
 from counterdesk.tui.context import DeskContext
 from counterdesk.tui.widgets.moves import MovesBar
@@ -96,48 +96,42 @@ class MovingScreen(DeskScreen):
         if target is not None and to_status in target.moves:
             self.ask_reason(target, to_status)
 
-    @work(thread=True, exclusive=True, group="move-ask")
     def ask_reason(self, target: MoveTarget, to_status: str) -> None:
         """Open the move dialog; a supplement request first reads which materials apply."""
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.detail import supplement_choices
         from counterdesk.tui.dialogs.move import MoveDialog
-
-        materials: list[tuple[str, bool]] = []
-        if to_status == "supplement_requested":
-            try:
-                with self.ctx.session() as session:
-                    materials = supplement_choices(session, actor=self.actor, catalog=self.catalog,
-                                                   number_or_id=target.id)
-            except CounterdeskError as error:
-                self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-                return
 
         def given(reason: str | None) -> None:
             if reason is not None:
                 self.make_move(target, to_status, reason)
 
-        dialog = MoveDialog(target.number, target.status, to_status, materials)
-        self.app.call_from_thread(self.app.push_screen, dialog, given)
+        def ask(materials: list[tuple[str, bool]]) -> None:
+            self.app.push_screen(MoveDialog(target.number, target.status, to_status, materials), given)
 
-    @work(thread=True, group="move")
+        if to_status != "supplement_requested":
+            ask([])
+            return
+        self.run_service(lambda: self.ctx.call(supplement_choices, actor=self.actor, catalog=self.catalog,
+                                               number_or_id=target.id),
+                         ask, group="move-ask", exclusive=True)
+
     def make_move(self, target: MoveTarget, to_status: str, reason: str) -> None:
         """Call the workflow service with the version the supervisor was looking at."""
-        from counterdesk.domain.errors import Conflict, CounterdeskError
         from counterdesk.domain.workflow import STATUSES
         from counterdesk.services.workflow import advance
 
-        try:
-            with self.ctx.session() as session:
-                advance(session, actor=self.actor, number_or_id=target.id, to_status=to_status,
-                        reason=reason or None, expected_version=target.version, catalog=self.catalog)
-        except Conflict as error:
-            self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
-            self.app.call_from_thread(self.moved)
-            return
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, f"办件 {target.number} 已改为“{STATUSES[to_status]}”。",
-                                  markup=False)
-        self.app.call_from_thread(self.moved)
+        def made(_: object) -> None:
+            self.notify(f"办件 {target.number} 已改为“{STATUSES[to_status]}”。", markup=False)
+            self.moved()
+
+        def refused(error: CounterdeskError) -> None:
+            if isinstance(error, Conflict):
+                self.notify(error.message, severity="warning", markup=False)
+                self.moved()
+            else:
+                self.notify(error.message, severity="error", markup=False)
+
+        self.run_service(lambda: self.ctx.call(advance, actor=self.actor, number_or_id=target.id, to_status=to_status,
+                                               reason=reason or None, expected_version=target.version,
+                                               catalog=self.catalog),
+                         made, refused=refused, group="move")
