@@ -27,6 +27,7 @@ from counterdesk.domain.contact import REMARK_MAX
 from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.idcard import IDENTITY_CHECKS
 from counterdesk.domain.idnumbers import ID_TYPES, validate_credit_code, validate_id_number
+from counterdesk.domain.windows import window_label
 from counterdesk.domain.workflow import status_label
 from counterdesk.tui.autosave import DebouncedSave
 from counterdesk.tui.commands import ScreenKeys
@@ -438,8 +439,7 @@ class ApplicantScreen(WizardScreen):
             if other.number:
                 body.append(f"  办件编号 {other.number}（{status_label(other.status)}）\n", style="bold")
             else:
-                window = f"{other.window} 号窗口" if other.window else "值班台"
-                body.append(f"  草稿（{window}，最后修改 {show(other.updated_at)}）\n", style="bold")
+                body.append(f"  草稿（{window_label(other.window)}，最后修改 {show(other.updated_at)}）\n", style="bold")
         body.append("\n继续办理将再开一件；返回则保留本草稿，回首页处理原办件。")
 
         def answered(go_on: bool | None) -> None:

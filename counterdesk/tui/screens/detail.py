@@ -19,6 +19,7 @@ from textual.widgets import Static
 from counterdesk.domain import text as untrusted
 from counterdesk.domain.applicant import SEXES
 from counterdesk.domain.clock import show
+from counterdesk.domain.windows import window_label
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
@@ -119,8 +120,7 @@ class DetailScreen(MovingScreen):
         text.append("\n")
         text.append(f"{shown.matter_name or shown.matter_code}（{shown.matter_code}）")
         text.append(f" · {shown.county_name or shown.county_code}")
-        window = f"{shown.window} 号窗口" if shown.window else "值班台"
-        text.append(f"\n{window} · 经办人 {staff_label(shown.clerk, shown.staff)} · 提交于 {show(shown.submitted_at)}",
+        text.append(f"\n{window_label(shown.window)} · 经办人 {staff_label(shown.clerk, shown.staff)} · 提交于 {show(shown.submitted_at)}",
                     style="dim")
         return text
 

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 
 from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.visits import BAD_SCORES, REASONS, SCORES
+from counterdesk.domain.windows import window_label
 from counterdesk.tui.base import DeskAccess, ServiceCalls
 from counterdesk.tui.context import DeskContext
 from counterdesk.tui.widgets.bignumber import glyph
@@ -63,7 +64,7 @@ class PadScreen(ServiceCalls, DeskAccess, Screen[None]):
         self._shown: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"好差评 · {self.window} 号窗口", justify="center"), id="pad-header")
+        yield Static(Text(f"好差评 · {window_label(self.window)}", justify="center"), id="pad-header")
         with Vertical(id="pad-body"):
             yield Static(id="pad-title")
             yield Static(id="pad-service")
