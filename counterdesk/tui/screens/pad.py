@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from counterdesk.domain.errors import CounterdeskError
-from counterdesk.domain.visits import BAD_SCORES, REASONS, SCORES
+from counterdesk.domain.visits import BAD_SCORES, COMMENT_MAX, REASONS, SCORES
 from counterdesk.domain.windows import window_label
 from counterdesk.tui.base import DeskAccess, ServiceCalls
 from counterdesk.tui.context import DeskContext
@@ -72,7 +72,7 @@ class PadScreen(ServiceCalls, DeskAccess, Screen[None]):
                 for key, (_, label) in enumerate(GRADES, 1):
                     yield Static(_grade(key, label), id=f"pad-grade-{key}", classes="grade")
             yield Static(id="pad-reasons")
-            yield Input(placeholder="其他意见（可不填，最多 250 字）", id="pad-comment", max_length=250)
+            yield Input(placeholder=f"其他意见（可不填，最多 {COMMENT_MAX} 字）", id="pad-comment", max_length=COMMENT_MAX)
             yield Static(id="pad-hint")
 
     @property
