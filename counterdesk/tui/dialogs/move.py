@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 
-from counterdesk.domain.workflow import REASON_REQUIRED_TARGETS, STATUSES
+from counterdesk.domain.workflow import STATUSES, reason_required
 from counterdesk.services.workflow import REASON_MAX
 from counterdesk.tui.widgets.timeline import status_text
 
@@ -38,7 +38,8 @@ class MoveDialog(ModalScreen[str | None]):
         self.materials = list(materials or []) if to_status == "supplement_requested" else []
         """The applicable materials and whether each is still outstanding (ticked from the start),
         offered when a supplement is requested."""
-        self.required = to_status in REASON_REQUIRED_TARGETS
+        self.required = reason_required(from_status, to_status)
+        """Whether the move needs a written reason (the workflow's rule)."""
 
     def compose(self) -> ComposeResult:
         title = Text(f"将办件 {self.number} 从“")
