@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 
+from counterdesk.domain.text import required_label
 from counterdesk.domain.workflow import STATUSES, reason_required
 from counterdesk.services.workflow import REASON_MAX
 from counterdesk.tui.widgets.timeline import status_text
@@ -59,8 +60,8 @@ class MoveDialog(ModalScreen[str | None]):
 
     def _placeholder(self) -> str:
         if self.to_status == "supplement_requested":
-            return "补充说明（如材料不清晰的具体情况）" if self.materials else "缺少的材料（必填）"
-        return "原因（必填）" if self.required else "备注（可选）"
+            return "补充说明（如材料不清晰的具体情况）" if self.materials else f"缺少的材料（{required_label(True)}）"
+        return f"原因（{required_label(True)}）" if self.required else f"备注（{required_label(False)}）"
 
     def on_mount(self) -> None:
         self.query_one("#move-materials" if self.materials else "#move-reason").focus()

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from counterdesk.domain import guidance
 from counterdesk.domain.errors import CounterdeskError
+from counterdesk.domain.text import REQUIRED_HEADING
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
@@ -141,13 +142,12 @@ class GuideScreen(WizardScreen):
         materials.add_column("材料名称", ratio=1, overflow="fold")
         materials.add_column("原件/复印件", no_wrap=True)
         materials.add_column("份数", justify="right", no_wrap=True)
-        materials.add_column("必填", no_wrap=True)
+        materials.add_column(REQUIRED_HEADING, no_wrap=True)
         for n, material in enumerate(result.materials, 1):
             name = Text(material.name)
             if material.note:
                 name.append(f"\n{material.note}", style="dim")
-            materials.add_row(str(n), name, material.kind_label, str(material.copies),
-                              "是" if material.required else "否")
+            materials.add_row(str(n), name, material.kind_label, str(material.copies), material.required_label)
         parts.append(materials)
 
         for title, lines in (("办理流程", matter.process), ("受理条件", matter.conditions),
