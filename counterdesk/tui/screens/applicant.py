@@ -21,7 +21,14 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static, TextArea
 
-from counterdesk.domain.applicant import AGENT_FIELDS, LABELS, SEXES, resident_facts, validate_form
+from counterdesk.domain.applicant import (
+    AGENT_FIELDS,
+    ENTERPRISE_LABELS,
+    LABELS,
+    SEXES,
+    resident_facts,
+    validate_form,
+)
 from counterdesk.domain.clock import show
 from counterdesk.domain.contact import REMARK_MAX
 from counterdesk.domain.errors import CounterdeskError
@@ -45,7 +52,6 @@ FIELD_ORDER = ("identity_check", "id_type", "id_number", "credit_code", "name", 
 the two choices above it are made with Shift+Tab, so Enter runs down the typed fields alone."""
 PERSONAL_ONLY = {"id_type", "id_number", "sex", "household_address"}
 ENTERPRISE_ONLY = {"credit_code", "legal_representative"}
-ENTERPRISE_LABELS = {"name": "企业名称", "mobile": "联系电话", "residence_address": "经营地址"}
 
 _WATCHED = (Input.Changed, Select.Changed, TextArea.Changed)
 
@@ -104,34 +110,34 @@ class ApplicantScreen(WizardScreen):
         yield from self.compose_header()
         with VerticalScroll(id="applicant-form", classes="wizard-body"):
             yield Static(id="kind-line")
-            yield FieldRow("identity_check", "身份核验", Select(
+            yield FieldRow("identity_check", LABELS["identity_check"], Select(
                 [(label, code) for code, label in IDENTITY_CHECKS.items()], value="original", allow_blank=False,
                 compact=True, id="f-identity_check"))
             id_types = [(label, code) for code, label in ID_TYPES.items()]
-            yield FieldRow("id_type", "证件类型", Select(id_types, value="resident_id", allow_blank=False,
+            yield FieldRow("id_type", LABELS["id_type"], Select(id_types, value="resident_id", allow_blank=False,
                                                      compact=True, id="f-id_type"))
-            yield FieldRow("id_number", "证件号码", self._input("id_number", "先录入证件号码，老用户自动调出"))
-            yield FieldRow("credit_code", "统一社会信用代码", self._input("credit_code", "18 位代码"))
-            yield FieldRow("name", "姓名", self._input("name"))
-            yield FieldRow("sex", "性别", Select([(label, code) for code, label in SEXES.items()], prompt="请选择",
+            yield FieldRow("id_number", LABELS["id_number"], self._input("id_number", "先录入证件号码，老用户自动调出"))
+            yield FieldRow("credit_code", LABELS["credit_code"], self._input("credit_code", "18 位代码"))
+            yield FieldRow("name", LABELS["name"], self._input("name"))
+            yield FieldRow("sex", LABELS["sex"], Select([(label, code) for code, label in SEXES.items()], prompt="请选择",
                                                compact=True, id="f-sex"))
             yield Static(id="derived", markup=False)
-            yield FieldRow("legal_representative", "法定代表人", self._input("legal_representative"))
-            yield FieldRow("mobile", "手机号码", self._input("mobile", "11 位手机号码"))
-            yield FieldRow("email", "电子邮箱", self._input("email", "选填"))
-            yield FieldRow("household_address", "户籍地址", self._input("household_address", "选填"))
-            yield FieldRow("residence_address", "居住地址", self._input("residence_address", "选填"))
+            yield FieldRow("legal_representative", LABELS["legal_representative"], self._input("legal_representative"))
+            yield FieldRow("mobile", LABELS["mobile"], self._input("mobile", "11 位手机号码"))
+            yield FieldRow("email", LABELS["email"], self._input("email", "选填"))
+            yield FieldRow("household_address", LABELS["household_address"], self._input("household_address", "选填"))
+            yield FieldRow("residence_address", LABELS["residence_address"], self._input("residence_address", "选填"))
             yield Static(id="agent-line")
             with Vertical(id="agent-block"):
-                yield FieldRow("agent_id_type", "经办人证件类型", Select(id_types, value="resident_id",
+                yield FieldRow("agent_id_type", LABELS["agent_id_type"], Select(id_types, value="resident_id",
                                                                  allow_blank=False, compact=True,
                                                                  id="f-agent_id_type"))
-                yield FieldRow("agent_id_number", "经办人证件号码", self._input("agent_id_number"))
-                yield FieldRow("agent_name", "经办人姓名", self._input("agent_name"))
-                yield FieldRow("agent_phone", "经办人电话", self._input("agent_phone"))
-            yield FieldRow("remark", "备注", TextArea(id="f-remark", compact=True, soft_wrap=True,
+                yield FieldRow("agent_id_number", LABELS["agent_id_number"], self._input("agent_id_number"))
+                yield FieldRow("agent_name", LABELS["agent_name"], self._input("agent_name"))
+                yield FieldRow("agent_phone", LABELS["agent_phone"], self._input("agent_phone"))
+            yield FieldRow("remark", LABELS["remark"], TextArea(id="f-remark", compact=True, soft_wrap=True,
                                                     tab_behavior="focus"))
-            yield FieldRow("ticket_no", "叫号单号", self._input("ticket_no", "选填，回车进入下一步"))
+            yield FieldRow("ticket_no", LABELS["ticket_no"], self._input("ticket_no", "选填，回车进入下一步"))
         yield KeyBar()
 
     @staticmethod

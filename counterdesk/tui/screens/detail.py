@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from counterdesk.domain import text as untrusted
-from counterdesk.domain.applicant import SEXES
+from counterdesk.domain.applicant import LABELS, SEXES
 from counterdesk.domain.clock import show
 from counterdesk.domain.windows import window_label
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
@@ -140,7 +140,7 @@ class DetailScreen(MovingScreen):
         right: list[tuple[str, str]] = []
         if shown.agent is not None:
             right += [("经办人", shown.agent.name), ("经办人证件", shown.agent.id_number),
-                      ("经办人电话", shown.agent.mobile)]
+                      (LABELS["agent_phone"], shown.agent.mobile)]
         if shown.pickup is not None:
             right.append(("取件方式", shown.pickup.method_label))
             if shown.pickup.method == "courier":
