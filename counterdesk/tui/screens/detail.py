@@ -19,6 +19,7 @@ from textual.widgets import Static
 from counterdesk.domain import text as untrusted
 from counterdesk.domain.applicant import LABELS, SEXES
 from counterdesk.domain.clock import show
+from counterdesk.domain.pickup import COURIER_LABELS
 from counterdesk.domain.windows import window_label
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
 from counterdesk.tui.widgets.keybar import KeyBar
@@ -144,8 +145,8 @@ class DetailScreen(MovingScreen):
         if shown.pickup is not None:
             right.append(("取件方式", shown.pickup.method_label))
             if shown.pickup.method == "courier":
-                right += [("收件人", shown.pickup.recipient), ("收件电话", shown.pickup.phone),
-                          ("收件地址", shown.pickup.address)]
+                right += [(COURIER_LABELS["recipient"], shown.pickup.recipient),
+                          (COURIER_LABELS["phone"], shown.pickup.phone), (COURIER_LABELS["address"], shown.pickup.address)]
         right += [("叫号单号", shown.ticket_no or ""), ("备注", shown.remark)]
         grid.add_row(_pairs(left), _pairs(right))
         return grid

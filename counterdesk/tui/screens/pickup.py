@@ -14,14 +14,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from counterdesk.domain.errors import InvalidInput
-from counterdesk.domain.pickup import PICKUP_METHODS
+from counterdesk.domain.pickup import COURIER_LABELS, PICKUP_METHODS
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.fields import FieldRow
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import PlacedDraft, leave
-
-COURIER_FIELDS = {"recipient": "收件人", "phone": "收件人电话", "address": "收件地址"}
 
 
 class PickupScreen(WizardScreen):
@@ -50,7 +48,7 @@ class PickupScreen(WizardScreen):
                 yield RadioButton(PICKUP_METHODS["onsite"] + "：到本大厅窗口领取", id="onsite", value=True)
                 yield RadioButton(PICKUP_METHODS["courier"] + "：邮寄到申请人指定地址", id="courier")
             with Vertical(id="courier-block"):
-                for key, label in COURIER_FIELDS.items():
+                for key, label in COURIER_LABELS.items():
                     yield FieldRow(key, label, Input(id=f"f-{key}", compact=True))
             yield Static(id="pickup-hint", markup=False)
         yield KeyBar()
@@ -74,7 +72,7 @@ class PickupScreen(WizardScreen):
 
     def fill(self, values: dict[str, str]) -> None:
         with self.prevent(Input.Changed, RadioSet.Changed):
-            for key in COURIER_FIELDS:
+            for key in COURIER_LABELS:
                 self.query_one(f"#f-{key}", Input).value = values.get(key, "")
             self.query_one(f"#{values['method']}", RadioButton).value = True
         self.set_method(values["method"])
@@ -92,7 +90,7 @@ class PickupScreen(WizardScreen):
         self.query_one("#pickup-hint", Static).update(hint)
 
     def values(self) -> dict[str, str]:
-        return {key: self.query_one(f"#f-{key}", Input).value for key in COURIER_FIELDS}
+        return {key: self.query_one(f"#f-{key}", Input).value for key in COURIER_LABELS}
 
     def check(self) -> InvalidInput | None:
         """Check the choice live; the problem is shown beside its field."""
@@ -132,7 +130,7 @@ class PickupScreen(WizardScreen):
             return
         problem = self.check()
         if problem is not None:
-            if problem.field in COURIER_FIELDS:
+            if problem.field in COURIER_LABELS:
                 self.query_one(f"#f-{problem.field}", Input).focus()
             self.notify(problem.message, title="还不能进入下一步", severity="error", markup=False)
             return
