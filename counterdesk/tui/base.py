@@ -78,7 +78,8 @@ class ServiceCalls:
         A ``CounterdeskError`` from ``job`` goes to ``refused``, or by default is shown as a
         notification of ``severity``. Any other error fails the worker, for ``guard`` to report.
         With ``exclusive``, starting work cancels the earlier work of the same ``group``, whose
-        result is then dropped (a search typed on).
+        result is then dropped (a search typed on). A poll is not exclusive: each tick would cancel
+        the one before, and a database slower than the poll would never answer.
         """
 
         def work() -> None:
@@ -103,16 +104,31 @@ class ServiceCalls:
             self.notify(message.error.message, severity=message.severity, markup=False)
 
 
+class _DeskApp(Protocol):
+    ctx: DeskContext
+
+
+class _OnDeskApp(Protocol):
+    @property
+    def app(self) -> _DeskApp: ...
+
+
 class _HasContext(Protocol):
     @property
     def ctx(self) -> DeskContext: ...
 
 
 class DeskAccess:
-    """Mixed into a screen whose ``ctx`` is the desk's: the catalog and the staff member, never None.
+    """Mixed into a screen of an App that holds a ``DeskContext`` (the counter, the pad): the context,
+    and its catalog and staff member never None.
 
     Screens after the login only: the catalog is loaded before it and the staff member logged in.
     """
+
+    @property
+    def ctx(self: _OnDeskApp) -> DeskContext:
+        """The desk context: database, catalog, hall and the staff member logged in."""
+        return self.app.ctx
 
     @property
     def catalog(self: _HasContext) -> Catalog:
@@ -132,15 +148,10 @@ class DeskAccess:
 
 
 class CounterScreen(ServiceCalls, DeskAccess, Screen[ResultT]):
-    """A screen of the counter's App (``CounterdeskApp``)."""
+    """A screen of the counter's App (``CounterdeskApp``), typed as such."""
 
     if TYPE_CHECKING:
         app = getters.app(CounterdeskApp)
-
-    @property
-    def ctx(self) -> DeskContext:
-        """The desk context: database, catalog, hall and the staff member logged in."""
-        return self.app.ctx
 
 
 class CounterDialog(ServiceCalls, DeskAccess, ModalScreen[ResultT]):
@@ -148,8 +159,3 @@ class CounterDialog(ServiceCalls, DeskAccess, ModalScreen[ResultT]):
 
     if TYPE_CHECKING:
         app = getters.app(CounterdeskApp)
-
-    @property
-    def ctx(self) -> DeskContext:
-        """The desk context: database, catalog, hall and the staff member logged in."""
-        return self.app.ctx

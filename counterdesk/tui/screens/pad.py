@@ -21,7 +21,6 @@ from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.visits import BAD_SCORES, COMMENT_MAX, REASONS, SCORES
 from counterdesk.domain.windows import window_label
 from counterdesk.tui.base import DeskAccess, ServiceCalls
-from counterdesk.tui.context import DeskContext
 from counterdesk.tui.widgets.bignumber import glyph
 
 if TYPE_CHECKING:
@@ -75,11 +74,6 @@ class PadScreen(ServiceCalls, DeskAccess, Screen[None]):
             yield Input(placeholder=f"其他意见（可不填，最多 {COMMENT_MAX} 字）", id="pad-comment", max_length=COMMENT_MAX)
             yield Static(id="pad-hint")
 
-    @property
-    def ctx(self) -> DeskContext:
-        """The pad's database and catalog (nobody logs in on a pad)."""
-        return self.app.ctx
-
     def on_mount(self) -> None:
         self.show("waiting")
 
@@ -90,8 +84,12 @@ class PadScreen(ServiceCalls, DeskAccess, Screen[None]):
     # -- watching the window --------------------------------------------------------------
 
     def look(self) -> None:
-        """One cheap query for the window's pending rating; the screen hears of it only when it changed."""
-        self.run_service(self._read_pending, self._compare, group="pad-watch", exclusive=True)
+        """One cheap query for the window's pending rating; the screen hears of it only when it changed.
+
+        Not exclusive: a poll must not cancel the one before it, or a database slower than the poll
+        would never answer.
+        """
+        self.run_service(self._read_pending, self._compare, group="pad-watch")
 
     def _read_pending(self) -> Reading | None:
         """The window's pending rating; None when the database could not be read (the next look asks again)."""

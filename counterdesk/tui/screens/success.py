@@ -87,8 +87,8 @@ class SuccessScreen(WizardScreen):
 
         rating_id = self.rating_id
         if rating_id is not None:
-            self.run_service(lambda: self.ctx.call(score_of, rating_id), self.rated, group="success-rating",
-                             exclusive=True)
+            # Not exclusive: each look would cancel the one before, and a slow database never answer.
+            self.run_service(lambda: self.ctx.call(score_of, rating_id), self.rated, group="success-look")
 
     def rated(self, score: int | None) -> None:
         from counterdesk.domain.visits import BAD_SCORES, SCORES
