@@ -78,11 +78,11 @@ class PlacedDraft:
 def screen_for(step: str, draft: Draft | PlacedDraft) -> Screen[None]:
     """The screen of ``step`` over ``draft``: before placing it takes a ``Draft``, after a ``PlacedDraft``."""
     module, name, _ = ROUTE[step]
-    screen: Screen[None]
     if step in PLACING_STEPS:
-        screen = getattr(import_module(module), name)(draft.unplaced() if isinstance(draft, PlacedDraft) else draft)
+        draft = draft.unplaced() if isinstance(draft, PlacedDraft) else draft
     else:
-        screen = getattr(import_module(module), name)(draft.placed() if isinstance(draft, Draft) else draft)
+        draft = draft.placed() if isinstance(draft, Draft) else draft
+    screen: Screen[None] = getattr(import_module(module), name)(draft)
     return screen
 
 

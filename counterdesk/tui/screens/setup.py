@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
+from counterdesk.domain.errors import CounterdeskError
 from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall
 from counterdesk.services.staff import Actor
 from counterdesk.tui.base import CounterScreen
@@ -96,5 +97,7 @@ class SetupScreen(CounterScreen[None]):
             self.ctx.hall, self.ctx.actor = made
             self.app.logged_in()
 
-        self.run_service(create, created, refused=lambda error: self.query_one("#setup-message", Static).update(
-            error.message), group="setup", exclusive=True)
+        def refused(error: CounterdeskError) -> None:
+            self.query_one("#setup-message", Static).update(error.message)
+
+        self.run_service(create, created, refused=refused, group="setup", exclusive=True)
