@@ -17,7 +17,7 @@ import typer
 
 from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals
 from counterdesk.cli.staff import acting
-from counterdesk.domain.text import shown
+from counterdesk.domain.text import required_label, shown
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -166,7 +166,7 @@ def template(
             sys.stderr.write(f"answers.{qid}：{question['text']}{when} {options}\n")
         for code, material in row["_materials"].items():
             when = f"（仅当 {material['when']}）" if material["when"] else ""
-            need = "必填" if material["required"] else "选填"
+            need = required_label(material["required"])
             tolerable = material["tolerable"]
             if tolerable:
                 need += "，可容缺（写入 tolerated）" + (f"仅当 {tolerable}" if isinstance(tolerable, str) else "")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from counterdesk.cli.common import context, emit_json, parse_answers, refusals
+from counterdesk.domain.text import REQUIRED_HEADING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -159,10 +160,10 @@ def _render_guide(result, places: str) -> None:
             rows.append((question.id, question.text, chosen.text if chosen else "[yellow]待回答[/]", choices))
         console.print(_table("办事情形", ("编号", "问题", "回答", "选项"), rows))
     materials = [
-        (m.code, m.name, m.kind_label, str(m.copies), "是" if m.required else "否", m.note)
+        (m.code, m.name, m.kind_label, str(m.copies), m.required_label, m.note)
         for m in result.materials
     ]
-    console.print(_table("申请材料", ("编号", "材料名称", "原件/复印件", "份数", "必需", "说明"), materials))
+    console.print(_table("申请材料", ("编号", "材料名称", "原件/复印件", "份数", REQUIRED_HEADING, "说明"), materials))
     for title, lines in (("办理流程", matter.process), ("受理条件", matter.conditions), ("设定依据", matter.legal_basis)):
         if lines:
             numbered = Table.grid(padding=(0, 1))

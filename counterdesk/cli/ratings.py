@@ -9,6 +9,7 @@ import typer
 from counterdesk.cli.common import context, emit_json, fail, refusals
 from counterdesk.cli.queue import DateOpt, parse_day
 from counterdesk.cli.staff import acting
+from counterdesk.domain.visits import COMMENT_MAX
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
 StaffOpt = Annotated[str | None, typer.Option("--staff", help="工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）；复核须值班长。")]
@@ -38,7 +39,7 @@ def rate(
     score: Annotated[int, typer.Option("--score", help="5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意。")],
     reason: Annotated[list[str] | None, typer.Option(
         "--reason", help="差评原因代码，可重复：slow、unclear、attitude、skill、system、materials、fees、other。")] = None,
-    comment: Annotated[str, typer.Option("--comment", help="评价意见（不超过 250 字）。")] = "",
+    comment: Annotated[str, typer.Option("--comment", help=f"评价意见（不超过 {COMMENT_MAX} 字）。")] = "",
     json_out: JsonOpt = False,
 ) -> None:
     """补录一个办件的评价（每个办件只能评价一次）。"""

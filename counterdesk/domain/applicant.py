@@ -55,8 +55,11 @@ LABELS = {
     "mobile": "手机号码", "email": "电子邮箱", "household_address": "户籍地址", "residence_address": "居住地址",
     "credit_code": CREDIT_CODE_LABEL, "legal_representative": "法定代表人",
     "agent_id_type": "经办人证件类型", "agent_id_number": "经办人证件号码", "agent_name": "经办人姓名",
-    "agent_phone": "经办人联系电话", "remark": "备注", "ticket_no": "叫号单号", "identity_check": "身份核验",
+    "agent_phone": "经办人电话", "remark": "备注", "ticket_no": "叫号单号", "identity_check": "身份核验",
 }
+"""Each form field's name, as the form, the review, the detail and the error messages print it."""
+ENTERPRISE_LABELS = {"name": "企业名称", "mobile": "联系电话", "residence_address": "经营地址"}
+"""The fields an enterprise applicant names differently from a person."""
 ENTERPRISE_NAME_MAX = 100
 
 
@@ -197,7 +200,8 @@ def _enterprise(c: _Collector) -> ApplicantData | None:
     mobile = c.run("mobile", validate_phone)
     email = c.run("email", validate_email, required=False)
     residence_address = c.run("residence_address",
-                              lambda v: validate_address(v, field="residence_address", label="经营地址"),
+                              lambda v: validate_address(v, field="residence_address",
+                                                         label=ENTERPRISE_LABELS["residence_address"]),
                               required=False)
     # A required field is None only with its problem recorded.
     if c.errors or code is None or name is None or mobile is None:

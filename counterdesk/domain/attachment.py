@@ -36,3 +36,6 @@ class Precheck(StrEnum):
 
 PRECHECK: dict[str, str] = {Precheck.PENDING: "待预审", Precheck.PASSED: "预审通过", Precheck.FAILED: "预审未通过"}
 """Pre-check code → Chinese label."""
+
+PRECHECK_REASON_MAX = 250
+"""The longest reason a failed pre-check may give (it is printed on the 一次性告知单), in characters."""

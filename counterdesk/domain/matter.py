@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.text import required_label
 
 AUDIENCES: dict[str, str] = {
     "personal": "个人办事",
@@ -186,6 +187,11 @@ class Material:
     def kind_label(self) -> str:
         """原件 or 复印件."""
         return KINDS.get(self.kind, self.kind)
+
+    @property
+    def required_label(self) -> str:
+        """必填 or 选填."""
+        return required_label(self.required)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,15 @@ def as_text(value: object, *, label: str, field: str | None) -> str:
     return value.strip()
 
 
+REQUIRED_HEADING = "是否必填"
+"""The heading of a column that says whether each item must be given (the portal's materials table)."""
+
+
+def required_label(required: bool) -> str:
+    """必填 or 选填: whether a material, a field or a reason must be given, as every screen and paper says it."""
+    return "必填" if required else "选填"
+
+
 def require(value: object, *, label: str, field: str | None) -> str:
     """Like ``as_text`` but refuses an empty result with code ``required``."""
     text = as_text(value, label=label, field=field)

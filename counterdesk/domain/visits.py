@@ -24,6 +24,9 @@ OUTCOMES: dict[str, str] = {
 SCORES: dict[int, str] = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 """The five grades of 好差评, best first; the pad's keys 1–5 map to them from the best down."""
 
+COMMENT_MAX = 250
+"""The longest comment (评价意见) a rating may carry, in characters."""
+
 BAD_SCORES = frozenset((1, 2))
 """差评: the two lowest grades, each opening a case in the 差评 ledger."""
 
@@ -49,7 +52,7 @@ def check_outcome(outcome: str) -> str:
 
 
 def check_rating(score: int, reasons: tuple[str, ...] | list[str], comment: str) -> tuple[int, tuple[str, ...], str]:
-    """A checked rating: score 1–5, reasons only for a 差评 and only known ones, comment ≤ 250."""
+    """A checked rating: score 1–5, reasons only for a 差评 and only known ones, comment ≤ ``COMMENT_MAX``."""
     if isinstance(score, bool) or not isinstance(score, int) or score not in SCORES:
         raise InvalidInput("评价只能是 1 到 5 分（5 非常满意，1 非常不满意）。", code="rating_score", field="score")
     unknown = [code for code in reasons if code not in REASONS]
@@ -59,8 +62,8 @@ def check_rating(score: int, reasons: tuple[str, ...] | list[str], comment: str)
     if reasons and score not in BAD_SCORES:
         raise InvalidInput("只有“不满意”和“非常不满意”需要选择原因。", code="rating_reason", field="reason")
     comment = (comment or "").strip()
-    if len(comment) > 250:
-        raise InvalidInput("评价意见不超过 250 个字。", code="rating_comment", field="comment")
+    if len(comment) > COMMENT_MAX:
+        raise InvalidInput(f"评价意见不超过 {COMMENT_MAX} 个字。", code="rating_comment", field="comment")
     return score, tuple(dict.fromkeys(reasons)), comment
 
 

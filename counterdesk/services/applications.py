@@ -17,7 +17,7 @@ from counterdesk.domain.attachment import Precheck
 from counterdesk.domain.clock import now
 from counterdesk.domain.contact import validate_address, validate_name, validate_phone
 from counterdesk.domain.errors import Forbidden, InvalidInput
-from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
+from counterdesk.domain.pickup import COURIER_LABELS, PICKUP_METHODS, PickupMethod
 from counterdesk.domain.workdays import WEEKENDS_ONLY
 from counterdesk.domain.workflow import OPEN_STATUSES, Status, status_label
 from counterdesk.services import audit
@@ -29,6 +29,8 @@ from counterdesk.services.visits import check_receivable
 from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup, id_of
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from counterdesk.catalog import Catalog
     from counterdesk.domain.matter import Matter, Region
 
@@ -44,7 +46,7 @@ class DraftSummary:
     county_code: str
     step: str
     applicant_name: str | None
-    updated_at: object
+    updated_at: datetime
 
 
 def place(catalog: Catalog, matter_code: str, county_code: str) -> tuple[Matter, Region]:
@@ -228,14 +230,13 @@ def validate_pickup(method: str, recipient: str | None, phone: str | None,
                            field="method")
     if method == PickupMethod.ONSITE:
         return Pickup(application_id=0, method=PickupMethod.ONSITE)
-    for key, value, label in (("recipient", recipient, "收件人"), ("phone", phone, "收件人电话"),
-                              ("address", address, "收件地址")):
+    for key, value in (("recipient", recipient), ("phone", phone), ("address", address)):
         if not (value or "").strip():
-            raise InvalidInput(f"快递寄送需要填写{label}。", code=f"pickup_{key}", field=key)
+            raise InvalidInput(f"快递寄送需要填写{COURIER_LABELS[key]}。", code=f"pickup_{key}", field=key)
     return Pickup(application_id=0, method=PickupMethod.COURIER,
-                  recipient=validate_name(recipient or "", field="recipient", label="收件人"),
+                  recipient=validate_name(recipient or "", field="recipient", label=COURIER_LABELS["recipient"]),
                   phone=validate_phone(phone or "", field="phone"),
-                  address=validate_address(address or "", field="address", label="收件地址"))
+                  address=validate_address(address or "", field="address", label=COURIER_LABELS["address"]))
 
 
 def set_pickup(session: Session, *, actor: Actor, application_id: int, method: str,

@@ -18,7 +18,7 @@ from counterdesk.config import Settings
 from counterdesk.documents.filestore import FileStore, StoredBlob
 from counterdesk.documents.inbox import InboxEntry, ScanInfo, inspect_file, list_inbox
 from counterdesk.domain import guidance
-from counterdesk.domain.attachment import SOURCES, AttachmentSource, Precheck
+from counterdesk.domain.attachment import PRECHECK_REASON_MAX, SOURCES, AttachmentSource, Precheck
 from counterdesk.domain.clock import today
 from counterdesk.domain.errors import CounterdeskError, InvalidInput, NotFound
 from counterdesk.domain.promise import PROMISE_KINDS
@@ -293,8 +293,8 @@ def precheck(session: Session, *, actor: Actor, attachment_id: int, passed: bool
     reason = reason.strip()
     if not passed and not reason:
         raise InvalidInput("预审不通过时请写明原因。", code="precheck_reason", field="reason")
-    if len(reason) > 250:
-        raise InvalidInput("预审原因不超过 250 个字。", code="precheck_reason", field="reason")
+    if len(reason) > PRECHECK_REASON_MAX:
+        raise InvalidInput(f"预审原因不超过 {PRECHECK_REASON_MAX} 个字。", code="precheck_reason", field="reason")
     attachment.precheck = Precheck.PASSED if passed else Precheck.FAILED
     attachment.precheck_reason = None if passed else reason
     session.add(attachment)

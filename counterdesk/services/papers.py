@@ -38,6 +38,7 @@ from counterdesk.domain.idnumbers import CREDIT_CODE_LABEL
 from counterdesk.domain.masking import mask_id_number, mask_name, mask_phone
 from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
 from counterdesk.domain.promise import PromiseKind, tolerance_deadline
+from counterdesk.domain.windows import window_label
 from counterdesk.domain.workdays import add_working_days
 from counterdesk.domain.workflow import EventKind, Status, status_label
 from counterdesk.services import deadlines, promises, supplements
@@ -154,8 +155,7 @@ def find_application(session: Session, *, actor: Actor | None, application_id: i
 def _desk(session: Session, application: Application) -> tuple[str, str, str]:
     """(hall name, window, clerk name) of the application."""
     staff = session.get(Staff, application.clerk_id)
-    window = f"{application.window} 号窗口" if application.window else "值班台"
-    return get_hall(session).name, window, staff.name if staff else application.clerk_id
+    return get_hall(session).name, window_label(application.window), staff.name if staff else application.clerk_id
 
 
 def _remedies(catalog: Catalog, county_code: str) -> tuple[str, str]:

@@ -14,7 +14,10 @@ from typing import Protocol, TypeVar
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from counterdesk.domain.attachment import PRECHECK_REASON_MAX
 from counterdesk.domain.clock import now
+from counterdesk.domain.contact import REMARK_MAX
+from counterdesk.domain.visits import COMMENT_MAX
 
 
 class _Numbered(Protocol):
@@ -126,7 +129,7 @@ class Application(SQLModel, table=True):
     applicant_id: int | None = Field(default=None, foreign_key="applicant.id", index=True)
     ticket_no: str | None = Field(default=None, max_length=32)
     """叫号单号, the hall queue ticket."""
-    remark: str = Field(default="", max_length=250)
+    remark: str = Field(default="", max_length=REMARK_MAX)
     agent_id_type: str | None = Field(default=None, max_length=32)
     agent_id_number: str | None = Field(default=None, max_length=64)
     agent_name: str | None = Field(default=None, max_length=64)
@@ -217,7 +220,7 @@ class Attachment(SQLModel, table=True):
     license_id: int | None = Field(default=None, foreign_key="elicense.id")
     precheck: str = Field(default="pending", max_length=16)
     """预审: ``pending``, ``passed`` or ``failed``."""
-    precheck_reason: str | None = Field(default=None, max_length=250)
+    precheck_reason: str | None = Field(default=None, max_length=PRECHECK_REASON_MAX)
     created_at: datetime = Field(default_factory=now)
 
 
@@ -385,7 +388,7 @@ class Rating(SQLModel, table=True):
     """5 非常满意 … 1 非常不满意."""
     reasons: str = Field(default="", max_length=200)
     """Second-level reason codes of a bad rating, comma-separated."""
-    comment: str = Field(default="", max_length=250)
+    comment: str = Field(default="", max_length=COMMENT_MAX)
     channel: str | None = Field(default=None, max_length=16)
     """``pad`` (评价器), ``counter`` (screen turned to the citizen) or ``cli`` (a late rating)."""
     rated_at: datetime | None = None

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message_pump import MessagePump
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from counterdesk.config import Settings
 from counterdesk.tui.chinese import ChineseTexts
@@ -49,7 +54,7 @@ class CounterdeskApp(ChineseTexts, App[int]):
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
-        if self.ctx.engine is None or self.ctx.catalog is None:
+        if not self.ctx.ready:
             self.open_backends()
         else:
             self.call_after_refresh(self.backends_ready)
@@ -66,13 +71,13 @@ class CounterdeskApp(ChineseTexts, App[int]):
         from counterdesk.store.engine import open_database
 
         try:
-            self.ctx.catalog = load_catalog(self.ctx.settings.catalog_dir)
+            catalog = self.ctx.catalog = load_catalog(self.ctx.settings.catalog_dir)
             self.ctx.engine = open_database(self.ctx.settings.db_url, home=self.ctx.settings.home)
         except CounterdeskError as error:
             self.call_from_thread(self.fatal, error.message)
             return
         self.call_from_thread(self.backends_ready)
-        self.ctx.catalog.prepare_search()
+        catalog.prepare_search()
 
     def backends_ready(self) -> None:
         """The database is open: a new one asks for its first supervisor and the hall's county."""
@@ -103,11 +108,11 @@ class CounterdeskApp(ChineseTexts, App[int]):
         if reader is not None and not self._reader_stop.is_set() and not self.ctx.extras.get("reader"):
             # A daemon thread, not a worker: it lives as long as the app and must neither hold up
             # leaving nor the wait for workers to finish.
-            self.ctx.extras["reader"] = threading.Thread(target=self._watch_reader, args=(reader,), daemon=True,
-                                                         name="id-reader")
-            self.ctx.extras["reader"].start()
+            thread = threading.Thread(target=self._watch_reader, args=(reader,), daemon=True, name="id-reader")
+            self.ctx.extras["reader"] = thread
+            thread.start()
 
-    def _watch_reader(self, path) -> None:
+    def _watch_reader(self, path: Path) -> None:
         """Hand every card the reader writes to the screen (in the reader's thread)."""
         from counterdesk.documents.idreader import follow
 
@@ -172,7 +177,7 @@ class CounterdeskApp(ChineseTexts, App[int]):
         from counterdesk.tui.guard import FATAL, UNEXPECTED, record
 
         in_worker = isinstance(error, WorkerFailed)
-        failed = error.error if in_worker else error
+        failed = error.error if isinstance(error, WorkerFailed) else error
         pump = None if in_worker else active_message_pump.get(None)
         record(self.ctx.settings.home, failed, "in a worker" if in_worker else f"in {type(pump).__name__}")
         self.unexpected_errors.append(failed)
@@ -183,11 +188,13 @@ class CounterdeskApp(ChineseTexts, App[int]):
         if pump is not None:
             self.call_later(self._close_failed, pump)
 
-    def _close_failed(self, pump) -> None:
+    def _close_failed(self, pump: MessagePump) -> None:
         """Take the screen whose handler failed off the stack; a failed base screen is made afresh."""
         from textual.dom import NoScreen
-        from textual.screen import Screen
+        from textual.widget import Widget
 
+        if not isinstance(pump, Widget):
+            return
         try:
             screen = pump if isinstance(pump, Screen) else pump.screen
         except NoScreen:
@@ -201,6 +208,11 @@ class CounterdeskApp(ChineseTexts, App[int]):
                 self.logged_in()
             else:
                 self.switch_screen(LoginScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.ctx.actor is not None:
+            yield SystemCommand("锁屏", "离开窗口时锁定屏幕（Ctrl+L）", self.action_lock)
 
     def lock_if_idle(self) -> None:
         """Lock the screen after the configured idle time while someone is logged in."""

@@ -32,8 +32,8 @@ class DebouncedSave(Generic[T]):
         self._start = start
         self.quiet = quiet
         self._cond = threading.Condition()
-        self._value: T | None = None
-        self._pending = False
+        self._waiting: tuple[T] | None = None
+        """The value to write, once put and not yet written or dropped."""
         self._last = 0.0
         self._running = False
 
@@ -41,12 +41,12 @@ class DebouncedSave(Generic[T]):
     def pending(self) -> bool:
         """Whether a value waits to be written."""
         with self._cond:
-            return self._pending
+            return self._waiting is not None
 
     def put(self, value: T) -> None:
         """Keep ``value`` as the one to write (O(1): called on every key)."""
         with self._cond:
-            self._value, self._pending, self._last = value, True, time.monotonic()
+            self._waiting, self._last = (value,), time.monotonic()
             start = not self._running
             self._running = True
             self._cond.notify()
@@ -56,7 +56,7 @@ class DebouncedSave(Generic[T]):
     def drop(self) -> None:
         """Forget what is pending (the caller has just written it itself)."""
         with self._cond:
-            self._pending = False
+            self._waiting = None
             self._cond.notify()
 
     def run(self) -> None:
@@ -64,15 +64,16 @@ class DebouncedSave(Generic[T]):
         try:
             while True:
                 with self._cond:
-                    if not self._pending:
+                    waiting = self._waiting
+                    if waiting is None:
                         self._running = False
                         return
                     wait = self._last + self.quiet - time.monotonic()
                     if wait > 0:
                         self._cond.wait(wait)
                         continue
-                    value, self._pending = self._value, False
-                self._write(value)
+                    self._waiting = None
+                self._write(waiting[0])
         except BaseException:
             with self._cond:
                 self._running = False

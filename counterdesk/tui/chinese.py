@@ -7,10 +7,11 @@ system commands that do not fit a counter (theme, screenshot, maximise, the key 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from rich.align import Align
 from rich.text import Text
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 from textual.widgets.option_list import Option
@@ -51,13 +52,17 @@ class DeskPalette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_match)
 
 
-class ChineseTexts:
+if TYPE_CHECKING:
+    _App = App[Any]
+else:
+    _App = object
+
+
+class ChineseTexts(_App):
     """Mixed into the App before ``App``: Textual's texts replaced by Chinese ones."""
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand("退出", "退出程序（Ctrl+Q），草稿已自动保存", self.action_quit)
-        if getattr(self.ctx, "actor", None) is not None:
-            yield SystemCommand("锁屏", "离开窗口时锁定屏幕（Ctrl+L）", self.action_lock)
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

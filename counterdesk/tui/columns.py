@@ -8,8 +8,11 @@ the clerk types; Tab, → and ← move between the columns; Enter on a city move
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual import events
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
 COLUMN_BINDINGS = [
@@ -22,8 +25,14 @@ COLUMN_BINDINGS = [
 ]
 
 
-class ColumnKeys:
-    """Mixed into a screen that has a search ``Input`` and two ``OptionList`` columns."""
+if TYPE_CHECKING:
+    _Screen = Screen[Any]
+else:
+    _Screen = object
+
+
+class ColumnKeys(_Screen):
+    """Mixed into a screen (before it) that has a search ``Input`` and two ``OptionList`` columns."""
 
     SEARCH = ""
     """Selector of the search box."""

@@ -6,6 +6,7 @@ clerk who forgot a key finds it by its Chinese name.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -14,8 +15,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 class ScreenKeys(Provider):
     """The enabled bindings the calling screen shows in its key bar, as commands."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
-        commands = []
+    def _commands(self) -> list[tuple[str, str, Callable[[], Awaitable[bool]]]]:
+        commands: list[tuple[str, str, Callable[[], Awaitable[bool]]]] = []
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding

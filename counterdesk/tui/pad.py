@@ -7,12 +7,17 @@ query) and wakes at once after a rating is stored; the screen only redraws when 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
 from counterdesk.config import Settings
 from counterdesk.tui.context import DeskContext
+
+if TYPE_CHECKING:
+    from counterdesk.tui.screens.pad import PadScreen
 
 POLL_SECONDS = 1.0
 """How often the pad asks for its window's pending rating."""
@@ -33,15 +38,18 @@ class PadApp(App[int]):
         self.window = window
         """The window (窗口) whose ratings this pad takes."""
         self.poll_seconds = poll_seconds
+        self.pad: PadScreen | None = None
+        """The pad's one screen, once mounted."""
 
     def on_mount(self) -> None:
         from counterdesk.tui.screens.pad import PadScreen
 
-        self.push_screen(PadScreen(self.window))
-        if self.ctx.engine is None or self.ctx.catalog is None:
+        pad = self.pad = PadScreen(self.window)
+        self.push_screen(pad)
+        if not self.ctx.ready:
             self.open_backends()
         else:
-            self.call_after_refresh(self.screen.backends_ready)
+            self.call_after_refresh(pad.backends_ready)
 
     @work(thread=True, exclusive=True, group="startup")
     def open_backends(self) -> None:
@@ -56,7 +64,8 @@ class PadApp(App[int]):
         except CounterdeskError as error:
             self.call_from_thread(self.exit, 2, return_code=2, message=error.message)
             return
-        self.call_from_thread(self.screen.backends_ready)
+        if self.pad is not None:
+            self.call_from_thread(self.pad.backends_ready)
 
 
 def run_pad(settings: Settings, window: int) -> int:

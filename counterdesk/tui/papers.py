@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from textual import work
 from textual.screen import Screen
+from textual.widget import Widget
 
 from counterdesk.domain.errors import CounterdeskError
 
 
-def warn_of_blanks(screen: Screen, warning: str | None) -> None:
-    """From a worker thread: when the paper prints some characters as blanks, say which, and keep it up a while.
+def warn_of_blanks(screen: Widget, warning: str | None) -> None:
+    """When the paper prints some characters as blanks, say which, and keep it up a while.
 
-    ``warning`` is the one a ``RenderedPdf`` carries; the paper was made all the same.
+    ``warning`` is the one a ``RenderedPdf`` carries; the paper was made all the same. Textual's
+    ``notify`` is thread-safe, so this may be called from a worker as well as the UI thread.
     """
     if warning:
-        screen.app.call_from_thread(screen.notify, warning, title="PDF 缺字", severity="warning", timeout=20,
-                                    markup=False)
+        screen.notify(warning, title="PDF 缺字", severity="warning", timeout=20, markup=False)
 
 
 def print_commitment(screen: Screen, application_id: int) -> None:

@@ -148,7 +148,7 @@ def card_pdf() -> bytes:
 def test_card_shows_matter_situation_materials_and_how_to_proceed(card_pdf: bytes) -> None:
     text = text_of(card_pdf)
     for expected in (MATTER, "明白卡", "湖南省岳阳市平江县", "城镇零就业家庭成员", "身份证、户口簿", "复印件", "原件",
-                     "可选", "必需", "15 个工作日", "不收费", "12333", "受理：材料齐全的当场受理。", "有劳动能力和就业愿望"):
+                     "选填", "必填", "15 个工作日", "不收费", "12333", "受理：材料齐全的当场受理。", "有劳动能力和就业愿望"):
         assert expected in text, expected
 
 

@@ -21,6 +21,7 @@ from counterdesk.documents.pdf.layout import (
 )
 from counterdesk.documents.pdf.models import CardData, kind_label
 from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
+from counterdesk.domain.text import REQUIRED_HEADING, required_label
 
 QR_MM = 26
 
@@ -62,13 +63,13 @@ def render_card(data: CardData) -> RenderedPdf:
 
     story.append(heading("三、申请材料清单"))
     if data.materials:
-        materials: list[list[str | Flowable]] = [["序号", "材料名称及要求", "原件/复印件", "份数", "是否必需"]]
+        materials: list[list[str | Flowable]] = [["序号", "材料名称及要求", "原件/复印件", "份数", REQUIRED_HEADING]]
         for i, m in enumerate(data.materials, 1):
             name: str | Flowable = m.name
             if m.note:
                 name = para(f"{escape(m.name)}<br/><font size=8.5 color='#555555'>{escape(m.note)}</font>",
                             s.cell, markup=True)
-            materials.append([str(i), name, kind_label(m.kind), str(m.copies), "必需" if m.required else "可选"])
+            materials.append([str(i), name, kind_label(m.kind), str(m.copies), required_label(m.required)])
         story.append(
             grid_table(materials, [w * 0.08, w * 0.56, w * 0.14, w * 0.08, w * 0.14], center_cols=(0, 2, 3, 4))
         )

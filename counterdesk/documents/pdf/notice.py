@@ -26,6 +26,7 @@ from counterdesk.documents.pdf.layout import (
 from counterdesk.documents.pdf.models import Issuer, NoticeData, NoticeItem, kind_label
 from counterdesk.documents.pdf.official import long_date, number_with_qr, sign_and_seal
 from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
+from counterdesk.domain.text import required_label
 
 
 def render_notice(data: NoticeData) -> RenderedPdf:
@@ -96,7 +97,7 @@ def _row(index: int, item: NoticeItem) -> list:
     if item.note:
         parts.append(escape(item.note))
     if not item.required:
-        parts.append("非必需：符合相应情形的请提供。")
+        parts.append(f"{required_label(False)}：符合相应情形的请提供。")
     requirement = para("<br/>".join(parts) or "—", s.cell, markup=True)
     return [str(index), item.name, kind_label(item.kind), str(item.copies), state, requirement]
 

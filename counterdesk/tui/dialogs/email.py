@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from counterdesk.domain.contact import validate_email
+from counterdesk.domain.contact import EMAIL_MAX, validate_email
 from counterdesk.domain.errors import InvalidInput
 
 
@@ -27,31 +27,32 @@ class EmailDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="email-box"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Input(self.value, id="email-address", placeholder="例如 zhangsan@example.com", max_length=254)
+            yield Input(self.value, id="email-address", placeholder="例如 zhangsan@example.com",
+                        max_length=EMAIL_MAX)
             yield Static("回车发送，Esc 取消", id="email-message", classes="message", markup=False)
 
-    def _problem(self, value: str) -> str | None:
-        try:
-            validate_email(value)
-        except InvalidInput as error:
-            return error.message
-        return None
+    def _say(self, problem: str | None) -> None:
+        message = self.query_one("#email-message", Static)
+        message.update(problem or "回车发送，Esc 取消")
+        message.set_class(problem is not None, "error")
 
     @on(Input.Changed, "#email-address")
     def check(self, event: Input.Changed) -> None:
-        message = self.query_one("#email-message", Static)
-        problem = self._problem(event.value) if event.value.strip() else None
-        message.update(problem or "回车发送，Esc 取消")
-        message.set_class(problem is not None, "error")
+        """Say what is wrong with the address as it is typed (nothing while it is empty)."""
+        try:
+            if event.value.strip():
+                validate_email(event.value)
+        except InvalidInput as error:
+            self._say(error.message)
+        else:
+            self._say(None)
 
     @on(Input.Submitted, "#email-address")
     def give(self, event: Input.Submitted) -> None:
         try:
             address = validate_email(event.value)
         except InvalidInput as error:
-            message = self.query_one("#email-message", Static)
-            message.update(error.message)
-            message.add_class("error")
+            self._say(error.message)
             return
         self.dismiss(address)
 

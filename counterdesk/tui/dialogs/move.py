@@ -18,7 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 
 from counterdesk.domain.supplement import DEFAULT_DEADLINE_DAYS, MAX_DEADLINE_DAYS
-from counterdesk.domain.workflow import REASON_REQUIRED_TARGETS, STATUSES
+from counterdesk.domain.text import required_label
+from counterdesk.domain.workflow import STATUSES, reason_required
 from counterdesk.services.workflow import REASON_MAX
 from counterdesk.tui.widgets.timeline import status_text
 
@@ -54,7 +55,8 @@ class MoveDialog(ModalScreen[MoveAnswer | None]):
         self.materials = list(materials or []) if to_status == "supplement_requested" else []
         """The applicable materials (code, name, still outstanding: ticked from the start), offered
         when a supplement is requested."""
-        self.required = to_status in REASON_REQUIRED_TARGETS
+        self.required = reason_required(from_status, to_status)
+        """Whether the move needs a written reason (the workflow's rule)."""
 
     def compose(self) -> ComposeResult:
         title = Text(f"将办件 {self.number} 从“")
@@ -82,8 +84,8 @@ class MoveDialog(ModalScreen[MoveAnswer | None]):
 
     def _placeholder(self) -> str:
         if self.to_status == "supplement_requested":
-            return "补正原因（必填，如材料不清晰的具体情况）"
-        return "原因（必填）" if self.required else "备注（可选）"
+            return f"补正原因（{required_label(True)}，如材料不清晰的具体情况）"
+        return f"原因（{required_label(True)}）" if self.required else f"备注（{required_label(False)}）"
 
     def on_mount(self) -> None:
         self.query_one("#move-materials" if self.supplement else "#move-reason").focus()

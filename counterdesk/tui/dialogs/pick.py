@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +19,7 @@ class PickDialog(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", "取消", priority=True)]
 
-    def __init__(self, title: str, choices: list[Text | str], *, empty: str = "（没有可选项）") -> None:
+    def __init__(self, title: str, choices: Sequence[Text | str], *, empty: str = "（没有可选项）") -> None:
         super().__init__()
         self.title_text = title
         self.choices = [c if isinstance(c, Text) else Text(c) for c in choices]

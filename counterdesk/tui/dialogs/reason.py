@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-REASON_MAX = 250
+from counterdesk.domain.attachment import PRECHECK_REASON_MAX
 
 
 class ReasonDialog(ModalScreen[str | None]):
@@ -17,15 +17,17 @@ class ReasonDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "取消", priority=True)]
 
-    def __init__(self, title: str, *, placeholder: str = "") -> None:
+    def __init__(self, title: str, *, placeholder: str = "", max_length: int = PRECHECK_REASON_MAX) -> None:
         super().__init__()
         self.title_text = title
         self.placeholder = placeholder
+        self.max_length = max_length
+        """The longest reason the service that takes it accepts."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Input(id="reason", placeholder=self.placeholder, max_length=REASON_MAX)
+            yield Input(id="reason", placeholder=self.placeholder, max_length=self.max_length)
             yield Static("回车确定，Esc 取消", id="reason-message", classes="message")
 
     @on(Input.Submitted, "#reason")

@@ -8,21 +8,32 @@ Two columns as in the location step: 市州 on the left (全省 first), the city
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.matter import City
+from counterdesk.tui.base import CounterDialog
 from counterdesk.tui.columns import COLUMN_BINDINGS, ColumnKeys
+
+if TYPE_CHECKING:
+    from counterdesk.catalog import Catalog
 
 PROVINCE = "province"
 """Option id of the whole province, in both columns."""
+
+
+class RegionFilters(TypedDict, total=False):
+    """The catalog search's keyword for a region: ``region`` for a whole city, ``place`` for one place."""
+
+    region: str
+    place: str
 
 
 @dataclass(frozen=True)
@@ -34,7 +45,7 @@ class BrowseRegion:
     whole_city: bool = False
     """``code`` is a city, all its places together (全市)."""
 
-    def label(self, catalog) -> str:
+    def label(self, catalog: Catalog) -> str:
         """How the matter list names the region: 全省, 长沙市（全市）, 长沙市本级, 屈原管理区."""
         if self.code is None:
             return "全省"
@@ -42,14 +53,14 @@ class BrowseRegion:
             return f"{catalog.city(self.code).name}（全市）"
         return catalog.county(self.code).name
 
-    def filters(self) -> dict[str, str]:
+    def filters(self) -> RegionFilters:
         """The catalog search's keyword for this region (``region`` for a city, ``place`` for a place)."""
         if self.code is None:
             return {}
         return {"region": self.code} if self.whole_city else {"place": self.code}
 
 
-class RegionDialog(ColumnKeys, ModalScreen[BrowseRegion | None]):
+class RegionDialog(ColumnKeys, CounterDialog[BrowseRegion | None]):
     """Enter on a place chooses it; Esc keeps the region as it was."""
 
     BINDINGS = [
@@ -88,7 +99,7 @@ class RegionDialog(ColumnKeys, ModalScreen[BrowseRegion | None]):
 
     def refresh_columns(self) -> None:
         """List the cities and places matching the query, the current region highlighted if listed."""
-        catalog = self.app.ctx.catalog
+        catalog = self.catalog
         query = self.query_one("#region-search", Input).value
         self.columns = []
         if not query.strip():

@@ -10,6 +10,9 @@ power cut loses nothing.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -18,19 +21,30 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static, TextArea
 
-from counterdesk.domain.applicant import AGENT_FIELDS, LABELS, SEXES, resident_facts, validate_form
+from counterdesk.domain.applicant import (
+    AGENT_FIELDS,
+    ENTERPRISE_LABELS,
+    LABELS,
+    SEXES,
+    resident_facts,
+    validate_form,
+)
 from counterdesk.domain.clock import show
 from counterdesk.domain.contact import REMARK_MAX
 from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.idcard import IDENTITY_CHECKS
 from counterdesk.domain.idnumbers import ID_TYPES, validate_credit_code, validate_id_number
+from counterdesk.domain.windows import window_label
 from counterdesk.domain.workflow import status_label
 from counterdesk.tui.autosave import DebouncedSave
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.fields import FieldRow, field_value, set_field_value
 from counterdesk.tui.widgets.keybar import KeyBar
-from counterdesk.tui.wizard import leave
+from counterdesk.tui.wizard import PlacedDraft, leave
+
+if TYPE_CHECKING:
+    from counterdesk.store.models import Application
 
 FIELD_ORDER = ("identity_check", "id_type", "id_number", "credit_code", "name", "sex", "legal_representative",
                "mobile", "email", "household_address", "residence_address", *AGENT_FIELDS, "remark", "ticket_no")
@@ -38,9 +52,20 @@ FIELD_ORDER = ("identity_check", "id_type", "id_number", "credit_code", "name", 
 the two choices above it are made with Shift+Tab, so Enter runs down the typed fields alone."""
 PERSONAL_ONLY = {"id_type", "id_number", "sex", "household_address"}
 ENTERPRISE_ONLY = {"credit_code", "legal_representative"}
-ENTERPRISE_LABELS = {"name": "企业名称", "mobile": "联系电话", "residence_address": "经营地址"}
 
 _WATCHED = (Input.Changed, Select.Changed, TextArea.Changed)
+
+
+@dataclass(frozen=True)
+class Returning:
+    """A stored applicant found by the number on the form, and their open applications of this matter."""
+
+    key: tuple[str, str]
+    """(证件类型, number) as looked up: stale once the form holds another number."""
+    applicant_id: int
+    values: dict[str, str]
+    """The stored applicant as form values."""
+    others: list[Application]
 
 
 class ApplicantScreen(WizardScreen):
@@ -57,7 +82,7 @@ class ApplicantScreen(WizardScreen):
         Binding("f10", "home", "回首页", priority=True),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: PlacedDraft) -> None:
         super().__init__(draft)
         self.kind = "personal"
         """``personal`` or ``enterprise`` (F2)."""
@@ -85,34 +110,34 @@ class ApplicantScreen(WizardScreen):
         yield from self.compose_header()
         with VerticalScroll(id="applicant-form", classes="wizard-body"):
             yield Static(id="kind-line")
-            yield FieldRow("identity_check", "身份核验", Select(
+            yield FieldRow("identity_check", LABELS["identity_check"], Select(
                 [(label, code) for code, label in IDENTITY_CHECKS.items()], value="original", allow_blank=False,
                 compact=True, id="f-identity_check"))
             id_types = [(label, code) for code, label in ID_TYPES.items()]
-            yield FieldRow("id_type", "证件类型", Select(id_types, value="resident_id", allow_blank=False,
+            yield FieldRow("id_type", LABELS["id_type"], Select(id_types, value="resident_id", allow_blank=False,
                                                      compact=True, id="f-id_type"))
-            yield FieldRow("id_number", "证件号码", self._input("id_number", "先录入证件号码，老用户自动调出"))
-            yield FieldRow("credit_code", "统一社会信用代码", self._input("credit_code", "18 位代码"))
-            yield FieldRow("name", "姓名", self._input("name"))
-            yield FieldRow("sex", "性别", Select([(label, code) for code, label in SEXES.items()], prompt="请选择",
+            yield FieldRow("id_number", LABELS["id_number"], self._input("id_number", "先录入证件号码，老用户自动调出"))
+            yield FieldRow("credit_code", LABELS["credit_code"], self._input("credit_code", "18 位代码"))
+            yield FieldRow("name", LABELS["name"], self._input("name"))
+            yield FieldRow("sex", LABELS["sex"], Select([(label, code) for code, label in SEXES.items()], prompt="请选择",
                                                compact=True, id="f-sex"))
             yield Static(id="derived", markup=False)
-            yield FieldRow("legal_representative", "法定代表人", self._input("legal_representative"))
-            yield FieldRow("mobile", "手机号码", self._input("mobile", "11 位手机号码"))
-            yield FieldRow("email", "电子邮箱", self._input("email", "选填"))
-            yield FieldRow("household_address", "户籍地址", self._input("household_address", "选填"))
-            yield FieldRow("residence_address", "居住地址", self._input("residence_address", "选填"))
+            yield FieldRow("legal_representative", LABELS["legal_representative"], self._input("legal_representative"))
+            yield FieldRow("mobile", LABELS["mobile"], self._input("mobile", "11 位手机号码"))
+            yield FieldRow("email", LABELS["email"], self._input("email", "选填"))
+            yield FieldRow("household_address", LABELS["household_address"], self._input("household_address", "选填"))
+            yield FieldRow("residence_address", LABELS["residence_address"], self._input("residence_address", "选填"))
             yield Static(id="agent-line")
             with Vertical(id="agent-block"):
-                yield FieldRow("agent_id_type", "经办人证件类型", Select(id_types, value="resident_id",
+                yield FieldRow("agent_id_type", LABELS["agent_id_type"], Select(id_types, value="resident_id",
                                                                  allow_blank=False, compact=True,
                                                                  id="f-agent_id_type"))
-                yield FieldRow("agent_id_number", "经办人证件号码", self._input("agent_id_number"))
-                yield FieldRow("agent_name", "经办人姓名", self._input("agent_name"))
-                yield FieldRow("agent_phone", "经办人电话", self._input("agent_phone"))
-            yield FieldRow("remark", "备注", TextArea(id="f-remark", compact=True, soft_wrap=True,
+                yield FieldRow("agent_id_number", LABELS["agent_id_number"], self._input("agent_id_number"))
+                yield FieldRow("agent_name", LABELS["agent_name"], self._input("agent_name"))
+                yield FieldRow("agent_phone", LABELS["agent_phone"], self._input("agent_phone"))
+            yield FieldRow("remark", LABELS["remark"], TextArea(id="f-remark", compact=True, soft_wrap=True,
                                                     tab_behavior="focus"))
-            yield FieldRow("ticket_no", "叫号单号", self._input("ticket_no", "选填，回车进入下一步"))
+            yield FieldRow("ticket_no", LABELS["ticket_no"], self._input("ticket_no", "选填，回车进入下一步"))
         yield KeyBar()
 
     @staticmethod
@@ -222,15 +247,16 @@ class ApplicantScreen(WizardScreen):
 
     # -- loading and saving --------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="applicant-load")
     def load_form(self) -> None:
         from counterdesk.services.applications import get, saved_form, set_step
 
-        ctx = self.app.ctx
-        with ctx.session() as session:
-            values = saved_form(get(session, actor=ctx.actor, application_id=self.draft.application_id))
-            set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step="applicant")
-        self.app.call_from_thread(self.fill, values)
+        def load() -> dict[str, str]:
+            with self.ctx.session() as session:
+                values = saved_form(get(session, actor=self.actor, application_id=self.draft.application_id))
+                set_step(session, actor=self.actor, application_id=self.draft.application_id, step="applicant")
+            return values
+
+        self.run_service(load, self.fill, group="applicant-load", exclusive=True)
 
     def fill(self, values: dict[str, str]) -> None:
         """Put a saved form back, exactly as it was typed."""
@@ -254,27 +280,27 @@ class ApplicantScreen(WizardScreen):
         if not self._loading and not self._form_closed:
             self._saver.put(self._latest)
 
-    def _start_saver(self, run) -> None:
+    def _start_saver(self, run: Callable[[], None]) -> None:
+        # Not run_service: the saver is one worker that writes for as long as typing goes on.
         self.run_worker(run, thread=True, group="applicant-save")
 
     def write_form(self, form: dict[str, str]) -> None:
-        """Store the form as typed (in the saver's thread)."""
+        """Store the form as typed (in the saver's thread; ``notify`` is thread-safe)."""
         from counterdesk.services.applications import save_form
 
-        ctx = self.app.ctx
         with self._store_lock:
             if self._form_closed:
                 return
             try:
-                ctx.call(save_form, actor=ctx.actor, application_id=self.draft.application_id, form=form)
+                self.ctx.call(save_form, actor=self.actor, application_id=self.draft.application_id, form=form)
             except CounterdeskError as error:
-                self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
+                self.notify(error.message, severity="error", markup=False)
 
     def save_and_close(self, step: str | None = None) -> None:
         """Save what is typed before leaving the screen (right now: the screen is about to go)."""
         from counterdesk.services.applications import save_form, set_step
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         with self._store_lock:
             if self._form_closed or self._loading:
                 self._form_closed = True
@@ -283,9 +309,9 @@ class ApplicantScreen(WizardScreen):
             self._saver.drop()
             form = self._latest if self._latest is not None else self.raw_form()
             with ctx.session() as session:
-                save_form(session, actor=ctx.actor, application_id=self.draft.application_id, form=form)
+                save_form(session, actor=self.actor, application_id=self.draft.application_id, form=form)
                 if step:
-                    set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step=step)
+                    set_step(session, actor=self.actor, application_id=self.draft.application_id, step=step)
 
     def on_unmount(self) -> None:
         # Quitting the app (Ctrl+Q) with unsaved typing: the widgets are gone, the snapshot is not.
@@ -372,27 +398,28 @@ class ApplicantScreen(WizardScreen):
             self._looked_up = key
             self.look_up(*key)
 
-    @work(thread=True, exclusive=True, group="applicant-lookup")
     def look_up(self, id_type: str, number: str) -> None:
         from counterdesk.services.applications import applicant_form_values, find_applicant, open_applications_for
+        from counterdesk.store.models import id_of
 
-        ctx = self.app.ctx
-        with ctx.session() as session:
-            applicant = find_applicant(session, id_type, number)
-            if applicant is None:
-                return
-            values = applicant_form_values(applicant)
-            others = open_applications_for(session, applicant_id=applicant.id, matter_code=self.draft.matter_code,
-                                           exclude_id=self.draft.application_id)
-        self.app.call_from_thread(self.prefill, (id_type, number), applicant.id, values, others)
+        def find() -> Returning | None:
+            with self.ctx.session() as session:
+                applicant = find_applicant(session, id_type, number)
+                if applicant is None:
+                    return None
+                others = open_applications_for(session, applicant_id=id_of(applicant),
+                                               matter_code=self.draft.matter_code, exclude_id=self.draft.application_id)
+                return Returning((id_type, number), id_of(applicant), applicant_form_values(applicant), others)
 
-    def prefill(self, key: tuple[str, str], applicant_id: int, values: dict[str, str], others: list) -> None:
+        self.run_service(find, self.prefill, group="applicant-lookup", exclusive=True)
+
+    def prefill(self, found: Returning | None) -> None:
         """Fill the empty fields from the stored applicant; what the clerk typed is kept."""
-        if key != self._looked_up or not self.is_attached:
+        if found is None or found.key != self._looked_up or not self.is_attached:
             return
         filled = []
         with self.prevent(*_WATCHED):
-            for name, value in values.items():
+            for name, value in found.values.items():
                 if name in FIELD_ORDER and value and not field_value(self.widget(name)).strip():
                     set_field_value(self.widget(name), value)
                     filled.append(name)
@@ -402,9 +429,10 @@ class ApplicantScreen(WizardScreen):
         self.refresh_checks()
         self.notify("已调出老用户信息，请与申请人核对。" if filled else "老用户：已填写的信息保持不变。",
                     title="老用户", markup=False)
-        self.warn_open_applications(applicant_id, others)
+        self.warn_open_applications(found.applicant_id, found.others)
 
-    def warn_open_applications(self, applicant_id: int, others: list, then=None) -> None:
+    def warn_open_applications(self, applicant_id: int, others: list[Application],
+                               then: Callable[[], object] | None = None) -> None:
         """Say which open application or draft of this matter the applicant already has.
 
         Beside a draft the clerk may go on; beside a submitted application still under way, going on
@@ -423,8 +451,7 @@ class ApplicantScreen(WizardScreen):
             if other.number:
                 body.append(f"  办件编号 {other.number}（{status_label(other.status)}）\n", style="bold")
             else:
-                window = f"{other.window} 号窗口" if other.window else "值班台"
-                body.append(f"  草稿（{window}，最后修改 {show(other.updated_at)}）\n", style="bold")
+                body.append(f"  草稿（{window_label(other.window)}，最后修改 {show(other.updated_at)}）\n", style="bold")
         if needs_supervisor:
             body.append("\n再申请一件须值班长授权，授权记入审计日志；返回则保留本草稿，回首页处理原办件。")
         elif submitted:
@@ -493,30 +520,27 @@ class ApplicantScreen(WizardScreen):
             return
         self.confirm({**self.checked_form(), "agent_on": "1" if self.agent_on else ""})
 
-    @work(thread=True, exclusive=True, group="applicant-confirm")
     def confirm(self, form: dict[str, str]) -> None:
         from counterdesk.services.applications import confirm_applicant, open_applications_for, repeat_overridden
+        from counterdesk.store.models import id_of
 
-        ctx = self.app.ctx
-        others: list = []
-        with self._store_lock:
-            try:
-                with ctx.session() as session:
-                    applicant, errors = confirm_applicant(session, actor=ctx.actor,
-                                                          application_id=self.draft.application_id, form=form)
-                    if applicant is not None:
-                        self._form_closed = True
-                        others = open_applications_for(session, applicant_id=applicant.id,
-                                                       matter_code=self.draft.matter_code,
-                                                       exclude_id=self.draft.application_id)
-                        if repeat_overridden(session, self.draft.application_id):
-                            others = [other for other in others if not other.number]
-            except CounterdeskError as error:
-                self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-                return
-        self.app.call_from_thread(self.confirmed, applicant.id if applicant else None, errors, others)
+        def store() -> tuple[int | None, dict[str, str], list[Application]]:
+            with self._store_lock, self.ctx.session() as session:
+                applicant, errors = confirm_applicant(session, actor=self.actor,
+                                                      application_id=self.draft.application_id, form=form)
+                if applicant is None:
+                    return None, errors, []
+                self._form_closed = True
+                others = open_applications_for(session, applicant_id=id_of(applicant),
+                                               matter_code=self.draft.matter_code, exclude_id=self.draft.application_id)
+                if repeat_overridden(session, self.draft.application_id):
+                    others = [other for other in others if not other.number]
+                return id_of(applicant), errors, others
 
-    def confirmed(self, applicant_id: int | None, errors: dict[str, str], others: list) -> None:
+        self.run_service(store, self.confirmed, group="applicant-confirm", exclusive=True)
+
+    def confirmed(self, stored: tuple[int | None, dict[str, str], list[Application]]) -> None:
+        applicant_id, errors, others = stored
         if errors or applicant_id is None:
             self.refuse(errors)
             return

@@ -6,22 +6,30 @@ only lays it out. Everything typed by people is shown as text, never as markup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from counterdesk.domain import text as untrusted
-from counterdesk.domain.applicant import SEXES
+from counterdesk.domain.applicant import LABELS, SEXES
 from counterdesk.domain.clock import show
+from counterdesk.domain.pickup import COURIER_LABELS
+from counterdesk.domain.windows import window_label
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import staff_label, status_text, timeline_text
+
+if TYPE_CHECKING:
+    from counterdesk.domain.errors import CounterdeskError
+    from counterdesk.services.detail import ApplicationDetail
+    from counterdesk.services.papers import Delivered
 
 PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
 
@@ -54,8 +62,8 @@ class DetailScreen(MovingScreen):
         super().__init__(ctx)
         self.number_or_id = number_or_id
         """The application to show: its number, or its id while still a draft."""
-        self.shown = None
-        """The ``services.detail.ApplicationDetail`` on screen."""
+        self.shown: ApplicationDetail | None = None
+        """The application on screen."""
 
     def compose(self) -> ComposeResult:
         from counterdesk.tui.widgets.header import DeskHeader
@@ -81,22 +89,18 @@ class DetailScreen(MovingScreen):
         """Read the application again."""
         self.load()
 
-    @work(thread=True, exclusive=True, group="detail-load")
     def load(self) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.detail import detail
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                shown = detail(session, actor=ctx.actor, number_or_id=self.number_or_id, catalog=ctx.catalog)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            self.app.call_from_thread(self.action_back)
-            return
-        self.app.call_from_thread(self.show_detail, shown)
+        def refused(error: CounterdeskError) -> None:
+            self.notify(error.message, severity="error", markup=False)
+            self.action_back()
 
-    def show_detail(self, shown) -> None:
+        self.run_service(lambda: self.ctx.call(detail, actor=self.actor, number_or_id=self.number_or_id,
+                                               catalog=self.catalog),
+                         self.show_detail, refused=refused, group="detail-load", exclusive=True)
+
+    def show_detail(self, shown: ApplicationDetail) -> None:
         """Lay the application out."""
         self.shown = shown
         self.query_one("#detail-summary", Static).update(self._summary(shown))
@@ -107,7 +111,7 @@ class DetailScreen(MovingScreen):
         self.refresh_bindings()
         self.refresh_moves()
 
-    def _summary(self, shown) -> Text:
+    def _summary(self, shown: ApplicationDetail) -> Text:
         text = Text()
         text.append(shown.number or "（草稿，尚无办件编号）", style="bold")
         text.append("  ")
@@ -117,12 +121,11 @@ class DetailScreen(MovingScreen):
         text.append("\n")
         text.append(f"{shown.matter_name or shown.matter_code}（{shown.matter_code}）")
         text.append(f" · {shown.county_name or shown.county_code}")
-        window = f"{shown.window} 号窗口" if shown.window else "值班台"
-        text.append(f"\n{window} · 经办人 {staff_label(shown.clerk, shown.staff)} · 提交于 {show(shown.submitted_at)}",
+        text.append(f"\n{window_label(shown.window)} · 经办人 {staff_label(shown.clerk, shown.staff)} · 提交于 {show(shown.submitted_at)}",
                     style="dim")
         return text
 
-    def _people(self, shown) -> Table:
+    def _people(self, shown: ApplicationDetail) -> Table:
         grid = Table.grid(padding=(0, 4))
         grid.add_column(ratio=1)
         grid.add_column(ratio=1)
@@ -138,17 +141,17 @@ class DetailScreen(MovingScreen):
         right: list[tuple[str, str]] = []
         if shown.agent is not None:
             right += [("经办人", shown.agent.name), ("经办人证件", shown.agent.id_number),
-                      ("经办人电话", shown.agent.mobile)]
+                      (LABELS["agent_phone"], shown.agent.mobile)]
         if shown.pickup is not None:
             right.append(("取件方式", shown.pickup.method_label))
             if shown.pickup.method == "courier":
-                right += [("收件人", shown.pickup.recipient), ("收件电话", shown.pickup.phone),
-                          ("收件地址", shown.pickup.address)]
+                right += [(COURIER_LABELS["recipient"], shown.pickup.recipient),
+                          (COURIER_LABELS["phone"], shown.pickup.phone), (COURIER_LABELS["address"], shown.pickup.address)]
         right += [("叫号单号", shown.ticket_no or ""), ("备注", shown.remark)]
         grid.add_row(_pairs(left), _pairs(right))
         return grid
 
-    def _attachments(self, shown) -> Table | Text:
+    def _attachments(self, shown: ApplicationDetail) -> Table | Text:
         """One row per attached file; long names fold onto more lines rather than leave the screen."""
         if not shown.attachments:
             return Text("（尚未上传材料）", style="dim")
@@ -166,7 +169,7 @@ class DetailScreen(MovingScreen):
                                                style=PRECHECK_STYLES.get(a.precheck, "")))
         return table
 
-    def _situation(self, shown) -> Text:
+    def _situation(self, shown: ApplicationDetail) -> Text:
         text = Text()
         for question, answer in shown.situation:
             if text:
@@ -197,19 +200,18 @@ class DetailScreen(MovingScreen):
             self.notify("正在汇编申请材料……", markup=False)
             self.build_packet()
 
-    @work(thread=True, exclusive=True, group="detail-packet")
     def build_packet(self) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.detail import save_packet
         from counterdesk.tui.papers import warn_of_blanks
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                delivered = save_packet(session, actor=ctx.actor, catalog=ctx.catalog, settings=ctx.settings,
-                                        number_or_id=self.shown.id)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
+        if self.shown is None:
             return
-        self.app.call_from_thread(self.notify, delivered.message, markup=False)
-        warn_of_blanks(self, delivered.warning)
+        application_id = self.shown.id
+
+        def built(delivered: Delivered) -> None:
+            self.notify(delivered.message, markup=False)
+            warn_of_blanks(self, delivered.warning)
+
+        self.run_service(lambda: self.ctx.call(save_packet, actor=self.actor, catalog=self.catalog,
+                                               settings=self.ctx.settings, number_or_id=application_id),
+                         built, group="detail-packet", exclusive=True)

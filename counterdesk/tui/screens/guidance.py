@@ -10,7 +10,7 @@ import threading
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +22,7 @@ from counterdesk.domain.matter import Question
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.wizard import PlacedDraft
 
 WIDE = 110
 """From this width on, the materials that apply are listed beside the questions."""
@@ -101,7 +102,7 @@ class GuidanceScreen(WizardScreen):
         Binding("escape", "back", "返回选地点"),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: PlacedDraft) -> None:
         super().__init__(draft)
         self.answers: dict[str, str] = dict(draft.answers)
         """The answers that count, as last chosen."""
@@ -109,7 +110,7 @@ class GuidanceScreen(WizardScreen):
 
     @property
     def matter(self):
-        return self.app.ctx.catalog.matter(self.draft.matter_code)
+        return self.catalog.matter(self.draft.matter_code)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -124,10 +125,9 @@ class GuidanceScreen(WizardScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        ctx = self.app.ctx
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(self.matter.name, style="bold")
-        title.append(f" · {ctx.catalog.place_name(self.draft.county_code)}", style="dim")
+        title.append(f" · {self.catalog.place_name(self.draft.county_code)}", style="dim")
         title.append("  请按群众的实际情况回答，数字键选择", style="dim")
         self.query_one("#guidance-title", Static).update(title)
         self.answers = guidance.clean_answers(self.matter, self.answers)
@@ -141,13 +141,12 @@ class GuidanceScreen(WizardScreen):
     def on_resize(self) -> None:
         self.query_one("#guidance-side").display = self.size.width >= WIDE
 
-    @work(thread=True, group="step")
     def remember_step(self) -> None:
         """A resumed draft opens here again."""
         from counterdesk.services.applications import set_step
 
-        ctx = self.app.ctx
-        ctx.call(set_step, actor=ctx.actor, application_id=self.draft.application_id, step="guidance")
+        self.run_service(lambda: self.ctx.call(set_step, actor=self.actor, application_id=self.draft.application_id,
+                                               step="guidance"), group="step")
 
     # -- questions on screen ---------------------------------------------------------------
 
@@ -161,11 +160,11 @@ class GuidanceScreen(WizardScreen):
         wanted_ids = {question.id for question in wanted}
         container = self.query_one("#guidance-questions", VerticalScroll)
         existing: dict[str, QuestionBlock] = {}
-        for block in self.blocks():
-            if block.question.id in wanted_ids:
-                existing[block.question.id] = block
+        for on_screen in self.blocks():
+            if on_screen.question.id in wanted_ids:
+                existing[on_screen.question.id] = on_screen
             else:
-                block.remove()
+                on_screen.remove()
         previous: QuestionBlock | None = None
         for number, question in enumerate(wanted, 1):
             chosen = self.answers.get(question.id)
@@ -240,7 +239,7 @@ class GuidanceScreen(WizardScreen):
         block = next(a for a in event.option_list.ancestors if isinstance(a, QuestionBlock))
         if self.answers.get(block.question.id) == event.option.id:
             self.action_next()
-        else:
+        elif event.option.id is not None:
             self.answer(block.question.id, event.option.id)
 
     def answer(self, question_id: str, option_id: str) -> None:
@@ -253,19 +252,16 @@ class GuidanceScreen(WizardScreen):
         self.save()
         self.call_after_refresh(self.focus_pending, question_id)
 
-    @work(thread=True, group="save")
     def save(self) -> None:
         """Store the answers as they are when the write starts (later changes follow in order)."""
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.applications import save_answers
 
-        ctx = self.app.ctx
-        with self._save_lock:
-            try:
-                ctx.call(save_answers, actor=ctx.actor, catalog=ctx.catalog,
-                         application_id=self.draft.application_id, answers=dict(self.answers))
-            except CounterdeskError as error:
-                self.app.call_from_thread(self.notify, error.message, severity="error")
+        def store() -> None:
+            with self._save_lock:
+                self.ctx.call(save_answers, actor=self.actor, catalog=self.catalog,
+                              application_id=self.draft.application_id, answers=dict(self.answers))
+
+        self.run_service(store, group="save")
 
     # -- moving on -------------------------------------------------------------------------
 

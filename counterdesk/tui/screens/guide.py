@@ -13,16 +13,18 @@ from __future__ import annotations
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from counterdesk.domain import guidance
+from counterdesk.domain.errors import CounterdeskError
+from counterdesk.domain.text import REQUIRED_HEADING
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.wizard import PlacedDraft
 
 
 def _numbered(lines) -> Table:
@@ -61,7 +63,7 @@ class GuideScreen(WizardScreen):
         Binding("escape", "back", "返回智能引导"),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: PlacedDraft) -> None:
         super().__init__(draft)
         self._busy = False
 
@@ -76,7 +78,7 @@ class GuideScreen(WizardScreen):
     @property
     def in_person(self) -> bool:
         """Whether the matter must be handled in person at the 办理地 (no application here)."""
-        return not self.app.ctx.catalog.matter(self.draft.matter_code).received_here
+        return not self.catalog.matter(self.draft.matter_code).received_here
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "consult"):
@@ -92,19 +94,18 @@ class GuideScreen(WizardScreen):
         self.query_one("#guide-scroll", VerticalScroll).focus()
         self.remember_step()
 
-    @work(thread=True, group="step")
     def remember_step(self) -> None:
         """A resumed draft opens here again."""
         from counterdesk.services.applications import set_step
 
-        ctx = self.app.ctx
-        ctx.call(set_step, actor=ctx.actor, application_id=self.draft.application_id, step="guide")
+        self.run_service(lambda: self.ctx.call(set_step, actor=self.actor, application_id=self.draft.application_id,
+                                               step="guide"), group="step")
 
     # -- the guide -------------------------------------------------------------------------
 
     def body(self) -> Group:
         """The whole guide as one scrollable renderable."""
-        catalog = self.app.ctx.catalog
+        catalog = self.catalog
         matter = catalog.matter(self.draft.matter_code)
         county = catalog.county(self.draft.county_code)
         result = guidance.guide(matter, self.draft.answers)
@@ -141,13 +142,12 @@ class GuideScreen(WizardScreen):
         materials.add_column("材料名称", ratio=1, overflow="fold")
         materials.add_column("原件/复印件", no_wrap=True)
         materials.add_column("份数", justify="right", no_wrap=True)
-        materials.add_column("必填", no_wrap=True)
+        materials.add_column(REQUIRED_HEADING, no_wrap=True)
         for n, material in enumerate(result.materials, 1):
             name = Text(material.name)
             if material.note:
                 name.append(f"\n{material.note}", style="dim")
-            materials.add_row(str(n), name, material.kind_label, str(material.copies),
-                              "是" if material.required else "否")
+            materials.add_row(str(n), name, material.kind_label, str(material.copies), material.required_label)
         parts.append(materials)
 
         for title, lines in (("办理流程", matter.process), ("受理条件", matter.conditions),
@@ -185,7 +185,7 @@ class GuideScreen(WizardScreen):
     def action_email(self) -> None:
         from counterdesk.tui.dialogs.email import EmailDialog
 
-        if not self.app.ctx.settings.smtp.configured:
+        if not self.ctx.settings.smtp.configured:
             self.say("未配置发信服务器（COUNTERDESK_SMTP_HOST、COUNTERDESK_SMTP_FROM），无法发送邮件；"
                      "可按 P 打印或 S 保存明白卡。", error=True)
             return
@@ -198,35 +198,36 @@ class GuideScreen(WizardScreen):
 
         self.app.push_screen(EmailDialog("发送明白卡到电子邮箱"), send)
 
-    @work(thread=True, exclusive=True, group="card")
     def make_card(self, how: str, address: str | None) -> None:
-        """Build the card and print, save or mail it, off the UI thread (a PDF takes a moment)."""
+        """Build the card and print, save or mail it (to ``address``), off the UI thread (a PDF takes a moment)."""
         from counterdesk.documents.pdf.card import render_card
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.papers import card_file_name, card_for, deliver, mail_card
         from counterdesk.tui.papers import warn_of_blanks
 
-        ctx = self.app.ctx
-        try:
-            card = ctx.call(card_for, catalog=ctx.catalog, hall=ctx.hall, matter_code=self.draft.matter_code,
+        def make() -> tuple[str, str | None]:
+            ctx = self.ctx
+            card = ctx.call(card_for, catalog=self.catalog, hall=ctx.hall, matter_code=self.draft.matter_code,
                             county_code=self.draft.county_code, answers=self.draft.answers)
             pdf = render_card(card)
-            if how == "mail":
+            if address is not None:
                 mail_card(ctx.settings, card, address, pdf=pdf)
-                message = f"明白卡已发送到 {address}。"
-            else:
-                message = deliver(ctx.settings, pdf, card_file_name(card), print_it=how == "print").message
-                if how == "save":
-                    message = "明白卡" + message
-        except CounterdeskError as error:
-            self.app.call_from_thread(self._card_done, error.message, True)
-            return
-        self.app.call_from_thread(self._card_done, message, False)
-        warn_of_blanks(self, pdf.warning)
+                return f"明白卡已发送到 {address}。", pdf.warning
+            message = deliver(ctx.settings, pdf, card_file_name(card), print_it=how == "print").message
+            return ("明白卡" + message if how == "save" else message), pdf.warning
 
-    def _card_done(self, message: str, error: bool) -> None:
+        def made(done: tuple[str, str | None]) -> None:
+            message, warning = done
+            self._card_done(message)
+            warn_of_blanks(self, warning)
+
+        self.run_service(make, made, refused=self._card_refused, group="card", exclusive=True)
+
+    def _card_done(self, message: str, *, error: bool = False) -> None:
         self._busy = False
         self.say(message, error=error)
+
+    def _card_refused(self, error: CounterdeskError) -> None:
+        self._card_done(error.message, error=True)
 
     # -- moving on -------------------------------------------------------------------------
 
@@ -238,22 +239,15 @@ class GuideScreen(WizardScreen):
             self._busy = True
             self.record_consultation()
 
-    @work(thread=True, exclusive=True, group="step")
     def record_consultation(self) -> None:
         """End the draft as a 咨询 visit (the citizen goes to the 办理地 with the card)."""
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.visits import close_as_consultation
 
-        ctx = self.app.ctx
-        try:
-            ctx.call(close_as_consultation, actor=ctx.actor, catalog=ctx.catalog,
-                     application_id=self.draft.application_id)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self._card_done, error.message, True)
-            return
-        self.app.call_from_thread(self._consulted)
+        self.run_service(lambda: self.ctx.call(close_as_consultation, actor=self.actor, catalog=self.catalog,
+                                               application_id=self.draft.application_id),
+                         self._consulted, refused=self._card_refused, group="step", exclusive=True)
 
-    def _consulted(self) -> None:
+    def _consulted(self, _: object) -> None:
         self.app.notify("已登记为咨询：申请人凭明白卡到办理机构现场办理。")
         self.action_home()
 

@@ -6,22 +6,27 @@ whose 整改 is overdue, which C lists (Enter on one opens its application).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from counterdesk.domain.clock import show
 from counterdesk.domain.text import shown
+from counterdesk.tui.base import CounterScreen
 from counterdesk.tui.widgets.header import DeskHeader
 from counterdesk.tui.widgets.keybar import KeyBar
 
+if TYPE_CHECKING:
+    from counterdesk.services.applications import DraftSummary
 
-class HomeScreen(Screen):
+
+class HomeScreen(CounterScreen[None]):
     """What the clerk sees between citizens."""
 
     BINDINGS = [
@@ -54,7 +59,7 @@ class HomeScreen(Screen):
     def _actions(self) -> Text:
         lines = [("N", "新建办件"), ("R", "继续草稿（群众补齐材料后）"), ("D", "作废选中的草稿"),
                  ("L", "办件查询（编号或证件号）"), ("J", "寄递  ", "S", "签收  ", "T", "出件")]
-        if self.app.ctx.actor.is_supervisor:
+        if self.actor.is_supervisor:
             lines.append(("Q", "今日队列（审核本大厅办件）"))
             lines.append(("C", "逾期未整改的差评"))
         lines.append(("O", "退出登录"))
@@ -78,37 +83,38 @@ class HomeScreen(Screen):
     def on_screen_resume(self) -> None:
         self.app.step = "首页"
         self.load_drafts()
-        if self.app.ctx.actor is not None and self.app.ctx.actor.is_supervisor:
+        if self.ctx.actor is not None and self.ctx.actor.is_supervisor:
             self.load_deadlines()
             self.load_cases()
 
-    @work(thread=True, exclusive=True, group="deadlines")
     def load_deadlines(self) -> None:
         from counterdesk.services.deadlines import due_counts
 
-        ctx = self.app.ctx
-        due_today, overdue = ctx.call(due_counts, actor=ctx.actor)
-        line = Text()
-        line.append(f"今日到期 {due_today} 件", style="bold black on yellow" if due_today else "")
-        line.append(" / ")
-        line.append(f"已逾期 {overdue} 件", style="bold white on red" if overdue else "")
-        self.app.call_from_thread(self.query_one("#home-deadlines", Static).update, line)
+        def show(counts: tuple[int, int]) -> None:
+            due_today, overdue = counts
+            line = Text()
+            line.append(f"今日到期 {due_today} 件", style="bold black on yellow" if due_today else "")
+            line.append(" / ")
+            line.append(f"已逾期 {overdue} 件", style="bold white on red" if overdue else "")
+            self.query_one("#home-deadlines", Static).update(line)
 
-    @work(thread=True, exclusive=True, group="cases")
+        self.run_service(lambda: self.ctx.call(due_counts, actor=self.actor), show, group="deadlines", exclusive=True)
+
     def load_cases(self, open_list: bool = False) -> None:
         """Count the overdue 差评 cases for the home line; with ``open_list``, list them too."""
         from counterdesk.services.ratings import overdue_cases
 
-        ctx = self.app.ctx
-        overdue = ctx.call(overdue_cases, actor=ctx.actor)
-        line = Text()
-        line.append(f"差评整改逾期 {len(overdue)} 件", style="bold white on red" if overdue else "")
-        line.append("（按 C 查看）", style="dim")
-        self.app.call_from_thread(self.query_one("#home-cases", Static).update, line)
-        if open_list:
-            self.app.call_from_thread(self._show_cases, overdue)
+        def show(overdue: list[dict[str, Any]]) -> None:
+            line = Text()
+            line.append(f"差评整改逾期 {len(overdue)} 件", style="bold white on red" if overdue else "")
+            line.append("（按 C 查看）", style="dim")
+            self.query_one("#home-cases", Static).update(line)
+            if open_list:
+                self._show_cases(overdue)
 
-    def _show_cases(self, overdue: list[dict]) -> None:
+        self.run_service(lambda: self.ctx.call(overdue_cases, actor=self.actor), show, group="cases", exclusive=True)
+
+    def _show_cases(self, overdue: list[dict[str, Any]]) -> None:
         from counterdesk.domain.visits import SCORES
         from counterdesk.tui.dialogs.pick import PickDialog
 
@@ -136,16 +142,18 @@ class HomeScreen(Screen):
 
         self.app.push_screen(PickDialog("逾期未整改的差评（回车查看办件）", lines, empty="（没有逾期的差评）"), chosen)
 
-    @work(thread=True, exclusive=True)
     def load_drafts(self) -> None:
+        """List this window's drafts (read again)."""
+        self.run_service(self._load_drafts, self._show_drafts, group="drafts", exclusive=True)
+
+    def _load_drafts(self) -> list[DraftSummary]:
+        """This window's drafts (in the worker)."""
         from counterdesk.services.applications import drafts_of_window
 
-        ctx = self.app.ctx
-        drafts = ctx.call(drafts_of_window, actor=ctx.actor)
-        self.app.call_from_thread(self._show_drafts, drafts)
+        return self.ctx.call(drafts_of_window, actor=self.actor)
 
-    def _show_drafts(self, drafts) -> None:
-        catalog = self.app.ctx.catalog
+    def _show_drafts(self, drafts: list[DraftSummary]) -> None:
+        catalog = self.catalog
         options = self.query_one("#drafts", OptionList)
         options.clear_options()
         for draft in drafts:
@@ -202,11 +210,12 @@ class HomeScreen(Screen):
         from counterdesk.tui.dialogs.confirm import ConfirmDialog
 
         draft_id = self.highlighted_draft()
-        if draft_id is None:
-            return
         drafts = self.query_one("#drafts", OptionList)
+        if draft_id is None or drafts.highlighted is None:
+            return
         body = Text("作废后该草稿不再出现在列表中，无法继续办理（作废记入办件记录）：\n\n")
-        body.append_text(drafts.get_option_at_index(drafts.highlighted).prompt)
+        label = drafts.get_option_at_index(drafts.highlighted).prompt
+        body.append_text(label if isinstance(label, Text) else Text(str(label)))
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -214,19 +223,15 @@ class HomeScreen(Screen):
 
         self.app.push_screen(ConfirmDialog("作废草稿", body, yes="作废", no="保留"), answered)
 
-    @work(thread=True, exclusive=True, group="home-discard")
     def discard(self, draft_id: int) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.drafts import discard_draft
 
-        ctx = self.app.ctx
-        try:
-            ctx.call(discard_draft, actor=ctx.actor, application_id=draft_id)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, "草稿已作废。", markup=False)
-        self.app.call_from_thread(self.load_drafts)
+        def discarded(_: None) -> None:
+            self.notify("草稿已作废。", markup=False)
+            self.load_drafts()
+
+        self.run_service(lambda: self.ctx.call(discard_draft, actor=self.actor, application_id=draft_id), discarded,
+                         group="home-discard", exclusive=True)
 
     def action_lookup(self) -> None:
         from counterdesk.tui.screens.lookup import LookupScreen

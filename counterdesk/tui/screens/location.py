@@ -7,21 +7,23 @@ own place is highlighted at the start, so Enter alone is enough for most citizen
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from counterdesk.domain.matter import City, Region
+from counterdesk.domain.errors import CounterdeskError
+from counterdesk.domain.matter import City, Matter, Region
 from counterdesk.tui.columns import COLUMN_BINDINGS, ColumnKeys
 from counterdesk.tui.commands import ScreenKeys
-from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.screens.wizard_base import PlacingScreen
 from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.wizard import Draft, PlacedDraft, go
 
 
-class LocationScreen(ColumnKeys, WizardScreen):
+class LocationScreen(ColumnKeys, PlacingScreen):
     """Two columns, 市州 and 办理地, over the matter's places; Enter on a place starts the draft."""
 
     STEP = "location"
@@ -35,8 +37,12 @@ class LocationScreen(ColumnKeys, WizardScreen):
     SEARCH, CITIES, PLACES = "#location-search", "#location-cities", "#location-counties"
     NOTHING = "请先选择办理地。"
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: Draft) -> None:
         super().__init__(draft)
+        if draft.matter_code is None:
+            raise ValueError("the place is chosen for a matter: find the matter first")
+        self.matter_code: str = draft.matter_code
+        """The matter chosen on the step before."""
         self.places: list[tuple[City, list[Region]]] = []
         """The cities on screen, each with its places on screen."""
         self._wanted: str | None = None
@@ -59,9 +65,9 @@ class LocationScreen(ColumnKeys, WizardScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        ctx = self.app.ctx
-        matter = ctx.catalog.matter(self.draft.matter_code)
-        handled = (ctx.catalog.where_handled(matter) if matter.counties is None
+        ctx = self.ctx
+        matter = self.matter
+        handled = (self.catalog.where_handled(matter) if matter.counties is None
                    else f"在 {len(matter.counties)} 个办理地办理")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("事项：")
@@ -74,8 +80,8 @@ class LocationScreen(ColumnKeys, WizardScreen):
         self.query_one("#location-search", Input).focus()
 
     @property
-    def matter(self):
-        return self.app.ctx.catalog.matter(self.draft.matter_code)
+    def matter(self) -> Matter:
+        return self.catalog.matter(self.matter_code)
 
     # -- filtering -------------------------------------------------------------------------
 
@@ -88,7 +94,7 @@ class LocationScreen(ColumnKeys, WizardScreen):
         """List the cities and places matching the query where the matter is handled."""
         matter = self.matter
         query = self.query_one("#location-search", Input).value
-        self.places = self.app.ctx.catalog.places_by_city(query, lambda place: matter.handled_in(place.code))
+        self.places = self.catalog.places_by_city(query, lambda place: matter.handled_in(place.code))
         cities = self.query_one("#location-cities", OptionList)
         cities.set_options(Option(Text(city.name), id=city.code) for city, _ in self.places)
         chosen = 0
@@ -119,7 +125,7 @@ class LocationScreen(ColumnKeys, WizardScreen):
     def _hint(self) -> None:
         hint = self.query_one("#location-hint", Static)
         if self.places:
-            home = self.app.ctx.hall.county_code if self.app.ctx.hall else None
+            home = self.ctx.hall.county_code if self.ctx.hall else None
             if home and not self.matter.handled_in(home):
                 hint.update(Text("注意：本大厅所在县区不办理此事项，请为群众选择可办理的地方。", style="bold"))
             else:
@@ -133,34 +139,28 @@ class LocationScreen(ColumnKeys, WizardScreen):
             self._busy = True
             self.place(option_id)
 
-    @work(thread=True, exclusive=True, group="place")
     def place(self, county_code: str) -> None:
         """Start the draft (or keep the one in hand) in the chosen county."""
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.applications import answers_of
         from counterdesk.services.drafts import place_draft
+        from counterdesk.store.models import id_of
 
-        ctx = self.app.ctx
-        try:
-            with ctx.session() as session:
-                application = place_draft(session, actor=ctx.actor, catalog=ctx.catalog,
+        def place() -> PlacedDraft:
+            with self.ctx.session() as session:
+                application = place_draft(session, actor=self.actor, catalog=self.catalog,
                                           application_id=self.draft.application_id,
-                                          matter_code=self.draft.matter_code, county_code=county_code)
-                answers = answers_of(session, application.id)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self._refused, error.message)
-            return
-        self.app.call_from_thread(self._placed, application.id, county_code, answers)
+                                          matter_code=self.matter_code, county_code=county_code)
+                return PlacedDraft(self.matter_code, county_code, id_of(application),
+                                   answers_of(session, id_of(application)))
 
-    def _refused(self, message: str) -> None:
+        self.run_service(place, self._placed, refused=self._refused, group="place", exclusive=True)
+
+    def _refused(self, error: CounterdeskError) -> None:
         self._busy = False
-        self.notify(message, severity="error")
+        self.notify(error.message, severity="error")
 
-    def _placed(self, application_id: int, county_code: str, answers: dict[str, str]) -> None:
-        self.draft.application_id = application_id
-        self.draft.county_code = county_code
-        self.draft.answers = answers
-        self.go("guidance")
+    def _placed(self, placed: PlacedDraft) -> None:
+        go(self.app, "guidance", placed)
 
     def action_back(self) -> None:
         self.go("matter")

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from counterdesk.domain.errors import CounterdeskError
+from counterdesk.tui.base import CounterDialog
 
-class LockScreen(ModalScreen[None]):
+
+class LockScreen(CounterDialog[None]):
     """An opaque screen over everything; only the logged-in clerk's password opens it."""
 
     BINDINGS = [Binding("escape", "noop", show=False, priority=True)]
 
     def compose(self) -> ComposeResult:
-        actor = self.app.ctx.actor
+        actor = self.actor
         with Vertical(id="lock-box", classes="dialog"):
             yield Static("屏幕已锁定", classes="dialog-title")
             yield Static(f"{actor.name}（{actor.id}），请输入密码解锁。", id="lock-who")
@@ -33,19 +35,13 @@ class LockScreen(ModalScreen[None]):
     def unlock(self, event: Input.Submitted) -> None:
         self.check(event.value)
 
-    @work(thread=True, exclusive=True)
     def check(self, password: str) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.staff import authenticate
 
-        try:
-            self.app.ctx.call(authenticate, self.app.ctx.actor.id, password)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self._failed, error.message)
-            return
-        self.app.call_from_thread(self.dismiss)
+        self.run_service(lambda: self.ctx.call(authenticate, self.actor.id, password), lambda _: self.dismiss(),
+                         refused=self._failed, group="unlock", exclusive=True)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: CounterdeskError) -> None:
         field = self.query_one(Input)
         field.value = ""
-        self.query_one("#lock-message", Static).update(message)
+        self.query_one("#lock-message", Static).update(error.message)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import TYPE_CHECKING
+
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
+from counterdesk.tui.base import CounterScreen
 from counterdesk.tui.widgets.header import DeskHeader
 from counterdesk.tui.widgets.keybar import KeyBar
 
+if TYPE_CHECKING:
+    from counterdesk.domain.errors import CounterdeskError
+    from counterdesk.services.staff import Actor
 
-class LoginScreen(Screen):
+
+class LoginScreen(CounterScreen[None]):
     """Staff ID and password; the same check as the CLI (lock-out after five failures)."""
 
     _waiting = False
@@ -33,7 +39,7 @@ class LoginScreen(Screen):
     def on_mount(self) -> None:
         self.app.step = "登录"
         self.query_one("#staff-id", Input).focus()
-        if self.app.ctx.engine is None:
+        if self.ctx.engine is None:
             self.say("正在打开数据库、载入事项目录……", error=False)
 
     def ready(self) -> None:
@@ -60,30 +66,24 @@ class LoginScreen(Screen):
         if not staff_id or not password:
             self.say("请输入工号和密码。")
             return
-        if self.app.ctx.engine is None:
+        if self.ctx.engine is None:
             self._waiting = True
             self.say("正在打开数据库、载入事项目录，完成后自动登录……", error=False)
             return
         self.authenticate(staff_id, password)
 
-    @work(thread=True, exclusive=True)
     def authenticate(self, staff_id: str, password: str) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.staff import authenticate
 
-        try:
-            actor = self.app.ctx.call(authenticate, staff_id, password)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self._failed, error.message)
-            return
-        self.app.call_from_thread(self._succeeded, actor)
+        self.run_service(lambda: self.ctx.call(authenticate, staff_id, password), self._succeeded,
+                         refused=self._failed, group="login", exclusive=True)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: CounterdeskError) -> None:
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
-        self.say(message)
+        self.say(error.message)
 
-    def _succeeded(self, actor) -> None:
-        self.app.ctx.actor = actor
+    def _succeeded(self, actor: Actor) -> None:
+        self.ctx.actor = actor
         self.app.logged_in()

@@ -6,9 +6,11 @@ A mistyped number is named as such (the check character does not match) rather t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,6 +21,9 @@ from counterdesk.domain.text import shown
 from counterdesk.tui.screens.supervisor_base import DeskScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.timeline import status_text, timeline_text
+
+if TYPE_CHECKING:
+    from counterdesk.services.queue import Progress
 
 
 class LookupScreen(DeskScreen):
@@ -35,8 +40,8 @@ class LookupScreen(DeskScreen):
         super().__init__(ctx)
         self.initial = text
         """A number to look up at once (e.g. handed over from another screen)."""
-        self.found: list = []
-        """The ``services.queue.Progress`` results on screen."""
+        self.found: list[Progress] = []
+        """The results on screen."""
 
     def compose(self) -> ComposeResult:
         from counterdesk.tui.widgets.header import DeskHeader
@@ -59,22 +64,17 @@ class LookupScreen(DeskScreen):
     def submitted(self, event: Input.Submitted) -> None:
         self.search(event.value)
 
-    @work(thread=True, exclusive=True, group="lookup")
     def search(self, text: str) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.queue import lookup, staff_names
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                found = lookup(session, actor=ctx.actor, text=text, catalog=ctx.catalog)
-                names = staff_names(session)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.show_results, [], {}, error.message)
-            return
-        self.app.call_from_thread(self.show_results, found, names, "")
+        def find() -> tuple[list[Progress], dict[str, str]]:
+            with self.ctx.session() as session:
+                return lookup(session, actor=self.actor, text=text, catalog=self.catalog), staff_names(session)
 
-    def show_results(self, found: list, names: dict[str, str], problem: str) -> None:
+        self.run_service(find, lambda found: self.show_results(*found, ""),
+                         refused=lambda error: self.show_results([], {}, error.message), group="lookup", exclusive=True)
+
+    def show_results(self, found: list[Progress], names: dict[str, str], problem: str) -> None:
         """The applications found, each with its timeline; or why there are none."""
         self.found = found
         message = self.query_one("#lookup-message", Static)

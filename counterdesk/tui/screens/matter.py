@@ -24,9 +24,10 @@ from textual.widgets import DataTable, Input, Static, Tab, Tabs
 from counterdesk.domain.matter import AUDIENCES, THEMES, TYPES, MatterEntry
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.dialogs.region import BrowseRegion, RegionDialog
-from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.screens.wizard_base import PlacingScreen
 from counterdesk.tui.widgets.chips import ChipBar
 from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.wizard import Draft
 
 ALL = "all"
 AUDIENCE_TABS = {ALL: "全部", **AUDIENCES}
@@ -65,7 +66,7 @@ def time_limit(days: int) -> str:
     return "即办" if days <= 0 else f"{days} 个工作日"
 
 
-class MatterScreen(WizardScreen):
+class MatterScreen(PlacingScreen):
     """Find the matter the citizen came for; Enter picks the highlighted one."""
 
     STEP = "matter"
@@ -88,7 +89,7 @@ class MatterScreen(WizardScreen):
         Binding("pageup", "cursor(-10)", show=False),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: Draft) -> None:
         super().__init__(draft)
         self.state = PickerState()
         """The tab, filters and query on screen."""
@@ -111,7 +112,7 @@ class MatterScreen(WizardScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        kept = self.app.ctx.extras.get(PICKER_STATE)
+        kept = self.ctx.extras.get(PICKER_STATE)
         if self.draft.matter_code and isinstance(kept, PickerState):
             self.state = PickerState(**vars(kept))
         search = self.query_one("#matter-search", Input)
@@ -125,11 +126,11 @@ class MatterScreen(WizardScreen):
     # -- filters ---------------------------------------------------------------------------
 
     def _themes_of(self, audience: str) -> list[str]:
-        present = {m.theme for m in self.app.ctx.catalog.matters.values() if audience == ALL or m.audience == audience}
+        present = {m.theme for m in self.catalog.matters.values() if audience == ALL or m.audience == audience}
         return [theme for theme in THEMES if theme in present]
 
     def _types_of(self, audience: str) -> list[str]:
-        present = {m.type for m in self.app.ctx.catalog.matters.values() if audience == ALL or m.audience == audience}
+        present = {m.type for m in self.catalog.matters.values() if audience == ALL or m.audience == audience}
         return [kind for kind in TYPES if kind in present]
 
     def _sync_themes(self) -> None:
@@ -169,12 +170,12 @@ class MatterScreen(WizardScreen):
         self.refresh_results()
 
     def _hall_place(self) -> BrowseRegion | None:
-        hall = self.app.ctx.hall
+        hall = self.ctx.hall
         return BrowseRegion(hall.county_code) if hall is not None and hall.county_code else None
 
     def action_local(self) -> None:
         home = self._hall_place()
-        self.state.region = BrowseRegion() if self.state.region == home else home
+        self.state.region = home if home is not None and self.state.region != home else BrowseRegion()
         self.refresh_results()
 
     def action_browse(self) -> None:
@@ -200,12 +201,11 @@ class MatterScreen(WizardScreen):
 
     def refresh_results(self, keep: str | None = None) -> None:
         """Search again with the current query and filters, keeping the highlighted matter if still listed."""
-        ctx = self.app.ctx
         table = self.query_one("#matter-results", DataTable)
         if keep is None and self.results and table.row_count:
             keep = self.results[min(table.cursor_row, len(self.results) - 1)].code
         where = self.state.region.filters()
-        found = ctx.catalog.search(self.state.query, type=self.state.type, **where)
+        found = self.catalog.search(self.state.query, type=self.state.type, **where)
         counts = {code: 0 for code in AUDIENCE_TABS}
         for matter in found:
             counts[ALL] += 1
@@ -215,7 +215,7 @@ class MatterScreen(WizardScreen):
             if tab.label.plain != f"{label} {counts[code]}":
                 tab.label = Text.assemble(label, (f" {counts[code]}", "dim"))
         if not found and self.state.query.strip():
-            found = ctx.catalog.suggest(self.state.query, type=self.state.type, **where)
+            found = self.catalog.suggest(self.state.query, type=self.state.type, **where)
         self.results = [
             m for m in found
             if self.state.audience in (ALL, m.audience) and self.state.theme in (None, m.theme)
@@ -249,16 +249,15 @@ class MatterScreen(WizardScreen):
         self.call_after_refresh(self.refresh_results)
 
     def _show_filters(self, found: int) -> None:
-        ctx = self.app.ctx
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("类型：")
         text.append(self.state.type or "全部", style="bold")
         text.append("  地区：")
         region = self.state.region
-        if region == self._hall_place():
-            text.append(f"只看{ctx.catalog.county(region.code).name}可办", style="bold")
+        if region == self._hall_place() and region.code is not None:
+            text.append(f"只看{self.catalog.county(region.code).name}可办", style="bold")
         else:
-            text.append(region.label(ctx.catalog), style="bold")
+            text.append(region.label(self.catalog), style="bold")
         if self.suggested:
             text.append("  没有找到，您是不是要找：", style="bold")
         else:
@@ -327,7 +326,7 @@ class MatterScreen(WizardScreen):
         if matter is None:
             self.notify("没有可选择的事项，请修改搜索内容或筛选条件。", severity="warning")
             return
-        self.app.ctx.extras[PICKER_STATE] = PickerState(**vars(self.state))
+        self.ctx.extras[PICKER_STATE] = PickerState(**vars(self.state))
         self.draft.matter_code = matter.code
         self.go("location")
 

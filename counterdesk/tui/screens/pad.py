@@ -6,24 +6,44 @@ comment (Tab), and Enter sends; Esc goes back to the grades.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on, work
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from counterdesk.domain.visits import BAD_SCORES, REASONS, SCORES
+from counterdesk.domain.errors import CounterdeskError
+from counterdesk.domain.visits import BAD_SCORES, COMMENT_MAX, REASONS, SCORES
+from counterdesk.domain.windows import window_label
+from counterdesk.tui.base import DeskAccess, ServiceCalls
 from counterdesk.tui.widgets.bignumber import glyph
+
+if TYPE_CHECKING:
+    from counterdesk.services.ratings import PendingRating
+    from counterdesk.tui.pad import PadApp
 
 GRADES = list(SCORES.items())
 """Key n gives the n-th grade: 1 非常满意 (score 5) … 5 非常不满意 (score 1)."""
 THANKS_SECONDS = 4.0
 
 
-class PadScreen(Screen):
+@dataclass(frozen=True)
+class Reading:
+    """What the pad read of its window: the rating waiting to be given, or None."""
+
+    pending: PendingRating | None
+
+
+class PadScreen(ServiceCalls, DeskAccess, Screen[None]):
     """What the citizen sees and presses."""
+
+    if TYPE_CHECKING:
+        app = getters.app(PadApp)
 
     BINDINGS = [
         *(Binding(str(n), f"key({n})", show=False) for n in range(1, 9)),
@@ -34,8 +54,8 @@ class PadScreen(Screen):
     def __init__(self, window: int) -> None:
         super().__init__()
         self.window = window
-        self.pending = None
-        """The rating on screen (services.ratings.PendingRating), or None while waiting."""
+        self.pending: PendingRating | None = None
+        """The rating on screen, or None while waiting."""
         self.state = "waiting"
         """``waiting``, ``grades``, ``reasons``, ``sending`` or ``thanks``."""
         self.score: int | None = None
@@ -43,7 +63,7 @@ class PadScreen(Screen):
         self._shown: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"好差评 · {self.window} 号窗口", justify="center"), id="pad-header")
+        yield Static(Text(f"好差评 · {window_label(self.window)}", justify="center"), id="pad-header")
         with Vertical(id="pad-body"):
             yield Static(id="pad-title")
             yield Static(id="pad-service")
@@ -51,7 +71,7 @@ class PadScreen(Screen):
                 for key, (_, label) in enumerate(GRADES, 1):
                     yield Static(_grade(key, label), id=f"pad-grade-{key}", classes="grade")
             yield Static(id="pad-reasons")
-            yield Input(placeholder="其他意见（可不填，最多 250 字）", id="pad-comment", max_length=250)
+            yield Input(placeholder=f"其他意见（可不填，最多 {COMMENT_MAX} 字）", id="pad-comment", max_length=COMMENT_MAX)
             yield Static(id="pad-hint")
 
     def on_mount(self) -> None:
@@ -63,22 +83,34 @@ class PadScreen(Screen):
 
     # -- watching the window --------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="pad-watch")
     def look(self) -> None:
-        """One cheap query for the window's pending rating; the screen hears of it only when it changed."""
+        """One cheap query for the window's pending rating; the screen hears of it only when it changed.
+
+        Not exclusive: a poll must not cancel the one before it, or a database slower than the poll
+        would never answer.
+        """
+        self.run_service(self._read_pending, self._compare, group="pad-watch")
+
+    def _read_pending(self) -> Reading | None:
+        """The window's pending rating; None when the database could not be read (the next look asks again)."""
         from sqlalchemy.exc import SQLAlchemyError
 
         from counterdesk.services.ratings import pending_for_window
 
         try:
-            pending = self.app.ctx.call(pending_for_window, self.window)
+            return Reading(self.ctx.call(pending_for_window, self.window))
         except SQLAlchemyError:
+            return None
+
+    def _compare(self, reading: Reading | None) -> None:
+        if reading is None:
             return
+        pending = reading.pending
         if (pending.id if pending else None) != self._shown:
             self._shown = pending.id if pending else None
-            self.app.call_from_thread(self.arrived, pending)
+            self.arrived(pending)
 
-    def arrived(self, pending) -> None:
+    def arrived(self, pending: PendingRating | None) -> None:
         """A new service to rate, or none any more (rated elsewhere, or the request lapsed)."""
         if self.state in ("sending", "thanks") and pending is None:
             return
@@ -111,7 +143,7 @@ class PadScreen(Screen):
         pending = self.pending
         if pending is None or self.state in ("waiting", "thanks"):
             return Text("")
-        catalog = self.app.ctx.catalog
+        catalog = self.ctx.catalog
         matter = catalog.matters.get(pending.matter_code) if pending.matter_code and catalog else None
         text = Text(justify="center")
         text.append(matter.name if matter else "窗口服务", style="bold")
@@ -155,22 +187,23 @@ class PadScreen(Screen):
         self.action_send()
 
     def send(self) -> None:
+        if self.pending is None or self.score is None:
+            return
         comment = self.query_one("#pad-comment", Input).value
         self.show("sending")
         self.store(self.pending.id, self.score, tuple(self.reasons), comment)
 
-    @work(thread=True, exclusive=True, group="pad-send")
     def store(self, rating_id: int, score: int, reasons: tuple[str, ...], comment: str) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.ratings import rate
 
-        ctx = self.app.ctx
-        try:
-            ctx.call(rate, rating_id=rating_id, score=score, reasons=reasons, comment=comment, channel="pad",
-                     calendar=ctx.catalog.calendar, case_days=ctx.settings.case_days)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
-        self.app.call_from_thread(self.thanked)
+        def refused(error: CounterdeskError) -> None:
+            self.notify(error.message, severity="warning", markup=False)
+            self.thanked()
+
+        self.run_service(lambda: self.ctx.call(rate, rating_id=rating_id, score=score, reasons=reasons,
+                                               comment=comment, channel="pad", calendar=self.catalog.calendar,
+                                               case_days=self.ctx.settings.case_days),
+                         lambda _: self.thanked(), refused=refused, group="pad-send", exclusive=True)
 
     def thanked(self) -> None:
         self.pending = None

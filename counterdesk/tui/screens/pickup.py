@@ -7,21 +7,19 @@ they are checked as they are typed by the same rule the batch importer uses (``v
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-from counterdesk.domain.errors import CounterdeskError, InvalidInput
-from counterdesk.domain.pickup import PICKUP_METHODS
+from counterdesk.domain.errors import InvalidInput
+from counterdesk.domain.pickup import COURIER_LABELS, PICKUP_METHODS
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.fields import FieldRow
 from counterdesk.tui.widgets.keybar import KeyBar
-from counterdesk.tui.wizard import leave
-
-COURIER_FIELDS = {"recipient": "收件人", "phone": "收件人电话", "address": "收件地址"}
+from counterdesk.tui.wizard import PlacedDraft, leave
 
 
 class PickupScreen(WizardScreen):
@@ -36,7 +34,7 @@ class PickupScreen(WizardScreen):
         Binding("f10", "home", "回首页", priority=True),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft: PlacedDraft) -> None:
         super().__init__(draft)
         self.method = "onsite"
         """``onsite`` or ``courier``."""
@@ -50,7 +48,7 @@ class PickupScreen(WizardScreen):
                 yield RadioButton(PICKUP_METHODS["onsite"] + "：到本大厅窗口领取", id="onsite", value=True)
                 yield RadioButton(PICKUP_METHODS["courier"] + "：邮寄到申请人指定地址", id="courier")
             with Vertical(id="courier-block"):
-                for key, label in COURIER_FIELDS.items():
+                for key, label in COURIER_LABELS.items():
                     yield FieldRow(key, label, Input(id=f"f-{key}", compact=True))
             yield Static(id="pickup-hint", markup=False)
         yield KeyBar()
@@ -60,20 +58,21 @@ class PickupScreen(WizardScreen):
         self.query_one("#method", RadioSet).focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="pickup-load")
     def load(self) -> None:
         from counterdesk.services.applications import set_step
         from counterdesk.services.review import pickup_defaults
 
-        ctx = self.app.ctx
-        with ctx.session() as session:
-            values = pickup_defaults(session, actor=ctx.actor, application_id=self.draft.application_id)
-            set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step="pickup")
-        self.app.call_from_thread(self.fill, values)
+        def load() -> dict[str, str]:
+            with self.ctx.session() as session:
+                values = pickup_defaults(session, actor=self.actor, application_id=self.draft.application_id)
+                set_step(session, actor=self.actor, application_id=self.draft.application_id, step="pickup")
+            return values
+
+        self.run_service(load, self.fill, group="pickup-load", exclusive=True)
 
     def fill(self, values: dict[str, str]) -> None:
         with self.prevent(Input.Changed, RadioSet.Changed):
-            for key in COURIER_FIELDS:
+            for key in COURIER_LABELS:
                 self.query_one(f"#f-{key}", Input).value = values.get(key, "")
             self.query_one(f"#{values['method']}", RadioButton).value = True
         self.set_method(values["method"])
@@ -91,7 +90,7 @@ class PickupScreen(WizardScreen):
         self.query_one("#pickup-hint", Static).update(hint)
 
     def values(self) -> dict[str, str]:
-        return {key: self.query_one(f"#f-{key}", Input).value for key in COURIER_FIELDS}
+        return {key: self.query_one(f"#f-{key}", Input).value for key in COURIER_LABELS}
 
     def check(self) -> InvalidInput | None:
         """Check the choice live; the problem is shown beside its field."""
@@ -104,8 +103,8 @@ class PickupScreen(WizardScreen):
             problem = error
         for key, value in self.values().items():
             row = self.query_one(f"#row-{key}", FieldRow)
-            mine = problem is not None and problem.field == key
-            row.show(problem.message if mine else None, ok=not mine and bool(value.strip()))
+            mine = problem.message if problem is not None and problem.field == key else None
+            row.show(mine, ok=mine is None and bool(value.strip()))
         return problem
 
     @on(RadioSet.Changed, "#method")
@@ -131,7 +130,7 @@ class PickupScreen(WizardScreen):
             return
         problem = self.check()
         if problem is not None:
-            if problem.field in COURIER_FIELDS:
+            if problem.field in COURIER_LABELS:
                 self.query_one(f"#f-{problem.field}", Input).focus()
             self.notify(problem.message, title="还不能进入下一步", severity="error", markup=False)
             return
@@ -149,21 +148,24 @@ class PickupScreen(WizardScreen):
             return
         self.store(self.method, self.values(), None)
 
-    @work(thread=True, exclusive=True, group="pickup-store")
     def store(self, method: str, values: dict[str, str], then: str | None) -> None:
         """Keep the choice, then show ``then`` (None: home)."""
         from counterdesk.services.applications import set_pickup, set_step
 
-        ctx = self.app.ctx
         courier = values if method == "courier" else {}
-        try:
-            with ctx.session() as session:
-                set_pickup(session, actor=ctx.actor, application_id=self.draft.application_id, method=method,
+
+        def store() -> None:
+            with self.ctx.session() as session:
+                set_pickup(session, actor=self.actor, application_id=self.draft.application_id, method=method,
                            **courier)
                 if then != "review":
-                    set_step(session, actor=ctx.actor, application_id=self.draft.application_id,
+                    set_step(session, actor=self.actor, application_id=self.draft.application_id,
                              step=then or "pickup")
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(lambda: self.go(then) if then else leave(self.app))
+
+        def stored(_: None) -> None:
+            if then:
+                self.go(then)
+            else:
+                leave(self.app)
+
+        self.run_service(store, stored, group="pickup-store", exclusive=True)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
+from rich.console import Console
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select, Static
-from textual.worker import get_current_worker
 
 from counterdesk.domain.clock import show, today
 from counterdesk.domain.text import shown
@@ -25,6 +26,9 @@ from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, M
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import status_text
+
+if TYPE_CHECKING:
+    from counterdesk.services.queue import QueuePage, QueueRow
 
 
 @dataclass(frozen=True)
@@ -124,8 +128,8 @@ class QueueScreen(MovingScreen):
         super().__init__(ctx)
         self.query_state = QueueQuery(day or today())
         """The filters, sort and page in use."""
-        self.page = None
-        """The ``services.queue.QueuePage`` on screen."""
+        self.page: QueuePage | None = None
+        """The page on screen."""
         self.refresh_seconds = refresh_seconds
         self.page_size = page_size
 
@@ -167,26 +171,23 @@ class QueueScreen(MovingScreen):
         """Read the current page again."""
         self.load(self.query_state)
 
-    @work(thread=True, exclusive=True, group="queue-load")
     def load(self, query: QueueQuery) -> None:
-        from counterdesk.domain.errors import CounterdeskError
+        """Read the page ``query`` asks for; a newer query drops this one's page."""
         from counterdesk.services.queue import day_queue
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                page = day_queue(session, actor=ctx.actor, catalog=ctx.catalog, day=query.day, status=query.status,
+        def read() -> tuple[QueueQuery, QueuePage]:
+            page = self.ctx.call(day_queue, actor=self.actor, catalog=self.catalog, day=query.day, status=query.status,
                                  window=query.window, clerk=query.clerk, matter=query.matter, county=query.county,
                                  search=query.search, sort=query.sort, page=query.page, page_size=self.page_size,
                                  due=query.due)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.show_problem, error.message)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_page, query, page)
+            return query, page
 
-    def show_page(self, query: QueueQuery, page) -> None:
+        self.run_service(read, self.show_page, refused=lambda error: self.show_problem(error.message),
+                         group="queue-load", exclusive=True)
+
+    def show_page(self, read: tuple[QueueQuery, QueuePage]) -> None:
         """Put a page on screen, keeping the cursor on the same application."""
+        query, page = read
         if query != self.query_state:
             return
         if query.page and query.page >= page.pages:
@@ -200,7 +201,7 @@ class QueueScreen(MovingScreen):
         self.query_one("#queue-pager", Static).update(self._pager(page))
         self.refresh_moves()
 
-    def _fill(self, rows) -> None:
+    def _fill(self, rows: list[QueueRow]) -> None:
         table = self.query_one(DataTable)
         keep = self._current_key()
         table.clear()
@@ -242,7 +243,7 @@ class QueueScreen(MovingScreen):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    def _counts(self, page) -> Text:
+    def _counts(self, page: QueuePage) -> Text:
         chosen = self.query_state.status
         text = Text()
         if self.query_state.due:
@@ -259,7 +260,7 @@ class QueueScreen(MovingScreen):
             text.append_text(label)
         return text
 
-    def _pager(self, page) -> Text:
+    def _pager(self, page: QueuePage) -> Text:
         sort = self.query_state.sort
         arrow = "↓" if sort.startswith("-") else "↑"
         return Text(f"第 {page.page + 1}/{page.pages} 页 · 共 {page.total} 件 · 排序：{SORT_LABELS[sort.lstrip('-')]}"
@@ -289,7 +290,7 @@ class QueueScreen(MovingScreen):
                 return
             self.requery(window=int(value) if value else None)
             return
-        key = {"q-clerk": "clerk", "q-matter": "matter", "q-county": "county", "q-search": "search"}[event.input.id]
+        key = {"q-clerk": "clerk", "q-matter": "matter", "q-county": "county", "q-search": "search"}[event.input.id or ""]
         self.requery(**{key: value or None})
 
     @on(Input.Submitted)
@@ -308,22 +309,24 @@ class QueueScreen(MovingScreen):
     def open_detail(self, event: DataTable.RowSelected) -> None:
         from counterdesk.tui.screens.detail import DetailScreen
 
-        self.app.push_screen(DetailScreen(event.row_key.value, self._ctx))
+        if event.row_key.value is not None:
+            self.app.push_screen(DetailScreen(event.row_key.value, self._ctx))
 
     @on(DataTable.HeaderSelected)
     def sort_by_column(self, event: DataTable.HeaderSelected) -> None:
-        sort = {column.key: column.sort for column in COLUMNS}[event.column_key.value]
+        sort = {column.key: column.sort for column in COLUMNS}[event.column_key.value or ""]
         if sort:
             current = self.query_state.sort
             self.requery(sort=f"-{sort}" if current == sort else sort)
 
     def move_target(self) -> MoveTarget | None:
-        key = self._current_key() if self.page else None
-        row = next((r for r in self.page.rows if r.number == key), None) if key else None
+        page = self.page
+        key = self._current_key() if page is not None else None
+        row = next((r for r in page.rows if r.number == key), None) if page is not None and key else None
         if row is None:
             return None
         hall = self.ctx.hall
-        moves = tuple(allowed_moves(row.status, self.ctx.actor.role,
+        moves = tuple(allowed_moves(row.status, self.actor.role,
                                     remote=hall is not None and hall.is_remote(row.county_code)))
         return MoveTarget(row.id, row.number, row.status, row.version, row.matter_code, moves)
 
@@ -361,14 +364,14 @@ DUE_STYLES = {"overdue": "bold white on red", "warning": "bold black on yellow",
 """Colour of 逾期 and 预警 in the remaining-days column, and of each watch filter's label."""
 
 
-def fitted(console, text: Text, width: int, lines: int) -> Text:
+def fitted(console: Console, text: Text, width: int, lines: int) -> Text:
     """``text`` broken into at most ``lines`` lines of ``width`` cells, with … where it had to be cut.
 
     The table's cells are wider than this by the gutter, so a broken line never runs into the next column.
     """
     if text.cell_len <= width:
         return text
-    wrapped = text.wrap(console, width, overflow="fold")
+    wrapped = list(text.wrap(console, width, overflow="fold"))
     if len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1].rstrip()

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from counterdesk.services.hall import DEFAULT_HALL_NAME, DEFAULT_SITE
+from counterdesk.services.hall import DEFAULT_HALL_NAME, DEFAULT_SITE, Hall
+from counterdesk.services.staff import Actor
+from counterdesk.tui.base import CounterScreen
 from counterdesk.tui.widgets.header import DeskHeader
 from counterdesk.tui.widgets.keybar import KeyBar
 
 
-class SetupScreen(Screen):
+class SetupScreen(CounterScreen[None]):
     """Shown once, on a database with no accounts."""
 
     BINDINGS = [("ctrl+s", "save", "保存")]
 
     def compose(self) -> ComposeResult:
-        catalog = self.app.ctx.catalog
+        catalog = self.catalog
         cities = [(f"{c.name}", c.code) for c in catalog.cities]
         yield DeskHeader(id="header")
         with VerticalScroll(id="setup-box", classes="dialog wide"):
@@ -63,7 +64,7 @@ class SetupScreen(Screen):
     @on(Select.Changed, "#city")
     def city_chosen(self, event: Select.Changed) -> None:
         county = self.query_one("#county", Select)
-        city = next((c for c in self.app.ctx.catalog.cities if c.code == event.value), None)
+        city = next((c for c in self.catalog.cities if c.code == event.value), None)
         county.set_options([(r.name, r.code) for r in city.places] if city else [])
 
     @on(Select.Changed, "#county")
@@ -88,25 +89,24 @@ class SetupScreen(Screen):
         self.save(value("hall-name"), str(county), value("hall-code").strip(), value("staff-id"), value("staff-name"),
                   window, value("password"))
 
-    @work(thread=True, exclusive=True)
     def save(self, hall_name: str, county: str, hall_code: str, staff_id: str, name: str, window: int | None,
              password: str) -> None:
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.hall import check_hall_code, set_hall
         from counterdesk.services.staff import add_staff, authenticate
 
-        ctx = self.app.ctx
-        try:
+        def create() -> tuple[Hall, Actor]:
             if hall_code:  # checked before the account is made, so a typo can be corrected here
-                check_hall_code(hall_code, county, ctx.catalog)
-            with ctx.session() as session:
+                check_hall_code(hall_code, county, self.catalog)
+            with self.ctx.session() as session:
                 add_staff(session, actor=None, staff_id=staff_id, name=name, role="supervisor",
                           password=password, window=window)
                 hall = set_hall(session, actor_id=staff_id.strip(), name=hall_name, county_code=county,
-                                catalog=ctx.catalog, hall_code=hall_code or None)
-                actor = authenticate(session, staff_id, password)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.query_one("#setup-message", Static).update, error.message)
-            return
-        ctx.hall, ctx.actor = hall, actor
-        self.app.call_from_thread(self.app.logged_in)
+                                catalog=self.catalog, hall_code=hall_code or None)
+                return hall, authenticate(session, staff_id, password)
+
+        def created(made: tuple[Hall, Actor]) -> None:
+            self.ctx.hall, self.ctx.actor = made
+            self.app.logged_in()
+
+        self.run_service(create, created, refused=lambda error: self.query_one("#setup-message", Static).update(
+            error.message), group="setup", exclusive=True)

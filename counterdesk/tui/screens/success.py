@@ -6,19 +6,23 @@ and shows the rating once it is given.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
+from textual.timer import Timer
 from textual.widgets import Static
 
-from counterdesk.domain.errors import CounterdeskError
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.bignumber import BigNumber
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import leave
+
+if TYPE_CHECKING:
+    from counterdesk.services.papers import Delivered
 
 RATING_POLL_SECONDS = 0.5
 """How often the screen looks for the pad's rating (it must show within 2 s)."""
@@ -40,7 +44,7 @@ class SuccessScreen(WizardScreen):
 
     def compose(self) -> ComposeResult:
         number = self.draft.number or ""
-        matter = self.app.ctx.catalog.matters.get(self.draft.matter_code)
+        matter = self.catalog.matters.get(self.draft.matter_code)
         yield from self.compose_header()
         with Vertical(id="success", classes="wizard-body"):
             yield Static(Text("✓ 材料已收件，待办理地受理", style="bold green"), id="success-title")
@@ -58,41 +62,40 @@ class SuccessScreen(WizardScreen):
     def on_mount(self) -> None:
         self.rating_id: int | None = None
         """The rating asked of the window's pad for this application."""
-        self._looking = None
+        self._looking: Timer | None = None
         self.ask_for_rating()
 
-    @work(thread=True, exclusive=True, group="success-rating")
     def ask_for_rating(self) -> None:
         """Ask the window's pad for a rating, then look for it every half second (a short query in a
         worker each time, so the screen never waits on the database)."""
         from counterdesk.services.ratings import request_rating
 
-        ctx = self.app.ctx
-        try:
-            rating = ctx.call(request_rating, actor=ctx.actor, application_id=self.draft.application_id)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
-            return
-        self.app.call_from_thread(self._asked, rating.id, rating.score)
+        def ask() -> tuple[int | None, int | None]:
+            rating = self.ctx.call(request_rating, actor=self.actor, application_id=self.draft.application_id)
+            return rating.id, rating.score
 
-    def _asked(self, rating_id: int, score: int | None) -> None:
-        self.rating_id = rating_id
+        self.run_service(ask, self._asked, severity="warning", group="success-rating", exclusive=True)
+
+    def _asked(self, rating: tuple[int | None, int | None]) -> None:
+        self.rating_id, score = rating
         if score is not None:
             self.rated(score)
         else:
             self._looking = self.set_interval(RATING_POLL_SECONDS, self.look_for_rating)
 
-    @work(thread=True, exclusive=True, group="success-rating")
     def look_for_rating(self) -> None:
         from counterdesk.services.ratings import score_of
 
-        score = self.app.ctx.call(score_of, self.rating_id)
-        if score is not None:
-            self.app.call_from_thread(self.rated, score)
+        rating_id = self.rating_id
+        if rating_id is not None:
+            # Not exclusive: each look would cancel the one before, and a slow database never answer.
+            self.run_service(lambda: self.ctx.call(score_of, rating_id), self.rated, group="success-look")
 
-    def rated(self, score: int) -> None:
+    def rated(self, score: int | None) -> None:
         from counterdesk.domain.visits import BAD_SCORES, SCORES
 
+        if score is None:
+            return
         if self._looking is not None:
             self._looking.stop()
 
@@ -107,23 +110,22 @@ class SuccessScreen(WizardScreen):
         self.notify("正在生成收件凭证……", timeout=2, markup=False)
         self.receipt(print_it)
 
-    @work(thread=True, exclusive=True, group="success-receipt")
     def receipt(self, print_it: bool) -> None:
         from counterdesk.documents.pdf.receipt import render_receipt
         from counterdesk.services.papers import deliver, receipt_file_name, receipt_for
         from counterdesk.tui.papers import warn_of_blanks
 
-        ctx = self.app.ctx
-        try:
-            with ctx.session() as session:
-                data = receipt_for(session, catalog=ctx.catalog, actor=ctx.actor,
+        def make() -> Delivered:
+            with self.ctx.session() as session:
+                data = receipt_for(session, catalog=self.catalog, actor=self.actor,
                                    application_id=self.draft.application_id)
-            delivered = deliver(ctx.settings, render_receipt(data), receipt_file_name(data), print_it=print_it)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, delivered.message, title="收件凭证", timeout=8, markup=False)
-        warn_of_blanks(self, delivered.warning)
+            return deliver(self.ctx.settings, render_receipt(data), receipt_file_name(data), print_it=print_it)
+
+        def made(delivered: Delivered) -> None:
+            self.notify(delivered.message, title="收件凭证", timeout=8, markup=False)
+            warn_of_blanks(self, delivered.warning)
+
+        self.run_service(make, made, group="success-receipt", exclusive=True)
 
     def action_commitment(self) -> None:
         from counterdesk.tui.papers import print_commitment

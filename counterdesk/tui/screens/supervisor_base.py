@@ -1,7 +1,7 @@
 """What the queue, detail and lookup screens share: the desk context and the status-move keys.
 
-A screen may be given its context (tests, another host) or use the App's ``ctx``. Moves run in
-a thread worker; a move that lost a race to another window is reported and the screen reloads.
+A screen may be given its context (tests, another host) or use the App's ``ctx``. Moves run off the
+UI thread (``run_service``); a move that lost a race to another window is reported and the screen reloads.
 """
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.binding import Binding
-from textual.screen import Screen
 
+from counterdesk.domain.errors import Conflict, CounterdeskError
+from counterdesk.tui.base import CounterScreen
+from counterdesk.tui.context import DeskContext
 from counterdesk.tui.widgets.moves import MovesBar
 
 if TYPE_CHECKING:
@@ -46,18 +47,18 @@ class MoveTarget:
     """The statuses the logged-in staff member may move it to."""
 
 
-class DeskScreen(Screen):
+class DeskScreen(CounterScreen[None]):
     """A screen working with the database through a ``DeskContext``."""
 
     STEP_TITLE = ""
     """Shown in the desk header."""
 
-    def __init__(self, ctx=None) -> None:
+    def __init__(self, ctx: DeskContext | None = None) -> None:
         super().__init__()
         self._ctx = ctx
 
     @property
-    def ctx(self):
+    def ctx(self) -> DeskContext:
         """The desk context: the one given, else the App's."""
         return self._ctx if self._ctx is not None else self.app.ctx
 
@@ -99,54 +100,50 @@ class MovingScreen(DeskScreen):
         if target is not None and to_status in target.moves:
             self.ask_reason(target, to_status)
 
-    @work(thread=True, exclusive=True, group="move-ask")
     def ask_reason(self, target: MoveTarget, to_status: str) -> None:
         """Open the move dialog; a supplement request first reads which materials apply."""
-        from counterdesk.domain.errors import CounterdeskError
         from counterdesk.services.detail import supplement_choices
         from counterdesk.tui.dialogs.move import MoveDialog
-
-        materials: list[tuple[str, str, bool]] = []
-        if to_status == "supplement_requested":
-            try:
-                with self.ctx.session() as session:
-                    materials = supplement_choices(session, actor=self.ctx.actor, catalog=self.ctx.catalog,
-                                                   number_or_id=target.id)
-            except CounterdeskError as error:
-                self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-                return
 
         def given(answer: MoveAnswer | None) -> None:
             if answer is not None:
                 self.make_move(target, to_status, answer)
 
-        dialog = MoveDialog(target.number, target.status, to_status, materials)
-        self.app.call_from_thread(self.app.push_screen, dialog, given)
+        def ask(materials: list[tuple[str, str, bool]]) -> None:
+            self.app.push_screen(MoveDialog(target.number, target.status, to_status, materials), given)
 
-    @work(thread=True, group="move")
+        if to_status != "supplement_requested":
+            ask([])
+            return
+        self.run_service(lambda: self.ctx.call(supplement_choices, actor=self.actor, catalog=self.catalog,
+                                               number_or_id=target.id),
+                         ask, group="move-ask", exclusive=True)
+
     def make_move(self, target: MoveTarget, to_status: str, answer: MoveAnswer) -> None:
         """Call the workflow service (a supplement request: its own) with the version the supervisor saw."""
-        from counterdesk.domain.errors import Conflict, CounterdeskError
         from counterdesk.domain.workflow import STATUSES
         from counterdesk.services.supplements import request
         from counterdesk.services.workflow import advance
 
-        try:
-            with self.ctx.session() as session:
-                if answer.materials:
-                    request(session, actor=self.ctx.actor, number_or_id=target.id, materials=answer.materials,
-                            reason=answer.reason, deadline_days=answer.deadline_days,
-                            expected_version=target.version, catalog=self.ctx.catalog)
-                else:
-                    advance(session, actor=self.ctx.actor, number_or_id=target.id, to_status=to_status,
-                            reason=answer.reason or None, expected_version=target.version, catalog=self.ctx.catalog)
-        except Conflict as error:
-            self.app.call_from_thread(self.notify, error.message, severity="warning", markup=False)
-            self.app.call_from_thread(self.moved)
+        def made(_: object) -> None:
+            self.notify(f"办件 {target.number} 已改为“{STATUSES[to_status]}”。", markup=False)
+            self.moved()
+
+        def refused(error: CounterdeskError) -> None:
+            if isinstance(error, Conflict):
+                self.notify(error.message, severity="warning", markup=False)
+                self.moved()
+            else:
+                self.notify(error.message, severity="error", markup=False)
+
+        if answer.materials:
+            self.run_service(lambda: self.ctx.call(request, actor=self.actor, number_or_id=target.id,
+                                                   materials=answer.materials, reason=answer.reason,
+                                                   deadline_days=answer.deadline_days,
+                                                   expected_version=target.version, catalog=self.catalog),
+                             made, refused=refused, group="move")
             return
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, f"办件 {target.number} 已改为“{STATUSES[to_status]}”。",
-                                  markup=False)
-        self.app.call_from_thread(self.moved)
+        self.run_service(lambda: self.ctx.call(advance, actor=self.actor, number_or_id=target.id, to_status=to_status,
+                                               reason=answer.reason or None, expected_version=target.version,
+                                               catalog=self.catalog),
+                         made, refused=refused, group="move")

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
-from counterdesk.tui.wizard import PORTAL_STEPS, ROUTE, Draft, go, leave
+from counterdesk.tui.base import CounterScreen
+from counterdesk.tui.wizard import PORTAL_STEPS, ROUTE, Draft, PlacedDraft, go, leave
+
+DraftT = TypeVar("DraftT", Draft, PlacedDraft)
 
 
 class StepIndicator(Static):
     """1 智能引导 › 2 办事指南 › 3 确认信息 › 4 材料提交 › 5 完成, the current one highlighted."""
 
-    def __init__(self, current: int | None, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, current: int | None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.current = current
 
     def on_mount(self) -> None:
@@ -28,7 +32,7 @@ class StepIndicator(Static):
         self.update(text)
 
 
-class WizardScreen(Screen):
+class WizardBase(CounterScreen[None], Generic[DraftT]):
     """A step of the wizard working on ``self.draft``."""
 
     STEP = ""
@@ -44,9 +48,9 @@ class WizardScreen(Screen):
     """F9 / F8 move a step on or back everywhere in the wizard. No text field binds them, unlike
     Ctrl+← / Ctrl+→ (word jumps) and Esc, which a screen with text fields must leave to the fields."""
 
-    def __init__(self, draft: Draft) -> None:
+    def __init__(self, draft: DraftT) -> None:
         super().__init__()
-        self.draft = draft
+        self.draft: DraftT = draft
         """The application in hand."""
 
     def compose_header(self) -> ComposeResult:
@@ -64,3 +68,11 @@ class WizardScreen(Screen):
 
     def action_home(self) -> None:
         leave(self.app)
+
+
+class PlacingScreen(WizardBase[Draft]):
+    """A step that chooses the matter or the county: the draft may not be stored yet."""
+
+
+class WizardScreen(WizardBase[PlacedDraft]):
+    """A step from 智能引导 on: the draft is stored, with its matter and county."""

@@ -3,14 +3,24 @@ columns), then the hall's name."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.widgets import Static
 
 from counterdesk.domain.clock import now
+from counterdesk.domain.windows import window_label
+
+if TYPE_CHECKING:
+    from counterdesk.tui.app import CounterdeskApp
 
 
 class DeskHeader(Static):
     """One line across the top of every screen."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CounterdeskApp)
 
     def on_mount(self) -> None:
         self.refresh_text()
@@ -22,8 +32,7 @@ class DeskHeader(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" 一件事一次办 ", style="bold reverse")
         if ctx.actor is not None:
-            window = f"{ctx.actor.window} 号窗口" if ctx.actor.window else "值班台"
-            text.append(f" {window} · {ctx.actor.name} │")
+            text.append(f" {window_label(ctx.actor.window)} · {ctx.actor.name} │")
         if self.app.step:
             text.append(f" {self.app.step}", style="bold")
             text.append(" │")
