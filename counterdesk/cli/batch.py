@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals
+from counterdesk.cli.common import ForceOpt, catalog_of, context, emit_json, fail, refusals
 from counterdesk.cli.staff import acting
 from counterdesk.domain.text import required_label, shown
 
@@ -146,10 +146,9 @@ def template(
     import csv
     import json
 
-    from counterdesk.catalog import load_catalog
     from counterdesk.services.export import template_csv_row, template_row
 
-    catalog = load_catalog(context(ctx).settings.catalog_dir)
+    catalog = catalog_of(ctx)
     if county:
         catalog.county(county)
     row = template_row(catalog.matter(matter), county)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, parse_answers, refusals
+from counterdesk.cli.common import catalog_of, context, emit_json, parse_answers, refusals
 from counterdesk.domain.text import REQUIRED_HEADING
 
 if TYPE_CHECKING:
@@ -17,12 +17,6 @@ if TYPE_CHECKING:
 app = typer.Typer(help="事项目录：区划、事项、办事指南", no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
-
-
-def _catalog(ctx: typer.Context):
-    from counterdesk.catalog import load_catalog
-
-    return load_catalog(context(ctx).settings.catalog_dir)
 
 
 def _console():
@@ -39,7 +33,7 @@ def regions(
     json_out: JsonOpt = False,
 ) -> None:
     """列出湖南省的市州及其办理地：市本级、区县和功能区。"""
-    catalog = _catalog(ctx)
+    catalog = catalog_of(ctx)
     cities = [catalog.city(city)] if city else list(catalog.cities)
     if json_out:
         emit_json(
@@ -81,7 +75,7 @@ def search(
     json_out: JsonOpt = False,
 ) -> None:
     """按关键词和筛选条件查找事项；不带关键词时列出符合筛选条件的全部事项。"""
-    catalog = _catalog(ctx)
+    catalog = catalog_of(ctx)
     found = catalog.search(query, audience=audience, theme=theme, type=type_, region=region, place=place)
     if json_out:
         emit_json([{"code": m.code, "name": m.name, "audience": m.audience, "theme": m.theme, "type": m.type} for m in found])
@@ -118,7 +112,7 @@ def show(
     from counterdesk.domain.guidance import guide
 
     answers = parse_answers(answer or [])
-    catalog = _catalog(ctx)
+    catalog = catalog_of(ctx)
     result = guide(catalog.matter(code), answers)
     if json_out:
         emit_json(result.as_dict())

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import ForceOpt, context, emit_json, fail, refusals, write_pdf
+from counterdesk.cli.common import ForceOpt, catalog_of, context, emit_json, fail, refusals, write_pdf
 from counterdesk.cli.staff import StaffOpt, acting
 from counterdesk.domain.deadline import SIGN_FOR_DAYS
 from counterdesk.domain.text import shown, spreadsheet_row
@@ -46,12 +46,6 @@ def parse_day(value: str | None) -> date:
         fail(f"日期“{value}”无效，格式应为 YYYY-MM-DD，例如 2026-11-24。")
 
 
-def _catalog(ctx: typer.Context):
-    from counterdesk.catalog import load_catalog
-
-    return load_catalog(context(ctx).settings.catalog_dir)
-
-
 @refusals
 def queue(
     ctx: typer.Context,
@@ -80,7 +74,7 @@ def queue(
         fail("--overdue、--warning、--in-transit 和 --unsigned 只能选一个。")
     due = chosen[0] if chosen else None
     when = parse_day(day)
-    catalog = _catalog(ctx)
+    catalog = catalog_of(ctx)
     with Session(context(ctx).engine) as session:
         page = day_queue(session, actor=None, day=when, catalog=catalog, status=status_, window=window,
                          clerk=clerk, page_size=None, due=due)
@@ -145,7 +139,7 @@ def status(
     from counterdesk.services.queue import progress
 
     with Session(context(ctx).engine) as session:
-        found = progress(session, number=number, catalog=_catalog(ctx))
+        found = progress(session, number=number, catalog=catalog_of(ctx))
     if json_out:
         emit_json(found.to_dict())
         return
@@ -209,10 +203,10 @@ def advance(
             from counterdesk.services.supplements import request
 
             moved, notice = request(session, actor=actor, number_or_id=number, materials=material or [], reason=reason,
-                                    deadline_days=deadline_days, catalog=_catalog(ctx))
+                                    deadline_days=deadline_days, catalog=catalog_of(ctx))
         else:
             moved = advance_service(session, actor=actor, number_or_id=number, to_status=to, reason=reason,
-                                    catalog=_catalog(ctx))
+                                    catalog=catalog_of(ctx))
     typer.echo(f"办件 {moved.number} 已由“{status_label(moved.from_status)}”改为“{status_label(moved.to_status)}”。")
     if supplement:
         typer.echo(f"第 {notice.seq} 次补正告知：{'、'.join(notice.materials)}，"
@@ -236,7 +230,7 @@ def extend(
     actor = acting(ctx, staff)
     with Session(context(ctx).engine) as session:
         found = extend_service(session, actor=actor, number_or_id=number, days=days, reason=reason,
-                               catalog=_catalog(ctx))
+                               catalog=catalog_of(ctx))
     due = f"，承诺办结日期为 {found.due_date.isoformat()}" if found.due_date else ""
     typer.echo(f"办件 {number.strip()} 的办理时限已延长 {days} 个工作日{due}。")
 
@@ -262,7 +256,7 @@ def report(
     if output is not None and not json_out:
         refuse_unsafe_target(output, force=force)
     with Session(context(ctx).engine) as session:
-        figures = report_service.daily_report(session, day=when, catalog=_catalog(ctx))
+        figures = report_service.daily_report(session, day=when, catalog=catalog_of(ctx))
     if json_out:
         emit_json(figures.to_dict())
         return

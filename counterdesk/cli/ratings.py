@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, fail, refusals
+from counterdesk.cli.common import catalog_of, context, emit_json, fail, refusals
 from counterdesk.cli.queue import DateOpt, parse_day
 from counterdesk.cli.staff import acting
 from counterdesk.domain.visits import COMMENT_MAX
@@ -24,12 +24,6 @@ def register(app: typer.Typer) -> None:
     app.command("ratings")(ratings)
     app.command("pad")(pad)
     app.add_typer(cases_app, name="cases")
-
-
-def _catalog(ctx: typer.Context):
-    from counterdesk.catalog import load_catalog
-
-    return load_catalog(context(ctx).settings.catalog_dir)
 
 
 @refusals
@@ -52,7 +46,7 @@ def rate(
     cli = context(ctx)
     with Session(cli.engine) as session:
         rating = rate_by_number(session, number=number, score=score, reasons=tuple(reason or ()), comment=comment,
-                                calendar=_catalog(ctx).calendar, case_days=cli.settings.case_days)
+                                calendar=catalog_of(ctx).calendar, case_days=cli.settings.case_days)
         row = next(r for r in ratings_of_day(session, day=rating.rated_on) if r["id"] == rating.id)
     if json_out:
         emit_json({key: row[key] for key in RATING_KEYS})

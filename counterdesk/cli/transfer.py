@@ -7,18 +7,12 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, fail, refusals, write_pdf
+from counterdesk.cli.common import catalog_of, context, emit_json, fail, refusals, write_pdf
 from counterdesk.cli.staff import StaffOpt, acting
 
 app = typer.Typer(help="办件移交：寄递、签收、移交包与回传包。", no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
-
-
-def _catalog(ctx: typer.Context):
-    from counterdesk.catalog import load_catalog
-
-    return load_catalog(context(ctx).settings.catalog_dir)
 
 
 @app.command("dispatch")
@@ -37,7 +31,7 @@ def dispatch(
     from counterdesk.services import transfer
 
     actor = acting(ctx, staff)
-    catalog = _catalog(ctx)
+    catalog = catalog_of(ctx)
     with Session(context(ctx).engine) as session:
         sent = transfer.dispatch(session, actor=actor, catalog=catalog, to_county=to, waybill=waybill)
         if output is not None:
@@ -63,7 +57,7 @@ def sheet(
     from counterdesk.services import transfer
 
     with Session(context(ctx).engine) as session:
-        write_pdf(output, transfer.transfer_sheet_pdf(session, catalog=_catalog(ctx), batch=batch))
+        write_pdf(output, transfer.transfer_sheet_pdf(session, catalog=catalog_of(ctx), batch=batch))
     typer.echo(f"材料流转单已保存：{output}")
 
 
@@ -175,7 +169,7 @@ def import_(
     actor = acting(ctx, staff)
     cli = context(ctx)
     with Session(cli.engine) as session:
-        result = import_package(session, actor=actor, settings=cli.settings, catalog=_catalog(ctx), path=path)
+        result = import_package(session, actor=actor, settings=cli.settings, catalog=catalog_of(ctx), path=path)
     if json_out:
         emit_json(result.as_dict())
         return
@@ -205,7 +199,7 @@ def release(
     actor = acting(ctx, staff)
     with Session(context(ctx).engine) as session:
         try:
-            done = release_service(session, actor=actor, catalog=_catalog(ctx), number=number,
+            done = release_service(session, actor=actor, catalog=catalog_of(ctx), number=number,
                                    collector_id=collector_id, power_of_attorney=power_of_attorney, courier=courier,
                                    waybill=waybill)
         except InvalidInput as refused:

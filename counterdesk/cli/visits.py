@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, refusals
+from counterdesk.cli.common import catalog_of, context, emit_json, refusals
 from counterdesk.cli.queue import DateOpt, parse_day
 from counterdesk.cli.staff import acting
 
@@ -21,12 +21,6 @@ def register(app: typer.Typer) -> None:
     app.command("visit")(visit)
     app.command("visits")(visits)
     app.add_typer(failed_app, name="failed")
-
-
-def _catalog(ctx: typer.Context):
-    from counterdesk.catalog import load_catalog
-
-    return load_catalog(context(ctx).settings.catalog_dir)
 
 
 @refusals
@@ -52,7 +46,7 @@ def visit(
     cli = context(ctx)
     actor = acting(ctx, staff)
     with Session(cli.engine) as session:
-        stored = record_visit(session, actor=actor, catalog=_catalog(ctx), outcome=outcome, matter_code=matter,
+        stored = record_visit(session, actor=actor, catalog=catalog_of(ctx), outcome=outcome, matter_code=matter,
                               county_code=county, ticket_no=ticket, note=note, referred_to=to,
                               case_days=cli.settings.case_days)
         row = next(r for r in visits_of_day(session, day=stored.day) if r.id == stored.id)
