@@ -62,11 +62,7 @@ def validate_mobile(value: str, *, field: str = "mobile") -> str:
 
 def _as_landline(value: str) -> str | None:
     """``value`` read as a fixed-line number, as ``validate_phone`` reads one (+86 731 …), or None."""
-    text = fold_width(value)
-    international = _INTERNATIONAL.match(text)
-    if international:
-        national = text[international.end():]
-        text = national if _digits_only(national).startswith("0") else "0" + national
+    text = _national(fold_width(value))
     if not _digits_only(text).startswith("0"):
         return None
     try:
@@ -108,17 +104,23 @@ def validate_phone(value: str, *, field: str = "phone") -> str:
     International forms are read as well: +86 / 0086 then a mobile, or then an area code without
     its trunk 0 (+86 731 8221 4464 is 0731-82214464).
     """
-    text = fold_width(require(value, label="联系电话", field=field))
+    national = _national(fold_width(require(value, label="联系电话", field=field)))
+    if _digits_only(national).startswith("0"):
+        return validate_landline(national, field=field)
+    return validate_mobile(national, field=field)
+
+
+def _national(text: str) -> str:
+    """``text`` without a +86 / 0086 prefix; an area code after one gets its trunk 0 back
+    (+86 731 8221 4464 is 0731 8221 4464), a mobile stays as it is."""
     international = _INTERNATIONAL.match(text)
-    if international:
-        national = text[international.end():]
-        digits = _digits_only(national)
-        if digits.startswith("1") and not digits.startswith("10"):
-            return validate_mobile(national, field=field)
-        return validate_landline(national if digits.startswith("0") else "0" + national, field=field)
-    if _digits_only(text).startswith("0"):
-        return validate_landline(text, field=field)
-    return validate_mobile(text, field=field)
+    if not international:
+        return text
+    national = text[international.end():]
+    digits = _digits_only(national)
+    if digits.startswith("0") or (digits.startswith("1") and not digits.startswith("10")):
+        return national
+    return "0" + national
 
 
 def validate_email(value: str, *, field: str = "email") -> str:
