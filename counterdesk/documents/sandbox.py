@@ -2,9 +2,10 @@
 
 PDF and image parsers are large C and Python code fed with bytes from scanners, USB sticks and
 other systems. A checking process (``counterdesk.documents.scancheck``, started once, with the
-parsers imported) forks a child per file that caps its own address space, CPU time and writes,
-and is killed after ``WALL_SECONDS``; whatever it costs, the TUI or the import
-that asked stays small and responsive. A verdict is remembered by the file's SHA-256 in memory and
+parsers imported) forks a worker that caps its own address space and writes and gives every file a
+CPU budget of its own; a file is killed with its worker after ``WALL_SECONDS``, and after any
+refusal, crash or timeout the next file gets a fresh fork. Whatever a file costs, the TUI or the
+import that asked stays small and responsive. A verdict is remembered by the file's SHA-256 in memory and
 in a small file in the home (``data/scan-verdicts.jsonl``, owner-only), so no file is parsed twice:
 not by a batch naming one file in many rows, not by the inbox list refreshing, not by the next
 command. Only one parse runs at a time in a process, and on one verdict file across processes.

@@ -1,7 +1,7 @@
 """The checks a scan's bytes go through, run inside the sandbox (``counterdesk.documents.sandbox``).
 
 This module runs as the checking process (``serve``): it reads files from stdin and checks each in
-a fresh fork that caps its own memory, CPU time and file writes, parses within the page, pixel and
+a forked worker that caps its memory and file writes and each file's CPU time (``Worker``), parses within the page, pixel and
 decompressed-bytes budgets below, and answers one JSON verdict: ``{"pages": n}`` or
 ``{"code": ..., "detail": ...}``, where the detail is the Chinese sentence that follows the file's
 name. It walks exactly what the application packet
@@ -10,8 +10,11 @@ copies of a PDF page (its boxes, resources and contents), so what passes here th
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import json
+import math
 import os
 import resource
 import select
@@ -242,6 +245,12 @@ def _frames(image) -> int:
 
 # -- the checking process --------------------------------------------------------------------------
 
+FILES_PER_WORKER = 100
+"""Files one worker checks before a fresh fork takes over, whatever they were."""
+GROWTH_BYTES = 32 * 2**20
+"""Address space a worker may keep beyond what it started with; past it, a fresh fork takes over,
+so every file is checked with (almost) the whole ``MEMORY_BYTES`` however big the one before was."""
+
 
 def _limit(kind: int, value: int) -> None:
     _, hard = resource.getrlimit(kind)
@@ -258,56 +267,183 @@ def _verdict(data: bytes, media_type: str) -> dict:
                 "detail": f"解析所需内存超过 {MEMORY_BYTES // 2**20} MB 的上限，不像扫描件，为安全起见不予接收。"}
 
 
-def _check_in_child(data: bytes, media_type: str, wall_seconds: float) -> dict:
-    """Fork, cap the child and let it check; kill it when the wall clock runs out."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        try:
-            _limit(resource.RLIMIT_AS, MEMORY_BYTES)
-            _limit(resource.RLIMIT_CPU, CPU_SECONDS)
-            _limit(resource.RLIMIT_FSIZE, 0)
-            os.write(write_end, json.dumps(_verdict(data, media_type)).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    chunks = []
-    deadline = time.monotonic() + wall_seconds
-    with os.fdopen(read_end, "rb", buffering=0) as reader:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([reader], [], [], left)[0]:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                return {"timeout": True}
-            chunk = reader.read(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    if os.WIFSIGNALED(status):
-        return {"signal": os.WTERMSIG(status)}
+def _address_space() -> int | None:
+    """This process's address space (what ``RLIMIT_AS`` caps), or None where /proc cannot tell."""
     try:
-        return json.loads(b"".join(chunks))
-    except ValueError:
-        return {"failed": True}
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _work(requests: int, answers: int) -> None:
+    """The worker's loop: check each file sent on ``requests``, one JSON line each on ``answers``.
+
+    Every file starts with a CPU budget of its own (the soft ``RLIMIT_CPU`` is moved to the time
+    used so far plus ``CPU_SECONDS``), within the address space and write caps set once. After a
+    file that leaves the worker much bigger than it started, or after ``FILES_PER_WORKER`` files,
+    the answer says ``"last"`` and the worker ends: the next file gets a fresh fork.
+    """
+    for fd in (0, 1):  # the checking process's own pipes to the program are not the worker's
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, fd)
+        os.close(null)
+    _limit(resource.RLIMIT_AS, MEMORY_BYTES)
+    _limit(resource.RLIMIT_FSIZE, 0)
+    _limit(resource.RLIMIT_CORE, 0)
+    gc.freeze()  # the inherited parsers stay untouched by collections (no copy-on-write of their pages)
+    start = _address_space()
+    with os.fdopen(requests, "rb") as incoming, os.fdopen(answers, "wb", buffering=0) as outgoing:
+        for served in range(1, FILES_PER_WORKER + 1):
+            header = incoming.readline()
+            if not header:
+                return
+            request = json.loads(header)
+            data = incoming.read(request["size"])
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            _limit(resource.RLIMIT_CPU, math.ceil(used.ru_utime + used.ru_stime) + CPU_SECONDS)
+            answer = _verdict(data, request["media_type"])
+            del data
+            gc.collect()
+            size = _address_space()
+            if served == FILES_PER_WORKER or size is None or start is None or size > start + GROWTH_BYTES:
+                answer["last"] = True
+            outgoing.write(json.dumps(answer).encode() + b"\n")
+            if answer.get("last"):
+                return
+
+
+class Worker:
+    """A fork of the checking process that checks files one after another (see ``_work``).
+
+    Only an accepted file leaves the worker serving: after a refusal, a crash, a killed check or a
+    timeout the next file gets a fresh fork, so nothing a refused file did to the parsers' state or
+    the heap is seen by the next one. A worker is a forked copy with the parsers already imported, so
+    a fresh one costs a fork, not a start-up; reusing it saves even that for the common case of a
+    batch of good scans. (It does not defend against a parser bug that gives a file control of the
+    process: that file's code would run with the program's rights in a per-file fork as well.)
+    """
+
+    def __init__(self) -> None:
+        to_worker, requests = os.pipe()
+        answers, from_worker = os.pipe()
+        gc.freeze()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(requests)
+            os.close(answers)
+            try:
+                _work(to_worker, from_worker)
+            finally:
+                os._exit(0)
+        gc.unfreeze()
+        os.close(to_worker)
+        os.close(from_worker)
+        self.requests, self.answers = requests, answers
+        self.alive = True
+
+    def check(self, data: bytes, media_type: str, wall_seconds: float) -> dict | None:
+        """The worker's answer, or None when it had ended before reading the file (not the file's doing)."""
+        try:
+            _write_all(self.requests, json.dumps({"media_type": media_type, "size": len(data)}).encode()
+                       + b"\n" + data)
+        except OSError:
+            self.stop()
+            return None
+        line = bytearray()
+        deadline = time.monotonic() + wall_seconds
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.answers], [], [], left)[0]:
+                self.stop()
+                return {"timeout": True}
+            chunk = os.read(self.answers, 65536)
+            if not chunk:
+                status = self.stop()
+                return {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {"failed": True}
+            line += chunk
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            answer = {"failed": True}
+        if not isinstance(answer, dict) or not isinstance(answer.get("pages"), int) or answer.pop("last", False):
+            self.stop()
+        return answer
+
+    def stop(self) -> int:
+        """End the worker (killing it if it still runs); its wait status."""
+        if not self.alive:
+            return 0
+        self.alive = False
+        os.close(self.requests)
+        os.close(self.answers)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        return os.waitpid(self.pid, 0)[1]
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+_worker: Worker | None = None
+
+
+def check_in_worker(data: bytes, media_type: str, wall_seconds: float) -> dict:
+    """Check one file in the current worker, forking a fresh one when there is none or it has ended."""
+    global _worker
+    for _attempt in range(2):
+        if _worker is None or not _worker.alive:
+            _worker = Worker()
+        answer = _worker.check(data, media_type, wall_seconds)
+        if answer is not None:
+            return answer
+    return {"failed": True}
+
+
+def _warm_up() -> None:
+    """Parse a tiny PDF and image of each kind once, before any fork.
+
+    The parsers import and set up a good deal on first use; done here, every worker inherits it
+    instead of paying it again.
+    """
+    from PIL import Image
+
+    stream = b"0 0 m 1 1 l S"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Contents 4 0 R /Resources << >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    samples = [(bytes(out), "application/pdf")]
+    for media_type, name in _FORMATS.items():
+        buffer = io.BytesIO()
+        Image.new("RGB", (2, 2)).save(buffer, name)
+        samples.append((buffer.getvalue(), media_type))
+    for data, media_type in samples:
+        with contextlib.suppress(Refused):
+            check(data, media_type)
 
 
 def serve() -> None:
     """Answer check requests on stdin until it closes: a JSON header line, then the file's bytes.
 
-    The parsers are imported once here; every file is checked in a fresh fork of this process
-    with the limits above, so a file can neither use up nor poison the next one's budget.
+    The parsers are imported and warmed up once here; files are checked in a worker forked from
+    this process with the limits above (``Worker``), so no file's parse runs in this process.
     """
-    import PIL.Image  # noqa: F401 - imported once, before forking
-    import pypdf  # noqa: F401
-
-    _limit(resource.RLIMIT_CORE, 0)
+    _warm_up()
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     while header := requests.readline():
         request = json.loads(header)
         data = requests.read(request["size"])
-        answer = _check_in_child(data, request["media_type"], request["wall_seconds"])
+        answer = check_in_worker(data, request["media_type"], request["wall_seconds"])
         answers.write(json.dumps(answer).encode() + b"\n")
         answers.flush()

@@ -296,7 +296,8 @@ def bench_import(home: Path, settings, engine, catalog, rows: int, *, attachment
     from counterdesk.services.staff import Actor
 
     folder = home / ("batch-att" if attachments else "batch")
-    path = batch_file(folder, rows, attachments=attachments)
+    # The two imports share one database: their applicants must differ.
+    path = batch_file(folder, rows, attachments=attachments, first=rows if attachments else 0)
     actor = Actor(SUPERVISOR_ID, "王科长", "supervisor", 1)
     start = time.perf_counter()
     with Session(engine) as session:

@@ -32,8 +32,9 @@ def build_catalog(home: Path, count: int) -> Path:
         (target / f"m{i:05d}.toml").write_text(text, encoding="utf-8")
     example = (shipped_data_dir() / "matters" / "policy-jiuye-kunnan.toml").read_text(encoding="utf-8")
     example = example.replace('code = "ZC-JYKN-001"', f'code = "{BENCH_MATTER}"', 1)
-    (target / "bench-optional.toml").write_text(example.replace("required = true", "required = false"),
-                                                encoding="utf-8")
+    # Every material optional; an optional material is never 容缺, so its tolerable line goes too.
+    example = re.sub(r"^tolerable = .*\n", "", example.replace("required = true", "required = false"), flags=re.M)
+    (target / "bench-optional.toml").write_text(example, encoding="utf-8")
     return folder
 
 
@@ -120,8 +121,12 @@ def write_scan(path: Path, text: str, pages: int = 1) -> None:
     c.save()
 
 
-def batch_file(folder: Path, count: int, *, attachments: bool, pages: int = 1) -> Path:
-    """``count`` valid rows of the bench matter, each with its own ``pages``-page scan of M01 when ``attachments``."""
+def batch_file(folder: Path, count: int, *, attachments: bool, pages: int = 1, first: int = 0) -> Path:
+    """``count`` valid rows of the bench matter, each with its own ``pages``-page scan of M01 when ``attachments``.
+
+    Applicants are numbered from ``first``: two batches into one database need ranges apart, since an
+    applicant with an open application of the matter is refused a second one.
+    """
     from datetime import date, timedelta
 
     from counterdesk.domain.idnumbers import build_resident_id
@@ -134,8 +139,8 @@ def batch_file(folder: Path, count: int, *, attachments: bool, pages: int = 1) -
     lines = []
     for i in range(count):
         row = dict(sample, ref=f"{folder.name.upper()}-{i:06d}", matter=BENCH_MATTER, attachments={})
-        born = date(1960, 1, 1) + timedelta(days=i // 900)
-        row["applicant"] = dict(sample["applicant"], id_number=build_resident_id("430626", born, 1 + i % 900))
+        born = date(1960, 1, 1) + timedelta(days=(first + i) // 900)
+        row["applicant"] = dict(sample["applicant"], id_number=build_resident_id("430626", born, 1 + (first + i) % 900))
         if attachments:
             # Different bytes per row (a comment after %%EOF) so every row stores its own file.
             (folder / "scans" / f"{i}.pdf").write_bytes(base + f"\n% {i}\n".encode())
