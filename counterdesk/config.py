@@ -68,6 +68,11 @@ class Settings:
         return self.home / "data" / "scan-verdicts.jsonl"
 
     @property
+    def cache_dir(self) -> Path:
+        """What can be rebuilt from other files at any time, e.g. the parsed catalog (``catalog.cache``)."""
+        return self.home / "data" / "cache"
+
+    @property
     def output_dir(self) -> Path:
         """Where PDFs are saved when there is no printer."""
         return self.home / "data" / "output"

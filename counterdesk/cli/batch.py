@@ -59,12 +59,11 @@ def import_(
     from rich.console import Console
     from sqlmodel import Session
 
-    from counterdesk.catalog import load_catalog
     from counterdesk.services.batch import import_batch
 
     cli = context(ctx)
     actor = acting(ctx, staff)
-    catalog = load_catalog(cli.settings.catalog_dir)
+    catalog = catalog_of(ctx)
     machine = _machine_output(json_out)
     console = Console(highlight=False)
     with Session(cli.engine) as session, _ProgressBar(console, machine) as progress:

@@ -51,10 +51,10 @@ def context(ctx: typer.Context) -> CliContext:
 
 
 def catalog_of(ctx: typer.Context):
-    """The hall's catalog (``COUNTERDESK_CATALOG``, else the shipped one)."""
-    from counterdesk.catalog import load_catalog
+    """The hall's catalog (``COUNTERDESK_CATALOG``, else the shipped one), parsed once and cached in the home."""
+    from counterdesk.catalog import hall_catalog
 
-    return load_catalog(context(ctx).settings.catalog_dir)
+    return hall_catalog(context(ctx).settings)
 
 
 def emit_json(data: Any) -> None:

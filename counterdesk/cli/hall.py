@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import context, emit_json, fail, refusals
+from counterdesk.cli.common import catalog_of, context, emit_json, fail, refusals
 from counterdesk.cli.staff import StaffOpt, acting
 
 app = typer.Typer(help="本大厅的名称、县区和大厅代码；登记合作大厅的公钥。", invoke_without_command=True)
@@ -24,13 +24,12 @@ def hall(
         return
     from sqlmodel import Session
 
-    from counterdesk.catalog import load_catalog
     from counterdesk.services.hall import get_hall
 
     cli = context(ctx)
     with Session(cli.engine) as session:
         current = get_hall(session)
-    county = load_catalog(cli.settings.catalog_dir).county(current.county_code) if current.county_code else None
+    county = catalog_of(ctx).county(current.county_code) if current.county_code else None
     data = {"name": current.name, "county": current.county_code, "hall_code": current.code,
             "county_name": county.name if county else None}
     if json_out:
@@ -51,7 +50,6 @@ def trust(
     """登记合作大厅的公钥：此后由它签名的移交包和回传包可以导入本大厅。"""
     from sqlmodel import Session
 
-    from counterdesk.catalog import load_catalog
     from counterdesk.services.hall import trust_hall
 
     try:
@@ -61,7 +59,7 @@ def trust(
     actor = acting(ctx, staff)
     cli = context(ctx)
     with Session(cli.engine) as session:
-        row = trust_hall(session, actor=actor, catalog=load_catalog(cli.settings.catalog_dir), code=hall_code,
+        row = trust_hall(session, actor=actor, catalog=catalog_of(ctx), code=hall_code,
                          public_key=key, name=name)
         message = f"已登记大厅 {row.code}（{row.name}）的公钥。"
     typer.echo(message)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import ForceOpt, context, fail, parse_answers, refusals, write_pdf
+from counterdesk.cli.common import ForceOpt, catalog_of, context, fail, parse_answers, refusals, write_pdf
 from counterdesk.cli.staff import acting
 
 
@@ -57,7 +57,6 @@ def card(
     """生成事项的明白卡（PDF）：按办理地点和办事情形列出需要提交的材料，可同时发送邮件。"""
     from sqlmodel import Session
 
-    from counterdesk.catalog import load_catalog
     from counterdesk.documents.output import refuse_unsafe_target
     from counterdesk.documents.pdf.card import render_card
     from counterdesk.domain.contact import validate_email
@@ -66,7 +65,7 @@ def card(
 
     refuse_unsafe_target(output, force=force)
     cli = context(ctx)
-    catalog = load_catalog(cli.settings.catalog_dir)
+    catalog = catalog_of(ctx)
     address = validate_email(email) if email else None
     answers = parse_answers(answer or [])
     _require_answers(catalog.matter(matter), answers)
@@ -95,12 +94,11 @@ def _paper(ctx: typer.Context, build, render, number: str, output: Path, label: 
     """Build a paper from the stored application, render it and write it to ``output``."""
     from sqlmodel import Session
 
-    from counterdesk.catalog import load_catalog
     from counterdesk.documents.output import refuse_unsafe_target
 
     refuse_unsafe_target(output, force=force)
     cli = context(ctx)
-    catalog = load_catalog(cli.settings.catalog_dir)
+    catalog = catalog_of(ctx)
     with Session(cli.engine) as session:
         data = build(session, catalog, number)
     write_pdf(output, render(data), force=force)
@@ -167,7 +165,6 @@ def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt, staff: Staf
     """
     from sqlmodel import Session
 
-    from counterdesk.catalog import load_catalog
     from counterdesk.documents.output import refuse_unsafe_target
     from counterdesk.services.detail import packet_pdf
 
@@ -175,7 +172,7 @@ def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt, staff: Staf
     actor = acting(ctx, staff)
     cli = context(ctx)
     with Session(cli.engine) as session:
-        pdf, _ = packet_pdf(session, actor=actor, catalog=load_catalog(cli.settings.catalog_dir),
+        pdf, _ = packet_pdf(session, actor=actor, catalog=catalog_of(ctx),
                             settings=cli.settings, number_or_id=number)
     write_pdf(output, pdf, force=force)
     typer.echo(f"申请材料汇编已保存：{output}")

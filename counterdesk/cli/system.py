@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import ForceOpt, context, fail, refusals
+from counterdesk.cli.common import ForceOpt, catalog_of, context, fail, refusals
 from counterdesk.cli.staff import acting
 
 
@@ -48,13 +48,12 @@ def init(
     """创建或升级数据库（可重复运行），并可设置大厅名称、所在县区和大厅代码（同时生成签名密钥；已有账号时须值班长 --staff 登录）。"""
     from sqlmodel import Session
 
-    from counterdesk.catalog import load_catalog
     from counterdesk.services import hall as hall_service
     from counterdesk.store.engine import current_revision
 
     cli = context(ctx)
     engine = cli.engine
-    catalog = load_catalog(cli.settings.catalog_dir)
+    catalog = catalog_of(ctx)
     actor = _supervisor_if_staff(ctx, staff) if hall_name or county or hall_code else None
     with Session(engine) as session:
         if hall_name or county or hall_code:

@@ -50,10 +50,10 @@ def default_catalog(catalog: Catalog | None = None) -> Catalog:
     """The catalog given, or the hall's configured one (``COUNTERDESK_CATALOG`` or the shipped one)."""
     if catalog is not None:
         return catalog
-    from counterdesk.catalog import load_catalog
+    from counterdesk.catalog import hall_catalog
     from counterdesk.config import load_settings
 
-    return load_catalog(load_settings().catalog_dir)
+    return hall_catalog(load_settings())
 
 
 def mark_of(event: EventColumns) -> ClockMark:

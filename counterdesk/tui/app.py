@@ -66,12 +66,12 @@ class CounterdeskApp(ChineseTexts, App[int]):
 
         All without holding up the first screen; the index is ready before the clerk has logged in.
         """
-        from counterdesk.catalog import load_catalog
+        from counterdesk.catalog import hall_catalog
         from counterdesk.domain.errors import CounterdeskError
         from counterdesk.store.engine import open_database
 
         try:
-            catalog = self.ctx.catalog = load_catalog(self.ctx.settings.catalog_dir)
+            catalog = self.ctx.catalog = hall_catalog(self.ctx.settings)
             self.ctx.engine = open_database(self.ctx.settings.db_url, home=self.ctx.settings.home)
         except CounterdeskError as error:
             self.call_from_thread(self.fatal, error.message)

@@ -54,12 +54,12 @@ class PadApp(App[int]):
     @work(thread=True, exclusive=True, group="startup")
     def open_backends(self) -> None:
         """Open the database and the catalog (for matter names) without holding up the first screen."""
-        from counterdesk.catalog import load_catalog
+        from counterdesk.catalog import hall_catalog
         from counterdesk.domain.errors import CounterdeskError
         from counterdesk.store.engine import open_database
 
         try:
-            self.ctx.catalog = load_catalog(self.ctx.settings.catalog_dir)
+            self.ctx.catalog = hall_catalog(self.ctx.settings)
             self.ctx.engine = open_database(self.ctx.settings.db_url)
         except CounterdeskError as error:
             self.call_from_thread(self.exit, 2, return_code=2, message=error.message)
