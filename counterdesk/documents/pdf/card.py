@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
@@ -12,6 +10,7 @@ from counterdesk.documents.pdf.fonts import FONT
 from counterdesk.documents.pdf.layout import (
     CONTENT_WIDTH,
     build_pdf,
+    escape,
     grid_table,
     heading,
     numbered,

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -82,6 +81,12 @@ def styles() -> Styles:
         cell_note=style("cell_note", 8.5, textColor=MUTED, leading=12),
         big_number=style("big_number", 15, alignment=TA_CENTER, leading=20),
     )
+
+
+def escape(text: str) -> str:
+    """Plain text made safe for a paragraph's markup (``&``, ``<``, ``>``), as ``xml.sax.saxutils.escape``
+    does without importing ``urllib.request`` and ``ssl`` with it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def para(text: str, style: ParagraphStyle | None = None, *, markup: bool = False) -> Paragraph:

@@ -6,14 +6,13 @@ required of it and, for one refused at pre-check (预审), the reason it was ref
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.platypus import Flowable
 
 from counterdesk.documents.pdf.layout import (
     CONTENT_WIDTH,
     WARN_HEX,
     build_pdf,
+    escape,
     grid_table,
     heading,
     numbered,

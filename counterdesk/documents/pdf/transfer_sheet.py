@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
@@ -19,6 +18,7 @@ from counterdesk.documents.pdf.fonts import FONT
 from counterdesk.documents.pdf.layout import (
     CONTENT_WIDTH,
     build_pdf,
+    escape,
     grid_table,
     heading,
     para,
@@ -73,13 +73,9 @@ def _materials_cell(line: SheetLine) -> Flowable:
     if not line.materials:
         return para("（无纸质材料）", s.cell_note)
     text = "<br/>".join(
-        f"{i}. {_escape(m.name)}（{m.kind} {m.copies} 份，扫描 {m.pages} 页）"
+        f"{i}. {escape(m.name)}（{m.kind} {m.copies} 份，扫描 {m.pages} 页）"
         for i, m in enumerate(line.materials, 1))
     return para(text, s.cell, markup=True)
-
-
-def _escape(text: str) -> str:
-    return escape(text)
 
 
 def _originals(line: SheetLine) -> str:
@@ -106,7 +102,7 @@ def render_transfer_sheet(data: TransferSheetData) -> RenderedPdf:
                        colWidths=[w * 0.30])
         number.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-        who = para(f"{_escape(line.matter_name)}<br/>申请人：{_escape(line.applicant_masked)}", s.cell, markup=True)
+        who = para(f"{escape(line.matter_name)}<br/>申请人：{escape(line.applicant_masked)}", s.cell, markup=True)
         rows.append([str(i), number, who,
                      _materials_cell(line), para(_originals(line), s.cell_note)])
     story.append(grid_table(rows, [w * 0.06, w * 0.31, w * 0.18, w * 0.30, w * 0.15], center_cols=(0,)))
