@@ -18,6 +18,12 @@ Otherwise the files are parsed and the cache is written again, to a temporary fi
 the old one (readers see the old file or the new one, never half of one); a cache that cannot be
 written (read-only home, full disk) only means the next start parses again.
 
+Next to it, an index for commands that name a few matters (``loader.lookup_catalog``): the regions,
+the holidays and each matter's file and digest, written after a whole load once the catalog's
+folders have been quiet for ``RACY_NS``. It is used while those folders have the same times (no
+file added, removed or renamed) and the shared files the same content; each matter asked for is
+read from its own file, whose digest must be the one recorded.
+
 The body is ``marshal`` of plain values (strings, numbers, bytes, tuples, frozensets). Loading it
 never runs code, unlike pickle, and what it gives is only passed to the catalog's own constructors.
 The file lives in the user's own home (owner-only folder and file), next to the database it could
@@ -45,6 +51,7 @@ from counterdesk.domain.workdays import WorkCalendar
 FORMAT = 1
 """Bumped by hand only if the layout below changes without any source change (never so far)."""
 MAGIC = b"CDCATLG\n"
+INDEX_MAGIC = b"CDCATIX\n"
 RACY_NS = 3 * 10**9
 """Files changed this close before the cache was written are checked by content when it is read
 (FAT keeps times to 2 s; other file systems tick at least every few milliseconds)."""
@@ -67,7 +74,7 @@ class Parsed:
     guides: dict[str, tuple[str, bytes]]
     """Matter code → (its file, the digest of the content that was checked)."""
     digests: dict[str, bytes]
-    """Every file read → the digest of its content."""
+    """Every file read → the digest of its content (read from the cache: the shared files' only)."""
 
 
 @dataclass(frozen=True)
@@ -97,47 +104,120 @@ def snapshot(cache_dir: Path, root: Path, files: list[Path]) -> Snapshot | None:
         return None
     key = hashlib.blake2b(marshal.dumps((FORMAT, _code_digest(), str(root), tuple(stats))),
                           digest_size=_DIGEST_SIZE).digest()
-    name = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
-    return Snapshot(cache_dir / f"catalog-{name}.bin", key, tuple(recent))
+    return Snapshot(cache_dir / f"catalog-{_root_name(root)}.bin", key, tuple(recent))
 
 
 def read(found: Snapshot) -> Parsed | None:
     """The cached catalog for these files, or None when there is none that can be trusted."""
-    try:
-        data = found.path.read_bytes()
-    except OSError:
-        return None
-    if len(data) < _HEADER or data[:len(MAGIC)] != MAGIC or data[len(MAGIC):len(MAGIC) + _DIGEST_SIZE] != found.key:
-        return None
-    body = memoryview(data)[_HEADER:]
-    if hashlib.blake2b(body, digest_size=_DIGEST_SIZE).digest() != data[_HEADER - _DIGEST_SIZE:_HEADER]:
+    body = _unframe(found.path, MAGIC, found.key)
+    if body is None:
         return None
     try:
         parsed, racy = _unpack(marshal.loads(body))
     except Exception:  # noqa: BLE001 - anything odd in a cache means "parse the files"
         return None
-    for path, digest in racy:
-        try:
-            if file_digest(Path(path).read_bytes()) != digest:
-                return None
-        except OSError:
-            return None
+    if not all(_same_content(path, digest) for path, digest in racy):
+        return None
     return parsed
 
 
 def write(found: Snapshot, parsed: Parsed) -> None:
     """Keep ``parsed`` for the next start; any failure to write leaves things as they were."""
     racy = tuple((path, parsed.digests[path]) for path in found.recent if path in parsed.digests)
-    body = marshal.dumps(_pack(parsed, racy))
+    _replace(found.path, MAGIC, found.key, marshal.dumps(_pack(parsed, racy)))
+
+
+@dataclass(frozen=True)
+class Index:
+    """What ``counterdesk.catalog.loader.lookup_catalog`` needs to name matters one at a time."""
+
+    regions: Regions
+    calendar: WorkCalendar
+    guides: dict[str, tuple[str, bytes]]
+    """Matter code → (its file, the digest of the content the catalog was checked with)."""
+
+
+Listing = list[tuple[str, int, int, int, int]]
+"""The folders a catalog's files were listed from: path, modification and change times, inode, device."""
+
+
+def write_index(cache_dir: Path, root: Path, parsed: Parsed, shared: list[Path], folders: Listing,
+                stamp: int) -> None:
+    """Keep the index of a catalog that was checked whole, unless a folder changed too lately to be sure
+    that its times show every later change (then the next whole load writes it)."""
+    if any(max(mtime, ctime) >= stamp - RACY_NS for _, mtime, ctime, _, _ in folders):
+        return
+    province, cities, calendar, _, guides, _, _ = _pack(parsed, ())
+    files = tuple((str(path), parsed.digests[str(path)]) for path in shared)
+    _replace(_index_path(cache_dir, root), INDEX_MAGIC, _index_key(root),
+             marshal.dumps((province, cities, calendar, files, tuple(folders), guides)))
+
+
+def read_index(cache_dir: Path, root: Path) -> Index | None:
+    """The index, while its folders are as they were when it was written (no file added, removed or
+    renamed) and the shared files are unchanged."""
+    body = _unframe(_index_path(cache_dir, root), INDEX_MAGIC, _index_key(root))
+    if body is None:
+        return None
+    try:
+        province, cities, calendar, files, listed, guides = marshal.loads(body)
+        parsed, _ = _unpack((province, cities, calendar, (), (), (), ()))
+        known = {code: (path, digest) for code, path, digest in guides}
+        for path, mtime, ctime, inode, device in listed:
+            now = os.stat(path)
+            if (now.st_mtime_ns, now.st_ctime_ns, now.st_ino, now.st_dev) != (mtime, ctime, inode, device):
+                return None
+    except Exception:  # noqa: BLE001 - anything odd in a cache, or a folder gone, means "load the whole catalog"
+        return None
+    if not all(_same_content(path, digest) for path, digest in files):
+        return None
+    return Index(parsed.regions, parsed.calendar, known)
+
+
+def _index_path(cache_dir: Path, root: Path) -> Path:
+    return cache_dir / f"catalog-{_root_name(root)}.index.bin"
+
+
+def _index_key(root: Path) -> bytes:
+    return hashlib.blake2b(marshal.dumps((FORMAT, _code_digest(), str(root))), digest_size=_DIGEST_SIZE).digest()
+
+
+def _root_name(root: Path) -> str:
+    return hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
+
+
+def _same_content(path: str, digest: bytes) -> bool:
+    try:
+        return file_digest(Path(path).read_bytes()) == digest
+    except OSError:
+        return False
+
+
+def _unframe(path: Path, magic: bytes, key: bytes) -> memoryview | None:
+    """The body of a cache file with this magic and key whose digest matches, else None."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if len(data) < _HEADER or data[:len(magic)] != magic or data[len(magic):len(magic) + _DIGEST_SIZE] != key:
+        return None
+    body = memoryview(data)[_HEADER:]
+    if hashlib.blake2b(body, digest_size=_DIGEST_SIZE).digest() != data[_HEADER - _DIGEST_SIZE:_HEADER]:
+        return None
+    return body
+
+
+def _replace(path: Path, magic: bytes, key: bytes, body: bytes) -> None:
+    """Write a cache file through a temporary file and a rename; a failure leaves the old one (or none)."""
     digest = hashlib.blake2b(body, digest_size=_DIGEST_SIZE).digest()
     tmp = None
     try:
-        found.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=found.path.parent, prefix=".catalog-", suffix=".tmp")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-", suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
-            out.write(MAGIC + found.key + digest)
+            out.write(magic + key + digest)
             out.write(body)
-        os.replace(tmp, found.path)
+        os.replace(tmp, path)
         tmp = None
     except OSError:
         pass
@@ -178,11 +258,14 @@ def _pack(parsed: Parsed, racy: tuple[tuple[str, bytes], ...]) -> tuple:
             tuple(sorted(day.toordinal() for day in calendar.working_weekends)), tuple(sorted(calendar.years)))
     entries = tuple(tuple(getattr(entry, name) for name in _ENTRY_FIELDS) for entry in parsed.entries.values())
     guides = tuple((code, path, digest) for code, (path, digest) in parsed.guides.items())
-    return (_region(regions.province), cities, days, entries, guides, racy)
+    matter_files = {path for path, _ in parsed.guides.values()}
+    shared = tuple((path, digest) for path, digest in parsed.digests.items() if path not in matter_files)
+    return (_region(regions.province), cities, days, entries, guides, racy, shared)
 
 
 def _unpack(packed: tuple) -> tuple[Parsed, tuple[tuple[str, bytes], ...]]:
-    province, cities, (holidays, working, years), entries, guides, racy = packed
+    """A parsed catalog (with the digests of its shared files only) and the files to compare by content."""
+    province, cities, (holidays, working, years), entries, guides, racy, shared = packed
     regions = Regions(Region(*province), tuple(
         City(code, name, pinyin, initials, tuple(Region(*p) for p in counties), tuple(Region(*p) for p in areas))
         for code, name, pinyin, initials, counties, areas in cities))
@@ -192,4 +275,5 @@ def _unpack(packed: tuple) -> tuple[Parsed, tuple[tuple[str, bytes], ...]]:
     files = {code: (path, digest) for code, path, digest in guides}
     if listed.keys() != files.keys():
         raise ValueError("entries and guide files disagree")
-    return Parsed(regions, calendar, listed, files, {}), tuple((path, digest) for path, digest in racy)
+    return (Parsed(regions, calendar, listed, files, {path: digest for path, digest in shared}),
+            tuple((path, digest) for path, digest in racy))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +31,7 @@ class Catalog:
         directory: Path,
         province: Region,
         cities: tuple[City, ...],
-        matters: dict[str, MatterEntry],
+        matters: Mapping[str, MatterEntry],
         guide: Callable[[str], Matter],
         calendar: WorkCalendar = WEEKENDS_ONLY,
     ):

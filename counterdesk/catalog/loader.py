@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 import tomllib
+from collections.abc import Callable, Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,9 +55,24 @@ def hall_catalog(settings: Settings) -> Catalog:
     return load_catalog(settings.catalog_dir, cache_dir=settings.cache_dir)
 
 
+def lookup_catalog(settings: Settings) -> Catalog:
+    """The hall's catalog for a command that names a few matters (``status``, a receipt): it reads
+    only the index the last whole load left in the cache and the files of the matters it is asked for.
+
+    What it answers for a matter is what the whole catalog would: the index is used only while its
+    folders list the same files and the shared files are unchanged, and each matter's file must
+    still be the one the whole catalog was checked with (else the whole catalog is loaded). It does
+    not notice a mistake since made in another matter's file, which the next whole load (and
+    ``counterdesk catalog check``) reports.
+    """
+    root = Path(settings.catalog_dir).expanduser().resolve() if settings.catalog_dir else shipped_data_dir()
+    return _lookup(root, settings.cache_dir)
+
+
 def clear_cache() -> None:
     """Forget loaded catalogs, so the next ``load_catalog`` reads the files again."""
     _load.cache_clear()
+    _lookup.cache_clear()
 
 
 def _read_bytes(path: Path, label: str) -> tuple[dict | None, bytes, Problem | None]:
@@ -125,8 +142,9 @@ def _parse_file(path: Path, label: str, parse, digests: dict[str, bytes] | None)
     return parse(data, label)
 
 
-def _matter_files(root: Path) -> list[Path]:
-    """Every ``*.toml`` under ``matters/`` (or the whole folder, but for the shared files), in path order.
+def _matter_files(root: Path, folders: cache.Listing | None = None) -> list[Path]:
+    """Every ``*.toml`` under ``matters/`` (or the whole folder, but for the shared files), in path order;
+    the folders listed go into ``folders`` with their times, taken before each is read.
 
     One ``scandir`` walk, as ``Path.rglob`` goes (not into linked folders), at a third of its cost:
     a warm start lists 10,000 files to check them against the cache.
@@ -137,6 +155,8 @@ def _matter_files(root: Path) -> list[Path]:
 
     def walk(directory: str, parts: tuple[str, ...]) -> None:
         try:
+            if folders is not None:
+                _note(folders, directory)
             with os.scandir(directory) as entries:
                 listed = list(entries)
         except PermissionError:
@@ -151,23 +171,36 @@ def _matter_files(root: Path) -> list[Path]:
             if entry.name.endswith(".toml") and not (whole and entry.name in (REGIONS_FILE, HOLIDAYS_FILE)):
                 found.append(((*parts, entry.name), entry.path))
 
+    if folders is not None and not whole:
+        _note(folders, str(root))  # a regions.toml or holidays.toml of its own would appear here
     walk(str(root if whole else folder), ())
     found.sort()
+    if folders is not None:
+        folders.sort()
     return [Path(path) for _, path in found]
+
+
+def _note(folders: cache.Listing, directory: str) -> None:
+    stat = os.stat(directory)
+    folders.append((directory, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev))
 
 
 @functools.lru_cache(maxsize=8)
 def _load(root: Path, cache_dir: Path | None) -> Catalog:
     if not root.is_dir():
         raise CatalogError([Problem(str(root), "", "事项目录文件夹不存在")])
-    regions_file, holidays_file = _shared_path(root, REGIONS_FILE), _shared_path(root, HOLIDAYS_FILE)
-    matters = _matter_files(root)
-    found = cache.snapshot(cache_dir, root, [regions_file, holidays_file, *matters]) if cache_dir else None
+    stamp = time.time_ns()
+    shared = [_shared_path(root, REGIONS_FILE), _shared_path(root, HOLIDAYS_FILE)]
+    folders: cache.Listing = []
+    matters = _matter_files(root, folders)
+    found = cache.snapshot(cache_dir, root, [*shared, *matters]) if cache_dir else None
     parsed = cache.read(found) if found is not None else None
     if parsed is None:
-        parsed = _parse(root, regions_file, holidays_file, matters)
+        parsed = _parse(root, shared[0], shared[1], matters)
         if found is not None:
             cache.write(found, parsed)
+    if cache_dir is not None and cache.read_index(cache_dir, root) is None:
+        cache.write_index(cache_dir, root, parsed, shared, folders, stamp)
     places = frozenset(p.code for city in parsed.regions.cities for p in city.places)
     guides = _GuideFiles(places, parsed.guides)
     return Catalog(root, parsed.regions.province, parsed.regions.cities, parsed.entries, guides.read, parsed.calendar)
@@ -206,3 +239,56 @@ def _parse(root: Path, regions_file: Path, holidays_file: Path, matter_files: li
     if problems or regions is None or calendar is None:
         raise CatalogError(problems)
     return cache.Parsed(regions, calendar, {code: entries[code] for code in sorted(entries)}, guides, digests)
+
+
+@functools.lru_cache(maxsize=8)
+def _lookup(root: Path, cache_dir: Path) -> Catalog:
+    index = cache.read_index(cache_dir, root)
+    if index is None:
+        return _load(root, cache_dir)
+
+    def whole() -> Catalog:
+        return _load(root, cache_dir)
+
+    guides = _GuideFiles(frozenset(p.code for city in index.regions.cities for p in city.places), index.guides)
+
+    def guide(code: str) -> Matter:
+        try:
+            return guides.read(code)
+        except InvalidInput:  # the file changed or went since the index was written: check the whole again
+            return whole().matter(code)
+
+    return Catalog(root, index.regions.province, index.regions.cities, _OneByOne(index.guides, guide, whole), guide,
+                   index.calendar)
+
+
+class _OneByOne(Mapping[str, MatterEntry]):
+    """List entries read from their own files one at a time (``lookup_catalog``).
+
+    A matter's entry comes from its file as the index last saw it checked (its digest is compared);
+    asked for every matter, or for a code the index does not know, it is the whole catalog's.
+    """
+
+    def __init__(self, files: dict[str, tuple[str, bytes]], guide: Callable[[str], Matter],
+                 whole: Callable[[], Catalog]) -> None:
+        self._files = files
+        self._guide = guide
+        self._whole = whole
+        self._entries: dict[str, MatterEntry] = {}
+
+    def __getitem__(self, code: str) -> MatterEntry:
+        found = self._entries.get(code)
+        if found is None:
+            if code not in self._files:
+                return self._whole().matters[code]
+            found = self._entries[code] = self._guide(code).entry
+        return found
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._files or code in self._whole().matters
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole().matters)
+
+    def __len__(self) -> int:
+        return len(self._whole().matters)

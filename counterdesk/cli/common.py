@@ -57,6 +57,14 @@ def catalog_of(ctx: typer.Context):
     return hall_catalog(context(ctx).settings)
 
 
+def lookup_of(ctx: typer.Context):
+    """The hall's catalog for a command that shows a few matters: read a matter at a time from the
+    cache's index and the matters' own files (``lookup_catalog``), not all of it."""
+    from counterdesk.catalog import lookup_catalog
+
+    return lookup_catalog(context(ctx).settings)
+
+
 def emit_json(data: Any) -> None:
     """Print exactly one JSON document on stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

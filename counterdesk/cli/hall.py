@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import catalog_of, context, emit_json, fail, refusals
+from counterdesk.cli.common import catalog_of, context, emit_json, fail, lookup_of, refusals
 from counterdesk.cli.staff import StaffOpt, acting
 
 app = typer.Typer(help="本大厅的名称、县区和大厅代码；登记合作大厅的公钥。", invoke_without_command=True)
@@ -29,7 +29,7 @@ def hall(
     cli = context(ctx)
     with Session(cli.engine) as session:
         current = get_hall(session)
-    county = catalog_of(ctx).county(current.county_code) if current.county_code else None
+    county = lookup_of(ctx).county(current.county_code) if current.county_code else None
     data = {"name": current.name, "county": current.county_code, "hall_code": current.code,
             "county_name": county.name if county else None}
     if json_out:

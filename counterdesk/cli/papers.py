@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import ForceOpt, catalog_of, context, fail, parse_answers, refusals, write_pdf
+from counterdesk.cli.common import ForceOpt, context, fail, lookup_of, parse_answers, refusals, write_pdf
 from counterdesk.cli.staff import acting
 
 
@@ -65,7 +65,7 @@ def card(
 
     refuse_unsafe_target(output, force=force)
     cli = context(ctx)
-    catalog = catalog_of(ctx)
+    catalog = lookup_of(ctx)
     address = validate_email(email) if email else None
     answers = parse_answers(answer or [])
     _require_answers(catalog.matter(matter), answers)
@@ -98,7 +98,7 @@ def _paper(ctx: typer.Context, build, render, number: str, output: Path, label: 
 
     refuse_unsafe_target(output, force=force)
     cli = context(ctx)
-    catalog = catalog_of(ctx)
+    catalog = lookup_of(ctx)
     with Session(cli.engine) as session:
         data = build(session, catalog, number)
     write_pdf(output, render(data), force=force)
@@ -172,7 +172,7 @@ def packet(ctx: typer.Context, number: NumberArg, output: OutputOpt, staff: Staf
     actor = acting(ctx, staff)
     cli = context(ctx)
     with Session(cli.engine) as session:
-        pdf, _ = packet_pdf(session, actor=actor, catalog=catalog_of(ctx),
+        pdf, _ = packet_pdf(session, actor=actor, catalog=lookup_of(ctx),
                             settings=cli.settings, number_or_id=number)
     write_pdf(output, pdf, force=force)
     typer.echo(f"申请材料汇编已保存：{output}")

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from counterdesk.cli.common import ForceOpt, catalog_of, context, emit_json, fail, refusals, write_pdf
+from counterdesk.cli.common import ForceOpt, catalog_of, context, emit_json, fail, lookup_of, refusals, write_pdf
 from counterdesk.cli.staff import StaffOpt, acting
 from counterdesk.domain.deadline import SIGN_FOR_DAYS
 from counterdesk.domain.text import shown, spreadsheet_row
@@ -139,7 +139,7 @@ def status(
     from counterdesk.services.queue import progress
 
     with Session(context(ctx).engine) as session:
-        found = progress(session, number=number, catalog=catalog_of(ctx))
+        found = progress(session, number=number, catalog=lookup_of(ctx))
     if json_out:
         emit_json(found.to_dict())
         return

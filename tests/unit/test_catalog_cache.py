@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from counterdesk.catalog import CatalogError, cache, clear_cache, load_catalog, loader
+from counterdesk.catalog import CatalogError, cache, clear_cache, load_catalog, loader, lookup_catalog
 from counterdesk.config import Settings
 from tests.unit.test_catalog_loader import VALID, write
 
@@ -43,7 +43,7 @@ def load(folder: Path, cache_dir: Path | None):
 
 
 def cache_file(cache_dir: Path) -> Path:
-    [found] = cache_dir.glob("catalog-*.bin")
+    [found] = [path for path in cache_dir.glob("catalog-*.bin") if not path.name.endswith(".index.bin")]
     return found
 
 
@@ -148,7 +148,7 @@ def test_a_file_long_unchanged_is_not_read_to_trust_the_cache(tmp_path, monkeypa
     load(folder, cache_dir)
     real = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda path: pytest.fail(f"read {path}")
-                        if path.suffix == ".toml" else real(path))
+                        if path.parent.name == "matters" else real(path))
     assert load(folder, cache_dir).matters["GR-TEST-002"].name == "第二个事项"
 
 
@@ -262,3 +262,67 @@ def test_the_shipped_catalog_loads_warm_with_the_same_content(tmp_path) -> None:
     assert warm.matters == plain.matters and warm.cities == plain.cities and warm.calendar == plain.calendar
     code = next(iter(plain.matters))
     assert warm.matter(code) == plain.matter(code)
+
+
+# -- a few matters at a time (lookup_catalog) ------------------------------------------------------
+
+
+@pytest.fixture
+def hall(tmp_path, monkeypatch) -> Settings:
+    """A home whose catalog was loaded whole once, with files and folders as if written long ago."""
+    monkeypatch.setattr(cache, "RACY_NS", -10**12)
+    settings = Settings(home=tmp_path, db_url="sqlite://", scans_dir=tmp_path / "scans",
+                        catalog_dir=catalog_folder(tmp_path))
+    load(settings.catalog_dir, settings.cache_dir)
+    clear_cache()
+    return settings
+
+
+def test_a_lookup_reads_the_index_and_the_one_matter_asked_for(hall, parses, monkeypatch) -> None:
+    monkeypatch.setattr(cache, "read", lambda found: pytest.fail("read the whole cache"))
+    parses.count = 0
+    catalog = lookup_catalog(hall)
+    entry = catalog.matters.get("GR-TEST-002")
+    assert entry is not None and entry.name == "第二个事项" and entry.time_limit_days == 5
+    assert catalog.matter("GR-TEST-002").process == ("受理", "办结")
+    assert catalog.county("430626").name == "平江县" and catalog.place_name("430626") == "岳阳市平江县"
+    assert 2026 in catalog.calendar.years
+    assert "GR-TEST-002" in catalog.matters and parses.count == 1
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "holidays", "damaged index", "unknown code", "every"])
+def test_a_lookup_that_cannot_be_sure_answers_from_the_whole_catalog(hall, change) -> None:
+    folder = hall.catalog_dir
+    assert folder is not None
+    asked = "GR-TEST-001"
+    if change == "edit":
+        write(folder, VALID.replace("测试事项", "改名的事项"))
+    elif change == "add":
+        write(folder, second().replace("GR-TEST-002", "GR-TEST-003"), "three.toml")
+        asked = "GR-TEST-003"
+    elif change == "remove":
+        (folder / "matters" / "two.toml").unlink()
+    elif change == "holidays":
+        (folder / "holidays.toml").write_text("[[years]]\nyear = 2027\n", encoding="utf-8")
+    elif change == "damaged index":
+        [index] = hall.cache_dir.glob("*.index.bin")
+        index.write_bytes(index.read_bytes()[:-1])
+    elif change == "unknown code":
+        asked = "GR-NONE-001"
+    catalog = lookup_catalog(hall)
+    if change == "every":
+        assert list(catalog.matters) == ["GR-TEST-001", "GR-TEST-002"] and len(catalog.matters) == 2
+        return
+    expected = {"edit": "改名的事项", "add": "第二个事项"}.get(change, "测试事项")
+    assert catalog.matters.get(asked) is None if change == "unknown code" else catalog.matters[asked].name == expected
+    assert ("GR-TEST-002" in catalog.matters) == (change != "remove")
+    assert catalog.calendar.years == (frozenset({2027}) if change == "holidays" else frozenset({2026}))
+
+
+def test_an_index_is_not_written_while_a_folder_may_still_change_unseen(tmp_path) -> None:
+    settings = Settings(home=tmp_path, db_url="sqlite://", scans_dir=tmp_path / "scans",
+                        catalog_dir=catalog_folder(tmp_path))
+    load(settings.catalog_dir, settings.cache_dir)  # just written: its folder's times are too fresh to trust
+    assert not list(settings.cache_dir.glob("*.index.bin"))
+    clear_cache()
+    assert lookup_catalog(settings).matters["GR-TEST-001"].name == "测试事项"
