@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
@@ -39,6 +40,7 @@ class CliContext:
             from counterdesk.store.engine import open_database
 
             self._engine = open_database(self.settings.db_url, home=self.settings.home)
+            atexit.register(self._engine.dispose)  # connections closed on any way out (see cli.main._leave)
         return self._engine
 
 

@@ -6,7 +6,10 @@ inside the commands, so ``counterdesk --help`` stays quick.
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -80,11 +83,36 @@ def run() -> None:
     """Console-script entry point."""
     try:
         try:
-            app()
-        except KeyboardInterrupt:
-            fail("已中断。", 130)
-        except (OSError, ArithmeticError) as error:
-            # A fault met outside a command (the TUI's own start-up, the root options): one sentence too.
-            explain(error)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
+            try:
+                app()
+            except KeyboardInterrupt:
+                fail("已中断。", 130)
+            except (OSError, ArithmeticError) as error:
+                # A fault met outside a command (the TUI's own start-up, the root options): one sentence too.
+                explain(error)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
+    except SystemExit as leaving:
+        _leave(leaving)
+        raise
+
+
+def _leave(leaving: SystemExit) -> None:
+    """End the process as soon as the command is done, without tearing every module down.
+
+    Python's own exit frees every object of SQLAlchemy, pydantic and the rest one by one, which
+    costs a short command about a third of its CPU time. Here the output is flushed and the exit
+    handlers run (the database's connections closed, logs flushed, the scan checker stopped) as on
+    any exit; only that teardown is skipped. Python's way is kept when anything is left to it: a
+    thread still running, an output that cannot be flushed (a closed pipe), an exit with a message.
+    """
+    code = leaving.code
+    if not (code is None or isinstance(code, int)) or threading.active_count() > 1:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    atexit._run_exitfuncs()
+    os._exit(code or 0)
