@@ -24,15 +24,12 @@ from counterdesk.domain.windows import window_label
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
-from counterdesk.tui.widgets.timeline import staff_label, status_text, timeline_text
+from counterdesk.tui.widgets.timeline import PRECHECK_STYLES, staff_label, status_text, timeline_text
 
 if TYPE_CHECKING:
     from counterdesk.domain.errors import CounterdeskError
     from counterdesk.services.detail import ApplicationDetail
     from counterdesk.services.papers import Delivered
-
-PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
-
 
 def _pairs(rows: list[tuple[str, str]]) -> Table:
     """Label and value in two columns, values shown literally and folded onto more lines, never cut.

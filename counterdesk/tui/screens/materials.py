@@ -29,6 +29,7 @@ from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.rowtable import RowTable
+from counterdesk.tui.widgets.timeline import precheck_text
 from counterdesk.tui.wizard import leave
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 INBOX_SECONDS = 2
 """How often the inbox listing is read again."""
-PRECHECK_SHORT = {"pending": "待预审", "passed": "通过", "failed": "未通过"}
 COLUMNS = (("序号", 4), ("材料名称", 0), ("份数", 4), ("材料\n类型", 6), ("是否\n提交", 6), ("提交\n方式", 8),
            ("是否\n必填", 4), ("预审", 6))
 """The portal's columns with their widths; 0 is the name, which takes what is left."""
@@ -140,7 +140,6 @@ class MaterialsScreen(WizardScreen):
             table.add_column(Text(label, style="bold"), width=width or name_width)
         for row in self.rows:
             m = row.material
-            state = _precheck_state(row)
             table.add_row(
                 str(row.index),
                 Text(m.name, no_wrap=True, overflow="ellipsis"),
@@ -149,8 +148,7 @@ class MaterialsScreen(WizardScreen):
                 _submitted(row),
                 row.how or _promised_how(row),
                 Text("必填", style="bold") if m.required else "选填",
-                Text(PRECHECK_SHORT[state], style={"failed": "bold red", "passed": "green"}.get(state, "dim"))
-                if row.submitted else "—",
+                precheck_text(row.precheck, short=True) if row.submitted else "—",
                 key=m.code,
             )
 
@@ -180,8 +178,8 @@ class MaterialsScreen(WizardScreen):
             for attachment in row.attachments:
                 text.append("▸ ")
                 text.append(shown(attachment.original_name, markup=False))
-                text.append(f"  {PRECHECK_SHORT[attachment.precheck]}",
-                            style="bold red" if attachment.precheck == "failed" else "")
+                text.append("  ")
+                text.append_text(precheck_text(attachment.precheck, short=True))
                 if attachment.precheck_reason:
                     text.append(f"：{attachment.precheck_reason}", style="red")
                 text.append("\n")
@@ -552,11 +550,6 @@ def _promised_how(row) -> str:
     if row.promise is None:
         return "—"
     return f"补交{row.promise.days}日" if row.promise.kind == "tolerated" else "告知承诺"
-
-
-def _precheck_state(row) -> str:
-    states = {a.precheck for a in row.attachments}
-    return "failed" if "failed" in states else "pending" if "pending" in states else "passed"
 
 
 def _entry_label(entry, *, new: bool = False) -> Text:

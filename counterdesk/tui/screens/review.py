@@ -21,8 +21,7 @@ from counterdesk.domain.pickup import PICKUP_METHODS
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
-
-PRECHECK_TEXT = {"pending": ("待预审", "dim"), "passed": ("预审通过", "green"), "failed": ("预审未通过", "bold red")}
+from counterdesk.tui.widgets.timeline import precheck_text
 
 
 class ReviewScreen(WizardScreen):
@@ -197,11 +196,10 @@ def _materials(review) -> Table:
         elif not row.attachments:
             line.append("  未提交", style="bold red" if m.required else "yellow")
         for attachment in row.attachments:
-            label, style = PRECHECK_TEXT[attachment.precheck]
             line.append("\n  ▸ ")
             line.append(attachment.original_name)
             line.append(f"  {review.pages.get(attachment.sha256, 0)} 页  ", style="dim")
-            line.append(label, style=style)
+            line.append_text(precheck_text(attachment.precheck))
             if attachment.precheck_reason:
                 line.append(f"：{attachment.precheck_reason}", style="red")
         rows.append((str(row.index), line))

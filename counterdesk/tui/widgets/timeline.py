@@ -1,4 +1,5 @@
-"""How a status and an application's history look on screen (queue, detail, lookup).
+"""How a status, a file's pre-check and an application's history look on screen (queue, detail, lookup,
+materials, review).
 
 Reasons and names come from people and are shown as typed: everything is built as ``Text``,
 never as markup.
@@ -10,6 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from rich.text import Text
 
+from counterdesk.domain.attachment import PRECHECK, PRECHECK_SHORT
 from counterdesk.domain.clock import show
 from counterdesk.domain.text import shown
 from counterdesk.domain.workflow import status_label
@@ -38,6 +40,14 @@ def status_text(status: str | None) -> Text:
     if not status:
         return Text("")
     return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
+
+
+PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
+
+
+def precheck_text(state: str, *, short: bool = False) -> Text:
+    """A pre-check as its coloured label (``short`` for a column headed 预审)."""
+    return Text((PRECHECK_SHORT if short else PRECHECK).get(state, state), style=PRECHECK_STYLES.get(state, ""))
 
 
 def staff_label(staff_id: str, names: Mapping[str, str] | None = None) -> str:
