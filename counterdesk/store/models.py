@@ -7,7 +7,6 @@ the migrations refuse UPDATE and DELETE on them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
@@ -38,11 +37,6 @@ def id_of(row: _Numbered) -> int:
 
 
 _Row = TypeVar("_Row")
-
-
-def returned_ids(ids: Iterable[int | None]) -> list[int]:
-    """The primary keys an ``INSERT … RETURNING`` gave: the database never returns None for them."""
-    return [present(row_id, "id returned by an insert") for row_id in ids]
 
 
 def present(value: _Row | None, what: str) -> _Row:
