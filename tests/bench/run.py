@@ -131,10 +131,16 @@ def paired_medians(measure, baseline, runs: int) -> tuple[float, float]:
 
 
 def bench_startup(env: dict[str, str], runs: int) -> Figure:
-    """Process start to the login screen, against a Textual app with one Label (median of ``runs``)."""
-    value, baseline = paired_medians(lambda: child("startup", env)[0], lambda: child("label", env)[0], runs)
-    return Figure("startup_s", value, "s", baseline, "≤ 1.5 × baseline and ≤ 1.0 s",
-                  value <= 1.5 * baseline and value <= 1.0)
+    """CPU seconds from process start to the login screen, against a Textual app with one Label.
+
+    The CPU the process used, not the wall time: on a shared machine the wall time of a one-second
+    start-up swings by half with whatever else runs, and the ratio with it (1.15× to 1.73× in one
+    day), while the work the start-up does stays put. Medians of ``2 × runs`` pairs taken in turns.
+    """
+    value, baseline = paired_medians(lambda: child("startup", env)[1]["cpu"], lambda: child("label", env)[1]["cpu"],
+                                     2 * runs)
+    return Figure("startup_s", value, "s cpu", baseline, "≤ 1.3 × baseline and ≤ 1.0 s",
+                  value <= 1.3 * baseline and value <= 1.0)
 
 
 def bench_rss(env: dict[str, str]) -> Figure:
@@ -537,7 +543,7 @@ def run_all(sizes: dict, home: Path, progress, only: set[str] | None = None) -> 
                COUNTERDESK_DB_URL=settings.db_url)
     import_settings, import_engine, _ = open_home(home / "import", catalog_dir)
     steps = [
-        ("startup_s", "s", "≤ 1.5 × baseline and ≤ 1.0 s", lambda: bench_startup(env, runs)),
+        ("startup_s", "s cpu", "≤ 1.3 × baseline and ≤ 1.0 s", lambda: bench_startup(env, runs)),
         ("search_p95_ms", "ms", "≤ 5 ms", lambda: bench_search(catalog)),
         ("queue_ms", "ms", "≤ 50 ms", lambda: bench_queue(settings, engine, catalog, runs)),
         ("queue_screen_ms", "ms", "≤ 300 ms", lambda: bench_queue_screen(settings, engine, catalog, runs)),
