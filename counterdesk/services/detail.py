@@ -25,6 +25,7 @@ from counterdesk.services.access import may_see_full, same_window
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.attachments import material_rows
 from counterdesk.services.hall import get_hall
+from counterdesk.services.items import ItemView, editable, items_of
 from counterdesk.services.queue import Names, TimelineEvent, staff_names, timeline
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
@@ -132,6 +133,10 @@ class ApplicationDetail:
     """The statuses this viewer may move the application to."""
     staff: dict[str, str] = field(default_factory=dict)
     """Staff ID → name, for the history."""
+    items: list[ItemView] = field(default_factory=list)
+    """包含事项 and their progress."""
+    items_editable: bool = False
+    """Whether this viewer may change the items' status now."""
 
     @property
     def status_label(self) -> str:
@@ -211,6 +216,7 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str,
     may_move = actor.is_supervisor or same_window(actor, application)
     names = Names(catalog)
     staff = staff_names(session)
+    included = items_of(session, application, catalog)
     shown = ApplicationDetail(
         id=id_of(application), number=application.number, status=application.status, version=application.version,
         matter_code=application.matter_code, matter_name=names.matter(application.matter_code),
@@ -225,7 +231,7 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str,
         events=timeline(session, id_of(application)),
         moves=allowed_moves(application.status, actor.role,
                             remote=get_hall(session).is_remote(application.county_code)) if may_move else [],
-        staff=staff,
+        staff=staff, items=included, items_editable=may_move and editable(application.status, included),
     )
     if full and applicant is not None:
         audit.record(session, "view_full", staff_id=actor.id,

@@ -18,7 +18,7 @@ from counterdesk.tui.screens.dispatch import DispatchScreen
 from counterdesk.tui.screens.home import HomeScreen
 from counterdesk.tui.screens.release import ReleaseScreen
 from counterdesk.tui.screens.signfor import SignForScreen
-from tests.factories import applicant_form, resident_id, submitted_application
+from tests.factories import advance_through, applicant_form, resident_id, submitted_application
 from tests.functional.tui_helpers import CLERK, desk_app, logged_in, pilot_test, plain, settle
 
 SUPERVISOR = Actor("sup01", "王科长", "supervisor", 1)
@@ -293,8 +293,7 @@ def make_ready(app, *, form: dict | None = None) -> tuple[str, str]:
     form = form or applicant_form()
     [number] = submit_some(app, 1, form=form)
     with app.ctx.session() as session:
-        for status in ("accepted", "completed"):
-            workflow.advance(session, actor=SUPERVISOR, number_or_id=number, to_status=status)
+        advance_through(session, SUPERVISOR, number, "accepted", "completed")
         workflow.advance(session, actor=CLERK, number_or_id=number, to_status="ready")
     return number, form["id_number"]
 
