@@ -37,6 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.bench.keystrokes import bench_form_keys  # noqa: E402
+from tests.bench.postgres import NO_SERVER, fill_queue_pg, pg_home, queue_pg, server_url  # noqa: E402
 from tests.bench.synthetic import (  # noqa: E402 - the project root must be on the path first
     BENCH_MATTER,
     SUPERVISOR_ID,
@@ -291,11 +292,13 @@ def bench_queue_screen(settings, engine, catalog, runs: int) -> Figure:
             return time.perf_counter() - start
 
     value = statistics.median(asyncio.run(once()) for _ in range(runs)) * 1000
-    return Figure("queue_screen_ms", value, "ms", None, "≤ 300 ms", _at_most(value, 300))
+    return Figure("queue_screen_ms", value, "ms", None, "≤ 150 ms", _at_most(value, 150))
 
 
-def bench_import(home: Path, settings, engine, catalog, rows: int, *, attachments: bool) -> Figure:
-    """A batch import of ``rows`` valid rows, with or without one 1-page PDF each (rows per second)."""
+def bench_import(home: Path, settings, engine, catalog, rows: int, *, attachments: bool,
+                 name: str = "") -> Figure:
+    """A batch import of ``rows`` valid rows, with or without one 1-page PDF each (rows per second);
+    ``name`` for the same import into another database than the home's SQLite."""
     from sqlmodel import Session
 
     from counterdesk.services.batch import import_batch
@@ -313,8 +316,31 @@ def bench_import(home: Path, settings, engine, catalog, rows: int, *, attachment
     value = rows / elapsed
     if attachments:
         return Figure("import_att_rows_s", value, "rows/s", None, "≥ 300 rows/s", value >= 300)
+    if name:
+        return Figure(name, value, "rows/s", None, "≥ 6,000 rows/s", value >= 6000)
     baseline = raw_insert_rate(home / "raw.db", path)
-    return Figure("import_rows_s", value, "rows/s", baseline, "≥ 2,000 rows/s", value >= 2000)
+    return Figure("import_rows_s", value, "rows/s", baseline, "≥ 6,000 rows/s", value >= 6000)
+
+
+def bench_queue_pg(home: Path, catalog_dir: Path, sizes: dict) -> Figure:
+    """``queue_ms`` on PostgreSQL, the applications stored by ``COPY``; against the same SELECTs via psycopg."""
+    base = server_url()
+    if base is None:
+        return Figure("queue_pg_ms", None, "ms", None, "≤ 50 ms", None, note=NO_SERVER)
+    with pg_home(home / "pg-queue", catalog_dir, base) as (_, engine, catalog, url):
+        fill_queue_pg(url, sizes["applications"], sizes["today"], catalog)
+        value, baseline = queue_pg(engine, url, catalog, QUEUE_SQL, sizes["runs"] * 4)
+    return Figure("queue_pg_ms", value, "ms", baseline, "≤ 50 ms", _at_most(value, 50))
+
+
+def bench_import_pg(home: Path, catalog_dir: Path, rows: int) -> Figure:
+    """``import_rows_s`` into PostgreSQL."""
+    base = server_url()
+    if base is None:
+        return Figure("import_pg_rows_s", None, "rows/s", None, "≥ 6,000 rows/s", None, note=NO_SERVER)
+    with pg_home(home / "pg-import", catalog_dir, base) as (settings, engine, catalog, _):
+        return bench_import(home / "pg-import", settings, engine, catalog, rows, attachments=False,
+                            name="import_pg_rows_s")
 
 
 def bench_transfer(home: Path, catalog_dir: Path, rows: int) -> Figure:
@@ -526,7 +552,7 @@ def guarded(name: str, unit: str, target: str, measure) -> Figure:
 
 
 SELF_CONTAINED = {"search_p95_ms", "import_rows_s", "import_att_rows_s", "transfer_rows_s", "cli_help_s",
-                  "hostile_scan_s", "hostile_scan_mb", "hostile_tui_mb"}
+                  "hostile_scan_s", "hostile_scan_mb", "hostile_tui_mb", "queue_pg_ms", "import_pg_rows_s"}
 """Figures that do not read the million stored applications (``--only`` skips building them)."""
 
 
@@ -546,16 +572,18 @@ def run_all(sizes: dict, home: Path, progress, only: set[str] | None = None) -> 
         ("startup_s", "s cpu", "≤ 1.3 × baseline and ≤ 1.0 s", lambda: bench_startup(env, runs)),
         ("search_p95_ms", "ms", "≤ 5 ms", lambda: bench_search(catalog)),
         ("queue_ms", "ms", "≤ 50 ms", lambda: bench_queue(settings, engine, catalog, runs)),
-        ("queue_screen_ms", "ms", "≤ 300 ms", lambda: bench_queue_screen(settings, engine, catalog, runs)),
+        ("queue_screen_ms", "ms", "≤ 150 ms", lambda: bench_queue_screen(settings, engine, catalog, runs)),
         ("form_key_p95_ms", "ms", "≤ 30 ms",
          lambda: bench_form_keys(settings, engine, catalog, runs)),
         ("overdue_ms", "ms", "≤ 100 ms", lambda: bench_overdue(settings, engine, catalog, runs)),
-        ("import_rows_s", "rows/s", "≥ 2,000 rows/s",
+        ("import_rows_s", "rows/s", "≥ 6,000 rows/s",
          lambda: bench_import(home, import_settings, import_engine, catalog, sizes["import_rows"],
                               attachments=False)),
         ("import_att_rows_s", "rows/s", "≥ 300 rows/s",
          lambda: bench_import(home, import_settings, import_engine, catalog, sizes["import_rows"],
                               attachments=True)),
+        ("queue_pg_ms", "ms", "≤ 50 ms", lambda: bench_queue_pg(home, catalog_dir, sizes)),
+        ("import_pg_rows_s", "rows/s", "≥ 6,000 rows/s", lambda: bench_import_pg(home, catalog_dir, sizes["import_rows"])),
         ("transfer_rows_s", "rows/s", "≥ 200 rows/s",
          lambda: bench_transfer(home, catalog_dir, sizes["transfer_rows"])),
         ("card_ms", "ms", "≤ 50 ms", lambda: bench_card(engine, catalog, runs)),
@@ -614,7 +642,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({f.name: f.as_dict() for f in figures}, ensure_ascii=False))
     else:
         print(table(figures))
-    return 0 if all(f.met for f in figures) else 1
+    return 0 if all(f.met or f.note.startswith("skipped") for f in figures) else 1
 
 
 if __name__ == "__main__":
