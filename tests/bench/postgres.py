@@ -19,7 +19,6 @@ from urllib.parse import quote
 
 from tests.bench.synthetic import (
     APPLICATION_COLUMNS,
-    SUPERVISOR_ID,
     applicant_rows,
     application_rows,
     open_home,
@@ -72,23 +71,13 @@ def fill_queue_pg(url: str, total: int, on_today: int, catalog) -> None:
         conn.commit()
 
 
-def queue_pg(engine, url: str, catalog, queue_sql: tuple[str, ...], runs: int) -> tuple[float, float]:
-    """The day's first page with counts through the service, and the same SELECTs through psycopg (ms)."""
+def queue_pg(service, url: str, queue_sql: tuple[str, ...], runs: int) -> tuple[float, float]:
+    """``service`` (the queue's first page), and the same SELECTs through psycopg: median ms of each."""
     import psycopg
-    from sqlmodel import Session
 
     from counterdesk.domain.clock import today
-    from counterdesk.services.queue import day_queue
-    from counterdesk.services.staff import Actor
 
-    actor = Actor(SUPERVISOR_ID, "王科长", "supervisor", 1)
     day = today()
-
-    def service() -> None:
-        with Session(engine) as session:
-            page = day_queue(session, actor=actor, day=day, catalog=catalog)
-        assert page.rows and page.total > 0
-
     with psycopg.connect(url) as conn:
         def direct() -> None:
             for sql in queue_sql:
