@@ -39,7 +39,7 @@ from counterdesk.domain.workflow import status_label
 from counterdesk.tui.autosave import DebouncedSave
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
-from counterdesk.tui.widgets.fields import FieldRow, field_value, set_field_value
+from counterdesk.tui.widgets.fields import FieldRow, FormInput, field_value, set_field_value
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import PlacedDraft, leave
 
@@ -142,7 +142,7 @@ class ApplicantScreen(WizardScreen):
 
     @staticmethod
     def _input(key: str, placeholder: str = "") -> Input:
-        return Input(id=f"f-{key}", placeholder=placeholder, compact=True)
+        return FormInput(id=f"f-{key}", placeholder=placeholder, compact=True)
 
     # -- showing -------------------------------------------------------------------------------
 
