@@ -164,7 +164,7 @@ def _print_progress(found) -> None:
                        f" · 申请人 {found.applicant_masked} · 提交于 {show(found.submitted_at)}"
                        + (f" · 收件大厅 {found.received_by}" if found.received_by else "")))
     if found.deadline is not None and found.deadline.due_date is not None:
-        console.print(Text(f"承诺办结 {found.deadline.due_date.isoformat()} · 剩余 {found.deadline.remaining_label}"))
+        console.print(Text(f"承诺办结 {found.deadline.due_date.isoformat()} · {found.deadline.remaining_sentence}"))
     if found.owed.codes:
         due = found.owed.due_on.isoformat() if found.owed.due_on else "—"
         console.print(Text(f"{found.owed.label}：{'、'.join(found.owed.codes)}，补交期限 {due}",

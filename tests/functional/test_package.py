@@ -46,6 +46,7 @@ class Home:
     def trust(self, other: Home) -> None:
         result = self.run("hall", "trust", other.code, str(other.public_key), "--staff", "sup01")
         assert result.exit_code == 0, result.output
+        assert result.output.strip() == f"已登记大厅 {other.code}（未填写名称，可用 --name 补上）的公钥。"
 
 
 @pytest.fixture
