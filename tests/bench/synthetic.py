@@ -32,8 +32,9 @@ def build_catalog(home: Path, count: int) -> Path:
         (target / f"m{i:05d}.toml").write_text(text, encoding="utf-8")
     example = (shipped_data_dir() / "matters" / "policy-jiuye-kunnan.toml").read_text(encoding="utf-8")
     example = example.replace('code = "ZC-JYKN-001"', f'code = "{BENCH_MATTER}"', 1)
-    (target / "bench-optional.toml").write_text(example.replace("required = true", "required = false"),
-                                                encoding="utf-8")
+    # Every material optional: none may then be tolerated (the catalog refuses 容缺 for an optional one).
+    optional = re.sub(r"^tolerable = .*\n", "", example.replace("required = true", "required = false"), flags=re.M)
+    (target / "bench-optional.toml").write_text(optional, encoding="utf-8")
     return folder
 
 
