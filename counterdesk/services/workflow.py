@@ -89,7 +89,8 @@ def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_statu
     ``detail`` is what the act carries beyond the move (a supplement notice's number …).
 
     An application handled in another county than the hall's must travel and be signed for
-    before a decision (``check_move(remote=…)``); every event names the hall that made it.
+    before a decision (``check_move(remote=…)``); every event names the hall that made it. 办结 is
+    refused while a tolerated material is still owed (``promises.refuse_completion_while_owed``).
     """
     status_label(to_status)
     reason = clean_reason(reason)
@@ -109,6 +110,9 @@ def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: st
     app_id, from_status, number = id_of(application), application.status, application.number
     if expected_version is not None and expected_version != application.version:
         raise Conflict(STALE, code="stale")
+    from counterdesk.services.promises import refuse_completion_while_owed
+
+    refuse_completion_while_owed(session, application, to_status, catalog)
     hall = get_hall(session)
     # A hall not yet set up works under the code its numbers carry (see ``numbers.numbering_hall``).
     hall_code = hall.code or application.received_by
