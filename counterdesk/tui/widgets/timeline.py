@@ -1,4 +1,4 @@
-"""How a status and an application's history look on screen (queue, detail, lookup).
+"""How a status, what is still owed (容缺) and an application's history look on screen (queue, detail, lookup).
 
 Reasons and names come from people and are shown as typed: everything is built as ``Text``,
 never as markup.
@@ -7,12 +7,16 @@ never as markup.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from counterdesk.domain.clock import show
 from counterdesk.domain.text import shown
 from counterdesk.domain.workflow import status_label
+
+if TYPE_CHECKING:
+    from counterdesk.services.promises import Owed
 
 STATUS_STYLES = {
     "received": "bold yellow",
@@ -38,6 +42,15 @@ def status_text(status: str | None) -> Text:
     if not status:
         return Text("")
     return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
+
+
+OWED_STYLES = {False: "bold black on yellow", True: "bold white on red"}
+"""容缺待补 in yellow, 容缺逾期 in red (by whether the deadline has passed), as 预警 and 逾期."""
+
+
+def owed_text(owed: Owed) -> Text:
+    """容缺待补 or 容缺逾期 as a coloured mark; empty when nothing is owed."""
+    return Text(owed.label, style=OWED_STYLES[owed.overdue]) if owed.codes else Text("")
 
 
 def staff_label(staff_id: str, names: Mapping[str, str] | None = None) -> str:
