@@ -26,6 +26,7 @@ from enum import StrEnum
 from counterdesk.domain import guidance
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import Material, Matter
+from counterdesk.domain.text import has_control
 from counterdesk.domain.workdays import WorkCalendar, add_working_days
 from counterdesk.domain.workflow import OPEN_STATUSES, Status
 
@@ -177,6 +178,20 @@ def promise_state(kind: str, status: str, *, due_on: date | None, supplied: bool
     if outcome in CHECK_OUTCOMES:
         return PromiseState(outcome)
     return PromiseState.TO_CHECK if binds(kind, status) else PromiseState.VOID
+
+
+def clean_check(outcome: str, note: str | None) -> str | None:
+    """The note a check's outcome is recorded with, after refusing an unknown outcome, a note too long or
+    with control characters, and 不属实 without a note (what was found must be on the record)."""
+    if outcome not in CHECK_OUTCOMES:
+        choices = "、".join(f"{code}（{label}）" for code, label in CHECK_OUTCOMES.items())
+        raise InvalidInput(f"核查结果只能是 {choices}。", code="check_outcome", field="outcome")
+    text = (note or "").strip() or None
+    if text is not None and (len(text) > NOTE_MAX or has_control(text, allow_newline=True)):
+        raise InvalidInput(f"核查说明不超过 {NOTE_MAX} 个字，且不能含控制字符。", code="check_note", field="note")
+    if outcome == CheckOutcome.FALSE and text is None:
+        raise InvalidInput("核查不属实时须写明核查情况。", code="check_note", field="note")
+    return text
 
 
 def check_deadline(received_on: date, calendar: WorkCalendar) -> date:

@@ -29,22 +29,20 @@ from counterdesk.domain.masking import mask_name
 from counterdesk.domain.promise import (
     CHECK_OUTCOMES,
     LIVE_WHILE,
-    NOTE_MAX,
     OVERDUE_LABEL,
     OWED_LABEL,
     PROMISE_KINDS,
     PROMISE_STATES,
-    CheckOutcome,
     PromiseKind,
     PromiseState,
     binds,
     check_days,
     check_deadline,
     check_promise,
+    clean_check,
     owed_overdue,
     promise_state,
 )
-from counterdesk.domain.text import has_control
 from counterdesk.domain.workflow import Status, status_label, transition
 from counterdesk.services import audit
 from counterdesk.services.access import load_draft
@@ -365,14 +363,7 @@ def record_check(session: Session, *, actor: Actor, check_id: int, outcome: str,
     try:
         if not actor.is_supervisor:
             raise Forbidden("只有值班长可以记录告知承诺的核查结果。", code="role")
-        if outcome not in CHECK_OUTCOMES:
-            choices = "、".join(f"{code}（{label}）" for code, label in CHECK_OUTCOMES.items())
-            raise InvalidInput(f"核查结果只能是 {choices}。", code="check_outcome", field="outcome")
-        text = (note or "").strip() or None
-        if text is not None and (len(text) > NOTE_MAX or has_control(text, allow_newline=True)):
-            raise InvalidInput(f"核查说明不超过 {NOTE_MAX} 个字，且不能含控制字符。", code="check_note", field="note")
-        if outcome == CheckOutcome.FALSE and text is None:
-            raise InvalidInput("核查不属实时须写明情况（--note）。", code="check_note", field="note")
+        text = clean_check(outcome, note)
         row = session.get(MaterialPromise, check_id)
         application = session.get(Application, row.application_id) if row is not None else None
         if row is None or application is None or row.kind != PromiseKind.COMMITMENT or application.number is None:
