@@ -66,7 +66,11 @@ def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
 
     Accepted and in-progress ones of the last 60 days carry the due date of a running clock, 21
     days after submission (those of the last 22–60 days, about 18,000 of a million, are overdue);
-    older ones were completed long ago, as in a hall whose running clocks are recent.
+    older ones were completed long ago, as in a hall whose running clocks are recent. Every 20th
+    was received without a tolerated material (容缺, due 10 days later), supplied unless it was
+    received in the last 30 days (about 1,500 of a million still owe one, two thirds of them past
+    the deadline, those withdrawn or refused owing nothing); every 50th replaced a certificate by a
+    commitment (告知承诺), checked unless received in the last 30 days.
     """
     from datetime import datetime, timedelta
 
@@ -105,8 +109,31 @@ def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
     for start in range(0, total, chunk):
         con.executemany(sql, rows(start, min(total, start + chunk)))
         con.commit()
+    con.executemany("INSERT INTO material_promise (application_id, material_code, kind, days, due_on, by_staff, "
+                    "created_at, supplied_at, supplied_by, outcome, checked_at, checked_by) "
+                    "VALUES (?, 'M05', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", promises(con, day))
+    con.commit()
     con.execute("ANALYZE")
     con.close()
+
+
+def promises(con: sqlite3.Connection, day) -> list[tuple]:
+    """The 容缺 and 告知承诺 rows of the applications ``fill_queue`` stored (see there)."""
+    from datetime import date, timedelta
+
+    found = []
+    for app_id, submitted_on, stamp in con.execute("SELECT id, submitted_on, submitted_at FROM application "
+                                                   "WHERE id % 20 = 0 OR id % 50 = 0"):
+        on = date.fromisoformat(submitted_on)
+        settled = None if (day - on).days < 30 else stamp
+        by = SUPERVISOR_ID if settled else None
+        if app_id % 20 == 0:
+            found.append((app_id, "tolerated", 10, (on + timedelta(days=10)).isoformat(), SUPERVISOR_ID, stamp,
+                          settled, by, None, None, None))
+        else:
+            found.append((app_id, "commitment", None, None, SUPERVISOR_ID, stamp, None, None,
+                          "true" if settled else None, settled, by))
+    return found
 
 
 def write_scan(path: Path, text: str, pages: int = 1) -> None:
