@@ -43,11 +43,13 @@ from counterdesk.domain.promise import (
     owed_overdue,
     promise_state,
 )
+from counterdesk.domain.workdays import WorkCalendar
 from counterdesk.domain.workflow import Status, status_label, transition
 from counterdesk.services import audit
 from counterdesk.services.access import load_draft
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.applications import answers_of
+from counterdesk.services.deadlines import default_catalog
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application, Attachment, MaterialPromise, id_of, number_of
 
@@ -320,10 +322,8 @@ class Check:
                 "checked_at": local(self.checked_at).isoformat() if self.checked_at else None}
 
 
-def _as_check(session: Session, row: MaterialPromise, application: Application, catalog: Catalog | None) -> Check:
-    from counterdesk.services.deadlines import default_catalog
-
-    calendar = default_catalog(catalog).calendar
+def _as_check(session: Session, row: MaterialPromise, application: Application, catalog: Catalog | None,
+              calendar: WorkCalendar) -> Check:
     matter = catalog.find(application.matter_code) if catalog is not None else None
     name = next((m.name for m in matter.materials if m.code == row.material_code), "") if matter else ""
     applicant = applicant_of(session, application)
@@ -352,7 +352,8 @@ def checks(session: Session, *, actor: Actor | None = None, catalog: Catalog | N
     if not include_done:
         query = query.where(col(MaterialPromise.outcome).is_(None),
                             col(Application.status).in_(LIVE_WHILE[PromiseKind.COMMITMENT]))
-    found = [_as_check(session, row, application, catalog) for row, application in session.exec(query)]
+    calendar = default_catalog(catalog).calendar
+    found = [_as_check(session, row, application, catalog, calendar) for row, application in session.exec(query)]
     session.rollback()
     return found
 
@@ -385,4 +386,4 @@ def record_check(session: Session, *, actor: Actor, check_id: int, outcome: str,
         session.rollback()
         raise
     session.refresh(row)
-    return _as_check(session, row, application, catalog)
+    return _as_check(session, row, application, catalog, default_catalog(catalog).calendar)
