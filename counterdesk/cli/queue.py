@@ -1,7 +1,9 @@
-"""``counterdesk queue``, ``status``, ``advance`` and ``report``: the supervisor's day from the shell.
+"""``counterdesk queue``, ``status``, ``advance``, ``extend``, ``item`` and ``report``: the supervisor's day
+from the shell.
 
 ``queue``, ``status`` and ``report`` run on the hall's own machine, which holds the database, and
-print masked data only; ``advance`` changes an application and so logs its ``--staff`` in.
+print masked data only; ``advance``, ``extend`` and ``item`` change an application and so log their
+``--staff`` in.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("advance")(advance)
     app.command("extend")(extend)
+    app.command("item")(item)
     app.command("report")(report)
 
 
@@ -150,11 +153,12 @@ def status(
 
 def _print_progress(found) -> None:
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
     from rich.text import Text
 
     from counterdesk.domain.clock import show
-    from counterdesk.domain.workflow import status_label
+    from counterdesk.domain.items import item_event_text
+    from counterdesk.domain.workflow import EventKind, status_label
 
     console = Console()
     console.print(Text(f"{found.number}  {found.status_label}", style="bold"))
@@ -172,9 +176,18 @@ def _print_progress(found) -> None:
             if promise.due_on else ""
         console.print(Text(f"{promise.kind_label} {promise.material_name or promise.material_code}"
                            f"（{promise.material_code}）：{promise.state_label}{due}", style="dim"))
-    table = Table("时间", "状态变化", "大厅", "经办人", "说明")
+    if found.items:
+        items = Table(title="包含事项")
+        for heading in ("序号", "包含事项", "办理部门", "状态", "日期"):
+            items.add_column(heading, overflow="fold")
+        for entry in found.items:
+            items.add_row(str(entry.number), shown(entry.name), shown(entry.department), entry.status_label,
+                          show(entry.changed_at, "%Y-%m-%d") or "—")
+        console.print(items)
+    table = Table("时间", Column("状态变化", overflow="fold"), "大厅", "经办人", "说明")
     for event in found.events:
-        change = f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}"
+        change = (item_event_text(event.detail or {}) if event.kind == EventKind.ITEM else
+                  f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}")
         table.add_row(show(event.at), change, event.hall_code or "", shown(event.by),
                       shown(event.reason or "", newlines=True))
     console.print(table)
@@ -240,6 +253,30 @@ def extend(
                                catalog=catalog_of(ctx))
     due = f"，承诺办结日期为 {found.due_date.isoformat()}" if found.due_date else ""
     typer.echo(f"办件 {number.strip()} 的办理时限已延长 {days} 个工作日{due}。")
+
+
+@refusals
+def item(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="办件编号。")],
+    index: Annotated[int, typer.Option("--item", help="包含事项的序号（从 1 起，见 counterdesk status）。")],
+    to: Annotated[str, typer.Option("--to", help="新状态：pending（待办）、in_progress（办理中）、done（已办结）、"
+                                                 "refused（不予办理）。")],
+    note: Annotated[str | None, typer.Option("--note", help="说明（选填），如部门的办理意见。")] = None,
+    staff: StaffOpt = None,
+) -> None:
+    """变更一件事中某一包含事项的办理状态；各项均已办结或不予办理后，办件才能办结（统一出件）。"""
+    from sqlmodel import Session
+
+    from counterdesk.domain.items import ITEM_STATUSES
+    from counterdesk.services.items import set_status
+
+    actor = acting(ctx, staff)
+    with Session(context(ctx).engine) as session:
+        changed = set_status(session, actor=actor, number_or_id=number, item=index, to_status=to, note=note,
+                             catalog=catalog_of(ctx))
+    typer.echo(f"办件 {changed.number} 的事项 {changed.item.number}“{changed.item.name}”已由"
+               f"“{ITEM_STATUSES[changed.from_status]}”改为“{changed.item.status_label}”。")
 
 
 @refusals

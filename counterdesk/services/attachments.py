@@ -18,7 +18,7 @@ from counterdesk.config import Settings
 from counterdesk.documents.filestore import FileStore, StoredBlob
 from counterdesk.documents.inbox import InboxEntry, ScanInfo, inspect_file, list_inbox
 from counterdesk.domain import guidance
-from counterdesk.domain.attachment import PRECHECK_REASON_MAX, SOURCES, AttachmentSource, Precheck
+from counterdesk.domain.attachment import PRECHECK_REASON_MAX, SOURCES, AttachmentSource, Precheck, folded_precheck
 from counterdesk.domain.clock import today
 from counterdesk.domain.errors import CounterdeskError, InvalidInput, NotFound
 from counterdesk.domain.promise import PROMISE_KINDS, PromiseKind, binds
@@ -60,6 +60,11 @@ class MaterialRow:
     @property
     def submitted(self) -> bool:
         return bool(self.attachments)
+
+    @property
+    def precheck(self) -> Precheck:
+        """The material's pre-check, folded from its files' (``domain.attachment.folded_precheck``)."""
+        return folded_precheck(a.precheck for a in self.attachments)
 
     @property
     def failed(self) -> list[Attachment]:

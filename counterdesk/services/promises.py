@@ -44,7 +44,7 @@ from counterdesk.domain.promise import (
     promise_state,
 )
 from counterdesk.domain.workdays import WorkCalendar
-from counterdesk.domain.workflow import Status, status_label, transition
+from counterdesk.domain.workflow import Status, status_label
 from counterdesk.services import audit
 from counterdesk.services.access import load_draft
 from counterdesk.services.applicants import applicant_of
@@ -201,12 +201,9 @@ def owed_by(session: Session, application_id: int, *, as_of: date | None = None)
     return owed(session, [application_id], as_of=as_of).get(application_id, NOTHING_OWED)
 
 
-def refuse_completion_while_owed(session: Session, application: Application, to_status: str,
-                                 catalog: Catalog) -> None:
+def refuse_completion_while_owed(session: Session, application: Application, catalog: Catalog) -> None:
     """办结 is refused while a tolerated material is still owed, naming it: a case whose 容缺 material
-    never arrived is not completed. Only asked of a move the workflow has (its own refusals come first)."""
-    if to_status != Status.COMPLETED or transition(application.status, to_status) is None:
-        return
+    never arrived is not completed (asked by ``workflow.advance`` of a move to ``completed``)."""
     found = owed_by(session, id_of(application))
     if not found.codes:
         return

@@ -32,6 +32,7 @@ from counterdesk.domain.workdays import WorkCalendar, add_working_days, working_
 from counterdesk.domain.workflow import STATUSES, Status, status_label
 from counterdesk.services import audit, deadlines
 from counterdesk.services.applicants import applicant_of
+from counterdesk.services.items import ItemView, items_of
 from counterdesk.services.promises import (
     NOTHING_OWED,
     Owed,
@@ -368,6 +369,8 @@ class Progress:
     """The hall code of the window that received it (收件)."""
     owed: Owed = NOTHING_OWED
     """Tolerated materials still owed (容缺待补)."""
+    items: list[ItemView] = field(default_factory=list)
+    """包含事项 and their progress (``items.items_of``)."""
     promises: list[PromiseView] = field(default_factory=list)
     """Every material promised instead of handed in, settled, owed or void."""
 
@@ -383,7 +386,8 @@ class Progress:
                 "county": {"code": self.county_code, "name": self.county_name},
                 "submitted_at": iso(self.submitted_at), "received_by": self.received_by,
                 "handled_in": self.county_code, **clock_fields(self.deadline), **self.owed.fields(),
-                "promises": [p.to_dict() for p in self.promises], "events": [e.to_dict() for e in self.events]}
+                "items": [i.to_dict() for i in self.items], "promises": [p.to_dict() for p in self.promises],
+                "events": [e.to_dict() for e in self.events]}
 
 
 def _progress(session: Session, application: Application, names: Names) -> Progress:
@@ -394,7 +398,8 @@ def _progress(session: Session, application: Application, names: Names) -> Progr
                     names.county(application.county_code), application.submitted_at,
                     mask_name(applicant.name if applicant else ""), timeline(session, id_of(application)),
                     deadlines.clock_of(session, application, catalog=catalog), application.received_by,
-                    owed_by(session, id_of(application)), promises_of(session, application, catalog=catalog))
+                    owed_by(session, id_of(application)), items_of(session, application, catalog),
+                    promises_of(session, application, catalog=catalog))
 
 
 def progress(session: Session, *, number: str, catalog: Catalog | None = None) -> Progress:

@@ -101,6 +101,25 @@ def test_round_trip_window_to_office_and_the_result_back(halls, package, tmp_pat
     assert window.run("audit", "verify").exit_code == 0 and office.run("audit", "verify").exit_code == 0
 
 
+def test_the_items_are_opened_and_settled_at_the_office_and_the_window_sees_them(halls, package, tmp_path):
+    window, office = halls
+    out, _, numbers = package
+    office.json("transfer", "import", str(out), "--staff", "sup01")
+    number = numbers[0]
+    assert office.run("advance", number, "--to", "accepted", "--staff", "sup01").exit_code == 0
+    for item, status in (("1", "done"), ("2", "refused")):
+        assert office.run("item", number, "--item", item, "--to", status, "--staff", "sup01").exit_code == 0
+    assert office.run("advance", number, "--to", "completed", "--staff", "sup01").exit_code == 0
+    there = office.json("status", number)["items"]
+    assert [(i["number"], i["status"]) for i in there] == [(1, "done"), (2, "refused")]
+    back = tmp_path / "return.zip"
+    assert office.run("transfer", "return", "--to", CHANGSHA, "-o", str(back), "--staff", "sup01").exit_code == 0
+    window.json("transfer", "import", str(back), "--staff", "sup01")
+    here = window.json("status", number)
+    assert here["status"] == "completed" and here["items"] == there
+    assert window.run("audit", "verify").exit_code == 0
+
+
 def test_a_second_import_of_the_same_package_changes_nothing(halls, package):
     _, office = halls
     out, batch, _ = package

@@ -21,7 +21,14 @@ from counterdesk.services.export import application_digest
 from counterdesk.store.models import Application, Attachment, AuditEntry, MaterialPromise, StatusEvent
 from tests.batch_helpers import batch_folder, example_row, read_jsonl, write_jsonl
 from tests.conftest import write_pdf
-from tests.factories import applicant_form, attach_all, draft_application, resident_id, submitted_application
+from tests.factories import (
+    applicant_form,
+    attach_all,
+    draft_application,
+    resident_id,
+    settle_items,
+    submitted_application,
+)
 
 NO_PASSBOOK = {"category": "laid_off", "flexible": "yes", "bank": "no"}
 ZERO_EMPLOYMENT = {"category": "zero_employment", "flexible": "no"}
@@ -183,6 +190,7 @@ def test_completion_is_refused_while_a_tolerated_material_is_owed_naming_it(sess
     from counterdesk.services import workflow
 
     workflow.advance(session, actor=supervisor, number_or_id=tolerated.number, to_status="accepted", catalog=catalog)
+    settle_items(session, supervisor, tolerated.number)
     with pytest.raises(Conflict) as refused:
         workflow.advance(session, actor=supervisor, number_or_id=tolerated.number, to_status="completed",
                          catalog=catalog)
@@ -394,8 +402,9 @@ def test_a_commitment_is_still_checked_after_completion_but_void_once_the_applic
         session, clerk, supervisor, catalog, settings, committed):
     from counterdesk.services import workflow
 
-    for status in ("accepted", "completed"):
-        workflow.advance(session, actor=supervisor, number_or_id=committed.number, to_status=status, catalog=catalog)
+    workflow.advance(session, actor=supervisor, number_or_id=committed.number, to_status="accepted", catalog=catalog)
+    settle_items(session, supervisor, committed.number)
+    workflow.advance(session, actor=supervisor, number_or_id=committed.number, to_status="completed", catalog=catalog)
     [check] = promises.checks(session, actor=supervisor, catalog=catalog)
     assert (check.number, check.state, check.applicant_masked) == (committed.number, "to_check", "张*")
     assert check.due_on == add_working_days(today(), 20, catalog.calendar) and not check.overdue
@@ -474,7 +483,7 @@ def test_supply_checks_and_check_from_the_command_line(cli, session, catalog, se
 
 
 def test_queue_owed_status_and_a_refused_completion_from_the_command_line(cli, session, catalog, settings, clerk,
-                                                                          tolerated, committed):
+                                                                          supervisor, tolerated, committed):
     plain = submitted_application(session, clerk, catalog, settings)
 
     def owing(*flags: str) -> list[dict]:
@@ -499,6 +508,7 @@ def test_queue_owed_status_and_a_refused_completion_from_the_command_line(cli, s
     assert both.exit_code == 2 and "只能选一个" in both.stderr
     assert "容缺 邮政储蓄银行活期存折（M05）：容缺逾期" in cli("status", tolerated.number).stdout
     assert cli("advance", tolerated.number, "--to", "accepted", "--staff", "sup01").exit_code == 0
+    settle_items(session, supervisor, tolerated.number)
     refused = cli("advance", tolerated.number, "--to", "completed", "--staff", "sup01")
     assert refused.exit_code == 1 and "邮政储蓄银行活期存折" in refused.stderr and "不能办结" in refused.stderr
     assert "Traceback" not in refused.output

@@ -169,6 +169,7 @@ async def test_the_detail_names_what_is_owed_and_completion_is_refused_until_it_
     from counterdesk.store.models import Application
     from counterdesk.tui.dialogs.move import MoveDialog
     from counterdesk.tui.screens.detail import DetailScreen
+    from tests.factories import settle_items
     from tests.functional.test_tui_queue import SUPERVISOR
 
     app = desk_app(tmp_path, catalog)
@@ -176,6 +177,7 @@ async def test_the_detail_names_what_is_owed_and_completion_is_refused_until_it_
     gone = _tolerated_application(app, "王五")
     with app.ctx.session() as session:
         workflow.advance(session, actor=SUPERVISOR, number_or_id=late, to_status="accepted", catalog=catalog)
+        settle_items(session, SUPERVISOR, late)
         workflow.advance(session, actor=CLERK, number_or_id=gone, to_status="withdrawn", reason="群众申请撤回")
     async with app.run_test(size=(80, 24)) as pilot:
         await logged_in(app, pilot, SUPERVISOR)

@@ -474,7 +474,7 @@ class ApplicantScreen(WizardScreen):
 
     def ask_supervisor(self, applicant_id: int, then) -> None:
         """A supervisor's own account authorises at once; a clerk's window asks for the supervisor's password."""
-        if self.app.ctx.actor.is_supervisor:
+        if self.actor.is_supervisor:
             self.authorize(applicant_id, None, then)
             return
         from counterdesk.tui.dialogs.authorize import AuthorizeDialog
@@ -493,10 +493,10 @@ class ApplicantScreen(WizardScreen):
         ctx = self.app.ctx
         try:
             if credentials is None:
-                ctx.call(override_repeat, actor=ctx.actor, application_id=self.draft.application_id,
-                         supervisor=ctx.actor)
+                ctx.call(override_repeat, actor=self.actor, application_id=self.draft.application_id,
+                         supervisor=self.actor)
             else:
-                ctx.call(authorize_repeat, actor=ctx.actor, application_id=self.draft.application_id,
+                ctx.call(authorize_repeat, actor=self.actor, application_id=self.draft.application_id,
                          supervisor_id=credentials[0], password=credentials[1])
         except CounterdeskError as error:
             self.app.call_from_thread(self.notify, error.message, title="未获授权", severity="error", markup=False)

@@ -1,8 +1,8 @@
 """What the hand-over screens (寄递, 签收, 出件) share: refusals as sentences, a list of rows, saved papers.
 
-Every service call runs in a thread worker. What it refuses, and what the machine refuses (a full
-disk, a read-only database), comes back as the one Chinese sentence of ``store.faults``; anything
-else is a bug and goes to the error guard. A paper (材料流转单, 领取签收单) is saved after the act it
+Every service call goes through ``run_service``: what it refuses, and what the machine refuses (a
+full disk, a read-only database), comes back as a Chinese sentence; anything else is a bug and goes
+to the error guard. A paper (材料流转单, 领取签收单) is saved after the act it
 records: when saving fails the act stands, and Ctrl+R saves the paper again.
 """
 
@@ -12,22 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.widgets import DataTable, Static
 
-from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.text import shown
 from counterdesk.tui.screens.supervisor_base import DeskScreen
-
-
-def refusal(error: BaseException) -> CounterdeskError:
-    """The sentence for a service's refusal or a fault of the machine; any other error is raised again."""
-    from counterdesk.store.faults import as_refusal
-
-    refused = as_refusal(error)
-    if refused is None:
-        raise error
-    return refused
 
 
 class HandOverScreen(DeskScreen):
@@ -81,15 +70,13 @@ class HandOverScreen(DeskScreen):
         row = self.chosen()
         self.query_one(self.CHOSEN, Static).update(self.describe(row) if row is not None else "")
 
-    @work(thread=True, exclusive=True, group="handover-load")
     def load(self) -> None:
-        try:
+        def read() -> list:
             with self.ctx.session() as session:
-                rows = self.read_rows(session)
-        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
-            self.app.call_from_thread(self.show_rows, [], refusal(error).message)
-            return
-        self.app.call_from_thread(self.show_rows, rows, "")
+                return self.read_rows(session)
+
+        self.run_service(read, lambda rows: self.show_rows(rows, ""),
+                         refused=lambda error: self.show_rows([], error.message), group="handover-load", exclusive=True)
 
     def show_rows(self, rows: list, problem: str) -> None:
         """Fill the table, keeping the cursor on its row; under it, why it is empty."""
@@ -123,14 +110,11 @@ class HandOverScreen(DeskScreen):
         self.say(note)
 
     def save_paper(self, save: Callable[[], Path], paper: str, done: str) -> None:
-        """Save a paper (in the calling worker's thread), then say where, or why not and how to retry."""
-        try:
-            path = save()
-        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
-            message = f"{done}{paper}未能保存：{refusal(error).message}处理后按 Ctrl+R 重新保存。"
-            self.app.call_from_thread(self.finished, message, True)
-            return
-        self.app.call_from_thread(self.finished, f"{done}\n{paper}已保存：{path}", False)
+        """Save a paper (in a worker), then say where, or why not and how to retry."""
+        self.run_service(save, lambda path: self.finished(f"{done}\n{paper}已保存：{path}", False),
+                         refused=lambda error: self.finished(
+                             f"{done}{paper}未能保存：{error.message}处理后按 Ctrl+R 重新保存。", True),
+                         group="handover-paper")
 
     def finished(self, message: str, error: bool) -> None:
         """The act is over: say how it went."""

@@ -21,8 +21,7 @@ from counterdesk.domain.pickup import PICKUP_METHODS
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
-
-PRECHECK_TEXT = {"pending": ("待预审", "dim"), "passed": ("预审通过", "green"), "failed": ("预审未通过", "bold red")}
+from counterdesk.tui.widgets.timeline import precheck_text
 
 
 class ReviewScreen(WizardScreen):
@@ -69,10 +68,9 @@ class ReviewScreen(WizardScreen):
         from counterdesk.services.applications import set_step
         from counterdesk.services.review import review_of
 
-        ctx = self.app.ctx
-        with ctx.session() as session:
-            set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step="review")
-            review = review_of(session, actor=ctx.actor, catalog=ctx.catalog, application_id=self.draft.application_id)
+        with self.ctx.session() as session:
+            set_step(session, actor=self.actor, application_id=self.draft.application_id, step="review")
+            review = review_of(session, actor=self.actor, catalog=self.catalog, application_id=self.draft.application_id)
         self.app.call_from_thread(self.show_review, review)
 
     def show_review(self, review) -> None:
@@ -103,12 +101,12 @@ class ReviewScreen(WizardScreen):
         from counterdesk.services.applications import submit
         from counterdesk.services.review import review_of
 
-        ctx = self.app.ctx
+        ctx = self.ctx
         try:
-            number = ctx.call(submit, actor=ctx.actor, catalog=ctx.catalog, application_id=self.draft.application_id)
+            number = ctx.call(submit, actor=self.actor, catalog=self.catalog, application_id=self.draft.application_id)
         except CounterdeskError as error:
             with ctx.session() as session:
-                review = review_of(session, actor=ctx.actor, catalog=ctx.catalog,
+                review = review_of(session, actor=self.actor, catalog=self.catalog,
                                    application_id=self.draft.application_id)
             self.app.call_from_thread(self.refused, error.message, review)
             return
@@ -167,6 +165,7 @@ def _matter(review) -> Table:
 
 def _applicant(review) -> Table:
     a, app = review.applicant, review.application
+    rows: list[tuple[str, str | Text]]
     if a is None:
         rows = [("申请人", Text("尚未确认", style="red"))]
     elif a.kind == "enterprise":
@@ -197,11 +196,10 @@ def _materials(review) -> Table:
         elif not row.attachments:
             line.append("  未提交", style="bold red" if m.required else "yellow")
         for attachment in row.attachments:
-            label, style = PRECHECK_TEXT[attachment.precheck]
             line.append("\n  ▸ ")
             line.append(attachment.original_name)
             line.append(f"  {review.pages.get(attachment.sha256, 0)} 页  ", style="dim")
-            line.append(label, style=style)
+            line.append_text(precheck_text(attachment.precheck))
             if attachment.precheck_reason:
                 line.append(f"：{attachment.precheck_reason}", style="red")
         rows.append((str(row.index), line))
@@ -210,6 +208,7 @@ def _materials(review) -> Table:
 
 def _pickup(review) -> Table:
     pickup = review.pickup
+    rows: list[tuple[str, str | Text]]
     if pickup is None:
         rows = [("取件方式", Text("尚未选择", style="red"))]
     elif pickup.method == "courier":

@@ -9,7 +9,6 @@ the list is read again. Which batches are listed and who may sign is ``services.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,7 +16,7 @@ from textual.widgets import DataTable, Static
 
 from counterdesk.domain.clock import show
 from counterdesk.domain.text import shown
-from counterdesk.tui.screens.handover_base import HandOverScreen, refusal
+from counterdesk.tui.screens.handover_base import HandOverScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 
 
@@ -104,19 +103,16 @@ class SignForScreen(HandOverScreen):
 
         self.app.push_screen(ConfirmDialog("签收流转批次", body, yes="签收", no="返回"), answered)
 
-    @work(thread=True, exclusive=True, group="signfor-sign")
     def sign(self, batch: str) -> None:
         from counterdesk.services.transfer import sign_for
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                numbers = sign_for(session, actor=ctx.actor, batch=batch)
-        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
-            self.app.call_from_thread(self.signed, refusal(error).message, True)
-            return
-        done = f"已签收流转批次 {batch}，共 {len(numbers)} 件，状态改为“已签收”。"
-        self.app.call_from_thread(self.signed, done, False)
+        def sign() -> list[str]:
+            with self.ctx.session() as session:
+                return sign_for(session, actor=self.actor, batch=batch)
+
+        self.run_service(sign, lambda numbers: self.signed(
+            f"已签收流转批次 {batch}，共 {len(numbers)} 件，状态改为“已签收”。", False),
+            refused=lambda error: self.signed(error.message, True), group="signfor-sign")
 
     def signed(self, message: str, error: bool) -> None:
         self.finished(message, error)
