@@ -60,10 +60,12 @@ def queue(
     warning: Annotated[bool, typer.Option("--warning", help="列出各日剩余不超过 2 个工作日的预警办件。")] = False,
     in_transit: Annotated[bool, typer.Option("--in-transit", help="列出各日已寄出、办理地尚未签收的在途办件。")] = False,
     unsigned: Annotated[bool, typer.Option("--unsigned", help=f"列出寄出超过 {SIGN_FOR_DAYS} 个工作日仍未签收的办件。")] = False,
+    owed: Annotated[bool, typer.Option("--owed", help="列出各日尚欠容缺材料（容缺待补）的在办办件，补交期限近者在前。")] = False,
+    owed_overdue: Annotated[bool, typer.Option("--owed-overdue", help="列出各日容缺材料已过补交期限（容缺逾期）的在办办件。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="输出 CSV。")] = False,
 ) -> None:
-    """列出某天提交的办件（申请人信息已脱敏）；--overdue / --warning 列出各日的逾期或预警办件。"""
+    """列出某天提交的办件（申请人信息已脱敏）；--overdue、--warning、--owed 等列出各日的逾期、预警、容缺待补办件。"""
     from sqlmodel import Session
 
     from counterdesk.domain.workflow import STATUSES
@@ -72,9 +74,9 @@ def queue(
     if json_out and csv_out:
         fail("--json 和 --csv 只能选一个。")
     chosen = [name for name, on in (("overdue", overdue), ("warning", warning), ("in_transit", in_transit),
-                                    ("unsigned", unsigned)) if on]
+                                    ("unsigned", unsigned), ("owed", owed), ("owed_overdue", owed_overdue)) if on]
     if len(chosen) > 1:
-        fail("--overdue、--warning、--in-transit 和 --unsigned 只能选一个。")
+        fail("--overdue、--warning、--in-transit、--unsigned、--owed 和 --owed-overdue 只能选一个。")
     due = chosen[0] if chosen else None
     when = parse_day(day)
     catalog = catalog_of(ctx)
@@ -169,6 +171,11 @@ def _print_progress(found) -> None:
         due = found.owed.due_on.isoformat() if found.owed.due_on else "—"
         console.print(Text(f"{found.owed.label}：{'、'.join(found.owed.codes)}，补交期限 {due}",
                            style="bold red" if found.owed.overdue else "bold yellow"))
+    for promise in found.promises:
+        due = f"，{'补交' if promise.kind == 'tolerated' else '核查'}期限 {promise.due_on.isoformat()}" \
+            if promise.due_on else ""
+        console.print(Text(f"{promise.kind_label} {promise.material_name or promise.material_code}"
+                           f"（{promise.material_code}）：{promise.state_label}{due}", style="dim"))
     if found.items:
         items = Table(title="包含事项")
         for heading in ("序号", "包含事项", "办理部门", "状态", "日期"):

@@ -21,8 +21,8 @@ from counterdesk.domain import guidance
 from counterdesk.domain.attachment import PRECHECK_REASON_MAX, SOURCES, AttachmentSource, Precheck, folded_precheck
 from counterdesk.domain.clock import today
 from counterdesk.domain.errors import CounterdeskError, InvalidInput, NotFound
-from counterdesk.domain.promise import PROMISE_KINDS
-from counterdesk.domain.workflow import Status
+from counterdesk.domain.promise import PROMISE_KINDS, PromiseKind, binds
+from counterdesk.domain.workflow import Status, status_label
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.applications import answers_of
 from counterdesk.services.promises import marks_of, owed_by, standing_marks
@@ -190,6 +190,9 @@ def supply_owed(session: Session, *, actor: Actor, settings: Settings, catalog: 
     owed = owed_by(session, id_of(application))
     if material.code not in owed.codes:
         session.rollback()
+        if not binds(PromiseKind.TOLERATED, application.status):
+            raise InvalidInput(f"办件 {application.number} 已是“{status_label(application.status)}”，"
+                               "容缺材料无需再补交。", code="promise_void", field="material")
         raise InvalidInput(f"办件 {application.number} 没有待补交的容缺材料“{material.name}”（{material.code}）。",
                            code="not_owed", field="material")
     path = Path(path)

@@ -23,6 +23,7 @@ from counterdesk.domain.workflow import Status, check_move, status_label
 from counterdesk.services import audit, deadlines, items
 from counterdesk.services.access import load
 from counterdesk.services.hall import Hall, get_hall
+from counterdesk.services.promises import refuse_completion_while_owed
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application, id_of
 
@@ -90,7 +91,8 @@ def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_statu
     ``detail`` is what the act carries beyond the move (a supplement notice's number …).
 
     An application handled in another county than the hall's must travel and be signed for
-    before a decision (``check_move(remote=…)``); every event names the hall that made it.
+    before a decision (``check_move(remote=…)``); every event names the hall that made it. 办结 is
+    refused while a tolerated material is still owed (``promises.refuse_completion_while_owed``).
     """
     status_label(to_status)
     reason = clean_reason(reason)
@@ -114,6 +116,7 @@ def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: st
     check_move(from_status, to_status, actor.role, reason, remote=hall.is_remote(application.county_code))
     if to_status == Status.COMPLETED:
         check_settled(items.items_of(session, application, catalog))
+        refuse_completion_while_owed(session, application, catalog)
     moment = now()
     version = bump(session, application, status=to_status, updated_at=moment)
     if to_status == Status.ACCEPTED:

@@ -104,7 +104,10 @@ def application_rows(start: int, stop: int, on_today: int, codes: list[str]):
 
 def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
     """``total`` submitted applications, ``on_today`` of them today (``application_rows``), inserted
-    with raw ``executemany``."""
+    with raw ``executemany``, and what some of them promised (``promises``)."""
+    from counterdesk.domain.clock import today
+
+    day = today()
     codes = list(catalog.matters)[:200]
     con = sqlite3.connect(db_path)
     con.execute("PRAGMA synchronous=OFF")
@@ -114,8 +117,37 @@ def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
     for start in range(0, total, chunk):
         con.executemany(sql, application_rows(start, min(total, start + chunk), on_today, codes))
         con.commit()
+    con.executemany("INSERT INTO material_promise (application_id, material_code, kind, days, due_on, by_staff, "
+                    "created_at, supplied_at, supplied_by, outcome, checked_at, checked_by) "
+                    "VALUES (?, 'M05', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", promises(con, day))
+    con.commit()
     con.execute("ANALYZE")
     con.close()
+
+
+def promises(con: sqlite3.Connection, day) -> list[tuple]:
+    """The 容缺 and 告知承诺 rows of the applications ``fill_queue`` stored.
+
+    Every 20th was received without a tolerated material (容缺, due 10 days later), supplied unless
+    it was received in the last 30 days (about 1,500 of a million still owe one, two thirds of them
+    past the deadline; those completed or refused owe nothing); every 50th replaced a certificate by
+    a commitment (告知承诺), checked unless received in the last 30 days.
+    """
+    from datetime import date, timedelta
+
+    found = []
+    for app_id, submitted_on, stamp in con.execute("SELECT id, submitted_on, submitted_at FROM application "
+                                                   "WHERE id % 20 = 0 OR id % 50 = 0"):
+        on = date.fromisoformat(submitted_on)
+        settled = None if (day - on).days < 30 else stamp
+        by = SUPERVISOR_ID if settled else None
+        if app_id % 20 == 0:
+            found.append((app_id, "tolerated", 10, (on + timedelta(days=10)).isoformat(), SUPERVISOR_ID, stamp,
+                          settled, by, None, None, None))
+        else:
+            found.append((app_id, "commitment", None, None, SUPERVISOR_ID, stamp, None, None,
+                          "true" if settled else None, settled, by))
+    return found
 
 
 def write_scan(path: Path, text: str, pages: int = 1) -> None:

@@ -24,13 +24,21 @@ from counterdesk.domain.windows import window_label
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
-from counterdesk.tui.widgets.timeline import PRECHECK_STYLES, item_status_text, staff_label, status_text, timeline_text
+from counterdesk.tui.widgets.timeline import (
+    PRECHECK_STYLES,
+    item_status_text,
+    owed_text,
+    staff_label,
+    status_text,
+    timeline_text,
+)
 
 if TYPE_CHECKING:
     from counterdesk.domain.errors import CounterdeskError
     from counterdesk.services.detail import ApplicationDetail
     from counterdesk.services.items import ItemChange
     from counterdesk.services.papers import Delivered
+    from counterdesk.services.promises import PromiseView
 
 def _pairs(rows: list[tuple[str, str]]) -> Table:
     """Label and value in two columns, values shown literally and folded onto more lines, never cut.
@@ -43,6 +51,29 @@ def _pairs(rows: list[tuple[str, str]]) -> Table:
     for label, value in rows:
         table.add_row(label, Text(untrusted.shown(value, markup=False, newlines=True) or "—"))
     return table
+
+
+PROMISE_STYLES = {"owed": "bold yellow", "overdue": "bold red", "supplied": "green", "to_check": "bold yellow",
+                  "true": "green", "false": "bold red", "void": "dim", "marked": "dim"}
+"""The colour of each promise state (``domain.promise.PromiseState``)."""
+
+
+def promises_text(promises: list[PromiseView]) -> Text:
+    """One line per material promised instead of handed in: what, which promise, until when, where it stands."""
+    text = Text()
+    for promise in promises:
+        if text:
+            text.append("\n")
+        text.append(f"{promise.material_name or promise.material_code}（{promise.material_code}）", style="bold")
+        text.append(f"  {promise.kind_label}")
+        if promise.due_on is not None:
+            what = "补交期限" if promise.kind == "tolerated" else "核查期限"
+            text.append(f" · {what} {promise.due_on.isoformat()}", style="dim")
+        text.append(" · ")
+        text.append(promise.state_label, style=PROMISE_STYLES.get(promise.state, ""))
+        if promise.note:
+            text.append(f"：{untrusted.shown(promise.note, markup=False)}")
+    return text
 
 
 class DetailScreen(MovingScreen):
@@ -77,6 +108,8 @@ class DetailScreen(MovingScreen):
             yield Static(id="detail-situation", classes="detail-part")
             yield Static("申请材料", classes="section-title")
             yield Static(id="detail-attachments", classes="detail-part")
+            yield Static("容缺与告知承诺", classes="section-title detail-promises")
+            yield Static(id="detail-promises", classes="detail-part detail-promises")
             yield Static("办理记录", classes="section-title")
             yield Static(id="detail-history", classes="detail-part")
         yield MovesBar()
@@ -110,6 +143,9 @@ class DetailScreen(MovingScreen):
         self.query_one("#detail-items", Static).update(self._items(shown))
         self.query_one("#detail-situation", Static).update(self._situation(shown))
         self.query_one("#detail-attachments", Static).update(self._attachments(shown))
+        self.query_one("#detail-promises", Static).update(promises_text(shown.promises))
+        for part in self.query(".detail-promises"):
+            part.display = bool(shown.promises)
         self.query_one("#detail-history", Static).update(timeline_text(shown.events, shown.staff))
         self.refresh_bindings()
         self.refresh_moves()
@@ -119,6 +155,9 @@ class DetailScreen(MovingScreen):
         text.append(shown.number or "（草稿，尚无办件编号）", style="bold")
         text.append("  ")
         text.append_text(status_text(shown.status))
+        if shown.owed.codes:
+            text.append(" ")
+            text.append_text(owed_text(shown.owed))
         if not shown.full:
             text.append("  其他窗口的办件，个人信息已脱敏", style="dim italic")
         text.append("\n")

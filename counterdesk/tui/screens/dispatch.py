@@ -41,8 +41,8 @@ class DispatchScreen(HandOverScreen):
         Binding("enter", "dispatch", "寄出", priority=True),
         Binding("ctrl+r", "save_sheet", "重存流转单", priority=True),
         Binding("f5", "reload", "刷新"),
-        Binding("up", "county(-1)", "上一个办理地", show=False),
-        Binding("down", "county(1)", "下一个办理地", show=False),
+        Binding("up", "row(-1)", "上一个办理地", show=False),
+        Binding("down", "row(1)", "下一个办理地", show=False),
     ]
 
     def __init__(self, ctx=None) -> None:
@@ -93,12 +93,6 @@ class DispatchScreen(HandOverScreen):
         if action == "save_sheet":
             return (self.last_batch is not None and not self.busy) or None
         return True
-
-    def action_county(self, step: int) -> None:
-        """Arrow keys move between counties while the waybill is being typed."""
-        table = self.query_one(DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)), animate=False)
 
     @on(Input.Changed, "#dispatch-waybill")
     def waybill_changed(self) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
+from textual import on
 from textual.widgets import DataTable, Static
 
 from counterdesk.domain.text import shown
@@ -25,6 +26,8 @@ class HandOverScreen(DeskScreen):
     """The selector of the line that says what became of the last act."""
     EMPTY = ""
     """What the table's place says when nothing is listed."""
+    CHOSEN = ""
+    """The selector of the line that shows the row under the cursor in full (none when empty)."""
 
     def __init__(self, ctx=None) -> None:
         super().__init__(ctx)
@@ -45,9 +48,27 @@ class HandOverScreen(DeskScreen):
         """The cells of a row (override)."""
         raise NotImplementedError
 
+    def describe(self, row) -> Text:
+        """The row under the cursor in full, for the CHOSEN line (override when there is one)."""
+        return Text("")
+
     def action_reload(self) -> None:
         """Read the rows again."""
         self.load()
+
+    def action_row(self, step: int) -> None:
+        """Arrow keys move between the rows while a field under the table is being typed in."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)), animate=False)
+
+    @on(DataTable.RowHighlighted)
+    def show_chosen(self) -> None:
+        """Below the table, the row under the cursor in full (names do not fit in columns at 80)."""
+        if not self.CHOSEN:
+            return
+        row = self.chosen()
+        self.query_one(self.CHOSEN, Static).update(self.describe(row) if row is not None else "")
 
     def load(self) -> None:
         def read() -> list:
@@ -72,6 +93,7 @@ class HandOverScreen(DeskScreen):
         empty.set_class(bool(problem), "error")
         empty.update(Text(shown(problem, markup=False)) if problem else Text("" if rows else self.EMPTY))
         empty.display = bool(problem or not rows)
+        self.show_chosen()
         self.refresh_bindings()
 
     def chosen(self):

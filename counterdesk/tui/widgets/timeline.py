@@ -1,5 +1,5 @@
-"""How a status, a file's pre-check and an application's history look on screen (queue, detail, lookup,
-materials, review).
+"""How a status, what is still owed (容缺), a file's pre-check and an application's history look on
+screen (queue, detail, lookup, materials, review).
 
 Reasons and names come from people and are shown as typed: everything is built as ``Text``,
 never as markup.
@@ -8,6 +8,7 @@ never as markup.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -16,6 +17,9 @@ from counterdesk.domain.clock import show
 from counterdesk.domain.items import ITEM_STATUSES, item_event_text
 from counterdesk.domain.text import shown
 from counterdesk.domain.workflow import EventKind, status_label
+
+if TYPE_CHECKING:
+    from counterdesk.services.promises import Owed
 
 STATUS_STYLES = {
     "received": "bold yellow",
@@ -58,6 +62,15 @@ PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
 def precheck_text(state: str, *, short: bool = False) -> Text:
     """A pre-check as its coloured label (``short`` for a column headed 预审)."""
     return Text((PRECHECK_SHORT if short else PRECHECK).get(state, state), style=PRECHECK_STYLES.get(state, ""))
+
+
+OWED_STYLES = {False: "bold black on yellow", True: "bold white on red"}
+"""容缺待补 in yellow, 容缺逾期 in red (by whether the deadline has passed), as 预警 and 逾期."""
+
+
+def owed_text(owed: Owed) -> Text:
+    """容缺待补 or 容缺逾期 as a coloured mark; empty when nothing is owed."""
+    return Text(owed.label, style=OWED_STYLES[owed.overdue]) if owed.codes else Text("")
 
 
 def staff_label(staff_id: str, names: Mapping[str, str] | None = None) -> str:
