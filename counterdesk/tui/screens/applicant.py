@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -486,22 +486,20 @@ class ApplicantScreen(WizardScreen):
         self.app.push_screen(AuthorizeDialog("值班长授权：同一事项再申请一件",
                                              "授权记入审计日志。"), given)
 
-    @work(thread=True, exclusive=True, group="applicant-authorize")
     def authorize(self, applicant_id: int, credentials: tuple[str, str] | None, then) -> None:
         from counterdesk.services.applications import authorize_repeat, override_repeat
 
-        ctx = self.app.ctx
-        try:
+        def record() -> None:
             if credentials is None:
-                ctx.call(override_repeat, actor=self.actor, application_id=self.draft.application_id,
-                         supervisor=self.actor)
+                self.ctx.call(override_repeat, actor=self.actor, application_id=self.draft.application_id,
+                              supervisor=self.actor)
             else:
-                ctx.call(authorize_repeat, actor=self.actor, application_id=self.draft.application_id,
-                         supervisor_id=credentials[0], password=credentials[1])
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, title="未获授权", severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.authorized, applicant_id, then)
+                self.ctx.call(authorize_repeat, actor=self.actor, application_id=self.draft.application_id,
+                              supervisor_id=credentials[0], password=credentials[1])
+
+        self.run_service(record, lambda _: self.authorized(applicant_id, then), group="applicant-authorize",
+                         refused=lambda error: self.notify(error.message, title="未获授权", severity="error",
+                                                           markup=False))
 
     def authorized(self, applicant_id: int, then) -> None:
         self._acknowledged.add(applicant_id)
