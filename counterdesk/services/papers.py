@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
@@ -36,6 +36,7 @@ from counterdesk.domain.clock import local, now, today
 from counterdesk.domain.errors import InvalidInput, NotFound
 from counterdesk.domain.idnumbers import CREDIT_CODE_LABEL
 from counterdesk.domain.masking import mask_id_number, mask_name, mask_phone
+from counterdesk.domain.matter import Material, Matter
 from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
 from counterdesk.domain.promise import PromiseKind, tolerance_deadline
 from counterdesk.domain.windows import window_label
@@ -48,7 +49,7 @@ from counterdesk.services.applications import place
 from counterdesk.services.attachments import material_rows, store_of
 from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall, get_hall
 from counterdesk.services.integrity import require_intact
-from counterdesk.services.review import place_of
+from counterdesk.services.review import place_of, situation_of
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import (
     Applicant,
@@ -73,18 +74,24 @@ _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 def card_for(session: Session, *, catalog: Catalog, hall: Hall | None, matter_code: str, county_code: str,
              answers: Mapping[str, str]) -> CardData:
-    """The 明白卡 of a matter handled in a county, for a complete set of situation answers.
+    """The 明白卡 of a matter handled in a county: for a complete set of situation answers, or, without
+    any answer, the generic card for the rack (every material, with the situations that need it).
 
+    A partial set of answers is refused like an unanswered form: a card handed to a citizen is either
+    their exact list or the whole list, never a mixture that reads like the one but is the other.
     ``session`` is taken like every service's, so a later card may add stored facts (the hall's
     address, opening hours) without changing its callers.
     """
     matter, county = place(catalog, matter_code, county_code)
-    guidance.validate_answers(matter, answers, complete=True)
-    result = guidance.guide(matter, answers)
-    situation = [(q.text, present(q.option(result.answers[q.id]), "option of a checked answer").text)
-                 for q in result.questions]
-    materials = [CardMaterial(name=m.name, kind=m.kind, copies=m.copies, required=m.required, note=m.note)
-                 for m in result.materials]
+    generic = not answers and bool(matter.questions)
+    if generic:
+        situation = [(q.text, "；".join(o.text for o in q.options)) for q in matter.questions]
+        materials = [_card_material(matter, m, None) for m in matter.materials]
+    else:
+        guidance.validate_answers(matter, answers, complete=True)
+        result = guidance.guide(matter, answers)
+        situation = situation_of(matter, result.answers)
+        materials = [_card_material(matter, m, result.answers) for m in result.materials]
     return CardData(
         hall_name=hall.name if hall is not None else DEFAULT_HALL_NAME,
         matter_name=matter.name,
@@ -103,13 +110,30 @@ def card_for(session: Session, *, catalog: Catalog, hall: Hall | None, matter_co
         generated_at=now(),
         mode_label=matter.mode_label,
         office=matter.office_in(county.authority),
+        generic=generic,
+        legal_time_limit_days=matter.legal_time_limit_days,
+        departments=[(item.name, item.department) for item in matter.items],
+        legal_basis=list(matter.legal_basis),
+        faq=[(f.q, f.a) for f in matter.faq],
     )
 
 
+def _card_material(matter: Matter, material: Material, answers: Mapping[str, str] | None) -> CardMaterial:
+    """A material as the card prints it: for these answers, or (``None``) with the situations that need it."""
+    line = CardMaterial(name=material.name, kind=material.kind, copies=material.copies, required=material.required,
+                        note=material.note, commitment=material.commitment, license=material.license_label)
+    if answers is not None:
+        return replace(line, tolerated=guidance.tolerable(matter, material, answers))
+    tolerable = (None if material.tolerable_when is None
+                 else tuple(guidance.situations(matter, material.tolerable_when)))
+    return replace(line, when=tuple(guidance.situations(matter, material.when)), tolerable_when=tolerable)
+
+
 def card_file_name(card: CardData) -> str:
-    """A file name a clerk recognises in a folder: 明白卡-<matter>-<county>-<time>.pdf."""
+    """A file name a clerk recognises in a folder: 明白卡-<matter>-<county>-<time>.pdf (通用明白卡-… for the rack)."""
     name = _UNSAFE_IN_FILE_NAME.sub("_", card.matter_name)[:40]
-    return f"明白卡-{name}-{card.county_name}-{card.generated_at:%Y%m%d-%H%M%S}.pdf"
+    kind = "通用明白卡" if card.generic else "明白卡"
+    return f"{kind}-{name}-{card.county_name}-{card.generated_at:%Y%m%d-%H%M%S}.pdf"
 
 
 def mail_card(settings: Settings, card: CardData, to: str, *, pdf: bytes | None = None) -> str:

@@ -24,8 +24,7 @@ from counterdesk.documents.pdf import (
     render_refusal,
     render_report,
 )
-from counterdesk.documents.pdf.card import time_limit_label
-from counterdesk.documents.pdf.codes import card_qr_content
+from counterdesk.documents.pdf.card import QR_BYTES, QR_CAPTION, card_qr_text, time_limit_label
 from counterdesk.documents.pdf.fonts import FONT, register_fonts
 from counterdesk.documents.pdf.models import (
     AcceptanceData,
@@ -161,13 +160,34 @@ def test_card_font_is_embedded_so_any_viewer_shows_the_chinese(card_pdf: bytes) 
     assert all("/STSong" not in str(font.get("/BaseFont")) for font in fonts_of(card_pdf))
 
 
-def test_card_is_a4_one_page_and_carries_the_qr_content_as_subject(card_pdf: bytes) -> None:
+def test_card_is_a4_one_page_and_names_the_matter_and_place_as_subject(card_pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(card_pdf))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert (round(float(box.width), 1), round(float(box.height), 1)) == (round(A4[0], 1), round(A4[1], 1))
-    assert reader.metadata.subject == card_qr_content("ZC-JYKN-001", "430626")
-    assert card_qr_content("ZC-JYKN-001", "430626") == "counterdesk:matter=ZC-JYKN-001;county=430626"
+    assert reader.metadata.subject == "ZC-JYKN-001 · 430626"
+
+
+def test_card_qr_holds_plain_text_a_citizen_can_keep_and_the_card_says_so(card_pdf: bytes) -> None:
+    from counterdesk.documents.pdf.card import _header
+    from counterdesk.documents.pdf.codes import QrFlowable
+
+    text = card_qr_text(CARD)
+    assert text.splitlines()[:4] == [f"明白卡：{MATTER}", "办理地点：湖南省岳阳市平江县", "咨询电话：12333",
+                                     "承诺时限：15 个工作日"]
+    assert "1. 湖南省就业困难人员灵活就业社会保险补贴对象申报表" in text and "3. 失业登记证" in text
+    assert text.endswith(HALL) and "counterdesk" not in text and "ZC-JYKN" not in text
+    [qr] = [f for f in _header(CARD)._cellvalues[0][2] if isinstance(f, QrFlowable)]
+    assert qr.content == text
+    assert QR_CAPTION in text_of(card_pdf)
+
+
+def test_a_long_material_list_is_counted_in_the_qr_rather_than_overflowing_it() -> None:
+    many = replace(CARD, materials=[CardMaterial(f"第{n}项证明材料的完整名称（加盖公章）", "copy") for n in range(1, 21)])
+    text = card_qr_text(many)
+    assert len(text.encode()) <= QR_BYTES
+    assert "1. 第1项证明材料的完整名称（加盖公章）" in text and "等共 20 项，详见明白卡" in text
+    assert "20. 第20项" not in text
 
 
 def test_card_without_situation_or_materials_says_so_instead_of_empty_tables() -> None:
