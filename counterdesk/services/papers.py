@@ -35,7 +35,7 @@ from counterdesk.domain.attachment import SOURCES
 from counterdesk.domain.clock import local, now, today
 from counterdesk.domain.errors import InvalidInput, NotFound
 from counterdesk.domain.idnumbers import CREDIT_CODE_LABEL
-from counterdesk.domain.masking import mask_id_number, mask_name, mask_phone
+from counterdesk.domain.masking import mask_address, mask_id_number, mask_name, mask_phone
 from counterdesk.domain.matter import Material, Matter
 from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
 from counterdesk.domain.promise import PromiseKind, tolerance_deadline
@@ -204,16 +204,21 @@ def _issuer(session: Session, application: Application, seal: str) -> Issuer:
 
 
 def _party(application: Application, applicant: Applicant | None) -> Party:
-    """The applicant as a paper handed out prints it: a person masked, an enterprise in full."""
+    """The applicant as a paper handed out prints it: a person masked, an enterprise in full.
+
+    The agent (经办人) is masked like a person, with the masked ID number beside the name: two people
+    of one surname both read 王**, and the numbers tell them apart.
+    """
     agent = mask_name(application.agent_name) if application.agent_name else ""
+    agent_id = mask_id_number(application.agent_id_number) if application.agent_name else ""
     if applicant is None:
-        return Party(name="申请人", id_label="证件号码", id_number="—", agent_name=agent)
+        return Party(name="申请人", id_label="证件号码", id_number="—", agent_name=agent, agent_id=agent_id)
     if applicant.kind == ApplicantKind.ENTERPRISE:
         # A company's name, credit code and legal representative are public registration data.
         return Party(name=applicant.name, id_label=CREDIT_CODE_LABEL, id_number=applicant.id_number,
-                     legal_representative=applicant.legal_representative or "—", agent_name=agent)
+                     legal_representative=applicant.legal_representative or "—", agent_name=agent, agent_id=agent_id)
     return Party(name=mask_name(applicant.name), id_label="证件号码", id_number=mask_id_number(applicant.id_number),
-                 agent_name=agent)
+                 agent_name=agent, agent_id=agent_id)
 
 
 def _submitted(session: Session, *, actor: Actor | None, application_id: int | None, number: str | None,
@@ -243,7 +248,8 @@ def receipt_for(session: Session, *, catalog: Catalog, actor: Actor | None = Non
     materials = [ReceiptMaterial(m.name, pages[m.code], "、".join(sources.get(m.code, [])), m.kind, m.copies)
                  for m in matter.materials if m.code in pages]
     if pickup is not None and pickup.method == PickupMethod.COURIER:
-        detail = f"寄至收件人 {mask_name(pickup.recipient)}（{mask_phone(pickup.phone)}）登记的地址"
+        detail = (f"寄至 {mask_address(pickup.address) or '登记的地址'}，收件人 {mask_name(pickup.recipient)}"
+                  f"（{mask_phone(pickup.phone)}）")
     else:
         detail = f"凭本凭证到{issuer.body}领取"
     return ReceiptData(

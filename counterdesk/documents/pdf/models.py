@@ -112,6 +112,8 @@ class Party:
     legal_representative: str = ""
     agent_name: str = ""
     """经办人, masked, when someone applies on the applicant's behalf."""
+    agent_id: str = ""
+    """The agent's ID number, masked: what tells 王** the agent from 王** the applicant."""
 
 
 @dataclass(frozen=True)
