@@ -294,6 +294,22 @@ def test_daily_report_shows_counts_median_and_chart_labels() -> None:
     assert_every_font_embedded(pdf)
 
 
+def test_the_status_table_keeps_the_workflows_order_like_the_chart_beside_it() -> None:
+    statuses = [("已受理", 1), ("补正中", 5), ("不予受理", 3)]  # the workflow's order, not the counts'
+    text = text_of(render_report(replace(REPORT, by_status=statuses, total=9)))
+    chart, table = text.split("占比", 1)
+    for part in (chart, table):
+        positions = [part.index(label) for label, _ in statuses]
+        assert positions == sorted(positions), part
+
+
+def test_daily_report_ends_with_dated_signature_lines_for_who_made_and_who_checked_it() -> None:
+    noted = replace(REPORT, notes=["按当日提交的办件统计。"])
+    last = PdfReader(io.BytesIO(render_report(noted))).pages[-1].extract_text()
+    tail = last[last.index("说明"):]
+    assert "制表人" in tail and "审核人" in tail and tail.count("日期") == 2
+
+
 def test_daily_report_of_a_quiet_day_renders_without_figures() -> None:
     quiet = ReportData(hall_name=HALL, day=date(2026, 11, 25), total=0, by_status=[], by_matter=[], by_county=[],
                        by_clerk=[], median_accept_minutes=None, generated_at=datetime(2026, 11, 25, 17, 0))
