@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
@@ -29,10 +30,11 @@ from counterdesk.documents.pdf.models import (
     RefusalData,
 )
 from counterdesk.domain import guidance
-from counterdesk.domain.applicant import ApplicantKind
+from counterdesk.domain.applicant import ENTERPRISE_LABELS, ApplicantKind
 from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.attachment import SOURCES
 from counterdesk.domain.clock import local, now, today
+from counterdesk.domain.deadline import ClockState
 from counterdesk.domain.errors import InvalidInput, NotFound
 from counterdesk.domain.idnumbers import CREDIT_CODE_LABEL
 from counterdesk.domain.masking import mask_address, mask_id_number, mask_name, mask_phone
@@ -45,7 +47,7 @@ from counterdesk.domain.workflow import EventKind, Status, status_label
 from counterdesk.services import deadlines, promises, supplements
 from counterdesk.services.access import load
 from counterdesk.services.applicants import applicant_of
-from counterdesk.services.applications import place
+from counterdesk.services.applications import answers_of, place
 from counterdesk.services.attachments import material_rows, store_of
 from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall, get_hall
 from counterdesk.services.integrity import require_intact
@@ -413,15 +415,51 @@ def packet_for(session: Session, *, catalog: Catalog, settings: Settings, actor:
                    doing="汇编申请材料")
     files = [PacketFile(material_code=a.material_code, material_name=material.name, path=store.path_of(a.sha256),
                         media_type=media[a.sha256], original_name=a.original_name) for material, a in attached]
+    enterprise = applicant.kind == ApplicantKind.ENTERPRISE
+    promised, note = _promise_of(session, catalog, application, matter.time_limit_days)
     data = PacketData(
         hall_name=hall_name, application_number=number_of(application), matter_name=matter.name,
         location=_location(catalog, application), applicant_name=applicant.name,
         applicant_id=applicant.id_number, submitted_at=local(submitted_at_of(application)),
         pickup_method=PICKUP_METHODS.get(pickup.method if pickup else PickupMethod.ONSITE, ""), window=window,
-        clerk=clerk,
-        generated_at=now(), status=status_label(application.status),
+        clerk=clerk, generated_at=now(), status=status_label(application.status),
+        applicant_id_label=CREDIT_CODE_LABEL if enterprise else "证件号码",
+        legal_representative=(applicant.legal_representative or "—") if enterprise else "",
+        phone=applicant.mobile or "", email=applicant.email or "",
+        addresses=[(ENTERPRISE_LABELS["residence_address"], applicant.residence_address or "")] if enterprise else
+        [("户籍地址", applicant.household_address or ""), ("居住地址", applicant.residence_address or "")],
+        agent=(application.agent_name, application.agent_id_number or "", application.agent_phone or "")
+        if application.agent_name else None,
+        pickup_detail=_pickup_in_full(pickup, hall_name), remark=application.remark,
+        situation=situation_of(matter, answers_of(session, id_of(application))),
+        promised_date=promised, promise_note=note,
+        compiled_by=f"{actor.name}（{actor.id}）" if actor is not None else "",
     )
     return data, files
+
+
+def _pickup_in_full(pickup: Pickup | None, hall_name: str) -> str:
+    """The back office's pickup line: the courier's recipient, phone and address as given."""
+    if pickup is None or pickup.method != PickupMethod.COURIER:
+        return f"申请人凭收件凭证到{hall_name}领取"
+    return f"寄至 {pickup.address or '—'}，收件人 {pickup.recipient or '—'}（{pickup.phone or '—'}）"
+
+
+def _promise_of(session: Session, catalog: Catalog, application: Application, limit_days: int) -> tuple[date | None, str]:
+    """承诺办结日期 and a note for the packet's cover: 即办, not yet accepted, paused, or extended."""
+    if limit_days <= 0:
+        return None, "即办（当场办结）"
+    clock = deadlines.clock_of(session, application, catalog=catalog)
+    if clock.state == ClockState.NOT_STARTED:
+        return None, f"尚未受理（受理后 {limit_days} 个工作日内办结）"
+    if clock.due_date is None and clock.state == ClockState.STOPPED:
+        return None, "无（计时已停止）"
+    notes = []
+    if clock.state == ClockState.PAUSED:
+        notes.append("计时暂停中" if clock.remaining is None else f"计时暂停中，余 {clock.remaining} 个工作日")
+    if clock.extended_days:
+        notes.append(f"含延期 {clock.extended_days} 个工作日")
+    return clock.due_date, "，".join(notes)
 
 
 def receipt_file_name(data: ReceiptData) -> str:

@@ -108,6 +108,29 @@ def test_packet_holds_every_stored_file_in_material_order(session, clerk, catalo
     assert all(f.path.is_file() for f in files)
 
 
+def test_packet_cover_carries_contacts_agent_courier_remark_situation_promise_and_who_compiled_it(
+        session, clerk, supervisor, catalog, settings):
+    from counterdesk.domain.clock import today
+    from counterdesk.domain.workdays import add_working_days
+    from counterdesk.services import workflow
+
+    form = applicant_form(agent_id_type="resident_id", agent_id_number=resident_id(seq=513), agent_name="王建国",
+                          agent_phone="15807306789", remark="纸质申报表已签字，原件留存窗口。")
+    application = submitted_application(session, clerk, catalog, settings, form=form, courier=True)
+    waiting, _ = packet_for(session, catalog=catalog, settings=settings, actor=clerk, number=application.number)
+    assert (waiting.promised_date, waiting.promise_note) == (None, "尚未受理（受理后 15 个工作日内办结）")
+    workflow.advance(session, actor=supervisor, number_or_id=application.number, to_status="accepted")
+    data, _ = packet_for(session, catalog=catalog, settings=settings, actor=supervisor, number=application.number)
+    assert (data.phone, data.email) == ("13812347777", "zhangsan@example.com")
+    assert data.addresses == [("户籍地址", "湖南省岳阳市平江县城关镇天岳大道1号"), ("居住地址", "湖南省岳阳市平江县汉昌镇建设路8号")]
+    assert data.agent == ("王建国", resident_id(seq=513), "15807306789")
+    assert data.pickup_detail == "寄至 湖南省岳阳市平江县汉昌镇建设路8号，收件人 张三（13812347777）"
+    assert data.remark == "纸质申报表已签字，原件留存窗口。"
+    assert ("申请人是否已开立邮政储蓄银行活期存折？", "已开立") in data.situation
+    assert data.promised_date == add_working_days(today(), 15, catalog.calendar) and data.promise_note == ""
+    assert data.compiled_by == "王科长（sup01）"
+
+
 def test_review_lists_the_situation_and_what_still_blocks_submit(session, clerk, catalog):
     draft = draft_application(session, clerk, catalog)
     review = review_of(session, actor=clerk, catalog=catalog, application_id=draft.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime
@@ -432,6 +433,66 @@ def test_packet_refuses_a_damaged_stored_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as caught:
         render_packet(PACKET, [PacketFile("M01", "申报表", tmp_path / "bad", "application/pdf")])
     assert caught.value.code == "file_damaged"
+
+
+def _text_positions(page) -> list[tuple[str, float]]:
+    """Each piece of text on a page with the height of its baseline on the page, stamps included."""
+    found: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            found.append((text.strip(), tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_stamp_sits_in_a_band_below_the_scan_and_never_covers_it(tmp_path: Path) -> None:
+    from counterdesk.documents.pdf.packet import BAND
+
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, initialFontName=FONT)
+    canvas.setFont(FONT, 12)
+    canvas.drawString(20, 2, "扫描件最底一行")
+    canvas.drawString(20, A4[1] - 14, "扫描件最顶一行")
+    canvas.showPage()
+    canvas.save()
+    (tmp_path / "edge.pdf").write_bytes(buffer.getvalue())
+    pdf = render_packet(PACKET, [PacketFile("M01", "申报表", tmp_path / "edge.pdf", "application/pdf")])
+    page = PdfReader(io.BytesIO(pdf)).pages[1]
+    positions = dict(_text_positions(page))
+    assert positions["扫描件最底一行"] >= BAND and positions["扫描件最顶一行"] < A4[1]
+    stamps = [y for text, y in positions.items() if NUMBER in text or text.startswith("材料")]
+    assert len(stamps) == 2 and all(y < BAND - 8.5 for y in stamps)
+    assert sorted(round(v) for v in page.mediabox[2:]) == [595, 842]
+
+
+def test_every_attachment_page_names_its_material_and_file(packet: PdfReader) -> None:
+    names = ["材料 1/4：申报表", "材料 1/4：申报表", "材料 2/4：身份证、户口簿（文件 1/2）",
+             "材料 2/4：身份证、户口簿（文件 1/2）", "材料 2/4：身份证、户口簿（文件 1/2）",
+             "材料 2/4：身份证、户口簿（文件 2/2）", "材料 3/4：存折", "材料 4/4：失业登记证"]
+    for page, name in zip(packet.pages[1:], names, strict=True):
+        assert name in page.extract_text()
+    assert "材料 " not in packet.pages[0].extract_text().split("四、材料目录")[0]
+
+
+def test_the_cover_holds_the_application_in_full_for_the_back_office() -> None:
+    full = replace(PACKET, phone="13812347777", email="zhangsan@example.com",
+                   addresses=[("户籍地址", "湖南省岳阳市平江县城关镇天岳大道1号"), ("居住地址", "湖南省岳阳市平江县汉昌镇建设路8号")],
+                   agent=("王建国", "430602199006180513", "15807306789"),
+                   pickup_method="快递寄送", pickup_detail="寄至 湖南省岳阳市平江县汉昌镇建设路8号，收件人 张三（13812347777）",
+                   remark="纸质申报表已签字，原件留存窗口。", situation=[("申请人属于以下哪类人员？", "城镇零就业家庭成员")],
+                   promised_date=date(2026, 12, 16), promise_note="含延期 2 个工作日", compiled_by="王科长（sup01）")
+    cover = re.sub(r"\s", "", PdfReader(io.BytesIO(render_packet(full, []))).pages[0].extract_text())
+    for expected in ("13812347777", "zhangsan@example.com", "户籍地址", "天岳大道1号", "居住地址", "王建国",
+                     "430602199006180513", "15807306789", "寄至湖南省岳阳市平江县汉昌镇建设路8号", "纸质申报表已签字",
+                     "申请人属于以下哪类人员？", "城镇零就业家庭成员", "承诺办结", "2026年12月16日（含延期2个工作日）",
+                     "汇编人", "王科长（sup01）"):
+        assert expected in cover, expected
+    waiting = PdfReader(io.BytesIO(render_packet(replace(PACKET, promise_note="尚未受理（受理后 15 个工作日内办结）"),
+                                                 []))).pages[0].extract_text()
+    assert "尚未受理" in waiting and "无（申请人本人办理）" in waiting
 
 
 def test_packet_without_attachments_is_just_the_cover() -> None:

@@ -225,7 +225,7 @@ class NoticeData:
 
 @dataclass(frozen=True)
 class PacketData:
-    """The cover page of an application packet (申请材料汇编) for the back office."""
+    """The cover of an application packet (申请材料汇编) for the back office: everything in full."""
 
     hall_name: str
     application_number: str
@@ -239,6 +239,27 @@ class PacketData:
     clerk: str
     generated_at: datetime
     status: str = ""
+    applicant_id_label: str = "证件号码"
+    """证件号码, or 统一社会信用代码 for an enterprise."""
+    legal_representative: str = ""
+    phone: str = ""
+    """The applicant's mobile (a person) or contact phone (an enterprise)."""
+    email: str = ""
+    addresses: list[tuple[str, str]] = field(default_factory=list)
+    """(label, address): 户籍地址 and 居住地址 of a person, 经营地址 of an enterprise."""
+    agent: tuple[str, str, str] | None = None
+    """经办人 in full: (name, ID number, phone); None when the applicant came in person."""
+    pickup_detail: str = ""
+    """Courier: recipient, phone and address in full; on-site: where to collect."""
+    remark: str = ""
+    situation: list[tuple[str, str]] = field(default_factory=list)
+    """The situation answers (办事情形) as (question, answer)."""
+    promised_date: date | None = None
+    """承诺办结日期 from the clock, when it runs (or ran)."""
+    promise_note: str = ""
+    """What to print beside or instead of the date: 即办, 尚未受理…, 计时暂停中."""
+    compiled_by: str = ""
+    """Who made the packet (汇编人): name and staff ID."""
 
 
 @dataclass(frozen=True)
