@@ -33,9 +33,9 @@ from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 from counterdesk.domain.guidance import TOLERATED_LABEL
 from counterdesk.domain.text import REQUIRED_HEADING, required_label
 
-QR_MM = 25
-QR_BYTES = 420
-"""What the QR code may hold (UTF-8): about a version 15 code, whose modules stay 0.3 mm wide at ``QR_MM``."""
+QR_MM = 27
+QR_BYTES = 480
+"""What the QR code may hold (UTF-8): at most a version 17 code, whose modules stay 0.29 mm wide at ``QR_MM``."""
 QR_CAPTION = "扫码存下材料清单和电话"
 NUMERALS = "一二三四五六七八九十"
 MATERIALS = "申请材料清单"
@@ -86,18 +86,17 @@ def card_qr_text(data: CardData) -> str:
     The matter, the place, the phone to call and the time limit, then the numbered materials as far
     as ``QR_BYTES`` allows (the rest counted), then the hall. No personal data, no internal code.
     """
-    lines = [f"明白卡：{data.matter_name}", f"办理地点：湖南省{data.place_name}",
-             f"咨询电话：{data.phone or '请到窗口咨询'}", f"承诺时限：{time_limit_label(data.time_limit_days)}",
-             "申请材料（视情形）：" if data.generic else "申请材料："]
+    lines = [f"明白卡：{data.matter_name}", f"地点：湖南省{data.place_name}", f"电话：{data.phone or '请到窗口咨询'}",
+             f"时限：{time_limit_label(data.time_limit_days)}", "材料（视情形）：" if data.generic else "材料："]
     for n, material in enumerate(data.materials, 1):
-        line = f"{n}. {material.name}" + ("（容缺）" if material.tolerated else "")
-        rest = f"……等共 {len(data.materials)} 项，详见明白卡"
+        line = f"{n}.{material.name}" + ("（容缺）" if material.tolerated else "")
+        rest = f"……共{len(data.materials)}项，详见明白卡"
         if _size([*lines, line, rest]) > QR_BYTES and n < len(data.materials):
             lines.append(rest)
             break
         lines.append(line)
     if not data.materials:
-        lines[-1] = "申请材料：无需提交"
+        lines[-1] = "材料：无需提交"
     if _size([*lines, data.hall_name]) <= QR_BYTES:
         lines.append(data.hall_name)
     return "\n".join(lines)
