@@ -84,3 +84,24 @@ def first_answers(catalog, matter_code: str) -> dict[str, str]:
     while pending := pending_questions(matter, answers):
         answers[pending[0].id] = pending[0].options[0].id
     return answers
+
+
+
+def settle_items(session, actor, number_or_id: int | str, status: str = "done") -> None:
+    """Every included item (包含事项) of an accepted application set to ``status``."""
+    from counterdesk.services import items, workflow
+
+    application = workflow.find_application(session, number_or_id)
+    session.refresh(application)
+    for item in items.items_of(session, application, None):
+        items.set_status(session, actor=actor, number_or_id=application.id, item=item.number, to_status=status)
+
+
+def advance_through(session, actor, number_or_id: int | str, *statuses: str, catalog=None) -> None:
+    """Move an application through ``statuses``, its items settled before 办结 (统一出件)."""
+    from counterdesk.services import workflow
+
+    for status in statuses:
+        if status == "completed":
+            settle_items(session, actor, number_or_id)
+        workflow.advance(session, actor=actor, number_or_id=number_or_id, to_status=status, catalog=catalog)

@@ -124,6 +124,8 @@ def _render_guide(result, places: str) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
+    from counterdesk.domain.guidance import requirement_label
+
     matter = result.matter
     console = _console()
     facts = Table.grid(padding=(0, 2))
@@ -154,7 +156,7 @@ def _render_guide(result, places: str) -> None:
             rows.append((question.id, question.text, chosen.text if chosen else "[yellow]待回答[/]", choices))
         console.print(_table("办事情形", ("编号", "问题", "回答", "选项"), rows))
     materials = [
-        (m.code, m.name, m.kind_label, str(m.copies), m.required_label, m.note)
+        (m.code, m.name, m.kind_label, str(m.copies), requirement_label(matter, m, result.answers), m.note)
         for m in result.materials
     ]
     console.print(_table("申请材料", ("编号", "材料名称", "原件/复印件", "份数", REQUIRED_HEADING, "说明"), materials))

@@ -61,5 +61,6 @@ def trust(
     with Session(cli.engine) as session:
         row = trust_hall(session, actor=actor, catalog=catalog_of(ctx), code=hall_code,
                          public_key=key, name=name)
-        message = f"已登记大厅 {row.code}（{row.name}）的公钥。"
+        named = f"（{row.name}）" if row.name != row.code else "（未填写名称，可用 --name 补上）"
+        message = f"已登记大厅 {row.code}{named}的公钥。"
     typer.echo(message)

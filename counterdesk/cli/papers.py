@@ -33,13 +33,19 @@ def resolve_county(catalog, value: str) -> str:
 
 
 def _require_answers(matter, answers: dict[str, str]) -> None:
-    """Name the first unanswered question with the ``--answer`` values that would answer it."""
+    """Name the first unanswered question with the ``--answer`` values that would answer it.
+
+    No answer at all makes the generic card; a partial set is refused (see ``services.papers.card_for``).
+    """
     from counterdesk.domain.guidance import pending_questions, validate_answers
 
     validate_answers(matter, answers, complete=False)
+    if not answers:
+        return
     for question in pending_questions(matter, answers):
         choices = "、".join(f"{question.id}={o.id}（{o.text}）" for o in question.options)
-        fail(f"请先回答办事情形问题“{question.text}”：--answer {choices}。")
+        fail(f"请先回答办事情形问题“{question.text}”：--answer {choices}；"
+             "或不带 --answer，生成列出全部材料的通用明白卡。")
 
 
 @refusals
@@ -49,12 +55,15 @@ def card(
     region: Annotated[str, typer.Option("--region", help="办理地点：区县代码（如 430626）或区县名称。")],
     output: Annotated[Path, typer.Option("-o", "--output", help="明白卡 PDF 的保存路径。")],
     answer: Annotated[
-        list[str] | None, typer.Option("--answer", help="办事情形的回答，格式 问题编号=选项编号，可重复。")
+        list[str] | None,
+        typer.Option("--answer", help="办事情形的回答，格式 问题编号=选项编号，可重复；须答完适用的全部问题。"
+                                      "不带 --answer 则生成通用明白卡（列出全部材料及各自的适用情形，供摆放取阅）。"),
     ] = None,
     email: Annotated[str | None, typer.Option("--email", help="同时把明白卡发送到此电子邮箱。")] = None,
     force: ForceOpt = False,
 ) -> None:
-    """生成事项的明白卡（PDF）：按办理地点和办事情形列出需要提交的材料，可同时发送邮件。"""
+    """生成事项的明白卡（PDF）：按办理地点和办事情形列出需要提交的材料，可同时发送邮件；
+    不带 --answer 时生成通用明白卡。"""
     from sqlmodel import Session
 
     from counterdesk.documents.output import refuse_unsafe_target
@@ -74,7 +83,7 @@ def card(
                         county_code=resolve_county(catalog, region), answers=answers)
     pdf = render_card(data)
     write_pdf(output, pdf, force=force)
-    typer.echo(f"明白卡已保存：{output}")
+    typer.echo(f"{'通用明白卡' if data.generic else '明白卡'}已保存：{output}")
     if address is None:
         return
     if not cli.settings.smtp.configured:

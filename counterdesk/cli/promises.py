@@ -52,9 +52,10 @@ def checks(
     all_: Annotated[bool, typer.Option("--all", help="同时列出已核查的。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
-    """列出待核查的告知承诺（以承诺代替证明材料的办件），旧→新；--all 含已核查的。"""
+    """列出待核查的告知承诺（以承诺代替证明材料的办件），旧→新；--all 含已核查和已失效的（办件已撤回或不予受理）。"""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
     from sqlmodel import Session
 
     from counterdesk.domain.clock import show
@@ -68,12 +69,13 @@ def checks(
     if not found:
         typer.echo("没有待核查的告知承诺。" if not all_ else "还没有告知承诺。")
         return
-    table = Table("任务", "办件编号", "材料", "承诺时间", "核查结果")
+    table = Table("任务", "办件编号", "申请人", "材料", "承诺时间", "核查期限", "核查结果")
     for c in found:
         row = c.to_dict()
         result = row["outcome_label"] + (f"：{shown(c.note)}" if c.note else "")
-        table.add_row(str(c.id), c.number, f"{c.material_name or c.material_code}（{c.material_code}）",
-                      show(c.promised_at), result)
+        due = Text(row["due_on"] or "—", style="bold red" if c.overdue else "")
+        table.add_row(str(c.id), c.number, shown(c.applicant_masked),
+                      f"{c.material_name or c.material_code}（{c.material_code}）", show(c.promised_at), due, result)
     Console().print(table)
 
 

@@ -1,7 +1,9 @@
-"""``counterdesk queue``, ``status``, ``advance`` and ``report``: the supervisor's day from the shell.
+"""``counterdesk queue``, ``status``, ``advance``, ``extend``, ``item`` and ``report``: the supervisor's day
+from the shell.
 
 ``queue``, ``status`` and ``report`` run on the hall's own machine, which holds the database, and
-print masked data only; ``advance`` changes an application and so logs its ``--staff`` in.
+print masked data only; ``advance``, ``extend`` and ``item`` change an application and so log their
+``--staff`` in.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("advance")(advance)
     app.command("extend")(extend)
+    app.command("item")(item)
     app.command("report")(report)
 
 
@@ -57,10 +60,12 @@ def queue(
     warning: Annotated[bool, typer.Option("--warning", help="列出各日剩余不超过 2 个工作日的预警办件。")] = False,
     in_transit: Annotated[bool, typer.Option("--in-transit", help="列出各日已寄出、办理地尚未签收的在途办件。")] = False,
     unsigned: Annotated[bool, typer.Option("--unsigned", help=f"列出寄出超过 {SIGN_FOR_DAYS} 个工作日仍未签收的办件。")] = False,
+    owed: Annotated[bool, typer.Option("--owed", help="列出各日尚欠容缺材料（容缺待补）的在办办件，补交期限近者在前。")] = False,
+    owed_overdue: Annotated[bool, typer.Option("--owed-overdue", help="列出各日容缺材料已过补交期限（容缺逾期）的在办办件。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="输出 CSV。")] = False,
 ) -> None:
-    """列出某天提交的办件（申请人信息已脱敏）；--overdue / --warning 列出各日的逾期或预警办件。"""
+    """列出某天提交的办件（申请人信息已脱敏）；--overdue、--warning、--owed 等列出各日的逾期、预警、容缺待补办件。"""
     from sqlmodel import Session
 
     from counterdesk.domain.workflow import STATUSES
@@ -69,9 +74,9 @@ def queue(
     if json_out and csv_out:
         fail("--json 和 --csv 只能选一个。")
     chosen = [name for name, on in (("overdue", overdue), ("warning", warning), ("in_transit", in_transit),
-                                    ("unsigned", unsigned)) if on]
+                                    ("unsigned", unsigned), ("owed", owed), ("owed_overdue", owed_overdue)) if on]
     if len(chosen) > 1:
-        fail("--overdue、--warning、--in-transit 和 --unsigned 只能选一个。")
+        fail("--overdue、--warning、--in-transit、--unsigned、--owed 和 --owed-overdue 只能选一个。")
     due = chosen[0] if chosen else None
     when = parse_day(day)
     catalog = catalog_of(ctx)
@@ -148,11 +153,12 @@ def status(
 
 def _print_progress(found) -> None:
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
     from rich.text import Text
 
     from counterdesk.domain.clock import show
-    from counterdesk.domain.workflow import status_label
+    from counterdesk.domain.items import item_event_text
+    from counterdesk.domain.workflow import EventKind, status_label
 
     console = Console()
     console.print(Text(f"{found.number}  {found.status_label}", style="bold"))
@@ -160,14 +166,28 @@ def _print_progress(found) -> None:
                        f" · 申请人 {found.applicant_masked} · 提交于 {show(found.submitted_at)}"
                        + (f" · 收件大厅 {found.received_by}" if found.received_by else "")))
     if found.deadline is not None and found.deadline.due_date is not None:
-        console.print(Text(f"承诺办结 {found.deadline.due_date.isoformat()} · 剩余 {found.deadline.remaining_label}"))
+        console.print(Text(f"承诺办结 {found.deadline.due_date.isoformat()} · {found.deadline.remaining_sentence}"))
     if found.owed.codes:
         due = found.owed.due_on.isoformat() if found.owed.due_on else "—"
         console.print(Text(f"{found.owed.label}：{'、'.join(found.owed.codes)}，补交期限 {due}",
                            style="bold red" if found.owed.overdue else "bold yellow"))
-    table = Table("时间", "状态变化", "大厅", "经办人", "说明")
+    for promise in found.promises:
+        due = f"，{'补交' if promise.kind == 'tolerated' else '核查'}期限 {promise.due_on.isoformat()}" \
+            if promise.due_on else ""
+        console.print(Text(f"{promise.kind_label} {promise.material_name or promise.material_code}"
+                           f"（{promise.material_code}）：{promise.state_label}{due}", style="dim"))
+    if found.items:
+        items = Table(title="包含事项")
+        for heading in ("序号", "包含事项", "办理部门", "状态", "日期"):
+            items.add_column(heading, overflow="fold")
+        for entry in found.items:
+            items.add_row(str(entry.number), shown(entry.name), shown(entry.department), entry.status_label,
+                          show(entry.changed_at, "%Y-%m-%d") or "—")
+        console.print(items)
+    table = Table("时间", Column("状态变化", overflow="fold"), "大厅", "经办人", "说明")
     for event in found.events:
-        change = f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}"
+        change = (item_event_text(event.detail or {}) if event.kind == EventKind.ITEM else
+                  f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}")
         table.add_row(show(event.at), change, event.hall_code or "", shown(event.by),
                       shown(event.reason or "", newlines=True))
     console.print(table)
@@ -233,6 +253,30 @@ def extend(
                                catalog=catalog_of(ctx))
     due = f"，承诺办结日期为 {found.due_date.isoformat()}" if found.due_date else ""
     typer.echo(f"办件 {number.strip()} 的办理时限已延长 {days} 个工作日{due}。")
+
+
+@refusals
+def item(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="办件编号。")],
+    index: Annotated[int, typer.Option("--item", help="包含事项的序号（从 1 起，见 counterdesk status）。")],
+    to: Annotated[str, typer.Option("--to", help="新状态：pending（待办）、in_progress（办理中）、done（已办结）、"
+                                                 "refused（不予办理）。")],
+    note: Annotated[str | None, typer.Option("--note", help="说明（选填），如部门的办理意见。")] = None,
+    staff: StaffOpt = None,
+) -> None:
+    """变更一件事中某一包含事项的办理状态；各项均已办结或不予办理后，办件才能办结（统一出件）。"""
+    from sqlmodel import Session
+
+    from counterdesk.domain.items import ITEM_STATUSES
+    from counterdesk.services.items import set_status
+
+    actor = acting(ctx, staff)
+    with Session(context(ctx).engine) as session:
+        changed = set_status(session, actor=actor, number_or_id=number, item=index, to_status=to, note=note,
+                             catalog=catalog_of(ctx))
+    typer.echo(f"办件 {changed.number} 的事项 {changed.item.number}“{changed.item.name}”已由"
+               f"“{ITEM_STATUSES[changed.from_status]}”改为“{changed.item.status_label}”。")
 
 
 @refusals

@@ -10,6 +10,7 @@ from counterdesk.cli.common import catalog_of, context, emit_json, fail, refusal
 from counterdesk.cli.queue import DateOpt, parse_day
 from counterdesk.cli.staff import acting
 from counterdesk.domain.visits import COMMENT_MAX
+from counterdesk.domain.windows import window_label
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
 StaffOpt = Annotated[str | None, typer.Option("--staff", help="工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）；复核须值班长。")]
@@ -72,7 +73,7 @@ def ratings(ctx: typer.Context, day: DateOpt = None,
         typer.echo("当天没有评价。")
     for row in rows:
         what = row["number"] or f"来访 {row['visit']}"
-        typer.echo(f"{row['at'][11:16]}  {what}  {row['score_label']}  {row['window'] or '—'} 号窗口  {row['clerk']}"
+        typer.echo(f"{row['at'][11:16]}  {what}  {row['score_label']}  {window_label(row['window'])}  {row['clerk']}"
                    + (f"  原因：{'、'.join(row['reasons'])}" if row["reasons"] else ""))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -36,6 +37,16 @@ class Precheck(StrEnum):
 
 PRECHECK: dict[str, str] = {Precheck.PENDING: "待预审", Precheck.PASSED: "预审通过", Precheck.FAILED: "预审未通过"}
 """Pre-check code → Chinese label."""
+
+PRECHECK_SHORT: dict[str, str] = {Precheck.PENDING: "待预审", Precheck.PASSED: "通过", Precheck.FAILED: "未通过"}
+"""The same, for a column headed 预审."""
+
+
+def folded_precheck(states: Iterable[str]) -> Precheck:
+    """The pre-check of a material from its files': failed if any failed, else pending if any waits."""
+    found = set(states)
+    return Precheck.FAILED if Precheck.FAILED in found else Precheck.PENDING if Precheck.PENDING in found \
+        else Precheck.PASSED
 
 PRECHECK_REASON_MAX = 250
 """The longest reason a failed pre-check may give (it is printed on the 一次性告知单), in characters."""

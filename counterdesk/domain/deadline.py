@@ -100,6 +100,19 @@ class Deadline:
         return f"{self.remaining} 天"
 
     @property
+    def remaining_sentence(self) -> str:
+        """The same for a line of prose, where no column heading says the days are working days."""
+        if self.state == ClockState.STOPPED:
+            return "已停止计时"
+        if self.remaining is None:
+            return "受理后开始计时"
+        if self.overdue:
+            return "已逾期"
+        if self.state == ClockState.PAUSED:
+            return f"计时暂停，余 {self.remaining} 个工作日"
+        return f"剩余 {self.remaining} 个工作日"
+
+    @property
     def on_time(self) -> bool | None:
         """按期: for a clock stopped after 受理, whether it stopped by the due date; else None."""
         if self.state != ClockState.STOPPED or self.remaining is None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import Material, Matter, Question
+from counterdesk.domain.text import required_label
 
 Answers = Mapping[str, str]
 """Question id → option id."""
@@ -64,6 +65,25 @@ def tolerable(matter: Matter, material: Material, answers: Answers) -> bool:
     kept = clean_answers(matter, answers)
     return (material.tolerable_when is not None and _holds(material.when, kept)
             and _holds(material.tolerable_when, kept))
+
+
+TOLERATED_LABEL = "容缺（受理后补交）"
+"""What the 是否必填 column says of a material these answers make tolerable (容缺)."""
+
+
+def requirement_label(matter: Matter, material: Material, answers: Answers) -> str:
+    """必填, 选填, or 容缺（受理后补交） when these answers let it follow after 受理: the guide and the 明白卡 agree."""
+    return TOLERATED_LABEL if tolerable(matter, material, answers) else required_label(material.required)
+
+
+def situations(matter: Matter, when: tuple[tuple[str, str], ...]) -> list[str]:
+    """``when`` clauses as a citizen reads them: "问题 → 选项" (any of them holds); unknown ids as given."""
+    texts = []
+    for question_id, option_id in when:
+        question = next((q for q in matter.questions if q.id == question_id), None)
+        option = question.option(option_id) if question is not None else None
+        texts.append(f"{question.text} → {option.text}" if question and option else f"{question_id}={option_id}")
+    return texts
 
 
 def validate_answers(matter: Matter, answers: Answers, *, complete: bool) -> None:

@@ -5,6 +5,8 @@ Masks never raise: they are applied to stored data, which may predate today's va
 
 from __future__ import annotations
 
+import re
+
 from counterdesk.domain.contact import validate_phone
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.text import is_han
@@ -63,3 +65,33 @@ def mask_email(value: str | None) -> str:
         return _mask_middle(text, 4)
     shown = local[:1] if len(local) > 1 else ""
     return f"{shown}{_STAR * 3}@{domain}"
+
+
+_PLACE = "(?:(?![省市县区镇乡])[\u3400-\u4dbf\u4e00-\u9fff])"
+"""A character of a division's own name: Chinese, and not one of the suffixes that end a level."""
+_DIVISIONS = re.compile(
+    rf"(?P<province>{_PLACE}{{2,8}}?(?:省|自治区)|北京市|天津市|上海市|重庆市)?"
+    rf"(?P<city>{_PLACE}{{2,12}}?(?:自治州|地区|盟|市|州))?"
+    rf"(?P<county>{_PLACE}{{1,9}}?(?:自治县|自治旗|县|区|市|旗))"
+    rf"(?:{_PLACE}{{1,9}}?(?:街道|镇|乡))?"
+)
+"""Province, city, county-level division and township or street (街道/镇/乡), each optional but the county:
+the part of an address a citizen recognises it by and that points to no door."""
+
+
+def mask_address(value: str | None) -> str:
+    """An address kept down to its township or street and starred below it:
+    湖南省岳阳市平江县城关镇汉昌大道66号 → 湖南省岳阳市平江县城关镇****.
+
+    Roads, villages, compounds, buildings and numbers are never shown. Without a recognisable
+    county-level division nothing is kept; a bare "…区" with no city before it is not taken for one
+    (天岳小区 is a compound). White space inside is dropped; the stars do not tell the length.
+    """
+    text = "".join((value or "").split())
+    if not text:
+        return ""
+    found = _DIVISIONS.match(text)
+    if found is None or (not (found["province"] or found["city"]) and found["county"].endswith("区")):
+        return _STAR * 4
+    kept = found.group(0)
+    return kept if kept == text else kept + _STAR * 4

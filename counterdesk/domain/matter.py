@@ -21,6 +21,21 @@ AUDIENCES: dict[str, str] = {
 KINDS: dict[str, str] = {"original": "原件", "copy": "复印件"}
 """How a material is handed in, code → Chinese label."""
 
+LICENSES: dict[str, str] = {
+    "resident_id": "居民身份证",
+    "household_register": "居民户口簿",
+    "birth_certificate": "出生医学证明",
+    "marriage_certificate": "结婚证",
+    "death_certificate": "居民死亡医学证明（推断）书",
+    "disability_certificate": "残疾人证",
+    "social_security_card": "社会保障卡",
+    "unemployment_registration": "就业创业证（失业登记）",
+    "driving_license": "机动车驾驶证",
+    "real_estate_certificate": "不动产权证书",
+    "business_license": "营业执照",
+}
+"""E-license types (电子证照) a material may name, code → the licence's name as printed."""
+
 TYPES: tuple[str, ...] = ("行政许可", "行政确认", "行政给付", "行政裁决", "行政奖励", "公共服务", "其他")
 """The matter types (事项类型) the portal's 综合服务区 filters by."""
 
@@ -192,6 +207,11 @@ class Material:
     def required_label(self) -> str:
         """必填 or 选填."""
         return required_label(self.required)
+
+    @property
+    def license_label(self) -> str:
+        """The e-license that can stand in for it, as printed (the type code when unknown); "" for none."""
+        return LICENSES.get(self.license, self.license) if self.license else ""
 
 
 @dataclass(frozen=True, slots=True)

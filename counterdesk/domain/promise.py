@@ -7,6 +7,11 @@
   replaces the paper for good; a supervisor checks it afterwards (事后核查) and records whether it
   was true (属实) or not (不属实).
 
+A promise binds the applicant only while the application it was made for still stands
+(``LIVE_WHILE``): once an application is withdrawn (撤回), refused (不予受理) or otherwise closed, a
+material still owed is no longer the citizen's debt, and a commitment nobody relied on needs no
+check. The rows stay for history and are reported as void (``PromiseState.VOID``).
+
 Which material may be promised, for which answers, is the catalog's (``guidance.tolerable`` and
 ``Material.commitment``); this module checks a promise against it and dates it.
 """
@@ -21,7 +26,9 @@ from enum import StrEnum
 from counterdesk.domain import guidance
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.matter import Material, Matter
+from counterdesk.domain.text import has_control
 from counterdesk.domain.workdays import WorkCalendar, add_working_days
+from counterdesk.domain.workflow import OPEN_STATUSES, Status
 
 DEFAULT_TOLERANCE_DAYS = 10
 """Working days the applicant has to supply a tolerated material when nobody says otherwise."""
@@ -31,6 +38,12 @@ MAX_TOLERANCE_DAYS = 60
 
 NOTE_MAX = 500
 """The longest note a check outcome may carry."""
+
+CHECK_DAYS = 20
+"""Working days after 收件 by which a 告知承诺 is to be checked (核查期限).
+
+Each department sets its own 核查时间 (国办发〔2020〕42号); until the catalog carries a matter's, the
+hall works to this one."""
 
 
 class PromiseKind(StrEnum):
@@ -56,6 +69,43 @@ CHECK_OUTCOMES: dict[str, str] = {CheckOutcome.TRUE: "属实", CheckOutcome.FALS
 
 OWED_LABEL = "容缺待补"
 """What an application shows while a tolerated material is still owed."""
+
+OVERDUE_LABEL = "容缺逾期"
+"""What it shows once the deadline of a material still owed has passed."""
+
+LIVE_WHILE: dict[str, frozenset[Status]] = {
+    PromiseKind.TOLERATED: OPEN_STATUSES - {Status.DRAFT},
+    PromiseKind.COMMITMENT: frozenset(Status) - {Status.DRAFT, Status.REJECTED, Status.WITHDRAWN},
+}
+"""The statuses of a submitted application in which a promise not yet settled still binds.
+
+A tolerated material is owed while the application is under way: withdrawn, refused or closed,
+it is owed no more (completion itself is refused while one is owed). A commitment is checked after
+the decision it served (事后核查), so it waits for its check after 办结 too, but not once the
+application was withdrawn or refused: nothing was decided on it."""
+
+
+class PromiseState(StrEnum):
+    """Where a promise stands, as reported; it follows from the row and its application's status."""
+
+    MARKED = "marked"
+    """On a draft: marked at the counter, promised to nobody yet."""
+    OWED = "owed"
+    OVERDUE = "overdue"
+    SUPPLIED = "supplied"
+    TO_CHECK = "to_check"
+    TRUE = "true"
+    FALSE = "false"
+    VOID = "void"
+    """Not settled when its application was withdrawn, refused or closed: kept for history only."""
+
+
+PROMISE_STATES: dict[str, str] = {
+    PromiseState.MARKED: "已标记", PromiseState.OWED: OWED_LABEL, PromiseState.OVERDUE: OVERDUE_LABEL,
+    PromiseState.SUPPLIED: "已补交", PromiseState.TO_CHECK: "待核查", PromiseState.TRUE: "属实",
+    PromiseState.FALSE: "不属实", PromiseState.VOID: "已失效",
+}
+"""Promise state → Chinese label."""
 
 
 @dataclass(frozen=True)
@@ -107,3 +157,43 @@ def check_promise(matter: Matter, answers: Mapping[str, str], code: str, kind: s
 def owed_overdue(due_on: date | None, today: date) -> bool:
     """A tolerated material still missing after its deadline (the deadline day itself is in time)."""
     return due_on is not None and today > due_on
+
+
+def binds(kind: str, status: str) -> bool:
+    """Whether a promise of ``kind`` not yet settled still binds an application in ``status``."""
+    return status in LIVE_WHILE.get(kind, frozenset())
+
+
+def promise_state(kind: str, status: str, *, due_on: date | None, supplied: bool, outcome: str | None,
+                  today: date) -> PromiseState:
+    """Where a promise stands: settled (supplied, checked) for good; else owed or to check while it binds."""
+    if status == Status.DRAFT:
+        return PromiseState.MARKED
+    if kind == PromiseKind.TOLERATED:
+        if supplied:
+            return PromiseState.SUPPLIED
+        if not binds(kind, status):
+            return PromiseState.VOID
+        return PromiseState.OVERDUE if owed_overdue(due_on, today) else PromiseState.OWED
+    if outcome in CHECK_OUTCOMES:
+        return PromiseState(outcome)
+    return PromiseState.TO_CHECK if binds(kind, status) else PromiseState.VOID
+
+
+def clean_check(outcome: str, note: str | None) -> str | None:
+    """The note a check's outcome is recorded with, after refusing an unknown outcome, a note too long or
+    with control characters, and 不属实 without a note (what was found must be on the record)."""
+    if outcome not in CHECK_OUTCOMES:
+        choices = "、".join(f"{code}（{label}）" for code, label in CHECK_OUTCOMES.items())
+        raise InvalidInput(f"核查结果只能是 {choices}。", code="check_outcome", field="outcome")
+    text = (note or "").strip() or None
+    if text is not None and (len(text) > NOTE_MAX or has_control(text, allow_newline=True)):
+        raise InvalidInput(f"核查说明不超过 {NOTE_MAX} 个字，且不能含控制字符。", code="check_note", field="note")
+    if outcome == CheckOutcome.FALSE and text is None:
+        raise InvalidInput("核查不属实时须写明核查情况。", code="check_note", field="note")
+    return text
+
+
+def check_deadline(received_on: date, calendar: WorkCalendar) -> date:
+    """The date by which a 告知承诺 received on ``received_on`` is to be checked."""
+    return add_working_days(received_on, CHECK_DAYS, calendar)

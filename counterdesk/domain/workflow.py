@@ -132,7 +132,9 @@ class Move:
     clerk: bool = False
     """Whether a window clerk may make it (a supervisor may make every move)."""
     reason: bool = False
-    """Whether it needs a written reason."""
+    """Whether it needs a written reason: a supplement request lists the missing materials at once
+    (一次性告知), a refusal states its grounds, a special procedure says which one, and a withdrawal
+    records who asked and why."""
     clock: ClockEffect = ClockEffect.NONE
 
 
@@ -183,13 +185,6 @@ del S, C
 
 MOVES: frozenset[tuple[str, str]] = frozenset(TRANSITIONS)
 """Every allowed (from, to) status pair."""
-
-REASON_REQUIRED_TARGETS: frozenset[Status] = frozenset(m.target for m in TRANSITIONS.values() if m.reason)
-"""Moves into these statuses need a written reason.
-
-A supplement request must list the missing materials at once (一次性告知), a refusal must
-state its grounds, a special procedure says which one, and a withdrawal records who asked and why.
-"""
 
 _REASON_WHAT: dict[Status, str] = {
     Status.SUPPLEMENT_REQUESTED: "缺少的材料",

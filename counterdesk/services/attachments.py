@@ -18,11 +18,11 @@ from counterdesk.config import Settings
 from counterdesk.documents.filestore import FileStore, StoredBlob
 from counterdesk.documents.inbox import InboxEntry, ScanInfo, inspect_file, list_inbox
 from counterdesk.domain import guidance
-from counterdesk.domain.attachment import PRECHECK_REASON_MAX, SOURCES, AttachmentSource, Precheck
+from counterdesk.domain.attachment import PRECHECK_REASON_MAX, SOURCES, AttachmentSource, Precheck, folded_precheck
 from counterdesk.domain.clock import today
 from counterdesk.domain.errors import CounterdeskError, InvalidInput, NotFound
-from counterdesk.domain.promise import PROMISE_KINDS
-from counterdesk.domain.workflow import Status
+from counterdesk.domain.promise import PROMISE_KINDS, PromiseKind, binds
+from counterdesk.domain.workflow import Status, status_label
 from counterdesk.services.access import load, load_draft
 from counterdesk.services.applications import answers_of
 from counterdesk.services.promises import marks_of, owed_by, standing_marks
@@ -60,6 +60,11 @@ class MaterialRow:
     @property
     def submitted(self) -> bool:
         return bool(self.attachments)
+
+    @property
+    def precheck(self) -> Precheck:
+        """The material's pre-check, folded from its files' (``domain.attachment.folded_precheck``)."""
+        return folded_precheck(a.precheck for a in self.attachments)
 
     @property
     def failed(self) -> list[Attachment]:
@@ -185,6 +190,9 @@ def supply_owed(session: Session, *, actor: Actor, settings: Settings, catalog: 
     owed = owed_by(session, id_of(application))
     if material.code not in owed.codes:
         session.rollback()
+        if not binds(PromiseKind.TOLERATED, application.status):
+            raise InvalidInput(f"办件 {application.number} 已是“{status_label(application.status)}”，"
+                               "容缺材料无需再补交。", code="promise_void", field="material")
         raise InvalidInput(f"办件 {application.number} 没有待补交的容缺材料“{material.name}”（{material.code}）。",
                            code="not_owed", field="material")
     path = Path(path)

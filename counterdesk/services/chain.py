@@ -28,8 +28,8 @@ from sqlalchemy import event, text
 from sqlmodel import Session, col, func, select
 
 from counterdesk.store.auditkey import Head, Keyring, keyring_of
-from counterdesk.store.engine import bulk_insert
-from counterdesk.store.models import Applicant, AuditEntry, Setting, StatusEvent, id_of, returned_ids
+from counterdesk.store.engine import insert_ids
+from counterdesk.store.models import Applicant, AuditEntry, Setting, StatusEvent, id_of
 
 GENESIS = "0" * 64
 CHAINS: dict[str, type[StatusEvent] | type[AuditEntry]] = {"status_event": StatusEvent, "audit_log": AuditEntry}
@@ -95,8 +95,7 @@ def append_many(session: Session, model: type[_Row], fields_of: FieldsOf, rows: 
         prev = row["hash"] = seal(prev, fields_of(SimpleNamespace(**row)))
         chained.append(row)
     if chained:
-        ids = returned_ids(session.scalars(bulk_insert(model).returning(col(model.id), sort_by_parameter_order=True),
-                                           chained))
+        ids = insert_ids(session, model, chained)
         note_head(session, model.__tablename__, Head(ids[-1], chained[-1]["hash"]))
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from counterdesk.domain.clock import local, today
 from counterdesk.domain.deadline import ClockMark, ClockState, Deadline, deadline
-from counterdesk.domain.errors import Conflict, CounterdeskError, Forbidden, InvalidInput
+from counterdesk.domain.errors import CounterdeskError, Forbidden, InvalidInput
 from counterdesk.domain.workflow import ClockEffect, EventKind, transition
 from counterdesk.services import audit
 from counterdesk.services.staff import Actor
@@ -119,7 +119,7 @@ def refresh_due_date(session: Session, application_id: int, *, catalog: Catalog)
 def extend(session: Session, *, actor: Actor, number_or_id: int | str, days: int, reason: str | None,
            catalog: Catalog | None = None, expected_version: int | None = None) -> Deadline:
     """延期: a supervisor adds working days to an accepted application's time limit, with a reason."""
-    from counterdesk.services.workflow import STALE, clean_reason, find_application
+    from counterdesk.services.workflow import bump, clean_reason, find_application
 
     catalog = default_catalog(catalog)
     try:
@@ -134,14 +134,7 @@ def extend(session: Session, *, actor: Actor, number_or_id: int | str, days: int
         current = clock_of(session, application, catalog=catalog)
         if current.state not in (ClockState.RUNNING, ClockState.PAUSED):
             raise InvalidInput("该办件尚未受理或已办结，没有可延长的办理时限。", code="clock_not_running")
-        version = application.version
-        if expected_version is not None and expected_version != version:
-            raise Conflict(STALE, code="stale")
-        changed = session.exec(update(Application).where(col(Application.id) == application.id,
-                                                         col(Application.version) == version)
-                               .values(version=version + 1)).rowcount
-        if changed != 1:
-            raise Conflict(STALE, code="stale")
+        bump(session, application, expected_version)
         audit.record_status(session, application_id=id_of(application), from_status=application.status,
                             to_status=application.status, by_staff=actor.id, reason=reason,
                             kind=EventKind.EXTEND, detail={"days": days})

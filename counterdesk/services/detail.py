@@ -24,8 +24,11 @@ from counterdesk.services import audit
 from counterdesk.services.access import may_see_full, same_window
 from counterdesk.services.applicants import applicant_of
 from counterdesk.services.attachments import material_rows
+from counterdesk.services.deadlines import default_catalog
 from counterdesk.services.hall import get_hall
-from counterdesk.services.queue import Names, TimelineEvent, staff_names, timeline
+from counterdesk.services.items import ItemView, editable, items_of
+from counterdesk.services.promises import NOTHING_OWED, Owed, PromiseView, owed_by, promises_of
+from counterdesk.services.queue import Names, TimelineEvent, staff_names, timeline, with_owed
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
 from counterdesk.store.models import Applicant, Application, Attachment, GuidanceAnswer, Pickup, StoredFile, id_of
@@ -132,11 +135,19 @@ class ApplicationDetail:
     """The statuses this viewer may move the application to."""
     staff: dict[str, str] = field(default_factory=dict)
     """Staff ID → name, for the history."""
+    items: list[ItemView] = field(default_factory=list)
+    """包含事项 and their progress."""
+    items_editable: bool = False
+    """Whether this viewer may change the items' status now."""
+    owed: Owed = NOTHING_OWED
+    """Tolerated materials still owed (容缺待补, 容缺逾期)."""
+    promises: list[PromiseView] = field(default_factory=list)
+    """Every material promised instead of handed in (容缺, 告知承诺), with where it stands."""
 
     @property
     def status_label(self) -> str:
-        """The status in Chinese."""
-        return status_label(self.status)
+        """The status in Chinese, with 容缺待补 (容缺逾期) while a tolerated material is owed."""
+        return with_owed(status_label(self.status), self.owed)
 
 
 def _hidden(value: str | None) -> str:
@@ -211,6 +222,7 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str,
     may_move = actor.is_supervisor or same_window(actor, application)
     names = Names(catalog)
     staff = staff_names(session)
+    included = items_of(session, application, catalog)
     shown = ApplicationDetail(
         id=id_of(application), number=application.number, status=application.status, version=application.version,
         matter_code=application.matter_code, matter_name=names.matter(application.matter_code),
@@ -225,7 +237,9 @@ def detail(session: Session, *, actor: Actor, number_or_id: int | str,
         events=timeline(session, id_of(application)),
         moves=allowed_moves(application.status, actor.role,
                             remote=get_hall(session).is_remote(application.county_code)) if may_move else [],
-        staff=staff,
+        staff=staff, items=included, items_editable=may_move and editable(application.status, included),
+        owed=owed_by(session, id_of(application)),
+        promises=promises_of(session, application, catalog=default_catalog(catalog)),
     )
     if full and applicant is not None:
         audit.record(session, "view_full", staff_id=actor.id,

@@ -33,7 +33,7 @@ from counterdesk.domain.clock import now
 from counterdesk.domain.errors import CounterdeskError, InvalidInput, NotFound
 from counterdesk.domain.text import has_control
 from counterdesk.domain.workflow import EventKind
-from counterdesk.services import audit, chain, submit
+from counterdesk.services import audit, chain, items, submit
 from counterdesk.services.attachments import MEDIA_KINDS, store_of
 from counterdesk.services.batchrows import CheckedRow, check_row, normalise
 from counterdesk.services.export import application_row, parts_of
@@ -343,6 +343,9 @@ def _import_return(session: Session, actor: Actor, hall: WorkingHall, package: P
         if not _copy_event(session, id_of(application), event, origins):
             continue
         added += 1
+        items.follow(session, id_of(application), kind=event.get("kind") or EventKind.MOVE,
+                     detail=event.get("detail"), at=datetime.fromisoformat(event["at"]),
+                     by_staff=str(event.get("by") or "")[:32], note=event.get("reason"))
         if (event.get("kind") or EventKind.MOVE) == EventKind.MOVE:
             application.status, application.version, application.updated_at = (
                 event["to"], application.version + 1, moment)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
@@ -29,13 +30,15 @@ from counterdesk.documents.pdf.models import (
     RefusalData,
 )
 from counterdesk.domain import guidance
-from counterdesk.domain.applicant import ApplicantKind
+from counterdesk.domain.applicant import ENTERPRISE_LABELS, ApplicantKind
 from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.attachment import SOURCES
 from counterdesk.domain.clock import local, now, today
+from counterdesk.domain.deadline import ClockState
 from counterdesk.domain.errors import InvalidInput, NotFound
 from counterdesk.domain.idnumbers import CREDIT_CODE_LABEL
-from counterdesk.domain.masking import mask_id_number, mask_name, mask_phone
+from counterdesk.domain.masking import mask_address, mask_id_number, mask_name, mask_phone
+from counterdesk.domain.matter import Material, Matter
 from counterdesk.domain.pickup import PICKUP_METHODS, PickupMethod
 from counterdesk.domain.promise import PromiseKind, tolerance_deadline
 from counterdesk.domain.windows import window_label
@@ -44,11 +47,11 @@ from counterdesk.domain.workflow import EventKind, Status, status_label
 from counterdesk.services import deadlines, promises, supplements
 from counterdesk.services.access import load
 from counterdesk.services.applicants import applicant_of
-from counterdesk.services.applications import place
+from counterdesk.services.applications import answers_of, place
 from counterdesk.services.attachments import material_rows, store_of
 from counterdesk.services.hall import DEFAULT_HALL_NAME, Hall, get_hall
 from counterdesk.services.integrity import require_intact
-from counterdesk.services.review import place_of
+from counterdesk.services.review import place_of, situation_of
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import (
     Applicant,
@@ -73,18 +76,24 @@ _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 def card_for(session: Session, *, catalog: Catalog, hall: Hall | None, matter_code: str, county_code: str,
              answers: Mapping[str, str]) -> CardData:
-    """The 明白卡 of a matter handled in a county, for a complete set of situation answers.
+    """The 明白卡 of a matter handled in a county: for a complete set of situation answers, or, without
+    any answer, the generic card for the rack (every material, with the situations that need it).
 
+    A partial set of answers is refused like an unanswered form: a card handed to a citizen is either
+    their exact list or the whole list, never a mixture that reads like the one but is the other.
     ``session`` is taken like every service's, so a later card may add stored facts (the hall's
     address, opening hours) without changing its callers.
     """
     matter, county = place(catalog, matter_code, county_code)
-    guidance.validate_answers(matter, answers, complete=True)
-    result = guidance.guide(matter, answers)
-    situation = [(q.text, present(q.option(result.answers[q.id]), "option of a checked answer").text)
-                 for q in result.questions]
-    materials = [CardMaterial(name=m.name, kind=m.kind, copies=m.copies, required=m.required, note=m.note)
-                 for m in result.materials]
+    generic = not answers and bool(matter.questions)
+    if generic:
+        situation = [(q.text, "；".join(o.text for o in q.options)) for q in matter.questions]
+        materials = [_card_material(matter, m, None) for m in matter.materials]
+    else:
+        guidance.validate_answers(matter, answers, complete=True)
+        result = guidance.guide(matter, answers)
+        situation = situation_of(matter, result.answers)
+        materials = [_card_material(matter, m, result.answers) for m in result.materials]
     return CardData(
         hall_name=hall.name if hall is not None else DEFAULT_HALL_NAME,
         matter_name=matter.name,
@@ -103,13 +112,30 @@ def card_for(session: Session, *, catalog: Catalog, hall: Hall | None, matter_co
         generated_at=now(),
         mode_label=matter.mode_label,
         office=matter.office_in(county.authority),
+        generic=generic,
+        legal_time_limit_days=matter.legal_time_limit_days,
+        departments=[(item.name, item.department) for item in matter.items],
+        legal_basis=list(matter.legal_basis),
+        faq=[(f.q, f.a) for f in matter.faq],
     )
 
 
+def _card_material(matter: Matter, material: Material, answers: Mapping[str, str] | None) -> CardMaterial:
+    """A material as the card prints it: for these answers, or (``None``) with the situations that need it."""
+    line = CardMaterial(name=material.name, kind=material.kind, copies=material.copies, required=material.required,
+                        note=material.note, commitment=material.commitment, license=material.license_label)
+    if answers is not None:
+        return replace(line, tolerated=guidance.tolerable(matter, material, answers))
+    tolerable = (None if material.tolerable_when is None
+                 else tuple(guidance.situations(matter, material.tolerable_when)))
+    return replace(line, when=tuple(guidance.situations(matter, material.when)), tolerable_when=tolerable)
+
+
 def card_file_name(card: CardData) -> str:
-    """A file name a clerk recognises in a folder: 明白卡-<matter>-<county>-<time>.pdf."""
+    """A file name a clerk recognises in a folder: 明白卡-<matter>-<county>-<time>.pdf (通用明白卡-… for the rack)."""
     name = _UNSAFE_IN_FILE_NAME.sub("_", card.matter_name)[:40]
-    return f"明白卡-{name}-{card.county_name}-{card.generated_at:%Y%m%d-%H%M%S}.pdf"
+    kind = "通用明白卡" if card.generic else "明白卡"
+    return f"{kind}-{name}-{card.county_name}-{card.generated_at:%Y%m%d-%H%M%S}.pdf"
 
 
 def mail_card(settings: Settings, card: CardData, to: str, *, pdf: bytes | None = None) -> str:
@@ -180,16 +206,21 @@ def _issuer(session: Session, application: Application, seal: str) -> Issuer:
 
 
 def _party(application: Application, applicant: Applicant | None) -> Party:
-    """The applicant as a paper handed out prints it: a person masked, an enterprise in full."""
+    """The applicant as a paper handed out prints it: a person masked, an enterprise in full.
+
+    The agent (经办人) is masked like a person, with the masked ID number beside the name: two people
+    of one surname both read 王**, and the numbers tell them apart.
+    """
     agent = mask_name(application.agent_name) if application.agent_name else ""
+    agent_id = mask_id_number(application.agent_id_number) if application.agent_name else ""
     if applicant is None:
-        return Party(name="申请人", id_label="证件号码", id_number="—", agent_name=agent)
+        return Party(name="申请人", id_label="证件号码", id_number="—", agent_name=agent, agent_id=agent_id)
     if applicant.kind == ApplicantKind.ENTERPRISE:
         # A company's name, credit code and legal representative are public registration data.
         return Party(name=applicant.name, id_label=CREDIT_CODE_LABEL, id_number=applicant.id_number,
-                     legal_representative=applicant.legal_representative or "—", agent_name=agent)
+                     legal_representative=applicant.legal_representative or "—", agent_name=agent, agent_id=agent_id)
     return Party(name=mask_name(applicant.name), id_label="证件号码", id_number=mask_id_number(applicant.id_number),
-                 agent_name=agent)
+                 agent_name=agent, agent_id=agent_id)
 
 
 def _submitted(session: Session, *, actor: Actor | None, application_id: int | None, number: str | None,
@@ -219,7 +250,8 @@ def receipt_for(session: Session, *, catalog: Catalog, actor: Actor | None = Non
     materials = [ReceiptMaterial(m.name, pages[m.code], "、".join(sources.get(m.code, [])), m.kind, m.copies)
                  for m in matter.materials if m.code in pages]
     if pickup is not None and pickup.method == PickupMethod.COURIER:
-        detail = f"寄至收件人 {mask_name(pickup.recipient)}（{mask_phone(pickup.phone)}）登记的地址"
+        detail = (f"寄至 {mask_address(pickup.address) or '登记的地址'}，收件人 {mask_name(pickup.recipient)}"
+                  f"（{mask_phone(pickup.phone)}）")
     else:
         detail = f"凭本凭证到{issuer.body}领取"
     return ReceiptData(
@@ -383,15 +415,51 @@ def packet_for(session: Session, *, catalog: Catalog, settings: Settings, actor:
                    doing="汇编申请材料")
     files = [PacketFile(material_code=a.material_code, material_name=material.name, path=store.path_of(a.sha256),
                         media_type=media[a.sha256], original_name=a.original_name) for material, a in attached]
+    enterprise = applicant.kind == ApplicantKind.ENTERPRISE
+    promised, note = _promise_of(session, catalog, application, matter.time_limit_days)
     data = PacketData(
         hall_name=hall_name, application_number=number_of(application), matter_name=matter.name,
         location=_location(catalog, application), applicant_name=applicant.name,
         applicant_id=applicant.id_number, submitted_at=local(submitted_at_of(application)),
         pickup_method=PICKUP_METHODS.get(pickup.method if pickup else PickupMethod.ONSITE, ""), window=window,
-        clerk=clerk,
-        generated_at=now(), status=status_label(application.status),
+        clerk=clerk, generated_at=now(), status=status_label(application.status),
+        applicant_id_label=CREDIT_CODE_LABEL if enterprise else "证件号码",
+        legal_representative=(applicant.legal_representative or "—") if enterprise else "",
+        phone=applicant.mobile or "", email=applicant.email or "",
+        addresses=[(ENTERPRISE_LABELS["residence_address"], applicant.residence_address or "")] if enterprise else
+        [("户籍地址", applicant.household_address or ""), ("居住地址", applicant.residence_address or "")],
+        agent=(application.agent_name, application.agent_id_number or "", application.agent_phone or "")
+        if application.agent_name else None,
+        pickup_detail=_pickup_in_full(pickup, hall_name), remark=application.remark,
+        situation=situation_of(matter, answers_of(session, id_of(application))),
+        promised_date=promised, promise_note=note,
+        compiled_by=f"{actor.name}（{actor.id}）" if actor is not None else "",
     )
     return data, files
+
+
+def _pickup_in_full(pickup: Pickup | None, hall_name: str) -> str:
+    """The back office's pickup line: the courier's recipient, phone and address as given."""
+    if pickup is None or pickup.method != PickupMethod.COURIER:
+        return f"申请人凭收件凭证到{hall_name}领取"
+    return f"寄至 {pickup.address or '—'}，收件人 {pickup.recipient or '—'}（{pickup.phone or '—'}）"
+
+
+def _promise_of(session: Session, catalog: Catalog, application: Application, limit_days: int) -> tuple[date | None, str]:
+    """承诺办结日期 and a note for the packet's cover: 即办, not yet accepted, paused, or extended."""
+    if limit_days <= 0:
+        return None, "即办（当场办结）"
+    clock = deadlines.clock_of(session, application, catalog=catalog)
+    if clock.state == ClockState.NOT_STARTED:
+        return None, f"尚未受理（受理后 {limit_days} 个工作日内办结）"
+    if clock.due_date is None and clock.state == ClockState.STOPPED:
+        return None, "无（计时已停止）"
+    notes = []
+    if clock.state == ClockState.PAUSED:
+        notes.append("计时暂停中" if clock.remaining is None else f"计时暂停中，余 {clock.remaining} 个工作日")
+    if clock.extended_days:
+        notes.append(f"含延期 {clock.extended_days} 个工作日")
+    return clock.due_date, "，".join(notes)
 
 
 def receipt_file_name(data: ReceiptData) -> str:

@@ -5,8 +5,10 @@ has) or as 告知承诺; a batch row carries ``tolerated`` and ``committed``. Wh
 allows it for the answers given is ``domain.promise.check_promise``, asked when the mark is made
 and again at submit, which drops a mark the answers or an attached file made moot and dates the
 rest (``services.submit``). Afterwards a tolerated material is owed (容缺待补) until it is attached
-(``attachments.supply_owed``), overdue once its deadline has passed; a commitment is a check task
-(核查) for a supervisor, who records whether it was true, audited.
+(``attachments.supply_owed``), overdue (容缺逾期) once its deadline has passed, and the application
+cannot be completed (办结) meanwhile; a commitment is a check task (核查) for a supervisor, who
+records whether it was true, audited. Once the application is withdrawn, refused or closed, what
+was not settled is void (``domain.promise.LIVE_WHILE``): no longer owed, nothing left to check.
 """
 
 from __future__ import annotations
@@ -17,25 +19,37 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from counterdesk.domain.clock import local, now, today
 from counterdesk.domain.errors import Conflict, CounterdeskError, Forbidden, InvalidInput, NotFound
+from counterdesk.domain.masking import mask_name
 from counterdesk.domain.promise import (
     CHECK_OUTCOMES,
-    NOTE_MAX,
+    LIVE_WHILE,
+    OVERDUE_LABEL,
+    OWED_LABEL,
     PROMISE_KINDS,
-    CheckOutcome,
+    PROMISE_STATES,
     PromiseKind,
+    PromiseState,
+    binds,
     check_days,
+    check_deadline,
     check_promise,
+    clean_check,
     owed_overdue,
+    promise_state,
 )
-from counterdesk.domain.text import has_control
-from counterdesk.domain.workflow import Status
+from counterdesk.domain.workdays import WorkCalendar
+from counterdesk.domain.workflow import Status, status_label
 from counterdesk.services import audit
 from counterdesk.services.access import load_draft
+from counterdesk.services.applicants import applicant_of
 from counterdesk.services.applications import answers_of
+from counterdesk.services.deadlines import default_catalog
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application, Attachment, MaterialPromise, id_of, number_of
 
@@ -132,10 +146,10 @@ class Owed:
 
     @property
     def label(self) -> str:
-        """容缺待补, with 逾期 once a deadline has passed; empty when nothing is owed."""
+        """容缺待补, or 容缺逾期 once a deadline has passed; empty when nothing is owed."""
         if not self.codes:
             return ""
-        return "容缺待补（逾期）" if self.overdue else "容缺待补"
+        return OVERDUE_LABEL if self.overdue else OWED_LABEL
 
     def fields(self) -> dict[str, Any]:
         """``tolerated`` (codes still owed), ``tolerated_due`` and ``tolerated_overdue`` of the JSON forms."""
@@ -147,15 +161,18 @@ NOTHING_OWED = Owed()
 
 
 def owed(session: Session, application_ids: Iterable[int], *, as_of: date | None = None) -> dict[int, Owed]:
-    """What each application still owes, read in one query; an application owing nothing is left out."""
+    """What each application still owes, read in one query; an application owing nothing is left out.
+
+    A withdrawn, refused or closed application owes nothing (``LIVE_WHILE``), whatever its rows say.
+    """
     ids = list(application_ids)
     found: dict[int, list[MaterialPromise]] = {}
     day = as_of or today()
     for start in range(0, len(ids), 500):
-        for row in session.exec(select(MaterialPromise).where(
-                col(MaterialPromise.application_id).in_(ids[start:start + 500]),
-                MaterialPromise.kind == PromiseKind.TOLERATED, col(MaterialPromise.supplied_at).is_(None),
-                col(MaterialPromise.due_on).is_not(None)).order_by(col(MaterialPromise.material_code))):
+        for row in session.exec(select(MaterialPromise).join(Application).where(
+                col(MaterialPromise.application_id).in_(ids[start:start + 500]), *owing_clauses(),
+                col(Application.status).in_(LIVE_WHILE[PromiseKind.TOLERATED]))
+                .order_by(col(MaterialPromise.material_code))):
             found.setdefault(row.application_id, []).append(row)
     result = {}
     for app_id, rows in found.items():
@@ -164,9 +181,88 @@ def owed(session: Session, application_ids: Iterable[int], *, as_of: date | None
     return result
 
 
+def owing_clauses() -> tuple[ColumnElement[bool], ...]:
+    """The promise rows of a tolerated material received without it and not supplied since."""
+    return (col(MaterialPromise.kind) == PromiseKind.TOLERATED, col(MaterialPromise.supplied_at).is_(None),
+            col(MaterialPromise.due_on).is_not(None))
+
+
+def owing_ids(*, overdue_on: date | None = None) -> SelectOfScalar[int]:
+    """The ids of applications still owing a tolerated material (with ``overdue_on``: past its deadline
+    then), for a filter over every day's applications; their status is the caller's to check."""
+    query = select(MaterialPromise.application_id).where(*owing_clauses())
+    if overdue_on is not None:
+        query = query.where(col(MaterialPromise.due_on) < overdue_on)
+    return query
+
+
 def owed_by(session: Session, application_id: int, *, as_of: date | None = None) -> Owed:
     """What one application still owes."""
     return owed(session, [application_id], as_of=as_of).get(application_id, NOTHING_OWED)
+
+
+def refuse_completion_while_owed(session: Session, application: Application, catalog: Catalog) -> None:
+    """办结 is refused while a tolerated material is still owed, naming it: a case whose 容缺 material
+    never arrived is not completed (asked by ``workflow.advance`` of a move to ``completed``)."""
+    found = owed_by(session, id_of(application))
+    if not found.codes:
+        return
+    matter = catalog.find(application.matter_code)
+    names = {m.code: m.name for m in matter.materials} if matter else {}
+    listed = "、".join(f"“{names.get(code, code)}”（{code}）" for code in found.codes)
+    due = f"补交期限 {found.due_on.isoformat()}" if found.due_on else "尚未补交"
+    raise Conflict(f"容缺材料{listed}尚未补交（{due}{'，已逾期' if found.overdue else ''}），不能办结；请先补交。",
+                   code="tolerated_owed", field="status")
+
+
+# -- every promise of an application, settled or not -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PromiseView:
+    """One material promised instead of handed in, and where it stands (detail, ``status --json``)."""
+
+    material_code: str
+    material_name: str
+    kind: str
+    state: PromiseState
+    due_on: date | None
+    """容缺: the last day to supply it; 告知承诺: the day its check is due."""
+    note: str | None = None
+    """告知承诺: what the check found."""
+
+    @property
+    def kind_label(self) -> str:
+        """容缺 or 告知承诺."""
+        return PROMISE_KINDS.get(self.kind, self.kind)
+
+    @property
+    def state_label(self) -> str:
+        """容缺待补, 容缺逾期, 已补交, 待核查, 属实, 不属实 or 已失效."""
+        return PROMISE_STATES[self.state]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``promises`` rows of ``counterdesk status --json``."""
+        return {"material_code": self.material_code, "material_name": self.material_name, "kind": self.kind,
+                "state": self.state.value, "state_label": self.state_label,
+                "due_on": self.due_on.isoformat() if self.due_on else None, "note": self.note}
+
+
+def promises_of(session: Session, application: Application, *, catalog: Catalog,
+                as_of: date | None = None) -> list[PromiseView]:
+    """Every promise of an application, kind by kind and in material order, each with its state."""
+    day = as_of or today()
+    matter = catalog.find(application.matter_code)
+    names = {m.code: m.name for m in matter.materials} if matter else {}
+    received = local(application.submitted_at).date() if application.submitted_at else None
+    views = []
+    for code, row in sorted(marks_of(session, id_of(application)).items(), key=lambda pair: (pair[1].kind, pair[0])):
+        state = promise_state(row.kind, application.status, due_on=row.due_on, supplied=row.supplied_at is not None,
+                              outcome=row.outcome, today=day)
+        due = row.due_on if row.kind == PromiseKind.TOLERATED else (
+            check_deadline(received, catalog.calendar) if received else None)
+        views.append(PromiseView(code, names.get(code, ""), row.kind, state, due, row.outcome_note))
+    return views
 
 
 def mark_supplied(session: Session, *, actor: Actor, application: Application, material_code: str) -> None:
@@ -189,7 +285,7 @@ def mark_supplied(session: Session, *, actor: Actor, application: Application, m
 
 @dataclass(frozen=True)
 class Check:
-    """A 告知承诺 to be checked (核查), or checked."""
+    """A 告知承诺 to be checked (核查), checked, or void (its application withdrawn or refused)."""
 
     id: int
     number: str
@@ -201,22 +297,40 @@ class Check:
     note: str | None = None
     checked_by: str | None = None
     checked_at: datetime | None = None
+    applicant_masked: str = ""
+    due_on: date | None = None
+    """The day the check is due (``domain.promise.CHECK_DAYS`` working days after 收件)."""
+    state: PromiseState = PromiseState.TO_CHECK
+
+    @property
+    def overdue(self) -> bool:
+        """Still to check after the day it was due."""
+        return self.state == PromiseState.TO_CHECK and self.due_on is not None and today() > self.due_on
 
     def to_dict(self) -> dict[str, Any]:
         """The ``counterdesk checks --json`` form."""
         return {"id": self.id, "number": self.number, "matter_code": self.matter_code,
                 "material_code": self.material_code, "material_name": self.material_name,
-                "promised_at": local(self.promised_at).isoformat(), "outcome": self.outcome,
-                "outcome_label": CHECK_OUTCOMES.get(self.outcome or "", "待核查"), "note": self.note,
+                "applicant_masked": self.applicant_masked,
+                "promised_at": local(self.promised_at).isoformat(), "due_on": self.due_on.isoformat()
+                if self.due_on else None, "overdue": self.overdue, "state": self.state.value,
+                "outcome": self.outcome, "outcome_label": PROMISE_STATES[self.state], "note": self.note,
                 "checked_by": self.checked_by,
                 "checked_at": local(self.checked_at).isoformat() if self.checked_at else None}
 
 
-def _as_check(row: MaterialPromise, application: Application, catalog: Catalog | None) -> Check:
+def _as_check(session: Session, row: MaterialPromise, application: Application, catalog: Catalog | None,
+              calendar: WorkCalendar) -> Check:
     matter = catalog.find(application.matter_code) if catalog is not None else None
     name = next((m.name for m in matter.materials if m.code == row.material_code), "") if matter else ""
+    applicant = applicant_of(session, application)
+    received = local(application.submitted_at).date() if application.submitted_at else None
+    state = promise_state(row.kind, application.status, due_on=None, supplied=False, outcome=row.outcome,
+                          today=today())
     return Check(id_of(row), number_of(application), application.matter_code, row.material_code, name,
-                 row.created_at, row.outcome, row.outcome_note, row.checked_by, row.checked_at)
+                 row.created_at, row.outcome, row.outcome_note, row.checked_by, row.checked_at,
+                 mask_name(applicant.name if applicant else ""),
+                 check_deadline(received, calendar) if received else None, state)
 
 
 def _require_supervisor(actor: Actor | None) -> None:
@@ -226,14 +340,17 @@ def _require_supervisor(actor: Actor | None) -> None:
 
 def checks(session: Session, *, actor: Actor | None = None, catalog: Catalog | None = None,
            include_done: bool = False) -> list[Check]:
-    """The 告知承诺 of submitted applications awaiting a check (with ``include_done``, all), oldest first."""
+    """The 告知承诺 of submitted applications awaiting a check, oldest first; with ``include_done``,
+    every one, checked and void too. A check is void once its application was withdrawn or refused."""
     _require_supervisor(actor)
     query = (select(MaterialPromise, Application).join(Application)
              .where(MaterialPromise.kind == PromiseKind.COMMITMENT, Application.status != Status.DRAFT)
              .order_by(col(MaterialPromise.created_at), col(MaterialPromise.id)))
     if not include_done:
-        query = query.where(col(MaterialPromise.outcome).is_(None))
-    found = [_as_check(row, application, catalog) for row, application in session.exec(query)]
+        query = query.where(col(MaterialPromise.outcome).is_(None),
+                            col(Application.status).in_(LIVE_WHILE[PromiseKind.COMMITMENT]))
+    calendar = default_catalog(catalog).calendar
+    found = [_as_check(session, row, application, catalog, calendar) for row, application in session.exec(query)]
     session.rollback()
     return found
 
@@ -244,14 +361,7 @@ def record_check(session: Session, *, actor: Actor, check_id: int, outcome: str,
     try:
         if not actor.is_supervisor:
             raise Forbidden("只有值班长可以记录告知承诺的核查结果。", code="role")
-        if outcome not in CHECK_OUTCOMES:
-            choices = "、".join(f"{code}（{label}）" for code, label in CHECK_OUTCOMES.items())
-            raise InvalidInput(f"核查结果只能是 {choices}。", code="check_outcome", field="outcome")
-        text = (note or "").strip() or None
-        if text is not None and (len(text) > NOTE_MAX or has_control(text, allow_newline=True)):
-            raise InvalidInput(f"核查说明不超过 {NOTE_MAX} 个字，且不能含控制字符。", code="check_note", field="note")
-        if outcome == CheckOutcome.FALSE and text is None:
-            raise InvalidInput("核查不属实时须写明情况（--note）。", code="check_note", field="note")
+        text = clean_check(outcome, note)
         row = session.get(MaterialPromise, check_id)
         application = session.get(Application, row.application_id) if row is not None else None
         if row is None or application is None or row.kind != PromiseKind.COMMITMENT or application.number is None:
@@ -259,6 +369,9 @@ def record_check(session: Session, *, actor: Actor, check_id: int, outcome: str,
         if row.outcome is not None:
             raise Conflict(f"该告知承诺已于 {local(row.checked_at or now()):%Y-%m-%d} 核查"
                            f"（{CHECK_OUTCOMES.get(row.outcome, row.outcome)}），不能重复记录。", code="check_done")
+        if not binds(row.kind, application.status):
+            raise Conflict(f"办件 {application.number} 已是“{status_label(application.status)}”，"
+                           "该告知承诺已失效，无需核查。", code="check_void")
         moment = now()
         row.outcome, row.outcome_note, row.checked_by, row.checked_at = outcome, text, actor.id, moment
         session.add(row)
@@ -270,4 +383,4 @@ def record_check(session: Session, *, actor: Actor, check_id: int, outcome: str,
         session.rollback()
         raise
     session.refresh(row)
-    return _as_check(row, application, catalog)
+    return _as_check(session, row, application, catalog, default_catalog(catalog).calendar)

@@ -24,6 +24,7 @@ from counterdesk.domain.clock import CST, local, today
 from counterdesk.domain.deadline import SIGN_FOR_DAYS, WARNING_DAYS, ClockState, Deadline
 from counterdesk.domain.errors import Forbidden, InvalidInput, NotFound
 from counterdesk.domain.masking import mask_id_number, mask_name
+from counterdesk.domain.promise import LIVE_WHILE, OVERDUE_LABEL, OWED_LABEL, PromiseKind
 from counterdesk.domain.query import read_lookup_query, refuse_unknown_id_number
 from counterdesk.domain.text import fold_width, has_control, is_han
 from counterdesk.domain.validators import validate_window
@@ -31,12 +32,23 @@ from counterdesk.domain.workdays import WorkCalendar, add_working_days, working_
 from counterdesk.domain.workflow import STATUSES, Status, status_label
 from counterdesk.services import audit, deadlines
 from counterdesk.services.applicants import applicant_of
-from counterdesk.services.promises import NOTHING_OWED, Owed, owed, owed_by
+from counterdesk.services.items import ItemView, items_of
+from counterdesk.services.promises import (
+    NOTHING_OWED,
+    Owed,
+    PromiseView,
+    owed,
+    owed_by,
+    owing_clauses,
+    owing_ids,
+    promises_of,
+)
 from counterdesk.services.staff import Actor
 from counterdesk.services.workflow import find_application
 from counterdesk.store.models import (
     Applicant,
     Application,
+    MaterialPromise,
     Staff,
     StatusEvent,
     TransferBatch,
@@ -48,7 +60,7 @@ from counterdesk.store.models import (
 if TYPE_CHECKING:
     from counterdesk.catalog import Catalog
 
-SORTS: dict[str, Mapped[Any]] = {
+SORTS: dict[str, Mapped[Any] | ColumnElement[Any]] = {
     "submitted_at": col(Application.submitted_at),
     "number": col(Application.number),
     "status": col(Application.status),
@@ -57,14 +69,22 @@ SORTS: dict[str, Mapped[Any]] = {
     "matter": col(Application.matter_code),
     "county": col(Application.county_code),
     "due_date": col(Application.due_date),
+    "tolerated_due": select(func.min(MaterialPromise.due_on)).where(
+        col(MaterialPromise.application_id) == col(Application.id), *owing_clauses()).scalar_subquery(),
 }
-"""Sort keys of the queue; prefix one with ``-`` for descending order."""
+"""Sort keys of the queue; prefix one with ``-`` for descending order. ``tolerated_due`` is the
+earliest deadline of the tolerated materials an application still owes."""
 
 PAGE_SIZE = 50
 
-DUE_FILTERS = {"overdue": "逾期", "warning": "预警", "in_transit": "在途", "unsigned": "超时未签收"}
+DUE_FILTERS = {"overdue": "逾期", "warning": "预警", "in_transit": "在途", "unsigned": "超时未签收",
+               "owed": OWED_LABEL, "owed_overdue": OVERDUE_LABEL}
 """Filters over every day's applications that watch a clock: past the due date, ≤ 2 working days
-left, sent to the 办理地 and not yet signed for, and so for more than ``SIGN_FOR_DAYS`` working days."""
+left, sent to the 办理地 and not yet signed for, and so for more than ``SIGN_FOR_DAYS`` working days;
+still owing a tolerated material (容缺待补), and so past its deadline (容缺逾期)."""
+
+DUE_SORTS = {"overdue": "due_date", "warning": "due_date", "owed": "tolerated_due", "owed_overdue": "tolerated_due"}
+"""The order a watch filter lists in unless another is asked for: soonest due first."""
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -119,7 +139,7 @@ class QueueRow:
 
     @property
     def status_label(self) -> str:
-        """The status in Chinese, with 容缺待补 while a tolerated material is owed."""
+        """The status in Chinese, with 容缺待补 (容缺逾期) while a tolerated material is owed."""
         return with_owed(status_label(self.status), self.owed)
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,7 +151,7 @@ class QueueRow:
 
 
 def with_owed(label: str, found: Owed) -> str:
-    """A status label followed by 容缺待补 (逾期 once past its deadline) while a material is owed."""
+    """A status label followed by 容缺待补 (容缺逾期 once past its deadline) while a material is owed."""
     return f"{label}·{found.label}" if found.codes else label
 
 
@@ -212,16 +232,17 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Cata
               page: int = 0, page_size: int | None = PAGE_SIZE, due: str | None = None) -> QueuePage:
     """The applications submitted on ``day``, filtered, sorted, one page (all with page_size None).
 
-    ``due`` (``overdue`` or ``warning``, see DUE_FILTERS) lists instead the applications of every day
-    whose running clock is past its due date or has at most two working days left, soonest due first.
+    ``due`` (see DUE_FILTERS) lists instead the applications of every day whose running clock is past
+    its due date or has at most two working days left, soonest due first; those in transit; or those
+    under way that still owe a tolerated material (past its deadline), soonest deadline first.
     """
     _require_supervisor(actor)
     validate_window(window)
     clock_catalog = deadlines.default_catalog(catalog)
     if due is not None and due not in DUE_FILTERS:
         raise InvalidInput(f"未知的时限筛选“{due}”，可选：{'、'.join(DUE_FILTERS)}。", code="due", field="due")
-    if due in ("overdue", "warning") and sort == "submitted_at":
-        sort = "due_date"
+    if due in DUE_SORTS and sort == "submitted_at":
+        sort = DUE_SORTS[due]
     if status:
         status_label(status)
     sort_key = sort.lstrip("-")
@@ -278,8 +299,12 @@ def day_queue(session: Session, *, actor: Actor | None, day: date, catalog: Cata
 
 
 def _due_clause(due: str, calendar: WorkCalendar) -> ColumnElement[bool]:
-    """The index range on the running clocks' due dates, or the hand-overs still travelling."""
+    """The index range on the running clocks' due dates, the hand-overs still travelling, or the
+    applications under way that still owe a tolerated material (by the promises' open index)."""
     day = today()
+    if due in ("owed", "owed_overdue"):
+        return col(Application.id).in_(owing_ids(overdue_on=day if due == "owed_overdue" else None)) & col(
+            Application.status).in_(LIVE_WHILE[PromiseKind.TOLERATED])
     if due == "overdue":
         return col(Application.due_date) < day
     if due == "warning":
@@ -344,10 +369,14 @@ class Progress:
     """The hall code of the window that received it (收件)."""
     owed: Owed = NOTHING_OWED
     """Tolerated materials still owed (容缺待补)."""
+    items: list[ItemView] = field(default_factory=list)
+    """包含事项 and their progress (``items.items_of``)."""
+    promises: list[PromiseView] = field(default_factory=list)
+    """Every material promised instead of handed in, settled, owed or void."""
 
     @property
     def status_label(self) -> str:
-        """The status in Chinese, with 容缺待补 while a tolerated material is owed."""
+        """The status in Chinese, with 容缺待补 (容缺逾期) while a tolerated material is owed."""
         return with_owed(status_label(self.status), self.owed)
 
     def to_dict(self) -> dict[str, Any]:
@@ -357,17 +386,20 @@ class Progress:
                 "county": {"code": self.county_code, "name": self.county_name},
                 "submitted_at": iso(self.submitted_at), "received_by": self.received_by,
                 "handled_in": self.county_code, **clock_fields(self.deadline), **self.owed.fields(),
+                "items": [i.to_dict() for i in self.items], "promises": [p.to_dict() for p in self.promises],
                 "events": [e.to_dict() for e in self.events]}
 
 
 def _progress(session: Session, application: Application, names: Names) -> Progress:
     applicant = applicant_of(session, application)
+    catalog = deadlines.default_catalog(names.catalog)
     return Progress(number_of(application), application.status, application.matter_code,
                     names.matter(application.matter_code), application.county_code,
                     names.county(application.county_code), application.submitted_at,
                     mask_name(applicant.name if applicant else ""), timeline(session, id_of(application)),
-                    deadlines.clock_of(session, application, catalog=deadlines.default_catalog(names.catalog)),
-                    application.received_by, owed_by(session, id_of(application)))
+                    deadlines.clock_of(session, application, catalog=catalog), application.received_by,
+                    owed_by(session, id_of(application)), items_of(session, application, catalog),
+                    promises_of(session, application, catalog=catalog))
 
 
 def progress(session: Session, *, number: str, catalog: Catalog | None = None) -> Progress:

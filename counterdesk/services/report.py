@@ -24,6 +24,7 @@ from counterdesk.domain.clock import CST, local, now
 from counterdesk.domain.errors import Forbidden
 from counterdesk.domain.text import spreadsheet_row
 from counterdesk.domain.visits import OUTCOMES
+from counterdesk.domain.windows import window_label
 from counterdesk.domain.workflow import Status, status_label
 from counterdesk.services import deadlines
 from counterdesk.services import ratings as rating_service
@@ -237,7 +238,7 @@ def _clock_figures(session: Session, day: date, catalog: Catalog | None, names: 
     }
 def _who(kind: str, code: str, staff: dict[str, str]) -> str:
     if kind == "window":
-        return f"{code} 号窗口"
+        return window_label(int(code)) if code.isdigit() else code
     return f"{staff[code]}（{code}）" if code in staff else code
 
 

@@ -36,7 +36,7 @@ from counterdesk.domain.workflow import EventKind, Status
 from counterdesk.services import audit, chain, numbers
 from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_snapshot, applicant_target
 from counterdesk.services.staff import Actor
-from counterdesk.store.engine import bulk_insert
+from counterdesk.store.engine import bulk_insert, insert_ids
 from counterdesk.store.models import (
     Applicant,
     Application,
@@ -47,7 +47,6 @@ from counterdesk.store.models import (
     Pickup,
     StatusEvent,
     StoredFile,
-    returned_ids,
 )
 
 if TYPE_CHECKING:
@@ -221,10 +220,8 @@ def _insert(session: Session, actor: Actor, new: Sequence[Submission], stamps: l
     if not new:
         return []
     applicant_ids = _upsert_applicants(session, new, moment, actor.id)
-    application_ids = returned_ids(session.scalars(
-        bulk_insert(Application).returning(col(Application.id), sort_by_parameter_order=True),
-        [_application(item, stamp, applicant_ids, actor, moment) for item, stamp in zip(new, stamps, strict=True)],
-    ))
+    application_ids = insert_ids(session, Application, [
+        _application(item, stamp, applicant_ids, actor, moment) for item, stamp in zip(new, stamps, strict=True)])
     answers: list[dict[str, Any]] = []
     pickups: list[dict[str, Any]] = []
     attachments: list[dict[str, Any]] = []
@@ -266,9 +263,9 @@ def _upsert_applicants(session: Session, new: Sequence[Submission], moment: date
             {"id": i, "updated_at": moment, **applicant_columns(latest[key])} for key, i in ids.items()])
     fresh = [key for key in latest if key not in ids]
     if fresh:
-        new_ids = session.scalars(bulk_insert(Applicant).returning(col(Applicant.id), sort_by_parameter_order=True), [
+        new_ids = insert_ids(session, Applicant, [
             {"id_type": t, "id_number": n, "created_at": moment, "updated_at": moment,
-             **applicant_columns(latest[(t, n)])} for t, n in fresh]).all()
+             **applicant_columns(latest[(t, n)])} for t, n in fresh])
         ids.update(zip(fresh, new_ids, strict=True))
     chain.append_many(session, AuditEntry, audit.audit_fields, [
         {"at": moment, "staff_id": staff_id, "action": APPLICANT_SAVED, "target": applicant_target(i),

@@ -17,11 +17,13 @@ from sqlmodel import Session, col, select
 from counterdesk.domain.appno import parse_application_number
 from counterdesk.domain.clock import now
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput, NotFound
+from counterdesk.domain.items import check_settled
 from counterdesk.domain.text import has_control
 from counterdesk.domain.workflow import Status, check_move, status_label
-from counterdesk.services import audit, deadlines
+from counterdesk.services import audit, deadlines, items
 from counterdesk.services.access import load
-from counterdesk.services.hall import get_hall
+from counterdesk.services.hall import Hall, get_hall
+from counterdesk.services.promises import refuse_completion_while_owed
 from counterdesk.services.staff import Actor
 from counterdesk.store.models import Application, id_of
 
@@ -89,7 +91,8 @@ def advance(session: Session, *, actor: Actor, number_or_id: int | str, to_statu
     ``detail`` is what the act carries beyond the move (a supplement notice's number …).
 
     An application handled in another county than the hall's must travel and be signed for
-    before a decision (``check_move(remote=…)``); every event names the hall that made it.
+    before a decision (``check_move(remote=…)``); every event names the hall that made it. 办结 is
+    refused while a tolerated material is still owed (``promises.refuse_completion_while_owed``).
     """
     status_label(to_status)
     reason = clean_reason(reason)
@@ -110,24 +113,47 @@ def _move(session: Session, actor: Actor, number_or_id: int | str, to_status: st
     if expected_version is not None and expected_version != application.version:
         raise Conflict(STALE, code="stale")
     hall = get_hall(session)
-    # A hall not yet set up works under the code its numbers carry (see ``numbers.numbering_hall``).
-    hall_code = hall.code or application.received_by
     check_move(from_status, to_status, actor.role, reason, remote=hall.is_remote(application.county_code))
-    version = application.version
+    if to_status == Status.COMPLETED:
+        check_settled(items.items_of(session, application, catalog))
+        refuse_completion_while_owed(session, application, catalog)
     moment = now()
+    version = bump(session, application, status=to_status, updated_at=moment)
+    if to_status == Status.ACCEPTED:
+        opened = items.open_items(session, app_id, items.of_matter(catalog, application), by_staff=actor.id,
+                                  at=moment)
+        detail = {**(detail or {}), **items.opened_detail(opened)} or None
+    audit.record_status(session, application_id=app_id, from_status=from_status,
+                        to_status=to_status, by_staff=actor.id, reason=reason, detail=detail,
+                        hall_code=event_hall(hall, application))
+    deadlines.refresh_due_date(session, app_id, catalog=catalog)
+    session.commit()
+    return MoveResult(app_id, number, from_status, to_status, version, moment)
+
+
+def event_hall(hall: Hall, application: Application) -> str | None:
+    """The hall code an event on ``application`` carries: this hall's, or while it is not set up, the
+    code its numbers carry (see ``numbers.numbering_hall``)."""
+    return hall.code or application.received_by
+
+
+def bump(session: Session, application: Application, expected_version: int | None = None, **values: Any) -> int:
+    """Bump the application's version (optimistic locking), writing ``values`` with it; the new version.
+
+    Refused with Conflict ``stale`` when the version is not ``expected_version`` (the one the person
+    saw), or when another window changed the application between its read here and this write.
+    """
+    version = application.version
+    if expected_version is not None and expected_version != version:
+        raise Conflict(STALE, code="stale")
     changed = session.exec(
         update(Application)
-        .where(col(Application.id) == app_id, col(Application.version) == version)
-        .values(status=to_status, version=version + 1, updated_at=moment)
+        .where(col(Application.id) == id_of(application), col(Application.version) == version)
+        .values(version=version + 1, **values)
     ).rowcount
     if changed != 1:
         raise Conflict(STALE, code="stale")
-    audit.record_status(session, application_id=app_id, from_status=from_status,
-                        to_status=to_status, by_staff=actor.id, reason=reason, detail=detail,
-                        hall_code=hall_code)
-    deadlines.refresh_due_date(session, app_id, catalog=catalog)
-    session.commit()
-    return MoveResult(app_id, number, from_status, to_status, version + 1, moment)
+    return version + 1
 
 
 def withdraw(session: Session, *, actor: Actor, number_or_id: int | str, reason: str,

@@ -7,7 +7,6 @@ the migrations refuse UPDATE and DELETE on them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
@@ -39,11 +38,6 @@ def id_of(row: _Numbered) -> int:
 
 
 _Row = TypeVar("_Row")
-
-
-def returned_ids(ids: Iterable[int | None]) -> list[int]:
-    """The primary keys an ``INSERT … RETURNING`` gave: the database never returns None for them."""
-    return [present(row_id, "id returned by an insert") for row_id in ids]
 
 
 def present(value: _Row | None, what: str) -> _Row:
@@ -312,6 +306,29 @@ class MaterialPromise(_Table, table=True):
     outcome_note: str | None = Field(default=None, max_length=500)
     checked_at: datetime | None = None
     checked_by: str | None = Field(default=None, max_length=32)
+
+
+class ApplicationItem(_Table, table=True):
+    """One included item (包含事项) of an accepted 一件事 and its progress at its department.
+
+    Written at 受理 from the matter's ``[[items]]``: name and department are kept as they were then,
+    so a later change of the catalog does not rewrite the application's history. Every change is
+    also a chained status event (kind ``item``).
+    """
+
+    __tablename__ = "application_item"
+
+    application_id: int = Field(foreign_key="application.id", primary_key=True)
+    number: int = Field(primary_key=True)
+    """The item's place in the matter's list at 受理, from 1."""
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    department: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    """``domain.items.ItemStatus``."""
+    changed_at: datetime = Field(default_factory=now)
+    """When the status was last set (at 受理 for a pending item)."""
+    changed_by: str = Field(max_length=32)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class AuditEntry(_Table, table=True):

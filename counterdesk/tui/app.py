@@ -29,7 +29,9 @@ from counterdesk.tui.screens.login import LoginScreen
 class CounterdeskApp(ChineseTexts, App[int]):
     """跨域通办窗口 — the terminal wizard."""
 
-    CSS_PATH = ["styles/app.tcss", "styles/wizard.tcss", "styles/supervisor.tcss", "styles/handover.tcss"]
+    CSS_PATH = ["styles/app.tcss"]
+    """What the first screen (login, set-up) is drawn with; ``LATER_CSS`` is read once it is painted."""
+    LATER_CSS = ("styles/wizard.tcss", "styles/supervisor.tcss", "styles/handover.tcss")
     TITLE = "一件事一次办 · 跨域通办窗口"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -55,10 +57,25 @@ class CounterdeskApp(ChineseTexts, App[int]):
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
         if not self.ctx.ready:
-            self.open_backends()
+            # After the first paint: parsing the other screens' styles, and the worker's imports and
+            # catalog (which hold the GIL), would otherwise keep the login form off the screen. Login
+            # waits for the backends, so no other screen is drawn before its styles are read.
+            self.call_after_refresh(self._after_first_paint)
         else:
+            self._read_later_css()
             self.call_after_refresh(self.backends_ready)
         self.set_interval(5, self.lock_if_idle)
+
+    def _after_first_paint(self) -> None:
+        self._read_later_css()
+        self.open_backends()
+
+    def _read_later_css(self) -> None:
+        folder = Path(__file__).parent
+        for name in self.LATER_CSS:
+            self.stylesheet.read(folder / name)
+        self.stylesheet.reparse()
+        self.stylesheet.update(self)
 
     @work(thread=True, exclusive=True, group="startup")
     def open_backends(self) -> None:

@@ -75,7 +75,8 @@ class ServiceCalls:
                     exclusive: bool = False) -> Worker[None]:
         """Run ``job`` in a thread worker; then, on the UI thread, ``then(result)``.
 
-        A ``CounterdeskError`` from ``job`` goes to ``refused``, or by default is shown as a
+        A ``CounterdeskError`` from ``job`` — or a fault of the machine that ``store.faults`` words
+        (a full disk, a read-only or busy database) — goes to ``refused``, or by default is shown as a
         notification of ``severity``. Any other error fails the worker, for ``guard`` to report.
         With ``exclusive``, starting work cancels the earlier work of the same ``group``, whose
         result is then dropped (a search typed on). A poll is not exclusive: each tick would cancel
@@ -83,11 +84,16 @@ class ServiceCalls:
         """
 
         def work() -> None:
+            from counterdesk.store.faults import as_refusal
+
             reply: Message
             try:
                 reply = ServiceReturned(job(), then)
-            except CounterdeskError as error:
-                reply = ServiceRefused(error, refused, severity)
+            except Exception as error:
+                refusal = as_refusal(error)
+                if refusal is None:
+                    raise
+                reply = ServiceRefused(refusal, refused, severity)
             if not get_current_worker().is_cancelled:
                 self.post_message(reply)
 

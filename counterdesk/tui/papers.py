@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from textual import work
-from textual.screen import Screen
+from typing import TYPE_CHECKING, Any
+
 from textual.widget import Widget
 
-from counterdesk.domain.errors import CounterdeskError
+if TYPE_CHECKING:
+    from counterdesk.documents.pdf.models import CommitmentData
+    from counterdesk.services.papers import Delivered
+    from counterdesk.tui.base import CounterScreen
 
 
 def warn_of_blanks(screen: Widget, warning: str | None) -> None:
@@ -19,25 +22,20 @@ def warn_of_blanks(screen: Widget, warning: str | None) -> None:
         screen.notify(warning, title="PDF 缺字", severity="warning", timeout=20, markup=False)
 
 
-def print_commitment(screen: Screen, application_id: int) -> None:
+def print_commitment(screen: CounterScreen[Any], application_id: int) -> None:
     """Print the 容缺受理承诺书 / 告知承诺书 of a draft or an application (in a worker), saying what became of it."""
-    screen.notify("正在生成承诺书……", timeout=2, markup=False)
-    _print_commitment(screen, application_id)
-
-
-@work(thread=True, exclusive=True, group="commitment-paper")
-def _print_commitment(screen: Screen, application_id: int) -> None:
     from counterdesk.documents.pdf.commitment import render_commitment
     from counterdesk.services.papers import commitment_file_name, commitment_for, deliver
 
-    ctx = screen.app.ctx
-    try:
-        with ctx.session() as session:
-            data = commitment_for(session, actor=ctx.actor, catalog=ctx.catalog, application_id=application_id)
-        delivered = deliver(ctx.settings, render_commitment(data), commitment_file_name(data), print_it=True)
-    except CounterdeskError as error:
-        screen.app.call_from_thread(screen.notify, error.message, severity="error", markup=False)
-        return
-    screen.app.call_from_thread(screen.notify, delivered.message + "\n请群众在承诺书上签字，窗口留存。",
-                                title=data.title, timeout=8, markup=False)
-    warn_of_blanks(screen, delivered.warning)
+    def make() -> tuple[CommitmentData, Delivered]:
+        with screen.ctx.session() as session:
+            data = commitment_for(session, actor=screen.actor, catalog=screen.catalog, application_id=application_id)
+        return data, deliver(screen.ctx.settings, render_commitment(data), commitment_file_name(data), print_it=True)
+
+    def made(result: tuple[CommitmentData, Delivered]) -> None:
+        data, delivered = result
+        screen.notify(delivered.message + "\n请群众在承诺书上签字，窗口留存。", title=data.title, timeout=8, markup=False)
+        warn_of_blanks(screen, delivered.warning)
+
+    screen.notify("正在生成承诺书……", timeout=2, markup=False)
+    screen.run_service(make, made, group="commitment-paper", exclusive=True)

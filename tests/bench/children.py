@@ -1,8 +1,9 @@
 """The benchmarks' child processes: ``python children.py <kind>``, started by ``run.py``.
 
 Each kind prints one JSON line on stdout. Start-up kinds print the wall-clock time (``time.time()``)
-at which the first screen was mounted, so the parent can measure from before it spawned the process;
-memory kinds print the peak resident set size in MB. Imports stay inside the functions so that a
+at which the first screen was mounted, so the parent can measure from before it spawned the process,
+and the CPU time the process had used by then (``cpu``, interpreter start-up included); memory kinds
+print the peak resident set size in MB. Imports stay inside the functions so that a
 child pays only for what it measures.
 """
 
@@ -46,7 +47,7 @@ def label_app(kind: str) -> None:
             self.call_after_refresh(self.done)
 
         def done(self) -> None:
-            report(mounted=time.time(), rss_mb=peak_rss_mb())
+            report(mounted=time.time(), cpu=time.process_time(), rss_mb=peak_rss_mb())
             self.exit()
 
     OneLabel().run(headless=True, size=(120, 40))
@@ -75,7 +76,7 @@ def desk_app(kind: str) -> None:
             if not (isinstance(self.screen, LoginScreen) and self.screen.is_mounted):
                 return
             if kind == "startup":
-                report(mounted=time.time())
+                report(mounted=time.time(), cpu=time.process_time())
                 self.exit()
             elif self.ctx.catalog is not None and self.ctx.hall is not None:
                 self.ctx.catalog.prepare_search()

@@ -38,6 +38,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.bench.keystrokes import bench_form_keys  # noqa: E402
+from tests.bench.postgres import NO_SERVER, fill_queue_pg, pg_home, queue_pg, server_url  # noqa: E402
 from tests.bench.synthetic import (  # noqa: E402 - the project root must be on the path first
     BENCH_MATTER,
     SUPERVISOR_ID,
@@ -132,10 +133,16 @@ def paired_medians(measure, baseline, runs: int) -> tuple[float, float]:
 
 
 def bench_startup(env: dict[str, str], runs: int) -> Figure:
-    """Process start to the login screen, against a Textual app with one Label (median of ``runs``)."""
-    value, baseline = paired_medians(lambda: child("startup", env)[0], lambda: child("label", env)[0], runs)
-    return Figure("startup_s", value, "s", baseline, "≤ 1.5 × baseline and ≤ 1.0 s",
-                  value <= 1.5 * baseline and value <= 1.0)
+    """CPU seconds from process start to the login screen, against a Textual app with one Label.
+
+    The CPU the process used, not the wall time: on a shared machine the wall time of a one-second
+    start-up swings by half with whatever else runs, and the ratio with it (1.15× to 1.73× in one
+    day), while the work the start-up does stays put. Medians of ``2 × runs`` pairs taken in turns.
+    """
+    value, baseline = paired_medians(lambda: child("startup", env)[1]["cpu"], lambda: child("label", env)[1]["cpu"],
+                                     2 * runs)
+    return Figure("startup_s", value, "s cpu", baseline, "≤ 1.3 × baseline and ≤ 1.0 s",
+                  value <= 1.3 * baseline and value <= 1.0)
 
 
 def bench_rss(env: dict[str, str]) -> Figure:
@@ -191,8 +198,8 @@ QUEUE_SQL = (
 )
 
 
-def bench_queue(settings, engine, catalog, runs: int) -> Figure:
-    """The day's first page with counts per status, against the same SELECTs through ``sqlite3``."""
+def queue_page(engine, catalog):
+    """Reading today's first page of the queue with its counts, as the supervisor's screen does."""
     from sqlmodel import Session
 
     from counterdesk.domain.clock import today
@@ -200,13 +207,21 @@ def bench_queue(settings, engine, catalog, runs: int) -> Figure:
     from counterdesk.services.staff import Actor
 
     actor = Actor(SUPERVISOR_ID, "王科长", "supervisor", 1)
-    day = today()
 
     def service() -> None:
         with Session(engine) as session:
-            page = day_queue(session, actor=actor, day=day, catalog=catalog)
+            page = day_queue(session, actor=actor, day=today(), catalog=catalog)
         assert page.rows and page.total > 0
 
+    return service
+
+
+def bench_queue(settings, engine, catalog, runs: int) -> Figure:
+    """The day's first page with counts per status, against the same SELECTs through ``sqlite3``."""
+    from counterdesk.domain.clock import today
+
+    day = today()
+    service = queue_page(engine, catalog)
     con = sqlite3.connect(settings.home / "data" / "counterdesk.db")
 
     def direct() -> None:
@@ -231,6 +246,13 @@ OVERDUE_SQL = (
 
 def bench_overdue(settings, engine, catalog, runs: int) -> Figure:
     """The queue's overdue filter over every day (first page, counts, clocks), against the same SELECTs."""
+    return bench_watch(settings, engine, catalog, runs, due="overdue", sqls=OVERDUE_SQL, name="overdue_ms")
+
+
+def bench_watch(settings, engine, catalog, runs: int, *, due: str, sqls: tuple[str, ...], name: str) -> Figure:
+    """A watch filter of the queue over every day (first page, counts, clocks, what is owed), against
+    its SELECTs through ``sqlite3``. (The stored clocks have no events, so only what is owed is checked
+    row by row.)"""
     from sqlmodel import Session
 
     from counterdesk.domain.clock import today
@@ -239,16 +261,17 @@ def bench_overdue(settings, engine, catalog, runs: int) -> Figure:
 
     actor = Actor(SUPERVISOR_ID, "王科长", "supervisor", 1)
     day = today()
+    listed = {"owed_overdue": lambda row: row.owed.overdue}.get(due, lambda row: True)
 
     def service() -> None:
         with Session(engine) as session:
-            page = day_queue(session, actor=actor, day=day, catalog=catalog, due="overdue")
-        assert page.rows and page.total > 0
+            page = day_queue(session, actor=actor, day=day, catalog=catalog, due=due)
+        assert page.rows and page.total > 0 and all(listed(row) for row in page.rows)
 
     con = sqlite3.connect(settings.home / "data" / "counterdesk.db")
 
     def direct() -> None:
-        for sql in OVERDUE_SQL:
+        for sql in sqls:
             con.execute(sql, (day.isoformat(),)).fetchall()
 
     service()
@@ -256,7 +279,26 @@ def bench_overdue(settings, engine, catalog, runs: int) -> Figure:
     value = median_time(service, runs * 4) * 1000
     baseline = median_time(direct, runs * 4) * 1000
     con.close()
-    return Figure("overdue_ms", value, "ms", baseline, "≤ 100 ms", _at_most(value, 100))
+    return Figure(name, value, "ms", baseline, "≤ 100 ms", _at_most(value, 100))
+
+
+OWING = ("SELECT application_id FROM material_promise WHERE kind = 'tolerated' AND supplied_at IS NULL "
+         "AND due_on IS NOT NULL AND due_on < ?")
+OPEN = "('received', 'in_transit', 'signed_for', 'accepted', 'supplement_requested', 'resubmitted', " \
+       "'in_progress', 'special_procedure')"
+OWED_SQL = (
+    f"SELECT a.status, count(*) FROM application a WHERE a.id IN ({OWING}) AND a.status IN {OPEN} GROUP BY a.status",
+    "SELECT a.id, a.number, a.status, a.matter_code, a.county_code, a.window, a.clerk_id, a.submitted_at, "
+    "a.version, p.name FROM application a LEFT OUTER JOIN applicant p ON a.applicant_id = p.id "
+    f"WHERE a.id IN ({OWING}) AND a.status IN {OPEN} ORDER BY (SELECT min(m.due_on) FROM material_promise m "
+    "WHERE m.application_id = a.id AND m.kind = 'tolerated' AND m.supplied_at IS NULL AND m.due_on IS NOT NULL), "
+    "a.id LIMIT 50 OFFSET 0",
+)
+
+
+def bench_owed(settings, engine, catalog, runs: int) -> Figure:
+    """The queue's 容缺逾期 filter over every day, as ``bench_overdue``."""
+    return bench_watch(settings, engine, catalog, runs, due="owed_overdue", sqls=OWED_SQL, name="owed_ms")
 
 
 def bench_queue_screen(settings, engine, catalog, runs: int) -> Figure:
@@ -286,11 +328,13 @@ def bench_queue_screen(settings, engine, catalog, runs: int) -> Figure:
             return time.perf_counter() - start
 
     value = statistics.median(asyncio.run(once()) for _ in range(runs)) * 1000
-    return Figure("queue_screen_ms", value, "ms", None, "≤ 300 ms", _at_most(value, 300))
+    return Figure("queue_screen_ms", value, "ms", None, "≤ 150 ms", _at_most(value, 150))
 
 
-def bench_import(home: Path, settings, engine, catalog, rows: int, *, attachments: bool) -> Figure:
-    """A batch import of ``rows`` valid rows, with or without one 1-page PDF each (rows per second)."""
+def bench_import(home: Path, settings, engine, catalog, rows: int, *, attachments: bool,
+                 name: str = "") -> Figure:
+    """A batch import of ``rows`` valid rows, with or without one 1-page PDF each (rows per second);
+    ``name`` for the same import into another database than the home's SQLite."""
     from sqlmodel import Session
 
     from counterdesk.services.batch import import_batch
@@ -309,8 +353,31 @@ def bench_import(home: Path, settings, engine, catalog, rows: int, *, attachment
     value = rows / elapsed
     if attachments:
         return Figure("import_att_rows_s", value, "rows/s", None, "≥ 300 rows/s", value >= 300)
+    if name:
+        return Figure(name, value, "rows/s", None, "≥ 6,000 rows/s", value >= 6000)
     baseline = raw_insert_rate(home / "raw.db", path)
-    return Figure("import_rows_s", value, "rows/s", baseline, "≥ 2,000 rows/s", value >= 2000)
+    return Figure("import_rows_s", value, "rows/s", baseline, "≥ 6,000 rows/s", value >= 6000)
+
+
+def bench_queue_pg(home: Path, catalog_dir: Path, sizes: dict) -> Figure:
+    """``queue_ms`` on PostgreSQL, the applications stored by ``COPY``; against the same SELECTs via psycopg."""
+    base = server_url()
+    if base is None:
+        return Figure("queue_pg_ms", None, "ms", None, "≤ 50 ms", None, note=NO_SERVER)
+    with pg_home(home / "pg-queue", catalog_dir, base) as (_, engine, catalog, url):
+        fill_queue_pg(url, sizes["applications"], sizes["today"], catalog)
+        value, baseline = queue_pg(queue_page(engine, catalog), url, QUEUE_SQL, sizes["runs"] * 4)
+    return Figure("queue_pg_ms", value, "ms", baseline, "≤ 50 ms", _at_most(value, 50))
+
+
+def bench_import_pg(home: Path, catalog_dir: Path, rows: int) -> Figure:
+    """``import_rows_s`` into PostgreSQL."""
+    base = server_url()
+    if base is None:
+        return Figure("import_pg_rows_s", None, "rows/s", None, "≥ 6,000 rows/s", None, note=NO_SERVER)
+    with pg_home(home / "pg-import", catalog_dir, base) as (settings, engine, catalog, _):
+        return bench_import(home / "pg-import", settings, engine, catalog, rows, attachments=False,
+                            name="import_pg_rows_s")
 
 
 def bench_transfer(home: Path, catalog_dir: Path, rows: int) -> Figure:
@@ -602,7 +669,8 @@ def guarded(name: str, unit: str, target: str, measure) -> Figure:
 
 
 SELF_CONTAINED = {"search_p95_ms", "import_rows_s", "import_att_rows_s", "transfer_rows_s", "cli_help_s",
-                  "hostile_scan_s", "hostile_scan_mb", "hostile_tui_mb", "catalog_load_s", "status_s", "pdf_cmd_s"}
+                  "hostile_scan_s", "hostile_scan_mb", "hostile_tui_mb", "queue_pg_ms", "import_pg_rows_s",
+                  "catalog_load_s", "status_s", "pdf_cmd_s"}
 """Figures that do not read the million stored applications (``--only`` skips building them)."""
 
 
@@ -619,19 +687,22 @@ def run_all(sizes: dict, home: Path, progress, only: set[str] | None = None) -> 
                COUNTERDESK_DB_URL=settings.db_url)
     import_settings, import_engine, _ = open_home(home / "import", catalog_dir)
     steps = [
-        ("startup_s", "s", "≤ 1.5 × baseline and ≤ 1.0 s", lambda: bench_startup(env, runs)),
+        ("startup_s", "s cpu", "≤ 1.3 × baseline and ≤ 1.0 s", lambda: bench_startup(env, runs)),
         ("search_p95_ms", "ms", "≤ 5 ms", lambda: bench_search(catalog)),
         ("queue_ms", "ms", "≤ 50 ms", lambda: bench_queue(settings, engine, catalog, runs)),
-        ("queue_screen_ms", "ms", "≤ 300 ms", lambda: bench_queue_screen(settings, engine, catalog, runs)),
+        ("queue_screen_ms", "ms", "≤ 150 ms", lambda: bench_queue_screen(settings, engine, catalog, runs)),
         ("form_key_p95_ms", "ms", "≤ 30 ms",
          lambda: bench_form_keys(settings, engine, catalog, runs)),
         ("overdue_ms", "ms", "≤ 100 ms", lambda: bench_overdue(settings, engine, catalog, runs)),
-        ("import_rows_s", "rows/s", "≥ 2,000 rows/s",
+        ("owed_ms", "ms", "≤ 100 ms", lambda: bench_owed(settings, engine, catalog, runs)),
+        ("import_rows_s", "rows/s", "≥ 6,000 rows/s",
          lambda: bench_import(home, import_settings, import_engine, catalog, sizes["import_rows"],
                               attachments=False)),
         ("import_att_rows_s", "rows/s", "≥ 300 rows/s",
          lambda: bench_import(home, import_settings, import_engine, catalog, sizes["import_rows"],
                               attachments=True)),
+        ("queue_pg_ms", "ms", "≤ 50 ms", lambda: bench_queue_pg(home, catalog_dir, sizes)),
+        ("import_pg_rows_s", "rows/s", "≥ 6,000 rows/s", lambda: bench_import_pg(home, catalog_dir, sizes["import_rows"])),
         ("transfer_rows_s", "rows/s", "≥ 200 rows/s",
          lambda: bench_transfer(home, catalog_dir, sizes["transfer_rows"])),
         ("card_ms", "ms", "≤ 50 ms", lambda: bench_card(engine, catalog, runs)),
@@ -693,7 +764,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({f.name: f.as_dict() for f in figures}, ensure_ascii=False))
     else:
         print(table(figures))
-    return 0 if all(f.met for f in figures) else 1
+    return 0 if all(f.met or f.note.startswith("skipped") for f in figures) else 1
 
 
 if __name__ == "__main__":

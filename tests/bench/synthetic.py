@@ -32,14 +32,16 @@ def build_catalog(home: Path, count: int) -> Path:
         (target / f"m{i:05d}.toml").write_text(text, encoding="utf-8")
     example = (shipped_data_dir() / "matters" / "policy-jiuye-kunnan.toml").read_text(encoding="utf-8")
     example = example.replace('code = "ZC-JYKN-001"', f'code = "{BENCH_MATTER}"', 1)
-    # Every material optional; an optional material is never 容缺, so its tolerable line goes too.
+    # every material optional; an optional material cannot also be marked for 容缺 (the catalog refuses it)
     example = re.sub(r"^tolerable = .*\n", "", example.replace("required = true", "required = false"), flags=re.M)
     (target / "bench-optional.toml").write_text(example, encoding="utf-8")
     return folder
 
 
-def open_home(home: Path, catalog_dir: Path, *, county: str = "430626", hall_code: str | None = None):
-    """Settings, a migrated database with a supervisor and the hall, and the catalog."""
+def open_home(home: Path, catalog_dir: Path, *, county: str = "430626", hall_code: str | None = None,
+              db_url: str | None = None):
+    """Settings, a migrated database (the home's SQLite unless ``db_url``) with a supervisor and the
+    hall, and the catalog."""
     from sqlmodel import Session
 
     from counterdesk.catalog import load_catalog
@@ -49,8 +51,8 @@ def open_home(home: Path, catalog_dir: Path, *, county: str = "430626", hall_cod
     from counterdesk.store.engine import open_database
 
     (home / "scans").mkdir(parents=True, exist_ok=True)
-    settings = Settings(home=home, db_url=sqlite_url(home / "data" / "counterdesk.db"), scans_dir=home / "scans",
-                        catalog_dir=catalog_dir)
+    settings = Settings(home=home, db_url=db_url or sqlite_url(home / "data" / "counterdesk.db"),
+                        scans_dir=home / "scans", catalog_dir=catalog_dir)
     engine = open_database(settings.db_url, home=home)
     catalog = load_catalog(catalog_dir)
     with Session(engine) as session:
@@ -61,8 +63,19 @@ def open_home(home: Path, catalog_dir: Path, *, county: str = "430626", hall_cod
     return settings, engine, catalog
 
 
-def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
-    """``total`` submitted applications, ``on_today`` of them today, inserted with raw ``executemany``.
+def applicant_rows(count: int = 1000):
+    """The stored applicants the queue's applications point at (ids 1 to ``count``)."""
+    return ((f"4306261985{i:08d}", f"申请人{i}", "2026-01-01 00:00:00", "2026-01-01 00:00:00") for i in range(count))
+
+
+APPLICANT_SQL = ("INSERT INTO applicant (kind, id_type, id_number, name, created_at, updated_at) "
+                 "VALUES ('personal', 'resident_id', ?, ?, ?, ?)")
+APPLICATION_COLUMNS = ("number, matter_code, county_code, status, \"window\", clerk_id, applicant_id, remark, step, "
+                       "created_at, updated_at, submitted_at, submitted_on, version, due_date")
+
+
+def application_rows(start: int, stop: int, on_today: int, codes: list[str]):
+    """Applications ``start`` to ``stop`` of the queue, as tuples in ``APPLICATION_COLUMNS`` order.
 
     Accepted and in-progress ones of the last 60 days carry the due date of a running clock, 21
     days after submission (those of the last 22–60 days, about 18,000 of a million, are overdue);
@@ -73,40 +86,68 @@ def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
     from counterdesk.domain.clock import today
 
     day = today()
-    codes = list(catalog.matters)[:200]
     statuses = ["received", "accepted", "in_progress", "completed", "supplement_requested", "rejected"]
+    for i in range(start, stop):
+        on = day if i < on_today else day - timedelta(days=1 + i % 700)
+        at = datetime.combine(on, datetime.min.time()) + timedelta(hours=8, seconds=i % 30000)
+        stamp = at.isoformat(" ")
+        status = statuses[i % len(statuses)]
+        due = None
+        if status in ("accepted", "in_progress"):
+            if (day - on).days > 60:
+                status = "completed"
+            else:
+                due = (on + timedelta(days=21)).isoformat()
+        yield (f"B{on:%Y%m%d}{i:08d}", codes[i % len(codes)], "430626", status,
+               1 + i % 12, SUPERVISOR_ID, 1 + i % 1000, "", "received", stamp, stamp, stamp, on.isoformat(), 1, due)
+
+
+def fill_queue(db_path: Path, total: int, on_today: int, catalog) -> None:
+    """``total`` submitted applications, ``on_today`` of them today (``application_rows``), inserted
+    with raw ``executemany``, and what some of them promised (``promises``)."""
+    from counterdesk.domain.clock import today
+
+    day = today()
+    codes = list(catalog.matters)[:200]
     con = sqlite3.connect(db_path)
     con.execute("PRAGMA synchronous=OFF")
-    con.executemany("INSERT INTO applicant (kind, id_type, id_number, name, created_at, updated_at) "
-                    "VALUES ('personal', 'resident_id', ?, ?, ?, ?)",
-                    ((f"4306261985{i:08d}", f"申请人{i}", "2026-01-01 00:00:00", "2026-01-01 00:00:00")
-                     for i in range(1000)))
-
-    def rows(start: int, stop: int):
-        for i in range(start, stop):
-            on = day if i < on_today else day - timedelta(days=1 + i % 700)
-            at = datetime.combine(on, datetime.min.time()) + timedelta(hours=8, seconds=i % 30000)
-            stamp = at.isoformat(" ")
-            status = statuses[i % len(statuses)]
-            due = None
-            if status in ("accepted", "in_progress"):
-                if (day - on).days > 60:
-                    status = "completed"
-                else:
-                    due = (on + timedelta(days=21)).isoformat()
-            yield (f"B{on:%Y%m%d}{i:08d}", codes[i % len(codes)], "430626", status,
-                   1 + i % 12, SUPERVISOR_ID, 1 + i % 1000, "", "received", stamp, stamp, stamp, on.isoformat(), 1,
-                   due)
-
-    sql = ("INSERT INTO application (number, matter_code, county_code, status, window, clerk_id, applicant_id, "
-           "remark, step, created_at, updated_at, submitted_at, submitted_on, version, due_date) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    con.executemany(APPLICANT_SQL, applicant_rows())
+    sql = f"INSERT INTO application ({APPLICATION_COLUMNS}) VALUES ({', '.join('?' * 15)})"
     chunk = 250_000
     for start in range(0, total, chunk):
-        con.executemany(sql, rows(start, min(total, start + chunk)))
+        con.executemany(sql, application_rows(start, min(total, start + chunk), on_today, codes))
         con.commit()
+    con.executemany("INSERT INTO material_promise (application_id, material_code, kind, days, due_on, by_staff, "
+                    "created_at, supplied_at, supplied_by, outcome, checked_at, checked_by) "
+                    "VALUES (?, 'M05', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", promises(con, day))
+    con.commit()
     con.execute("ANALYZE")
     con.close()
+
+
+def promises(con: sqlite3.Connection, day) -> list[tuple]:
+    """The 容缺 and 告知承诺 rows of the applications ``fill_queue`` stored.
+
+    Every 20th was received without a tolerated material (容缺, due 10 days later), supplied unless
+    it was received in the last 30 days (about 1,500 of a million still owe one, two thirds of them
+    past the deadline; those completed or refused owe nothing); every 50th replaced a certificate by
+    a commitment (告知承诺), checked unless received in the last 30 days.
+    """
+    from datetime import date, timedelta
+
+    found = []
+    for app_id, submitted_on, stamp in con.execute("SELECT id, submitted_on, submitted_at FROM application "
+                                                   "WHERE id % 20 = 0 OR id % 50 = 0"):
+        on = date.fromisoformat(submitted_on)
+        settled = None if (day - on).days < 30 else stamp
+        by = SUPERVISOR_ID if settled else None
+        if app_id % 20 == 0:
+            found.append((app_id, "tolerated", 10, (on + timedelta(days=10)).isoformat(), SUPERVISOR_ID, stamp,
+                          settled, by, None, None, None))
+        else:
+            found.append((app_id, "commitment", None, None, SUPERVISOR_ID, stamp, None, None,
+                          "true" if settled else None, settled, by))
+    return found
 
 
 def write_scan(path: Path, text: str, pages: int = 1) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 RUN = Path(__file__).resolve().parents[1] / "bench" / "run.py"
 FIGURES = {"startup_s", "search_p95_ms", "queue_ms", "queue_screen_ms", "form_key_p95_ms", "import_rows_s",
-           "import_att_rows_s", "transfer_rows_s", "card_ms", "packet_s", "tui_rss_mb", "cli_help_s", "overdue_ms",
+           "import_att_rows_s", "transfer_rows_s", "card_ms", "packet_s", "tui_rss_mb", "cli_help_s", "overdue_ms", "owed_ms",
            "hostile_scan_s", "hostile_scan_mb", "hostile_tui_mb"}
 
 

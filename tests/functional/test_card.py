@@ -44,6 +44,40 @@ def test_card_is_refused_while_a_situation_question_is_unanswered(catalog):
     assert refused.value.code == "unanswered" and refused.value.field == "flexible"
 
 
+def test_without_answers_the_card_is_the_generic_one_listing_every_material_and_its_situation(catalog):
+    card = card_for(None, catalog=catalog, hall=None, matter_code=GUIDE, county_code=PINGJIANG, answers={})
+    assert card.generic and len(card.materials) == 8 and len(card.situation) == 3
+    assert card.situation[0] == ("申请人属于以下哪类人员？",
+                                 "与用人单位解除或终止劳动关系的失业人员；城镇零就业家庭成员；持有残疾人证的登记失业人员")
+    by_name = {m.name: m for m in card.materials}
+    assert by_name["残疾人证"].when == ("申请人属于以下哪类人员？ → 持有残疾人证的登记失业人员",)
+    assert by_name["身份证、户口簿"].when == () and by_name["身份证、户口簿"].license == "居民身份证"
+    passbook = by_name["邮政储蓄银行活期存折"]
+    assert passbook.tolerable_when == ("申请人是否已开立邮政储蓄银行活期存折？ → 未开立（受理后补交）",)
+    assert by_name["城镇零就业家庭证明"].commitment and by_name["失业登记证"].tolerable_when is None
+    assert card_file_name(card).startswith("通用明白卡-我要申请认定为就业困难人员-平江县-")
+
+
+def test_the_card_carries_departments_time_limits_legal_basis_and_faq(catalog):
+    card = card_for(None, catalog=catalog, hall=None, matter_code=GUIDE, county_code=PINGJIANG, answers=LAID_OFF)
+    assert card.legal_time_limit_days == 20 and len(card.legal_basis) == 3 and len(card.faq) == 4
+    assert card.departments == [("就业困难人员认定", "县级人力资源和社会保障局"),
+                                ("灵活就业社会保险补贴申领", "县级人力资源和社会保障局")]
+    assert [m.license for m in card.materials if m.license] == ["居民身份证", "就业创业证（失业登记）"]
+
+
+def test_a_passbook_not_yet_opened_is_printed_as_tolerated_not_required(catalog):
+    from counterdesk.documents.pdf.card import render_card
+
+    answers = {**LAID_OFF, "bank": "no"}
+    card = card_for(None, catalog=catalog, hall=None, matter_code=GUIDE, county_code=PINGJIANG, answers=answers)
+    assert [m.name for m in card.materials if m.tolerated] == ["邮政储蓄银行活期存折"]
+    text = PdfReader(io.BytesIO(render_card(card))).pages[0].extract_text()
+    row = next(line for line in text.splitlines() if "容缺（受理后补交）" in line)
+    assert "必填" not in row
+    assert text.count("必填") == 1 + 5  # the heading 是否必填 and the five other materials
+
+
 def test_card_is_refused_for_a_county_where_the_matter_is_not_handled(catalog):
     local = next(m for m in catalog.matters.values() if m.counties is not None)
     elsewhere = next(c.code for city in catalog.cities for c in city.counties if c.code not in local.counties)
@@ -89,8 +123,19 @@ def test_cli_writes_the_card_for_a_county_given_by_name(run, tmp_path):
 def test_cli_names_the_missing_answer_and_how_to_give_it(run, tmp_path):
     result = run("card", GUIDE, "--region", PINGJIANG, "--answer", "category=laid_off", "-o", str(tmp_path / "c.pdf"))
     assert result.exit_code == 2
-    assert "flexible=yes" in result.stderr and "flexible=no" in result.stderr
+    assert "flexible=yes" in result.stderr and "flexible=no" in result.stderr and "通用明白卡" in result.stderr
     assert not (tmp_path / "c.pdf").exists()
+
+
+def test_cli_without_answers_writes_the_generic_card_for_the_rack(run, tmp_path):
+    out = tmp_path / "rack.pdf"
+    result = run("card", GUIDE, "--region", "平江县", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "通用明白卡已保存" in result.stdout
+    text = "".join(page.extract_text() for page in PdfReader(out).pages).replace("\n", "")
+    for expected in ("通用版", "残疾人证", "城镇零就业家庭证明", "适用：申请人属于以下哪类人员？ → 持有残疾人证的登记失业人员",
+                     "必填（可容缺）", "必填（可告知承诺）"):
+        assert expected in text, expected
 
 
 def test_cli_refuses_an_ambiguous_county_and_lists_the_candidates(run, tmp_path):

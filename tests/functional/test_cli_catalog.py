@@ -155,6 +155,13 @@ def test_show_with_answers_opens_the_branch_and_adds_materials(run):
     assert m07["kind"] == "copy" and m07["copies"] == 1 and m07["required"] is True
 
 
+def test_show_names_a_passbook_not_yet_opened_as_tolerated_like_the_card(run):
+    result = run("show", GUIDE, "--answer", "category=laid_off", "--answer", "flexible=yes", "--answer", "bank=no")
+    assert result.exit_code == 0
+    row = next(line for line in result.stdout.splitlines() if "M05" in line)
+    assert "容缺（受理后补" in row and "必填" not in row  # the table may wrap the label
+
+
 def test_show_drops_an_answer_to_a_question_no_longer_asked(run):
     guide = as_json(run("show", GUIDE, "--answer", "flexible=no", "--answer", "bank=yes", "--json"))
     assert "bank" not in [q["id"] for q in guide["questions"]]

@@ -96,7 +96,7 @@ def test_status_json_gives_the_timeline(run, hall):
     data = json.loads(result.stdout)
     assert list(data) == ["number", "status", "matter", "county", "submitted_at", "received_by", "handled_in",
                           "due_date", "remaining_workdays", "clock", "tolerated", "tolerated_due",
-                          "tolerated_overdue", "events"]
+                          "tolerated_overdue", "items", "promises", "events"]
     assert data["clock"] == "running" and data["remaining_workdays"] == 15
     assert (data["received_by"], data["handled_in"]) == ("43062601", "430626")
     assert data["status"] == "accepted"

@@ -16,7 +16,7 @@ from counterdesk.domain.workdays import add_working_days
 from counterdesk.services import audit, deadlines, queue, workflow
 from counterdesk.store.models import Application, StatusEvent
 from tests.conftest import PASSWORD
-from tests.factories import submitted_application
+from tests.factories import advance_through, submitted_application
 
 LIMIT = 15
 """The example matter's promised time limit (working days)."""
@@ -70,7 +70,7 @@ def test_special_procedure_pauses_and_completion_stops_the_clock(session, superv
         workflow.advance(session, actor=supervisor, number_or_id=accepted.id, to_status=status, reason=reason,
                          catalog=catalog)
     assert stored_due(session, accepted) is not None
-    workflow.advance(session, actor=supervisor, number_or_id=accepted.id, to_status="completed", catalog=catalog)
+    advance_through(session, supervisor, accepted.id, "completed", catalog=catalog)
     assert stored_due(session, accepted) is None
     done = deadlines.clock_of(session, accepted, catalog=catalog)
     assert done.state == "stopped" and done.on_time is True
@@ -155,8 +155,7 @@ def test_daily_report_gives_the_on_time_rate_and_lists_the_overdue(session, supe
     from counterdesk.services import report
 
     done = submitted_application(session, clerk, catalog, settings)
-    for status in ("accepted", "completed"):
-        workflow.advance(session, actor=supervisor, number_or_id=done.id, to_status=status, catalog=catalog)
+    advance_through(session, supervisor, done.id, "accepted", "completed", catalog=catalog)
     figures = report.daily_report(session, day=today(), catalog=catalog)
     assert (figures.completed, figures.completed_on_time, figures.on_time_rate, figures.overdue) == (1, 1, 1.0, [])
     late_day = stored_due(session, accepted) + timedelta(days=7)

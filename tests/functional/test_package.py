@@ -46,6 +46,7 @@ class Home:
     def trust(self, other: Home) -> None:
         result = self.run("hall", "trust", other.code, str(other.public_key), "--staff", "sup01")
         assert result.exit_code == 0, result.output
+        assert result.output.strip() == f"已登记大厅 {other.code}（未填写名称，可用 --name 补上）的公钥。"
 
 
 @pytest.fixture
@@ -99,6 +100,25 @@ def test_round_trip_window_to_office_and_the_result_back(halls, package, tmp_pat
                          "--staff", "sup01")
     assert nothing.exit_code == 1 and "没有新的办理进度" in nothing.stderr
     assert window.run("audit", "verify").exit_code == 0 and office.run("audit", "verify").exit_code == 0
+
+
+def test_the_items_are_opened_and_settled_at_the_office_and_the_window_sees_them(halls, package, tmp_path):
+    window, office = halls
+    out, _, numbers = package
+    office.json("transfer", "import", str(out), "--staff", "sup01")
+    number = numbers[0]
+    assert office.run("advance", number, "--to", "accepted", "--staff", "sup01").exit_code == 0
+    for item, status in (("1", "done"), ("2", "refused")):
+        assert office.run("item", number, "--item", item, "--to", status, "--staff", "sup01").exit_code == 0
+    assert office.run("advance", number, "--to", "completed", "--staff", "sup01").exit_code == 0
+    there = office.json("status", number)["items"]
+    assert [(i["number"], i["status"]) for i in there] == [(1, "done"), (2, "refused")]
+    back = tmp_path / "return.zip"
+    assert office.run("transfer", "return", "--to", CHANGSHA, "-o", str(back), "--staff", "sup01").exit_code == 0
+    window.json("transfer", "import", str(back), "--staff", "sup01")
+    here = window.json("status", number)
+    assert here["status"] == "completed" and here["items"] == there
+    assert window.run("audit", "verify").exit_code == 0
 
 
 def test_a_second_import_of_the_same_package_changes_nothing(halls, package):

@@ -21,7 +21,14 @@ from counterdesk.services.export import application_digest
 from counterdesk.store.models import Application, Attachment, AuditEntry, MaterialPromise, StatusEvent
 from tests.batch_helpers import batch_folder, example_row, read_jsonl, write_jsonl
 from tests.conftest import write_pdf
-from tests.factories import applicant_form, attach_all, draft_application, resident_id, submitted_application
+from tests.factories import (
+    applicant_form,
+    attach_all,
+    draft_application,
+    resident_id,
+    settle_items,
+    submitted_application,
+)
 
 NO_PASSBOOK = {"category": "laid_off", "flexible": "yes", "bank": "no"}
 ZERO_EMPLOYMENT = {"category": "zero_employment", "flexible": "no"}
@@ -43,13 +50,24 @@ def _ready(session, actor, catalog, settings, answers, *skipped, form=None) -> A
     return draft
 
 
+def _tolerated(session, clerk, catalog, settings, days: int = 7) -> Application:
+    draft = _ready(session, clerk, catalog, settings, NO_PASSBOOK, PASSBOOK)
+    promises.mark(session, actor=clerk, catalog=catalog, application_id=draft.id, material_code=PASSBOOK, days=days)
+    applications.submit(session, actor=clerk, catalog=catalog, application_id=draft.id)
+    return session.get(Application, draft.id)
+
+
 @pytest.fixture
 def tolerated(session, clerk, catalog, settings) -> Application:
     """The passbook not opened yet: marked 容缺 for 7 working days, submitted without it."""
-    draft = _ready(session, clerk, catalog, settings, NO_PASSBOOK, PASSBOOK)
-    promises.mark(session, actor=clerk, catalog=catalog, application_id=draft.id, material_code=PASSBOOK, days=7)
-    applications.submit(session, actor=clerk, catalog=catalog, application_id=draft.id)
-    return session.get(Application, draft.id)
+    return _tolerated(session, clerk, catalog, settings)
+
+
+def _due_passed(session, application: Application, days_ago: int = 1) -> None:
+    """The tolerated material's deadline has come and gone: seen from ``days_ago`` days after it."""
+    session.exec(update(MaterialPromise).where(MaterialPromise.application_id == application.id)
+                 .values(due_on=today() - timedelta(days=days_ago)))
+    session.commit()
 
 
 # -- 容缺 at the counter ---------------------------------------------------------------------------------
@@ -105,14 +123,95 @@ def test_a_material_with_a_file_is_not_marked_and_a_file_attached_later_wins(ses
 
 
 def test_a_tolerated_material_still_missing_after_its_deadline_shows_as_overdue(session, catalog, tolerated):
-    # The deadline has come and gone: seen from a day after it.
-    session.exec(update(MaterialPromise).where(MaterialPromise.application_id == tolerated.id)
-                 .values(due_on=today() - timedelta(days=1)))
-    session.commit()
-    found = queue.progress(session, number=tolerated.number, catalog=catalog).to_dict()
-    assert (found["tolerated"], found["tolerated_overdue"]) == ([PASSBOOK], True)
+    _due_passed(session, tolerated)
+    found = queue.progress(session, number=tolerated.number, catalog=catalog)
+    assert (found.to_dict()["tolerated"], found.to_dict()["tolerated_overdue"]) == ([PASSBOOK], True)
+    assert found.status_label == "已收件·容缺逾期"
+    assert [(p["material_code"], p["state"], p["state_label"]) for p in found.to_dict()["promises"]] == [
+        (PASSBOOK, "overdue", "容缺逾期")]
     [row] = queue.day_queue(session, actor=None, day=today(), catalog=catalog).rows
-    assert row.to_dict()["tolerated_overdue"] is True and row.status_label == "已收件·容缺待补（逾期）"
+    assert row.to_dict()["tolerated_overdue"] is True and row.status_label == "已收件·容缺逾期"
+    assert row.to_dict()["tolerated"] == found.to_dict()["tolerated"], "queue and status say the same"
+
+
+def test_the_queue_lists_every_day_s_applications_owing_a_material_soonest_deadline_first(
+        session, clerk, supervisor, catalog, settings):
+    from counterdesk.services import workflow
+
+    late, later, soon = (_tolerated(session, clerk, catalog, settings, days) for days in (30, 20, 3))
+    plain = submitted_application(session, clerk, catalog, settings)
+    withdrawn = _tolerated(session, clerk, catalog, settings, 1)
+    workflow.advance(session, actor=clerk, number_or_id=withdrawn.number, to_status="withdrawn", reason="群众申请撤回")
+    _due_passed(session, late, days_ago=2)
+    # Received on another day: the filters look at every day's applications.
+    session.exec(update(Application).where(Application.id == later.id)
+                 .values(submitted_on=today() - timedelta(days=40)))
+    session.commit()
+
+    def listed(due: str, **options) -> list[str]:
+        page = queue.day_queue(session, actor=supervisor, day=today(), catalog=catalog, due=due, **options)
+        assert page.total == len(page.rows) and sum(page.counts_by_status.values()) == page.total
+        return [row.number for row in page.rows]
+
+    assert listed("owed") == [late.number, soon.number, later.number], "by the earliest deadline owed"
+    assert listed("owed", sort="-tolerated_due") == [later.number, soon.number, late.number]
+    assert listed("owed_overdue") == [late.number]
+    assert plain.number not in listed("owed", page_size=None)
+    assert queue.DUE_FILTERS["owed"] == "容缺待补" and queue.DUE_FILTERS["owed_overdue"] == "容缺逾期"
+
+
+def test_a_withdrawn_or_refused_application_owes_nothing_and_its_promises_are_void(
+        session, clerk, supervisor, catalog, settings, tolerated):
+    from counterdesk.services import workflow
+
+    _due_passed(session, tolerated)
+    workflow.advance(session, actor=clerk, number_or_id=tolerated.number, to_status="withdrawn", reason="群众申请撤回")
+    found = queue.progress(session, number=tolerated.number, catalog=catalog)
+    assert (found.owed.codes, found.status_label) == ((), "已撤回")
+    assert [(p["state"], p["state_label"], p["due_on"] is not None) for p in found.to_dict()["promises"]] == [
+        ("void", "已失效", True)], "the row stays, for history"
+    assert session.exec(select(MaterialPromise).where(MaterialPromise.application_id == tolerated.id)).one()
+    [row] = queue.day_queue(session, actor=supervisor, day=today(), catalog=catalog).rows
+    assert (row.to_dict()["tolerated"], row.to_dict()["tolerated_overdue"], row.status_label) == ([], False, "已撤回")
+    assert queue.day_queue(session, actor=supervisor, day=today(), catalog=catalog, due="owed_overdue").rows == []
+    with pytest.raises(InvalidInput) as refused:
+        attachments.supply_owed(session, actor=clerk, settings=settings, catalog=catalog,
+                                number_or_id=tolerated.number, material_code=PASSBOOK,
+                                path=write_pdf(settings.scans_dir / "late.pdf"))
+    assert refused.value.code == "promise_void" and "已撤回" in refused.value.message
+    # Refused (不予受理) by the 办理地: the same.
+    other = _tolerated(session, clerk, catalog, settings)
+    workflow.advance(session, actor=supervisor, number_or_id=other.number, to_status="rejected", reason="不符合条件")
+    assert queue.progress(session, number=other.number, catalog=catalog).to_dict()["tolerated"] == []
+
+
+def test_completion_is_refused_while_a_tolerated_material_is_owed_naming_it(session, clerk, supervisor, catalog,
+                                                                            settings, tolerated):
+    from counterdesk.services import workflow
+
+    workflow.advance(session, actor=supervisor, number_or_id=tolerated.number, to_status="accepted", catalog=catalog)
+    settle_items(session, supervisor, tolerated.number)
+    with pytest.raises(Conflict) as refused:
+        workflow.advance(session, actor=supervisor, number_or_id=tolerated.number, to_status="completed",
+                         catalog=catalog)
+    assert refused.value.code == "tolerated_owed"
+    assert "邮政储蓄银行活期存折" in refused.value.message and PASSBOOK in refused.value.message
+    assert "不能办结" in refused.value.message
+    stored = session.get(Application, tolerated.id)
+    session.refresh(stored)
+    assert stored.status == "accepted" and not session.exec(select(StatusEvent).where(
+        StatusEvent.application_id == tolerated.id, StatusEvent.to_status == "completed")).all()
+    # A move the workflow does not have is still named as such, owed or not.
+    with pytest.raises(InvalidInput) as wrong:
+        workflow.advance(session, actor=supervisor, number_or_id=tolerated.number, to_status="ready")
+    assert wrong.value.code == "bad_transition"
+    attachments.supply_owed(session, actor=clerk, settings=settings, catalog=catalog, number_or_id=tolerated.number,
+                            material_code=PASSBOOK, path=write_pdf(settings.scans_dir / "存折.pdf"))
+    moved = workflow.advance(session, actor=supervisor, number_or_id=tolerated.number, to_status="completed",
+                             catalog=catalog)
+    assert moved.to_status == "completed"
+    found = queue.progress(session, number=tolerated.number, catalog=catalog).to_dict()
+    assert [p["state"] for p in found["promises"]] == ["supplied"]
 
 
 def test_supplying_the_passbook_later_clears_what_was_owed_and_is_audited(session, clerk, other_clerk, catalog,
@@ -299,6 +398,31 @@ def test_a_commitment_opens_a_check_for_a_supervisor_who_records_its_outcome_onc
         promises.record_check(session, actor=supervisor, check_id=check.id, outcome="true", note=None)
 
 
+def test_a_commitment_is_still_checked_after_completion_but_void_once_the_application_is_refused(
+        session, clerk, supervisor, catalog, settings, committed):
+    from counterdesk.services import workflow
+
+    workflow.advance(session, actor=supervisor, number_or_id=committed.number, to_status="accepted", catalog=catalog)
+    settle_items(session, supervisor, committed.number)
+    workflow.advance(session, actor=supervisor, number_or_id=committed.number, to_status="completed", catalog=catalog)
+    [check] = promises.checks(session, actor=supervisor, catalog=catalog)
+    assert (check.number, check.state, check.applicant_masked) == (committed.number, "to_check", "张*")
+    assert check.due_on == add_working_days(today(), 20, catalog.calendar) and not check.overdue
+    refused = _ready(session, clerk, catalog, settings, ZERO_EMPLOYMENT, FAMILY_PROOF)
+    promises.mark(session, actor=clerk, catalog=catalog, application_id=refused.id, material_code=FAMILY_PROOF,
+                  kind="commitment")
+    number = applications.submit(session, actor=clerk, catalog=catalog, application_id=refused.id)
+    workflow.advance(session, actor=supervisor, number_or_id=number, to_status="rejected", reason="不符合申领条件")
+    assert [c.number for c in promises.checks(session, actor=supervisor)] == [committed.number]
+    void = next(c for c in promises.checks(session, actor=supervisor, catalog=catalog, include_done=True)
+                if c.number == number)
+    assert (void.state, void.outcome, void.to_dict()["outcome_label"]) == ("void", None, "已失效")
+    with pytest.raises(Conflict) as again:
+        promises.record_check(session, actor=supervisor, check_id=void.id, outcome="true", note=None)
+    assert again.value.code == "check_void" and "不予受理" in again.value.message
+    assert session.get(MaterialPromise, void.id).outcome is None
+
+
 def test_a_batch_row_committed_opens_the_same_check(session, clerk, supervisor, catalog, settings, tmp_path):
     row = example_row("c-1", answers=ZERO_EMPLOYMENT, committed=[FAMILY_PROOF])
     for code in ("M02", "M05"):
@@ -356,3 +480,45 @@ def test_supply_checks_and_check_from_the_command_line(cli, session, catalog, se
     assert done.exit_code == 0, done.output
     assert json.loads(cli("checks", "--json").stdout) == []
     assert json.loads(cli("checks", "--all", "--json").stdout)[0]["outcome_label"] == "属实"
+
+
+def test_queue_owed_status_and_a_refused_completion_from_the_command_line(cli, session, catalog, settings, clerk,
+                                                                          supervisor, tolerated, committed):
+    plain = submitted_application(session, clerk, catalog, settings)
+
+    def owing(*flags: str) -> list[dict]:
+        result = cli("queue", *flags, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    [row] = owing("--owed")
+    assert (row["number"], row["tolerated"], row["tolerated_overdue"]) == (tolerated.number, [PASSBOOK], False)
+    assert owing("--owed-overdue") == []
+    _due_passed(session, tolerated)
+    [late] = owing("--owed-overdue")
+    status = json.loads(cli("status", tolerated.number, "--json").stdout)
+    assert {k: late[k] for k in ("tolerated", "tolerated_due", "tolerated_overdue")} == {
+        k: status[k] for k in ("tolerated", "tolerated_due", "tolerated_overdue")}, "queue and status agree"
+    assert [(p["material_code"], p["kind"], p["state"]) for p in status["promises"]] == [
+        (PASSBOOK, "tolerated", "overdue")]
+    human = cli("queue", "--owed-overdue")
+    assert human.exit_code == 0 and "容缺逾期办件 共 1 件" in human.stdout and "容缺逾期" in human.stdout
+    assert plain.number not in human.stdout
+    both = cli("queue", "--owed", "--overdue")
+    assert both.exit_code == 2 and "只能选一个" in both.stderr
+    assert "容缺 邮政储蓄银行活期存折（M05）：容缺逾期" in cli("status", tolerated.number).stdout
+    assert cli("advance", tolerated.number, "--to", "accepted", "--staff", "sup01").exit_code == 0
+    settle_items(session, supervisor, tolerated.number)
+    refused = cli("advance", tolerated.number, "--to", "completed", "--staff", "sup01")
+    assert refused.exit_code == 1 and "邮政储蓄银行活期存折" in refused.stderr and "不能办结" in refused.stderr
+    assert "Traceback" not in refused.output
+    assert json.loads(cli("status", tolerated.number, "--json").stdout)["status"] == "accepted"
+    [check] = json.loads(cli("checks", "--json").stdout)
+    assert (check["number"], check["applicant_masked"], check["state"], check["overdue"]) == (
+        committed.number, "张*", "to_check", False)
+    assert check["due_on"] == add_working_days(today(), 20, catalog.calendar).isoformat()
+    assert cli("advance", committed.number, "--to", "withdrawn", "--reason", "群众申请撤回", "--staff", "c03").exit_code == 0
+    assert json.loads(cli("checks", "--json").stdout) == []
+    void = cli("check", str(check["id"]), "--outcome", "属实", "--staff", "sup01")
+    assert void.exit_code == 1 and "已失效" in void.stderr
+    assert [c["outcome_label"] for c in json.loads(cli("checks", "--all", "--json").stdout)] == ["已失效"]

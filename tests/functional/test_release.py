@@ -11,7 +11,7 @@ from counterdesk.domain.errors import InvalidInput
 from counterdesk.services import workflow
 from counterdesk.services.queue import progress
 from counterdesk.services.release import release, to_release
-from tests.factories import applicant_form, resident_id, submitted_application
+from tests.factories import advance_through, applicant_form, resident_id, submitted_application
 
 AGENT_ID = resident_id(seq=77, born=date(1990, 3, 8))
 
@@ -22,8 +22,7 @@ def ready(session, clerk, supervisor, catalog, settings):
     form = applicant_form(agent_id_type="resident_id", agent_id_number=AGENT_ID, agent_name="李代办",
                           agent_phone="13912345678")
     application = submitted_application(session, clerk, catalog, settings, form=form)
-    for status in ("accepted", "completed"):
-        workflow.advance(session, actor=supervisor, number_or_id=application.number, to_status=status)
+    advance_through(session, supervisor, application.number, "accepted", "completed")
     workflow.advance(session, actor=clerk, number_or_id=application.number, to_status="ready")
     return application.number, form["id_number"]
 

@@ -83,3 +83,33 @@ def test_detail_of_a_courier_application_with_a_long_address(snap_compare, app, 
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_checks_screen_with_an_overdue_commitment_and_a_refused_outcome(snap_compare, app, size, monkeypatch):
+    from datetime import timedelta
+
+    from sqlmodel import update
+
+    from counterdesk.store.models import Application
+    from tests.functional.test_tui_checks import committed
+
+    monkeypatch.setattr("counterdesk.services.promises.now", lambda: FROZEN)
+    monkeypatch.setattr("counterdesk.services.promises.today", lambda: FROZEN.date())
+
+    async def run_before(pilot) -> None:
+        late = committed(app, "欧阳娜娜")
+        committed(app, "李四")
+        with app.ctx.session() as session:
+            session.exec(update(Application).where(Application.number == late)
+                         .values(submitted_at=FROZEN - timedelta(days=40)))
+            session.commit()
+        await logged_in(app, pilot, SUPERVISOR)
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        still_cursors(app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

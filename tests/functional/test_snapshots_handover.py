@@ -10,7 +10,7 @@ import pytest
 from counterdesk.services import transfer, workflow
 from counterdesk.services.hall import set_hall
 from counterdesk.services.staff import Actor
-from tests.factories import applicant_form, resident_id, submitted_application
+from tests.factories import advance_through, applicant_form, resident_id, submitted_application
 from tests.functional.tui_helpers import CLERK, FROZEN, desk_app, freeze_clock, logged_in, settle, still_cursors
 
 SIZE = (80, 24)
@@ -70,8 +70,7 @@ def test_release_screen_with_a_ready_result_and_an_agent(snap_compare, tmp_path,
                           agent_name="李代办", agent_phone="13912345678")
     with app.ctx.session() as session:
         number = submitted_application(session, CLERK, catalog, app.ctx.settings, form=form).number
-        for status in ("accepted", "completed"):
-            workflow.advance(session, actor=SUPERVISOR, number_or_id=number, to_status=status)
+        advance_through(session, SUPERVISOR, number, "accepted", "completed")
         workflow.advance(session, actor=CLERK, number_or_id=number, to_status="ready")
 
     async def run_before(pilot) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.text import Text
 from textual.widgets import Input
 
 from counterdesk.domain.idnumbers import build_resident_id
@@ -240,3 +241,25 @@ async def test_a_second_application_beside_an_open_one_needs_a_supervisors_passw
         with app.ctx.session() as session:
             entry = session.exec(select(AuditEntry).where(AuditEntry.action == "repeat_override")).one()
         assert entry.staff_id == "sup01" and first.number in entry.detail
+
+
+@pilot_test
+async def test_a_long_address_typed_key_by_key_scrolls_its_field_and_a_long_message_gets_its_lines(
+        tmp_path, catalog):
+    """The form's fields keep their own horizontal scrolling and messages their height, although
+    typing no longer lays the whole screen out again on every key."""
+    address = "湖南省岳阳市平江县城关镇天岳大道八号天岳小区三栋二单元五零二室"
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot)
+        await open_step(app, pilot, "applicant", _new_draft(app))
+        await _type(pilot, "household_address", address, keys=True)
+        field = app.screen.query_one("#f-household_address", Input)
+        assert field.value == address
+        assert field.scroll_x > 0 and field.virtual_size.width > field.content_size.width
+        assert field.cursor_screen_offset.x <= field.content_region.right  # as with a stock Input
+        await _type(pilot, "id_number", "4306261985", keys=True)
+        message = app.screen.query_one("#msg-id_number")
+        assert "18位" in _message(app, "id_number")
+        lines = Text(_message(app, "id_number").strip()).wrap(app.console, message.content_size.width)
+        assert message.content_size.height == len(lines)

@@ -74,6 +74,10 @@ async def test_d_goes_on_to_the_batches_in_transit_and_those_late_in_being_signe
             await settle(pilot)
             assert f"{label}（各日）" in plain(queue.query_one("#queue-counts"))
         assert sorted(table_numbers(queue)) == sorted(numbers)
+        for label in ("容缺待补", "容缺逾期"):
+            await pilot.press("d")
+            await settle(pilot)
+            assert f"{label}（各日）" in plain(queue.query_one("#queue-counts")) and table_numbers(queue) == []
         await pilot.press("d")
         await settle(pilot)
         assert "（各日）" not in plain(queue.query_one("#queue-counts"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 from textual.widgets import Input
 
@@ -55,16 +56,30 @@ async def test_s_saves_the_card_as_a_pdf_naming_the_matter_and_says_where(tmp_pa
         assert "我要申请认定为就业困难人员" in text and "失业登记证" in text
 
 
+@pytest.mark.parametrize(("key", "kind", "shows"), [("p", "明白卡", "失业登记证"), ("g", "通用明白卡", "适用：")])
 @pilot_test
-async def test_p_without_a_printer_saves_the_card_and_says_so(tmp_path, catalog, monkeypatch):
+async def test_p_and_g_without_a_printer_save_the_card_and_say_so(tmp_path, catalog, monkeypatch, key, kind, shows):
+    """P prints the card of these answers; G the generic card for the rack, every material with its situation."""
     monkeypatch.setattr("counterdesk.documents.printing.shutil.which", lambda name: None)
     app = desk_app(tmp_path, catalog)
     async with app.run_test(size=(80, 24)) as pilot:
         await _guide(app, pilot)
-        await pilot.press("p")
+        await pilot.press(key)
         await settle(pilot)
         assert "本机未安装打印服务" in _status(app)
-        assert len(list((tmp_path / "data" / "output").glob("明白卡-*.pdf"))) == 1
+        [saved] = (tmp_path / "data" / "output").glob(f"{kind}-*.pdf")
+        text = "".join(page.extract_text() for page in PdfReader(saved).pages).replace("\n", "")
+        assert shows in text and ("通用版" in text) == (key == "g") and ("残疾人证" in text) == (key == "g")
+
+
+@pilot_test
+async def test_a_passbook_not_yet_opened_is_listed_as_tolerated(tmp_path, catalog):
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _guide(app, pilot, answers={**LAID_OFF, "bank": "no"})
+        text = plain(app.screen.query_one("#guide-body"))
+        row = next(line for line in text.splitlines() if "邮政储蓄银行活期存折" in line and "复印件" in line)
+        assert "容缺（受理后补交）" in row and "必填" not in row
 
 
 @pilot_test

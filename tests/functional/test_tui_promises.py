@@ -95,3 +95,112 @@ async def test_c_replaces_the_family_proof_by_a_commitment_and_the_review_shows_
         shown = plain(app.screen.query_one("#review-materials"))
         assert "告知承诺：以签字承诺代替" in shown
         assert "城镇零就业家庭证明" not in plain(app.screen.query_one("#review-missing"))
+
+
+# -- on the supervisor's screens -------------------------------------------------------------------------
+
+
+def _tolerated_application(app, name: str, *, overdue: bool = False) -> str:
+    """Submitted at window 3 without the unopened passbook, marked 容缺; its deadline passed when ``overdue``."""
+    from datetime import timedelta
+
+    from sqlmodel import update
+
+    from counterdesk.services import applications, attachments, promises
+    from counterdesk.store.models import Application
+    from tests.conftest import write_pdf
+
+    ctx = app.ctx
+    with ctx.session() as session:
+        draft = draft_application(session, CLERK, ctx.catalog, answers=NO_PASSBOOK, form=applicant_form(name=name))
+        for row in attachments.material_rows(session, ctx.catalog, draft):
+            if row.material.code != "M05":
+                scan = write_pdf(ctx.settings.scans_dir / f"{row.material.code}-{draft.id}.pdf", row.material.name)
+                attachments.attach_from_inbox(session, actor=CLERK, settings=ctx.settings, catalog=ctx.catalog,
+                                              application_id=draft.id, material_code=row.material.code, path=scan)
+        applications.set_pickup(session, actor=CLERK, application_id=draft.id, method="onsite")
+        promises.mark(session, actor=CLERK, catalog=ctx.catalog, application_id=draft.id, material_code="M05")
+        number = applications.submit(session, actor=CLERK, catalog=ctx.catalog, application_id=draft.id)
+        if overdue:
+            session.exec(update(MaterialPromise).where(MaterialPromise.application_id == draft.id)
+                         .values(due_on=today() - timedelta(days=1)))
+            session.commit()
+        assert session.exec(select(Application.number).where(Application.id == draft.id)).one() == number
+        return number
+
+
+@pilot_test
+async def test_the_queue_marks_owed_and_overdue_under_the_days_left_and_d_lists_each(tmp_path, catalog):
+    from tests.functional.test_tui_queue import open_queue, submit_some
+    from tests.functional.test_tui_queue import settle as queue_settle
+
+    def table_numbers(queue) -> list[str]:
+        # At 80 columns a number takes two lines: the rows' keys are the numbers.
+        return [str(key.value) for key in queue.query_one("#queue-table", DataTable).rows]
+
+    app = desk_app(tmp_path, catalog)
+    owing = _tolerated_application(app, "欧阳娜娜")
+    late = _tolerated_application(app, "李四", overdue=True)
+    [plain_one] = submit_some(app, 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        queue = await open_queue(app, pilot)
+        table = queue.query_one("#queue-table", DataTable)
+        left = {number: table.get_row(number)[-1] for number in (owing, late, plain_one)}
+        assert left[owing].plain.split("\n")[-1] == "容缺待补" and "yellow" in str(left[owing].spans[-1].style)
+        assert left[late].plain.split("\n")[-1] == "容缺逾期" and "red" in str(left[late].spans[-1].style)
+        assert "容缺" not in left[plain_one].plain
+        for _ in range(5):
+            await pilot.press("d")
+            await queue_settle(pilot)
+        assert "容缺待补（各日）" in plain(queue.query_one("#queue-counts"))
+        assert sorted(table_numbers(queue)) == sorted([owing, late]) and table_numbers(queue)[0] == late
+        assert "容缺补交期限" in plain(queue.query_one("#queue-pager"))
+        await pilot.press("d")
+        await queue_settle(pilot)
+        assert "容缺逾期（各日）" in plain(queue.query_one("#queue-counts")) and table_numbers(queue) == [late]
+        await pilot.press("d")
+        await queue_settle(pilot)
+        assert "（各日）" not in plain(queue.query_one("#queue-counts")) and len(table_numbers(queue)) == 3
+
+
+@pilot_test
+async def test_the_detail_names_what_is_owed_and_completion_is_refused_until_it_arrives(tmp_path, catalog):
+    from counterdesk.services import workflow
+    from counterdesk.store.models import Application
+    from counterdesk.tui.dialogs.move import MoveDialog
+    from counterdesk.tui.screens.detail import DetailScreen
+    from tests.factories import settle_items
+    from tests.functional.test_tui_queue import SUPERVISOR
+
+    app = desk_app(tmp_path, catalog)
+    late = _tolerated_application(app, "李四", overdue=True)
+    gone = _tolerated_application(app, "王五")
+    with app.ctx.session() as session:
+        workflow.advance(session, actor=SUPERVISOR, number_or_id=late, to_status="accepted", catalog=catalog)
+        settle_items(session, SUPERVISOR, late)
+        workflow.advance(session, actor=CLERK, number_or_id=gone, to_status="withdrawn", reason="群众申请撤回")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot, SUPERVISOR)
+        app.push_screen(DetailScreen(late))
+        await settle(pilot)
+        detail = app.screen
+        assert "已受理 容缺逾期" in plain(detail.query_one("#detail-summary"))
+        promised = plain(detail.query_one("#detail-promises"))
+        assert "邮政储蓄银行活期存折（M05）  容缺 · 补交期限" in promised and "容缺逾期" in promised
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, MoveDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is detail
+        said = [n.message for n in app._notifications]
+        assert any("邮政储蓄银行活期存折" in m and "不能办结" in m for m in said), said
+        with app.ctx.session() as session:
+            assert session.exec(select(Application.status).where(Application.number == late)).one() == "accepted"
+        app.pop_screen()
+        app.push_screen(DetailScreen(gone))
+        await settle(pilot)
+        summary = plain(app.screen.query_one("#detail-summary"))
+        assert "已撤回" in summary and "容缺" not in summary
+        assert "容缺 · 补交期限" in plain(app.screen.query_one("#detail-promises"))
+        assert "已失效" in plain(app.screen.query_one("#detail-promises"))

@@ -18,7 +18,7 @@ from counterdesk.tui.screens.dispatch import DispatchScreen
 from counterdesk.tui.screens.home import HomeScreen
 from counterdesk.tui.screens.release import ReleaseScreen
 from counterdesk.tui.screens.signfor import SignForScreen
-from tests.factories import applicant_form, resident_id, submitted_application
+from tests.factories import advance_through, applicant_form, resident_id, submitted_application
 from tests.functional.tui_helpers import CLERK, desk_app, logged_in, pilot_test, plain, settle
 
 SUPERVISOR = Actor("sup01", "王科长", "supervisor", 1)
@@ -255,6 +255,27 @@ async def test_a_batch_signed_meanwhile_is_refused_and_the_list_refreshes(back_o
 
 
 @pilot_test
+async def test_a_busy_database_is_said_in_chinese_and_nothing_is_signed(back_office, monkeypatch):
+    """A machine fault in any screen's service call is a sentence, not the guard's 意外错误."""
+    from sqlalchemy.exc import OperationalError
+
+    app, _, numbers = back_office
+
+    def locked(*args, **kwargs):
+        raise OperationalError("UPDATE application", {}, Exception("database is locked"))
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_from_home(app, pilot, "s")
+        monkeypatch.setattr(transfer, "sign_for", locked)
+        await pilot.press("enter")
+        await confirm(app, pilot)
+        message = screen.query_one("#signfor-message")
+        assert "数据库正被其他窗口长时间占用" in plain(message) and message.has_class("error")
+        assert app.unexpected_errors == [] and app.screen is screen and not screen.busy
+    assert stored(app, numbers[0])[0] == "in_transit"
+
+
+@pilot_test
 async def test_no_at_the_question_signs_nothing(back_office):
     app, _, numbers = back_office
     async with app.run_test(size=SIZE) as pilot:
@@ -272,8 +293,7 @@ def make_ready(app, *, form: dict | None = None) -> tuple[str, str]:
     form = form or applicant_form()
     [number] = submit_some(app, 1, form=form)
     with app.ctx.session() as session:
-        for status in ("accepted", "completed"):
-            workflow.advance(session, actor=SUPERVISOR, number_or_id=number, to_status=status)
+        advance_through(session, SUPERVISOR, number, "accepted", "completed")
         workflow.advance(session, actor=CLERK, number_or_id=number, to_status="ready")
     return number, form["id_number"]
 

@@ -11,7 +11,7 @@ from counterdesk.domain.appno import format_application_number
 from counterdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from counterdesk.services import workflow
 from counterdesk.store.models import Application, StatusEvent
-from tests.factories import draft_application, submitted_application
+from tests.factories import advance_through, draft_application, submitted_application
 
 
 @pytest.fixture
@@ -36,9 +36,11 @@ def test_supervisor_accepts_a_submitted_application_and_the_move_is_recorded(ses
 
 
 def test_accepted_application_goes_through_in_progress_to_completed(session, supervisor, submitted):
-    for status in ("accepted", "in_progress", "completed"):
-        workflow.advance(session, actor=supervisor, number_or_id=submitted.id, to_status=status)
-    assert [e[1] for e in events_of(session, submitted.id)] == ["received", "accepted", "in_progress", "completed"]
+    advance_through(session, supervisor, submitted.id, "accepted", "in_progress", "completed")
+    kinds = session.exec(select(StatusEvent.kind, StatusEvent.to_status)
+                         .where(StatusEvent.application_id == submitted.id).order_by(StatusEvent.id)).all()
+    assert kinds == [("move", "received"), ("move", "accepted"), ("move", "in_progress"), ("item", "in_progress"),
+                     ("item", "in_progress"), ("move", "completed")]
 
 
 def test_supplement_request_must_name_the_missing_materials(session, supervisor, submitted):
@@ -113,8 +115,7 @@ def test_clerk_withdraws_a_draft_that_has_no_number_yet(session, clerk, catalog,
 ])
 def test_moves_outside_the_workflow_are_refused_with_both_statuses_named(session, supervisor, submitted,
                                                                          before, target):
-    for status in before:
-        workflow.advance(session, actor=supervisor, number_or_id=submitted.id, to_status=status)
+    advance_through(session, supervisor, submitted.id, *before)
     with pytest.raises(InvalidInput) as refused:
         workflow.advance(session, actor=supervisor, number_or_id=submitted.id, to_status=target, reason="理由")
     assert refused.value.code == "bad_transition"

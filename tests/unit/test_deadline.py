@@ -153,3 +153,16 @@ def test_working_days_between_counts_each_day_once(first, second):
     plain = sum(CALENDAR.is_working_day(after + timedelta(days=n)) for n in range(1, (through - after).days + 1))
     assert working_days_between(after, through, CALENDAR) == plain
     assert working_days_between(through, after, CALENDAR) == 0
+
+
+def test_a_line_of_prose_says_working_days_where_a_column_would_say_days():
+    from counterdesk.domain.deadline import Deadline
+
+    running = Deadline(ClockState.RUNNING, date(2026, 12, 23), 15, 15, as_of=date(2026, 12, 2))
+    assert (running.remaining_label, running.remaining_sentence) == ("15 天", "剩余 15 个工作日")
+    paused = Deadline(ClockState.PAUSED, None, 4, 15)
+    assert paused.remaining_sentence == "计时暂停，余 4 个工作日"
+    late = Deadline(ClockState.RUNNING, date(2026, 11, 30), -2, 15, as_of=date(2026, 12, 2))
+    assert late.remaining_sentence == "已逾期"
+    assert Deadline(ClockState.NOT_STARTED, None, None, 15).remaining_sentence == "受理后开始计时"
+    assert Deadline(ClockState.STOPPED, date(2026, 12, 23), 3, 15).remaining_sentence == "已停止计时"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from counterdesk.domain.masking import mask_email, mask_id_number, mask_name, mask_phone
+from counterdesk.domain.masking import mask_address, mask_email, mask_id_number, mask_name, mask_phone
 
 
 def test_a_resident_id_keeps_its_first_and_last_four():
@@ -62,7 +62,47 @@ def test_an_email_hides_the_mailbox_but_its_first_character(address, masked):
     assert mask_email(address) == masked
 
 
-@pytest.mark.parametrize("mask", [mask_id_number, mask_phone, mask_name, mask_email])
+@pytest.mark.parametrize(
+    ("address", "masked"),
+    [("湖南省岳阳市平江县城关镇汉昌大道66号天岳便利店", "湖南省岳阳市平江县城关镇****"),
+     ("湖南省长沙市浏阳市集里街道人民路1号", "湖南省长沙市浏阳市集里街道****"),
+     ("湖南省湘西土家族苗族自治州吉首市乾州街道世纪大道", "湖南省湘西土家族苗族自治州吉首市乾州街道****"),
+     ("湖南省岳阳市岳阳楼区金鹗中路118号", "湖南省岳阳市岳阳楼区****"), ("平江县天岳大道 88 号", "平江县****"),
+     ("平江县城关镇滨州路8号", "平江县城关镇****"), ("湖南省岳阳市平江县", "湖南省岳阳市平江县"),
+     ("天岳小区3栋2单元", "****"), ("汉昌大道66号", "****"), ("", ""), (None, "")],
+)  # fmt: skip
+def test_an_address_keeps_its_divisions_down_to_the_township_and_stars_the_rest(address, masked):
+    assert mask_address(address) == masked
+
+
+SUFFIXES = "省市县区镇乡街道"
+place_name = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF).filter(lambda ch: ch not in SUFFIXES),
+                     min_size=2, max_size=6)
+"""A division's own name: Chinese characters, none of them a level's suffix."""
+below = st.tuples(place_name, st.sampled_from(["路", "大道", "巷", "村", "组"]), st.integers(1, 9999),
+                  st.sampled_from(["号", "号院", "栋"])).map(lambda t: f"{t[0]}{t[1]}{t[2]}{t[3]}")
+"""What lies below the township: a road or village, a number."""
+
+
+@given(province=place_name, city=place_name, county=place_name, county_kind=st.sampled_from(["县", "区", "市"]),
+       town=st.one_of(st.none(), st.tuples(place_name, st.sampled_from(["镇", "乡", "街道"]))), rest=below)
+def test_an_address_shows_its_province_city_county_and_township_and_nothing_below(province, city, county,
+                                                                                  county_kind, town, rest):
+    divisions = f"{province}省{city}市{county}{county_kind}" + ("".join(town) if town else "")
+    assert mask_address(divisions + rest) == divisions + "****"
+
+
+@given(st.text(max_size=80))
+def test_what_an_address_mask_keeps_is_a_start_of_the_address_with_no_digit(text):
+    masked = mask_address(text)
+    compact = "".join(text.split())
+    kept = masked.removesuffix("****")
+    assert compact.startswith(kept)
+    assert masked == compact or masked.endswith("****")
+    assert not any(ch.isdigit() for ch in kept)
+
+
+@pytest.mark.parametrize("mask", [mask_id_number, mask_phone, mask_name, mask_email, mask_address])
 @given(value=st.one_of(st.text(), st.just("\ud800"), st.none()))
 def test_masks_never_raise_on_stored_data(mask, value):
     assert isinstance(mask(value), str)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime
@@ -24,8 +25,7 @@ from counterdesk.documents.pdf import (
     render_refusal,
     render_report,
 )
-from counterdesk.documents.pdf.card import time_limit_label
-from counterdesk.documents.pdf.codes import card_qr_content
+from counterdesk.documents.pdf.card import QR_BYTES, QR_CAPTION, card_qr_text, time_limit_label
 from counterdesk.documents.pdf.fonts import FONT, register_fonts
 from counterdesk.documents.pdf.models import (
     AcceptanceData,
@@ -161,13 +161,33 @@ def test_card_font_is_embedded_so_any_viewer_shows_the_chinese(card_pdf: bytes) 
     assert all("/STSong" not in str(font.get("/BaseFont")) for font in fonts_of(card_pdf))
 
 
-def test_card_is_a4_one_page_and_carries_the_qr_content_as_subject(card_pdf: bytes) -> None:
+def test_card_is_a4_one_page_and_names_the_matter_and_place_as_subject(card_pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(card_pdf))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert (round(float(box.width), 1), round(float(box.height), 1)) == (round(A4[0], 1), round(A4[1], 1))
-    assert reader.metadata.subject == card_qr_content("ZC-JYKN-001", "430626")
-    assert card_qr_content("ZC-JYKN-001", "430626") == "counterdesk:matter=ZC-JYKN-001;county=430626"
+    assert reader.metadata.subject == "ZC-JYKN-001 · 430626"
+
+
+def test_card_qr_holds_plain_text_a_citizen_can_keep_and_the_card_says_so(card_pdf: bytes) -> None:
+    from counterdesk.documents.pdf.card import _header
+    from counterdesk.documents.pdf.codes import QrFlowable
+
+    text = card_qr_text(CARD)
+    assert text.splitlines()[:4] == [f"明白卡：{MATTER}", "地点：湖南省岳阳市平江县", "电话：12333", "时限：15 个工作日"]
+    assert "1.湖南省就业困难人员灵活就业社会保险补贴对象申报表" in text and "3.失业登记证" in text
+    assert text.endswith(HALL) and "counterdesk" not in text and "ZC-JYKN" not in text
+    [qr] = [f for f in _header(CARD)._cellvalues[0][2] if isinstance(f, QrFlowable)]
+    assert qr.content == text
+    assert QR_CAPTION in text_of(card_pdf)
+
+
+def test_a_long_material_list_is_counted_in_the_qr_rather_than_overflowing_it() -> None:
+    many = replace(CARD, materials=[CardMaterial(f"第{n}项证明材料的完整名称（加盖公章）", "copy") for n in range(1, 21)])
+    text = card_qr_text(many)
+    assert len(text.encode()) <= QR_BYTES
+    assert "1.第1项证明材料的完整名称（加盖公章）" in text and "……共20项，详见明白卡" in text
+    assert "20.第20项" not in text
 
 
 def test_card_without_situation_or_materials_says_so_instead_of_empty_tables() -> None:
@@ -272,6 +292,22 @@ def test_daily_report_shows_counts_median_and_chart_labels() -> None:
         assert expected in text, expected
     assert text.count("补正") >= 2  # the chart's axis label and the table row
     assert_every_font_embedded(pdf)
+
+
+def test_the_status_table_keeps_the_workflows_order_like_the_chart_beside_it() -> None:
+    statuses = [("已受理", 1), ("补正中", 5), ("不予受理", 3)]  # the workflow's order, not the counts'
+    text = text_of(render_report(replace(REPORT, by_status=statuses, total=9)))
+    chart, table = text.split("占比", 1)
+    for part in (chart, table):
+        positions = [part.index(label) for label, _ in statuses]
+        assert positions == sorted(positions), part
+
+
+def test_daily_report_ends_with_dated_signature_lines_for_who_made_and_who_checked_it() -> None:
+    noted = replace(REPORT, notes=["按当日提交的办件统计。"])
+    last = PdfReader(io.BytesIO(render_report(noted))).pages[-1].extract_text()
+    tail = last[last.index("说明"):]
+    assert "制表人" in tail and "审核人" in tail and tail.count("日期") == 2
 
 
 def test_daily_report_of_a_quiet_day_renders_without_figures() -> None:
@@ -396,6 +432,66 @@ def test_packet_refuses_a_damaged_stored_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as caught:
         render_packet(PACKET, [PacketFile("M01", "申报表", tmp_path / "bad", "application/pdf")])
     assert caught.value.code == "file_damaged"
+
+
+def _text_positions(page) -> list[tuple[str, float]]:
+    """Each piece of text on a page with the height of its baseline on the page, stamps included."""
+    found: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            found.append((text.strip(), tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_stamp_sits_in_a_band_below_the_scan_and_never_covers_it(tmp_path: Path) -> None:
+    from counterdesk.documents.pdf.packet import BAND
+
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, initialFontName=FONT)
+    canvas.setFont(FONT, 12)
+    canvas.drawString(20, 2, "扫描件最底一行")
+    canvas.drawString(20, A4[1] - 14, "扫描件最顶一行")
+    canvas.showPage()
+    canvas.save()
+    (tmp_path / "edge.pdf").write_bytes(buffer.getvalue())
+    pdf = render_packet(PACKET, [PacketFile("M01", "申报表", tmp_path / "edge.pdf", "application/pdf")])
+    page = PdfReader(io.BytesIO(pdf)).pages[1]
+    positions = dict(_text_positions(page))
+    assert positions["扫描件最底一行"] >= BAND and positions["扫描件最顶一行"] < A4[1]
+    stamps = [y for text, y in positions.items() if NUMBER in text or text.startswith("材料")]
+    assert len(stamps) == 2 and all(y < BAND - 8.5 for y in stamps)
+    assert sorted(round(v) for v in page.mediabox[2:]) == [595, 842]
+
+
+def test_every_attachment_page_names_its_material_and_file(packet: PdfReader) -> None:
+    names = ["材料 1/4：申报表", "材料 1/4：申报表", "材料 2/4：身份证、户口簿（文件 1/2）",
+             "材料 2/4：身份证、户口簿（文件 1/2）", "材料 2/4：身份证、户口簿（文件 1/2）",
+             "材料 2/4：身份证、户口簿（文件 2/2）", "材料 3/4：存折", "材料 4/4：失业登记证"]
+    for page, name in zip(packet.pages[1:], names, strict=True):
+        assert name in page.extract_text()
+    assert "材料 " not in packet.pages[0].extract_text().split("四、材料目录")[0]
+
+
+def test_the_cover_holds_the_application_in_full_for_the_back_office() -> None:
+    full = replace(PACKET, phone="13812347777", email="zhangsan@example.com",
+                   addresses=[("户籍地址", "湖南省岳阳市平江县城关镇天岳大道1号"), ("居住地址", "湖南省岳阳市平江县汉昌镇建设路8号")],
+                   agent=("王建国", "430602199006180513", "15807306789"),
+                   pickup_method="快递寄送", pickup_detail="寄至 湖南省岳阳市平江县汉昌镇建设路8号，收件人 张三（13812347777）",
+                   remark="纸质申报表已签字，原件留存窗口。", situation=[("申请人属于以下哪类人员？", "城镇零就业家庭成员")],
+                   promised_date=date(2026, 12, 16), promise_note="含延期 2 个工作日", compiled_by="王科长（sup01）")
+    cover = re.sub(r"\s", "", PdfReader(io.BytesIO(render_packet(full, []))).pages[0].extract_text())
+    for expected in ("13812347777", "zhangsan@example.com", "户籍地址", "天岳大道1号", "居住地址", "王建国",
+                     "430602199006180513", "15807306789", "寄至湖南省岳阳市平江县汉昌镇建设路8号", "纸质申报表已签字",
+                     "申请人属于以下哪类人员？", "城镇零就业家庭成员", "承诺办结", "2026年12月16日（含延期2个工作日）",
+                     "汇编人", "王科长（sup01）"):
+        assert expected in cover, expected
+    waiting = PdfReader(io.BytesIO(render_packet(replace(PACKET, promise_note="尚未受理（受理后 15 个工作日内办结）"),
+                                                 []))).pages[0].extract_text()
+    assert "尚未受理" in waiting and "无（申请人本人办理）" in waiting
 
 
 def test_packet_without_attachments_is_just_the_cover() -> None:

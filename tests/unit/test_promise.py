@@ -14,12 +14,19 @@ from counterdesk.domain.guidance import applicable_materials, clean_answers, gui
 from counterdesk.domain.matter import Material, Matter, Option, Question
 from counterdesk.domain.promise import (
     DEFAULT_TOLERANCE_DAYS,
+    LIVE_WHILE,
     PromiseKind,
+    PromiseState,
+    binds,
+    check_deadline,
     check_promise,
+    clean_check,
     owed_overdue,
+    promise_state,
     tolerance_deadline,
 )
 from counterdesk.domain.workdays import WEEKENDS_ONLY
+from counterdesk.domain.workflow import OPEN_STATUSES, Status
 from tests.unit.test_catalog_loader import HEAD, MATERIALS, QUESTIONS, TAIL, write
 
 
@@ -113,6 +120,57 @@ def test_the_deadline_counts_working_days_and_is_overdue_only_after_it():
         assert refused.value.code == "tolerance_days"
     due = date(2026, 12, 11)
     assert not owed_overdue(due, due) and owed_overdue(due, date(2026, 12, 12)) and not owed_overdue(None, due)
+
+
+# -- where a promise stands -------------------------------------------------------------------------
+
+DUE = date(2026, 12, 11)
+
+
+@given(st.sampled_from(list(Status)), st.sampled_from(list(PromiseKind)), st.booleans(),
+       st.sampled_from([None, "true", "false"]), st.dates(date(2026, 11, 1), date(2027, 1, 31)))
+def test_a_promise_settled_stays_settled_and_one_not_settled_binds_exactly_while_its_application_stands(
+        status, kind, supplied, outcome, day):
+    supplied = supplied and kind == PromiseKind.TOLERATED
+    outcome = outcome if kind == PromiseKind.COMMITMENT else None
+    state = promise_state(kind, status, due_on=DUE if kind == PromiseKind.TOLERATED else None, supplied=supplied,
+                          outcome=outcome, today=day)
+    if status == Status.DRAFT:
+        assert state == PromiseState.MARKED
+    elif supplied:
+        assert state == PromiseState.SUPPLIED
+    elif outcome is not None:
+        assert state == PromiseState(outcome)
+    elif not binds(kind, status):
+        assert state == PromiseState.VOID
+    elif kind == PromiseKind.TOLERATED:
+        assert state == (PromiseState.OVERDUE if day > DUE else PromiseState.OWED)
+    else:
+        assert state == PromiseState.TO_CHECK
+
+
+def test_withdrawn_refused_or_closed_applications_owe_nothing_but_a_decided_one_is_still_checked():
+    assert LIVE_WHILE[PromiseKind.TOLERATED] == OPEN_STATUSES - {Status.DRAFT}
+    for status in (Status.WITHDRAWN, Status.REJECTED, Status.COMPLETED, Status.READY, Status.RELEASED):
+        assert not binds(PromiseKind.TOLERATED, status)
+    for status in (Status.WITHDRAWN, Status.REJECTED, Status.DRAFT):
+        assert not binds(PromiseKind.COMMITMENT, status)
+    for status in (Status.COMPLETED, Status.READY, Status.RELEASED, Status.RECEIVED, Status.IN_PROGRESS):
+        assert binds(PromiseKind.COMMITMENT, status), "事后核查 comes after the decision"
+    assert promise_state("tolerated", "withdrawn", due_on=DUE, supplied=False, outcome=None,
+                         today=date(2027, 1, 1)) == PromiseState.VOID
+
+
+def test_a_check_outcome_wants_a_known_result_and_a_note_when_untrue():
+    assert clean_check("true", "  ") is None and clean_check("true", " 已核实 ") == "已核实"
+    assert clean_check("false", "一人已就业") == "一人已就业"
+    for outcome, note, code in (("false", None, "check_note"), ("false", " ", "check_note"),
+                                ("maybe", "x", "check_outcome"), ("true", "x" * 501, "check_note"),
+                                ("true", "a\x00b", "check_note")):
+        with pytest.raises(InvalidInput) as refused:
+            clean_check(outcome, note)
+        assert refused.value.code == code
+    assert check_deadline(date(2026, 11, 27), WEEKENDS_ONLY) == date(2026, 12, 25)  # 20 working days
 
 
 # -- the catalog file ------------------------------------------------------------------------------

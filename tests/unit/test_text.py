@@ -76,3 +76,23 @@ def test_plain_cells_and_numbers_are_left_alone():
     assert spreadsheet_row(["张三", 3, -1, "", "'quoted"]) == ["张三", 3, -1, "", "'quoted"]
     assert spreadsheet_row({"a": "=x", "b": 2}) == {"a": "'=x", "b": 2}
     assert spreadsheet_restored("'quoted") == "'quoted"
+
+
+@given(st.text(max_size=30), st.booleans())
+def test_has_control_is_is_control_on_every_character(text, allow_newline):
+    """The one-regex check agrees with the per-character definition, for any text (surrogates included)."""
+    from counterdesk.domain.text import is_control
+
+    expected = any(is_control(ch) and not (allow_newline and ch == "\n") for ch in text)
+    assert has_control(text, allow_newline=allow_newline) is expected
+
+
+def test_every_code_point_of_categories_cc_and_cs_is_a_control():
+    import unicodedata
+
+    from counterdesk.domain.text import is_control
+
+    for cp in range(0x110000):
+        ch = chr(cp)
+        assert has_control(ch) is is_control(ch), hex(cp)
+    assert unicodedata.category("\x85") == "Cc" and has_control("\x85")

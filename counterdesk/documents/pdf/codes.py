@@ -1,8 +1,8 @@
-"""Scannable codes on the documents: a QR code (明白卡) and a Code 128 bar code (receipt).
+"""Scannable codes on the documents: QR codes (the 明白卡's text, a paper's number) and Code 128 bar codes.
 
 reportlab's QR widget re-encodes its data and builds thousands of shapes on every draw, which
-alone costs more than the rest of a 明白卡. Here the module matrix is encoded once per content
-(the same matter and county are printed again and again) and drawn as one filled path.
+alone costs more than the rest of a 明白卡. Here the module matrix is encoded, and its path
+written, once per content (the same card is printed again and again), and drawn as one filled path.
 """
 
 from __future__ import annotations
@@ -14,22 +14,19 @@ from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable
 
 QUIET_MODULES = 4
 """White border around a QR code, in modules, as the standard asks."""
 
 
-def card_qr_content(matter_code: str, county_code: str) -> str:
-    """What the 明白卡's QR code says: the matter and the county it was made for."""
-    return f"counterdesk:matter={matter_code};county={county_code}"
-
-
 @functools.lru_cache(maxsize=256)
 def qr_runs(content: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """The QR code of ``content`` (error correction M) as its size and dark runs (row, column, length)."""
     qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    qr.addData(content)
+    # Always bytes (UTF-8): left to itself the encoder tries Shift-JIS kanji mode on Chinese text.
+    qr.addData(qrencoder.QR8bitByte(content))
     qr.make()
     runs = []
     for r, row in enumerate(qr.modules):
@@ -56,13 +53,20 @@ class QrFlowable(Flowable):
 
     def draw(self) -> None:
         """Fill every dark run in one path, so viewers show no seams between modules."""
-        count, runs = qr_runs(self.content)
-        box = self.width / (count + 2 * QUIET_MODULES)
-        path = self.canv.beginPath()
-        for r, c, length in runs:
-            path.rect((c + QUIET_MODULES) * box, self.height - (r + QUIET_MODULES + 1) * box, length * box, box)
         self.canv.setFillColor(colors.black)
-        self.canv.drawPath(path, stroke=0, fill=1)
+        self.canv.drawPath(PDFPathObject(code=[qr_path(self.content, self.width)]), stroke=0, fill=1)
+
+
+@functools.lru_cache(maxsize=256)
+def qr_path(content: str, size: float) -> str:
+    """The PDF path of ``content``'s dark runs in a square of ``size`` points, made once: a 明白卡's code
+    of four hundred bytes is some 1,500 rectangles, and formatting them cost more than the rest of the card."""
+    count, runs = qr_runs(content)
+    box = size / (count + 2 * QUIET_MODULES)
+    path = PDFPathObject()
+    for r, c, length in runs:
+        path.rect((c + QUIET_MODULES) * box, size - (r + QUIET_MODULES + 1) * box, length * box, box)
+    return path.getCode()
 
 
 def qr_code(content: str, size_mm: float = 26) -> QrFlowable:

@@ -39,6 +39,14 @@ TITLE_RED = colors.HexColor("#b0171f")
 WARN_HEX = "#b0171f"
 """Refusals and failure reasons, as markup colour."""
 
+FOOTER_SIZE = 8
+MIN_FOOTER_SIZE = 6
+MAX_FOOTER_LINES = 2
+FOOTER_Y = 12 * mm
+"""Baseline of the footer's last line; the lines above it and the rule stay inside the bottom margin."""
+PAGE_NUMBER_ROOM = 60
+"""Room kept at the right of the footer's last line for "第 n / N 页"."""
+
 RENDER_LOCK = threading.Lock()
 """Held while reportlab draws text: its embedded-font state is shared by the whole process."""
 
@@ -127,28 +135,30 @@ def grid_table(
     center_cols: Sequence[int] = (),
     span_rows: Sequence[int] = (),
     extra: Sequence[tuple] = (),
+    dense: tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle] | None = None,
 ) -> Table:
     """A table with full grid lines; the header row is shaded and repeats on each page.
 
     ``label_cols`` are shaded as field names; in ``span_rows`` the value runs from column 1 to the end.
+    ``dense`` gives the (cell, centred cell, header) styles of a tighter table with less padding (明白卡).
     """
     s = styles()
+    plain, centred, head = dense or (s.cell, s.cell_center, s.cell_head)
     data = []
     for r, row in enumerate(rows):
         if header and r == 0:
-            data.append([cell(v, s.cell_head) for v in row])
+            data.append([cell(v, head) for v in row])
         else:
-            data.append(
-                [cell(v, s.cell_center if c in center_cols else s.cell) for c, v in enumerate(row)]
-            )
+            data.append([cell(v, centred if c in center_cols else plain) for c, v in enumerate(row)])
+    pad = (2, 3, 4) if dense else (3, 4, 5)
     commands: list[tuple] = [
         ("GRID", (0, 0), (-1, -1), 0.6, RULE),
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), pad[0]),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad[1]),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad[2]),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad[2]),
     ]
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL))
@@ -232,23 +242,61 @@ def _footer_canvas(footer: str, page_numbers: bool) -> Callable[..., Canvas]:
             super().save()
 
         def _draw_footer(self, number: int, total: int) -> None:
-            y = 12 * mm
+            lines, size = footer_lines(footer, CONTENT_WIDTH - PAGE_NUMBER_ROOM, FOOTER_SIZE)
+            leading = size + 1
+            top = FOOTER_Y + leading * (len(lines) - 1)
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
-            self.line(MARGIN, y + 10, PAGE_WIDTH - MARGIN, y + 10)
+            self.line(MARGIN, top + size + 2, PAGE_WIDTH - MARGIN, top + size + 2)
             self.setFillColor(MUTED)
-            self.setFont(FONT, 8)
-            self.drawString(MARGIN, y, _fit(footer, CONTENT_WIDTH - 60, 8))
+            self.setFont(FONT, size)
+            for n, line in enumerate(lines):
+                self.drawString(MARGIN, top - n * leading, line)
             if page_numbers:
-                self.drawRightString(PAGE_WIDTH - MARGIN, y, f"第 {number} / {total} 页")
+                self.setFont(FONT, FOOTER_SIZE)
+                self.drawRightString(PAGE_WIDTH - MARGIN, FOOTER_Y, f"第 {number} / {total} 页")
 
     return FooterCanvas
 
 
-def _fit(text: str, width: float, size: float) -> str:
-    """``text`` cut with an ellipsis so it fits ``width`` points (footers never run into the page number)."""
-    if stringWidth(text, FONT, size) <= width:
-        return text
-    while text and stringWidth(text + "…", FONT, size) > width:
-        text = text[:-1]
-    return text + "…"
+FOOTER_SEPARATOR = " · "
+"""Between the parts of a footer (the hall, the paper, the time …): a long footer wraps only here."""
+
+
+def footer_lines(footer: str, width: float, size: float = 8) -> tuple[list[str], float]:
+    """The footer's lines and font size: one line when it fits ``width``, else two, broken between parts.
+
+    Nothing is ever cut: a hall's name is what the paper is from. The parts (split at
+    ``FOOTER_SEPARATOR``) are packed into at most two lines, the size shrinking to ``MIN_FOOTER_SIZE``
+    if need be; a part still wider than a line (a hall name of a hundred characters) is then wrapped
+    between its characters.
+    """
+    parts = footer.split(FOOTER_SEPARATOR)
+    while True:
+        lines = _pack(parts, width, size)
+        if len(lines) <= MAX_FOOTER_LINES and all(stringWidth(line, FONT, size) <= width for line in lines):
+            return lines, size
+        if size <= MIN_FOOTER_SIZE:
+            return _pack([piece for part in parts for piece in _wrap(part, width, size)], width, size), size
+        size = max(MIN_FOOTER_SIZE, size - 0.5)
+
+
+def _pack(parts: list[str], width: float, size: float) -> list[str]:
+    lines: list[str] = []
+    for part in parts:
+        joined = lines[-1] + FOOTER_SEPARATOR + part if lines else part
+        if lines and stringWidth(joined, FONT, size) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return lines
+
+
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    """``text`` broken between characters into pieces no wider than ``width``."""
+    pieces = [""]
+    for ch in text:
+        if pieces[-1] and stringWidth(pieces[-1] + ch, FONT, size) > width:
+            pieces.append("")
+        pieces[-1] += ch
+    return pieces

@@ -29,11 +29,26 @@ class CardMaterial:
     copies: int = 1
     required: bool = True
     note: str = ""
+    tolerated: bool = False
+    """容缺 for the card's answers: printed 容缺（受理后补交） instead of 必填."""
+    tolerable_when: tuple[str, ...] | None = None
+    """A generic card's 容缺: None when it may never follow later; ``()`` whenever it applies; else the
+    situations ("问题 → 选项") in which it may."""
+    commitment: bool = False
+    """告知承诺: a signed commitment may replace it."""
+    when: tuple[str, ...] = ()
+    """A generic card's 适用情形: the situations ("问题 → 选项") any of which needs it; empty = everyone."""
+    license: str = ""
+    """The e-license (电子证照) that can stand in for it, by name; empty for none."""
 
 
 @dataclass(frozen=True)
 class CardData:
-    """Everything on a 明白卡 (clarity card) for one matter, place and situation."""
+    """Everything on a 明白卡 (clarity card) for one matter, place and situation.
+
+    A generic card (``generic``, for the rack) is made without answers: it lists every material
+    with the situations that need it, and every question with its options.
+    """
 
     hall_name: str
     matter_name: str
@@ -46,7 +61,8 @@ class CardData:
     place_name: str
     """The place with its city, as printed after 湖南省: 岳阳市平江县, 长沙市本级."""
     situation: list[tuple[str, str]]
-    """The guidance questions with the answers chosen (办事情形)."""
+    """The guidance questions with the answers chosen (办事情形); on a generic card, with every option
+    (joined by "；")."""
     materials: list[CardMaterial]
     process: list[str]
     conditions: list[str]
@@ -59,6 +75,13 @@ class CardData:
     """办理模式 as printed."""
     office: str = ""
     """For a matter handled only in person: where the citizen must go (办理机构 and its address)."""
+    generic: bool = False
+    legal_time_limit_days: int | None = None
+    """法定时限 in working days, when the catalog gives it."""
+    departments: list[tuple[str, str]] = field(default_factory=list)
+    """The included items (包含事项) with the department handling each."""
+    legal_basis: list[str] = field(default_factory=list)
+    faq: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -89,6 +112,8 @@ class Party:
     legal_representative: str = ""
     agent_name: str = ""
     """经办人, masked, when someone applies on the applicant's behalf."""
+    agent_id: str = ""
+    """The agent's ID number, masked: what tells 王** the agent from 王** the applicant."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +225,7 @@ class NoticeData:
 
 @dataclass(frozen=True)
 class PacketData:
-    """The cover page of an application packet (申请材料汇编) for the back office."""
+    """The cover of an application packet (申请材料汇编) for the back office: everything in full."""
 
     hall_name: str
     application_number: str
@@ -214,6 +239,27 @@ class PacketData:
     clerk: str
     generated_at: datetime
     status: str = ""
+    applicant_id_label: str = "证件号码"
+    """证件号码, or 统一社会信用代码 for an enterprise."""
+    legal_representative: str = ""
+    phone: str = ""
+    """The applicant's mobile (a person) or contact phone (an enterprise)."""
+    email: str = ""
+    addresses: list[tuple[str, str]] = field(default_factory=list)
+    """(label, address): 户籍地址 and 居住地址 of a person, 经营地址 of an enterprise."""
+    agent: tuple[str, str, str] | None = None
+    """经办人 in full: (name, ID number, phone); None when the applicant came in person."""
+    pickup_detail: str = ""
+    """Courier: recipient, phone and address in full; on-site: where to collect."""
+    remark: str = ""
+    situation: list[tuple[str, str]] = field(default_factory=list)
+    """The situation answers (办事情形) as (question, answer)."""
+    promised_date: date | None = None
+    """承诺办结日期 from the clock, when it runs (or ran)."""
+    promise_note: str = ""
+    """What to print beside or instead of the date: 即办, 尚未受理…, 计时暂停中."""
+    compiled_by: str = ""
+    """Who made the packet (汇编人): name and staff ID."""
 
 
 @dataclass(frozen=True)

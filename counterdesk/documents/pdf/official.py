@@ -64,13 +64,13 @@ def party_rows(party: Party) -> list[list[str]]:
     """The applicant's rows of a facts table (four columns: label, value, label, value).
 
     An enterprise is a public registration: its name and 统一社会信用代码 are printed in full, with
-    its 法定代表人; a person's name and ID number arrive masked.
+    its 法定代表人; a person's name and ID number arrive masked, the agent's too.
     """
     rows = [["申请人", party.name, party.id_label, party.id_number]]
     if party.legal_representative:
         rows.append(["法定代表人", party.legal_representative, "", ""])
     if party.agent_name:
-        rows.append(["经办人", party.agent_name, "", ""])
+        rows.append(["经办人", party.agent_name, "经办人证件号码", party.agent_id or "—"])
     return rows
 
 

@@ -1,8 +1,11 @@
 """The application packet (申请材料汇编): a cover page, then every attachment in material order.
 
-The back office receives one PDF per application: the cover summarises it and says on which page
-each material starts, every material has a bookmark, and every page is stamped "第 n / N 页"
-with the application number, so a printed packet can be put back in order.
+The back office receives one PDF per application: the cover holds the application in full (the
+applicant's and agent's details, the situation, pickup, remark, promised date, who compiled it) and
+says on which page each material starts, every material has a bookmark, and every page is stamped
+"第 n / N 页" with the application number, an attachment page also with the name of its material,
+so a printed packet can be put back in order. An attachment's content is shrunk into the page above
+the stamp's band (``BAND``): the stamp never covers what was scanned.
 
 Only what a page draws is copied (its boxes, resources and contents): page actions (/AA),
 annotations (links, JavaScript, /Launch, attached files), thumbnails and metadata stay behind, and
@@ -29,6 +32,7 @@ from pypdf.generic import (
 )
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Table
 
 from counterdesk.documents.inbox import PDF
 from counterdesk.documents.pdf.fonts import FONT, register_fonts
@@ -47,7 +51,13 @@ from counterdesk.documents.pdf.models import PacketData, PacketFile
 from counterdesk.documents.pdf.rendered import RenderedPdf, rendered
 from counterdesk.domain.errors import InvalidInput, NotFound
 
-STAMP_Y = 6 * mm
+STAMP_Y = 5 * mm
+"""Baseline of a page's stamp line (number and page), clear of a printer's unprintable edge; an
+attachment's material name is set above it."""
+STAMP_SIZE = 8.5
+BAND = 14 * mm
+"""The strip at the foot of an attachment page that holds only the stamp: the page's content is shrunk
+above it (by 5 % on A4), so no stamp ever covers a scan."""
 SIZE_FACTOR = 3
 """A packet is at most this many times the size of its attachments (plus ``SIZE_ALLOWANCE``):
 re-encoded PNG and TIFF pages may grow, nothing else is ever decompressed."""
@@ -104,15 +114,22 @@ def _render(data: PacketData, files: list[PacketFile]) -> bytes:
         cover_pages = len(cover.pages)
 
     writer = PdfWriter()
+    labels: list[str | None] = []
+    """Per page: the material it belongs to (printed in its band), None for the cover."""
     for page in cover.pages:
-        _add(writer, page, "封面")
+        _add(writer, page, "封面", band=False)
+        labels.append(None)
     writer.add_outline_item(title="申请概要", page_number=0)
     for index, material in enumerate(materials, 1):
         starts = []
-        for packet_file, pages in material.files:
+        for number, (packet_file, pages) in enumerate(material.files, 1):
             starts.append((packet_file, len(writer.pages)))
+            label = f"材料 {index}/{len(materials)}：{material.name}"
+            if len(material.files) > 1:
+                label += f"（文件 {number}/{len(material.files)}）"
             for page in pages:
-                _add(writer, page, material.name)
+                _add(writer, page, material.name, band=True)
+                labels.append(label)
         if material.pages == 0:
             continue
         # Bookmarks point at pages already in the writer; a later index would be stored as a bare number.
@@ -122,7 +139,7 @@ def _render(data: PacketData, files: list[PacketFile]) -> bytes:
                 label = packet_file.original_name or f"文件 {number}"
                 writer.add_outline_item(title=label, page_number=start, parent=parent)
 
-    _stamp(writer, data.application_number)
+    _stamp(writer, data.application_number, labels)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata(
         {"/Title": f"申请材料汇编 - {data.application_number}", "/Author": data.hall_name, "/Creator": "counterdesk"}
@@ -132,8 +149,12 @@ def _render(data: PacketData, files: list[PacketFile]) -> bytes:
     return out.getvalue()
 
 
-def _add(writer: PdfWriter, page: PageObject, name: str) -> None:
-    """Copy what ``page`` draws into the writer, turned upright, its content wrapped for the stamp."""
+def _add(writer: PdfWriter, page: PageObject, name: str, *, band: bool) -> None:
+    """Copy what ``page`` draws into the writer, turned upright, its content wrapped for the stamp.
+
+    With ``band`` (an attachment) the content is also shrunk into the page above a band of ``BAND``
+    at its foot and clipped to its own box, so the stamp printed in the band never covers any of it.
+    """
     clean = PageObject()
     clean[NameObject("/Type")] = NameObject("/Page")
     for key in _DRAWN:
@@ -149,16 +170,25 @@ def _add(writer: PdfWriter, page: PageObject, name: str) -> None:
         added = writer.add_page(clean)
     except (RecursionError, Exception):  # noqa: BLE001 - a structure pypdf cannot copy is the file's fault
         raise InvalidInput(f"材料“{name}”的附件结构过于复杂，无法汇编，请重新扫描上传。", code="file_damaged") from None
-    prefix = b"q\n"
     rotation = int(added.get("/Rotate", 0) or 0) % 360
-    if rotation:
-        prefix = _turn_upright(added, rotation)
+    turn = _turn_upright(added, rotation) if rotation else ""
+    prefix = f"q\n{_into_band(added.cropbox) if band else ''}{turn}"
     contents = added.raw_get("/Contents") if "/Contents" in added else None
     streams = list(contents) if isinstance(contents, ArrayObject) else [] if contents is None else [contents]
-    added[NameObject("/Contents")] = ArrayObject([_stream(writer, prefix), *streams])
+    added[NameObject("/Contents")] = ArrayObject([_stream(writer, prefix.encode()), *streams])
 
 
-def _turn_upright(page: PageObject, rotation: int) -> bytes:
+def _into_band(box: RectangleObject) -> str:
+    """The operators that shrink a page's box into itself above the stamp's band, centred, and clip to it."""
+    left, bottom, width, height = float(box.left), float(box.bottom), float(box.width), float(box.height)
+    scale = max(height - BAND, 1) / height
+    dx = left * (1 - scale) + width * (1 - scale) / 2
+    dy = bottom * (1 - scale) + BAND
+    return (f"{scale:.6f} 0 0 {scale:.6f} {dx:.4f} {dy:.4f} cm\n"
+            f"{left:.4f} {bottom:.4f} {width:.4f} {height:.4f} re W n\n")
+
+
+def _turn_upright(page: PageObject, rotation: int) -> str:
     """Move /Rotate into a matrix drawn around the content (the content itself is never decoded)."""
     box = RectangleObject(page.mediabox)
     turn = Transformation().translate(-float(box.left + box.width / 2), -float(box.bottom + box.height / 2))
@@ -172,7 +202,7 @@ def _turn_upright(page: PageObject, rotation: int) -> bytes:
             b = turn.apply_on((float(rect.right), float(rect.top)))
             page[NameObject(key)] = RectangleObject((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
     del page[NameObject("/Rotate")]
-    return f"q {' '.join(f'{v:.6f}' for v in turn.ctm)} cm\n".encode()
+    return f"{' '.join(f'{v:.6f}' for v in turn.ctm)} cm\n"
 
 
 def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
@@ -218,20 +248,34 @@ def _load(packet_file: PacketFile) -> list[PageObject]:
 
 def _cover(data: PacketData, materials: list[_Material], cover_pages: int) -> bytes:
     w = CONTENT_WIDTH
-    story = [*title_block("申请材料汇编", data.hall_name), heading("一、申请概要")]
-    rows = [
+    columns = [w * 0.15, w * 0.35, w * 0.18, w * 0.32]
+    story: list[Flowable] = [*title_block("申请材料汇编", data.hall_name), heading("一、申请概要")]
+    story.append(_facts([
         ["办件编号", data.application_number, "当前状态", data.status or "—"],
         ["事项名称", data.matter_name, "", ""],
         ["办理地点", data.location, "提交时间", stamp_time(data.submitted_at)],
-        ["申请人", data.applicant_name, "证件号码", data.applicant_id],
-        ["取件方式", data.pickup_method, "受理窗口", data.window],
+        ["承诺办结", promised_label(data), "受理窗口", data.window],
         ["窗口人员", data.clerk, "汇编时间", stamp_time(data.generated_at)],
-    ]
-    story.append(
-        grid_table(rows, [w * 0.14, w * 0.36, w * 0.14, w * 0.36], header=False, label_cols=(0, 2),
-                   span_rows=(1,))
-    )
-    story.append(heading("二、材料目录"))
+        ["汇编人", data.compiled_by or "—", "", ""],
+    ], columns))
+    story.append(heading("二、申请人及经办人"))
+    people = [["申请人", data.applicant_name, data.applicant_id_label, data.applicant_id]]
+    if data.legal_representative:
+        people.append(["法定代表人", data.legal_representative, "", ""])
+    people += [["联系电话", data.phone or "—", "电子邮箱", data.email or "—"]]
+    people += [[label, address, "", ""] for label, address in data.addresses if address]
+    if data.agent is not None:
+        name, id_number, phone = data.agent
+        people += [["经办人", name, "经办人证件号码", id_number or "—"], ["经办人电话", phone or "—", "", ""]]
+    else:
+        people.append(["经办人", "无（申请人本人办理）", "", ""])
+    story.append(_facts(people, columns))
+    story.append(heading("三、办事情形、取件与备注"))
+    rows = [[question, answer] for question, answer in data.situation] or [["办事情形", "无需选择"]]
+    rows += [["取件方式", data.pickup_method or "—"], ["取件信息", data.pickup_detail or "—"],
+             ["备注", data.remark or "无"]]
+    story.append(grid_table(rows, [w * 0.42, w * 0.58], header=False, label_cols=(0,)))
+    story.append(heading("四、材料目录"))
     if materials:
         table = [["序号", "材料名称", "文件数", "页数", "页码"]]
         next_page = cover_pages + 1
@@ -249,13 +293,28 @@ def _cover(data: PacketData, materials: list[_Material], cover_pages: int) -> by
         story,
         title=f"申请材料汇编 - {data.application_number}",
         author=data.hall_name,
-        footer=f"{data.hall_name} · 申请材料汇编",
+        footer=f"{data.hall_name} · 申请材料汇编 · {data.compiled_by or '—'} {stamp_time(data.generated_at)} 汇编",
         page_numbers=False,
     )
 
 
-def _stamp(writer: PdfWriter, application_number: str) -> None:
-    """Stamp "第 n / N 页" and the application number at the foot of every page, over a white band.
+def _facts(rows: list[list[str]], columns: list[float]) -> Table:
+    """Label, value, label, value; a row whose last two cells are empty runs its value across."""
+    spans = [r for r, row in enumerate(rows) if row[2] == "" and row[3] == ""]
+    return grid_table(rows, columns, header=False, label_cols=(0, 2), span_rows=spans)
+
+
+def promised_label(data: PacketData) -> str:
+    """承诺办结 as the cover prints it: the date (with a note such as 计时暂停中), or the note alone."""
+    if data.promised_date is None:
+        return data.promise_note or "—"
+    day = f"{data.promised_date.year}年{data.promised_date.month}月{data.promised_date.day}日"
+    return f"{day}（{data.promise_note}）" if data.promise_note else day
+
+
+def _stamp(writer: PdfWriter, application_number: str, labels: list[str | None]) -> None:
+    """Stamp "第 n / N 页" and the application number at the foot of every page, and on an attachment
+    page the material it belongs to, in the band its content was shrunk away from.
 
     Each stamp is a form drawn after the page's own content (closed with ``Q``), so the page's
     content is neither parsed nor re-encoded.
@@ -264,7 +323,7 @@ def _stamp(writer: PdfWriter, application_number: str) -> None:
     buffer = io.BytesIO()
     with RENDER_LOCK:
         canvas = Canvas(buffer, initialFontName=register_fonts())  # type: ignore[arg-type]  # a font name; stubs say a number
-        _draw_stamps(canvas, boxes, application_number)
+        _draw_stamps(canvas, boxes, application_number, labels)
     stamps = PdfReader(buffer)
     for page, stamp, box in zip(writer.pages, stamps.pages, boxes, strict=True):
         form = DecodedStreamObject()
@@ -287,17 +346,18 @@ def _stamp(writer: PdfWriter, application_number: str) -> None:
         cast(ArrayObject, page["/Contents"]).append(_stream(writer, f"\nQ q {matrix} cm {_STAMP} Do Q\n".encode()))
 
 
-def _draw_stamps(canvas: Canvas, boxes: list, application_number: str) -> None:
+def _draw_stamps(canvas: Canvas, boxes: list, application_number: str, labels: list[str | None]) -> None:
     total = len(boxes)
-    for number, box in enumerate(boxes, 1):
+    for number, (box, label) in enumerate(zip(boxes, labels, strict=True), 1):
         width = float(box.width)
         canvas.setPageSize((width, float(box.height)))
-        text = f"{application_number}　第 {number} / {total} 页"
-        text_width = canvas.stringWidth(text, FONT, 8.5)
-        canvas.setFillColorRGB(1, 1, 1)
-        canvas.rect((width - text_width) / 2 - 4, STAMP_Y - 3, text_width + 8, 13, stroke=0, fill=1)
         canvas.setFillColorRGB(0.2, 0.2, 0.2)
-        canvas.setFont(FONT, 8.5)
-        canvas.drawCentredString(width / 2, STAMP_Y, text)
+        canvas.setFont(FONT, STAMP_SIZE)
+        canvas.drawCentredString(width / 2, STAMP_Y, f"{application_number}　第 {number} / {total} 页")
+        if label is not None:
+            # A long name is set smaller rather than cut: the page must say whose it is.
+            size = min(STAMP_SIZE, STAMP_SIZE * (width - 24) / max(canvas.stringWidth(label, FONT, STAMP_SIZE), 1))
+            canvas.setFont(FONT, size)
+            canvas.drawCentredString(width / 2, STAMP_Y + STAMP_SIZE + 3, label)
         canvas.showPage()
     canvas.save()

@@ -8,7 +8,7 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from counterdesk.documents.pdf.fonts import FONT
 from counterdesk.documents.pdf.layout import (
@@ -21,6 +21,7 @@ from counterdesk.documents.pdf.layout import (
     para,
     spacer,
     stamp_time,
+    styles,
     title_block,
 )
 from counterdesk.documents.pdf.models import ReportData
@@ -45,7 +46,8 @@ def render_report(data: ReportData) -> RenderedPdf:
     )
     story.append(heading("一、按办件状态"))
     side = Table(
-        [[_bar_chart(data.by_status, w * 0.58), _breakdown(["状态", "件数"], data.by_status, data.total, w * 0.40)]],
+        [[_bar_chart(data.by_status, w * 0.58),
+          _breakdown(["状态", "件数"], data.by_status, data.total, w * 0.40, ordered=True)]],
         colWidths=[w * 0.60, w * 0.40],
     )
     side.setStyle(
@@ -87,9 +89,9 @@ def render_report(data: ReportData) -> RenderedPdf:
         story.append(spacer(3))
         story.append(grid_table([["", "来访数", "平均服务时长", "服务时长 P90"], *data.service],
                                 [w * 0.40, w * 0.20, w * 0.20, w * 0.20], center_cols=(1, 2, 3)))
-    if data.notes:
-        story.append(heading("说明"))
-        story.extend(numbered(data.notes))
+    # The notes and the signatures close the report together: a page never starts with the signatures alone.
+    closing: list[Flowable] = [heading("说明"), *numbered(data.notes)] if data.notes else []
+    story.append(KeepTogether([*closing, *_signatures()]))
     pdf = build_pdf(
         story,
         title=f"每日办件统计报表 - {data.day:%Y-%m-%d}",
@@ -97,6 +99,17 @@ def render_report(data: ReportData) -> RenderedPdf:
         footer=f"{data.hall_name} · 每日办件统计报表 · {stamp_time(data.generated_at)} 生成",
     )
     return rendered(pdf, data)
+
+
+def _signatures() -> list[Flowable]:
+    """Who made the report and who checked it, each with a dated signature (制表人、审核人)."""
+    s = styles()
+    day = "日期：_____年___月___日"
+    table = Table([[para("制表人：____________", s.body), para(day, s.body),
+                    para("审核人：____________", s.body), para(day, s.body)]],
+                  colWidths=[CONTENT_WIDTH * 0.23, CONTENT_WIDTH * 0.27, CONTENT_WIDTH * 0.23, CONTENT_WIDTH * 0.27])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return [spacer(4), table]
 
 
 def rate_label(rate: float | None) -> str:
@@ -118,12 +131,16 @@ def median_label(minutes: float | None) -> str:
     return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
 
 
-def _breakdown(head: list[str], rows: Sequence[tuple[str, int]], total: int, width: float) -> Flowable:
+def _breakdown(head: list[str], rows: Sequence[tuple[str, int]], total: int, width: float, *,
+               ordered: bool = False) -> Flowable:
+    """A count-and-share table, most frequent first; ``ordered`` keeps the rows' own order (the statuses
+    in the workflow's order, as the chart beside them)."""
     if not rows:
         return para("当日无数据。")
-    ordered = sorted(rows, key=lambda r: (-r[1], r[0]))
+    if not ordered:
+        rows = sorted(rows, key=lambda r: (-r[1], r[0]))
     table = [[*head, "占比"]]
-    table += [[label, str(count), _share(count, total)] for label, count in ordered]
+    table += [[label, str(count), _share(count, total)] for label, count in rows]
     # "100.0%" must fit on one line, also in the narrow table beside the chart.
     count_width, share_width = max(width * 0.16, 12 * mm), max(width * 0.20, 20 * mm)
     return grid_table(table, [width - count_width - share_width, count_width, share_width], center_cols=(1, 2))
@@ -134,7 +151,7 @@ def _share(count: int, total: int) -> str:
 
 
 def _bar_chart(rows: Sequence[tuple[str, int]], width: float) -> Drawing:
-    height = 62 * mm
+    height = 46 * mm
     drawing = Drawing(width, height)
     # The renderer otherwise opens every drawing in Helvetica, a font this PDF does not embed.
     drawing.initialFontName = FONT  # type: ignore[attr-defined]  # read by reportlab's renderer; not in its stubs

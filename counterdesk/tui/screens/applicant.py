@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -39,7 +39,7 @@ from counterdesk.domain.workflow import status_label
 from counterdesk.tui.autosave import DebouncedSave
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
-from counterdesk.tui.widgets.fields import FieldRow, field_value, set_field_value
+from counterdesk.tui.widgets.fields import FieldRow, FormInput, field_value, set_field_value
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.wizard import PlacedDraft, leave
 
@@ -142,7 +142,7 @@ class ApplicantScreen(WizardScreen):
 
     @staticmethod
     def _input(key: str, placeholder: str = "") -> Input:
-        return Input(id=f"f-{key}", placeholder=placeholder, compact=True)
+        return FormInput(id=f"f-{key}", placeholder=placeholder, compact=True)
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -474,7 +474,7 @@ class ApplicantScreen(WizardScreen):
 
     def ask_supervisor(self, applicant_id: int, then) -> None:
         """A supervisor's own account authorises at once; a clerk's window asks for the supervisor's password."""
-        if self.app.ctx.actor.is_supervisor:
+        if self.actor.is_supervisor:
             self.authorize(applicant_id, None, then)
             return
         from counterdesk.tui.dialogs.authorize import AuthorizeDialog
@@ -486,22 +486,20 @@ class ApplicantScreen(WizardScreen):
         self.app.push_screen(AuthorizeDialog("值班长授权：同一事项再申请一件",
                                              "授权记入审计日志。"), given)
 
-    @work(thread=True, exclusive=True, group="applicant-authorize")
     def authorize(self, applicant_id: int, credentials: tuple[str, str] | None, then) -> None:
         from counterdesk.services.applications import authorize_repeat, override_repeat
 
-        ctx = self.app.ctx
-        try:
+        def record() -> None:
             if credentials is None:
-                ctx.call(override_repeat, actor=ctx.actor, application_id=self.draft.application_id,
-                         supervisor=ctx.actor)
+                self.ctx.call(override_repeat, actor=self.actor, application_id=self.draft.application_id,
+                              supervisor=self.actor)
             else:
-                ctx.call(authorize_repeat, actor=ctx.actor, application_id=self.draft.application_id,
-                         supervisor_id=credentials[0], password=credentials[1])
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, title="未获授权", severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.authorized, applicant_id, then)
+                self.ctx.call(authorize_repeat, actor=self.actor, application_id=self.draft.application_id,
+                              supervisor_id=credentials[0], password=credentials[1])
+
+        self.run_service(record, lambda _: self.authorized(applicant_id, then), group="applicant-authorize",
+                         refused=lambda error: self.notify(error.message, title="未获授权", severity="error",
+                                                           markup=False))
 
     def authorized(self, applicant_id: int, then) -> None:
         self._acknowledged.add(applicant_id)

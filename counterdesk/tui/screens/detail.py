@@ -24,15 +24,21 @@ from counterdesk.domain.windows import window_label
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
-from counterdesk.tui.widgets.timeline import staff_label, status_text, timeline_text
+from counterdesk.tui.widgets.timeline import (
+    PRECHECK_STYLES,
+    item_status_text,
+    owed_text,
+    staff_label,
+    status_text,
+    timeline_text,
+)
 
 if TYPE_CHECKING:
     from counterdesk.domain.errors import CounterdeskError
     from counterdesk.services.detail import ApplicationDetail
+    from counterdesk.services.items import ItemChange
     from counterdesk.services.papers import Delivered
-
-PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
-
+    from counterdesk.services.promises import PromiseView
 
 def _pairs(rows: list[tuple[str, str]]) -> Table:
     """Label and value in two columns, values shown literally and folded onto more lines, never cut.
@@ -47,6 +53,29 @@ def _pairs(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
+PROMISE_STYLES = {"owed": "bold yellow", "overdue": "bold red", "supplied": "green", "to_check": "bold yellow",
+                  "true": "green", "false": "bold red", "void": "dim", "marked": "dim"}
+"""The colour of each promise state (``domain.promise.PromiseState``)."""
+
+
+def promises_text(promises: list[PromiseView]) -> Text:
+    """One line per material promised instead of handed in: what, which promise, until when, where it stands."""
+    text = Text()
+    for promise in promises:
+        if text:
+            text.append("\n")
+        text.append(f"{promise.material_name or promise.material_code}（{promise.material_code}）", style="bold")
+        text.append(f"  {promise.kind_label}")
+        if promise.due_on is not None:
+            what = "补交期限" if promise.kind == "tolerated" else "核查期限"
+            text.append(f" · {what} {promise.due_on.isoformat()}", style="dim")
+        text.append(" · ")
+        text.append(promise.state_label, style=PROMISE_STYLES.get(promise.state, ""))
+        if promise.note:
+            text.append(f"：{untrusted.shown(promise.note, markup=False)}")
+    return text
+
+
 class DetailScreen(MovingScreen):
     """All of one application; Esc goes back to the queue or the lookup."""
 
@@ -55,6 +84,7 @@ class DetailScreen(MovingScreen):
         Binding("escape", "back", "返回"),
         Binding("f5", "reload", "刷新"),
         Binding("k", "packet", "汇编材料"),
+        Binding("x", "items", "事项进度"),
         *MOVE_BINDINGS,
     ]
 
@@ -72,10 +102,14 @@ class DetailScreen(MovingScreen):
         with VerticalScroll(id="detail"):
             yield Static(id="detail-summary", classes="detail-part")
             yield Static(id="detail-people", classes="detail-part")
+            yield Static("包含事项", classes="section-title", id="detail-items-title")
+            yield Static(id="detail-items", classes="detail-part")
             yield Static("办事情形", classes="section-title")
             yield Static(id="detail-situation", classes="detail-part")
             yield Static("申请材料", classes="section-title")
             yield Static(id="detail-attachments", classes="detail-part")
+            yield Static("容缺与告知承诺", classes="section-title detail-promises")
+            yield Static(id="detail-promises", classes="detail-part detail-promises")
             yield Static("办理记录", classes="section-title")
             yield Static(id="detail-history", classes="detail-part")
         yield MovesBar()
@@ -105,8 +139,13 @@ class DetailScreen(MovingScreen):
         self.shown = shown
         self.query_one("#detail-summary", Static).update(self._summary(shown))
         self.query_one("#detail-people", Static).update(self._people(shown))
+        self.query_one("#detail-items-title").display = self.query_one("#detail-items").display = bool(shown.items)
+        self.query_one("#detail-items", Static).update(self._items(shown))
         self.query_one("#detail-situation", Static).update(self._situation(shown))
         self.query_one("#detail-attachments", Static).update(self._attachments(shown))
+        self.query_one("#detail-promises", Static).update(promises_text(shown.promises))
+        for part in self.query(".detail-promises"):
+            part.display = bool(shown.promises)
         self.query_one("#detail-history", Static).update(timeline_text(shown.events, shown.staff))
         self.refresh_bindings()
         self.refresh_moves()
@@ -116,6 +155,9 @@ class DetailScreen(MovingScreen):
         text.append(shown.number or "（草稿，尚无办件编号）", style="bold")
         text.append("  ")
         text.append_text(status_text(shown.status))
+        if shown.owed.codes:
+            text.append(" ")
+            text.append_text(owed_text(shown.owed))
         if not shown.full:
             text.append("  其他窗口的办件，个人信息已脱敏", style="dim italic")
         text.append("\n")
@@ -169,6 +211,21 @@ class DetailScreen(MovingScreen):
                                                style=PRECHECK_STYLES.get(a.precheck, "")))
         return table
 
+    def _items(self, shown: ApplicationDetail) -> Table:
+        """包含事项: one row per item with its department, status and the day it was last set."""
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), pad_edge=False, header_style="bold",
+                      expand=True)
+        table.add_column("序号", justify="right", no_wrap=True)
+        table.add_column("事项", ratio=3, overflow="fold")
+        table.add_column("办理部门", ratio=3, overflow="fold")
+        table.add_column("状态", no_wrap=True)
+        table.add_column("日期", no_wrap=True)
+        for item in shown.items:
+            table.add_row(str(item.number), Text(untrusted.shown(item.name, markup=False)),
+                          Text(untrusted.shown(item.department, markup=False)), item_status_text(item.status),
+                          show(item.changed_at, "%m-%d") or "—")
+        return table
+
     def _situation(self, shown: ApplicationDetail) -> Text:
         text = Text()
         for question, answer in shown.situation:
@@ -192,7 +249,25 @@ class DetailScreen(MovingScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "packet":
             return self.shown is not None and self.shown.full and self.shown.number is not None
+        if action == "items":
+            return self.shown is not None and self.shown.items_editable
         return super().check_action(action, parameters)
+
+    def action_items(self) -> None:
+        """Set the status of one included item (包含事项) in a dialog; the screen reads the result again."""
+        from counterdesk.tui.dialogs.item import ItemDialog
+
+        shown = self.shown
+        if shown is None or not self.check_action("items", ()):
+            return
+
+        def closed(change: ItemChange | None) -> None:
+            if change is not None:
+                self.notify(f"事项 {change.item.number}“{change.item.name}”已改为“{change.item.status_label}”。",
+                            markup=False)
+            self.action_reload()
+
+        self.app.push_screen(ItemDialog(shown.id, shown.number or "", shown.version, shown.items), closed)
 
     def action_packet(self) -> None:
         """Build the packet (申请材料汇编) of every attached file, saved to the output folder."""

@@ -9,16 +9,23 @@ to say (``services.transfer``); this screen lays it out.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
 from counterdesk.domain.clock import show
-from counterdesk.tui.screens.handover_base import HandOverScreen, refusal
+from counterdesk.tui.screens.handover_base import HandOverScreen
 from counterdesk.tui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from counterdesk.domain.errors import CounterdeskError
 
 HINT = "↑↓ 选择办理地，填写快递运单号（可不填），回车寄出。"
 
@@ -34,8 +41,8 @@ class DispatchScreen(HandOverScreen):
         Binding("enter", "dispatch", "寄出", priority=True),
         Binding("ctrl+r", "save_sheet", "重存流转单", priority=True),
         Binding("f5", "reload", "刷新"),
-        Binding("up", "county(-1)", "上一个办理地", show=False),
-        Binding("down", "county(1)", "下一个办理地", show=False),
+        Binding("up", "row(-1)", "上一个办理地", show=False),
+        Binding("down", "row(1)", "下一个办理地", show=False),
     ]
 
     def __init__(self, ctx=None) -> None:
@@ -72,7 +79,7 @@ class DispatchScreen(HandOverScreen):
     def read_rows(self, session) -> list:
         from counterdesk.services.transfer import waiting
 
-        return waiting(session, catalog=self.ctx.catalog)
+        return waiting(session, catalog=self.catalog)
 
     def row_key(self, row) -> str:
         return row.county_code
@@ -86,12 +93,6 @@ class DispatchScreen(HandOverScreen):
         if action == "save_sheet":
             return (self.last_batch is not None and not self.busy) or None
         return True
-
-    def action_county(self, step: int) -> None:
-        """Arrow keys move between counties while the waybill is being typed."""
-        table = self.query_one(DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)), animate=False)
 
     @on(Input.Changed, "#dispatch-waybill")
     def waybill_changed(self) -> None:
@@ -122,23 +123,22 @@ class DispatchScreen(HandOverScreen):
 
         self.app.push_screen(ConfirmDialog(f"寄往{county.county_name}", body, yes="寄出", no="返回"), answered)
 
-    @work(thread=True, exclusive=True, group="dispatch-send")
     def send(self, county_code: str, waybill: str | None) -> None:
         """寄递 through the service, then save the batch's transfer sheet."""
-        from counterdesk.services.transfer import dispatch
+        from counterdesk.services.transfer import Dispatched, dispatch
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                sent = dispatch(session, actor=ctx.actor, catalog=ctx.catalog, to_county=county_code,
+        def send() -> Dispatched:
+            with self.ctx.session() as session:
+                return dispatch(session, actor=self.actor, catalog=self.catalog, to_county=county_code,
                                 waybill=waybill)
-        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
-            self.app.call_from_thread(self.refused, refusal(error))
-            return
-        self.app.call_from_thread(self.dispatched, sent.batch)
-        self.save(sent.batch, f"已编为流转批次 {sent.batch}，共 {sent.count} 件，状态改为“在途”。")
 
-    def refused(self, error) -> None:
+        def sent(sent: Dispatched) -> None:
+            self.dispatched(sent.batch)
+            self.save(sent.batch, f"已编为流转批次 {sent.batch}，共 {sent.count} 件，状态改为“在途”。")
+
+        self.run_service(send, sent, refused=self.refused, group="dispatch-send")
+
+    def refused(self, error: CounterdeskError) -> None:
         """The service said no: under the field when it is the waybill's fault, else on the result line."""
         if error.field == "waybill":
             self.finished("", False)
@@ -156,18 +156,14 @@ class DispatchScreen(HandOverScreen):
         """Save the last batch's 材料流转单 again (after a full disk, or for a second copy)."""
         if self.last_batch is not None and not self.busy:
             self.start("正在生成材料流转单……")
-            self.save_again(self.last_batch)
-
-    @work(thread=True, exclusive=True, group="dispatch-sheet")
-    def save_again(self, batch: str) -> None:
-        self.save(batch, f"流转批次 {batch}：")
+            self.save(self.last_batch, f"流转批次 {self.last_batch}：")
 
     def save(self, batch: str, done: str) -> None:
         from counterdesk.services.transfer import save_sheet
 
-        def saved():
+        def saved() -> Path:
             with self.ctx.session() as session:
-                return save_sheet(session, catalog=self.ctx.catalog, settings=self.ctx.settings, batch=batch)
+                return save_sheet(session, catalog=self.catalog, settings=self.ctx.settings, batch=batch)
 
         self.save_paper(saved, "材料流转单", done)
 

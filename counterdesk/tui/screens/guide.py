@@ -49,7 +49,8 @@ def time_limit_text(matter) -> str:
 
 
 class GuideScreen(WizardScreen):
-    """The guide for these answers; P/S/E print, save or mail the 明白卡, Enter goes on."""
+    """The guide for these answers; P/S/E print, save or mail the 明白卡, G prints the generic card for
+    the rack (every material with the situations that need it), Enter goes on."""
 
     STEP = "guide"
     TITLE_TEXT = "办事指南"
@@ -58,6 +59,7 @@ class GuideScreen(WizardScreen):
         Binding("p,P", "card('print')", "打印明白卡", key_display="P"),
         Binding("s,S", "card('save')", "保存明白卡", key_display="S"),
         Binding("e,E", "email", "邮件发送", key_display="E"),
+        Binding("g,G", "card('generic')", "通用明白卡", key_display="G"),
         Binding("enter", "next", "继续：确认信息", priority=True),
         Binding("enter", "consult", "登记咨询并结束", priority=True),
         Binding("escape", "back", "返回智能引导"),
@@ -90,7 +92,7 @@ class GuideScreen(WizardScreen):
         if self.in_person:
             self.say("本事项须到办理地现场办理，窗口不能代收：P 打印明白卡交给申请人　回车：登记为咨询并结束")
         else:
-            self.say("明白卡：P 打印 · S 保存 PDF · E 发邮件　回车：下一步 确认信息")
+            self.say("明白卡：P 打印 · S 保存 PDF · E 发邮件 · G 打印通用版　回车：下一步 确认信息")
         self.query_one("#guide-scroll", VerticalScroll).focus()
         self.remember_step()
 
@@ -147,7 +149,8 @@ class GuideScreen(WizardScreen):
             name = Text(material.name)
             if material.note:
                 name.append(f"\n{material.note}", style="dim")
-            materials.add_row(str(n), name, material.kind_label, str(material.copies), material.required_label)
+            materials.add_row(str(n), name, material.kind_label, str(material.copies),
+                              guidance.requirement_label(matter, material, result.answers))
         parts.append(materials)
 
         for title, lines in (("办理流程", matter.process), ("受理条件", matter.conditions),
@@ -179,7 +182,7 @@ class GuideScreen(WizardScreen):
         if self._busy:
             return
         self._busy = True
-        self.say("正在打印明白卡……" if how == "print" else "正在生成明白卡……")
+        self.say("正在生成明白卡……" if how == "save" else "正在打印明白卡……")
         self.make_card(how, None)
 
     def action_email(self) -> None:
@@ -206,13 +209,15 @@ class GuideScreen(WizardScreen):
 
         def make() -> tuple[str, str | None]:
             ctx = self.ctx
+            # The generic card (G) is made without answers: every material with the situations that need it.
+            answers = {} if how == "generic" else self.draft.answers
             card = ctx.call(card_for, catalog=self.catalog, hall=ctx.hall, matter_code=self.draft.matter_code,
-                            county_code=self.draft.county_code, answers=self.draft.answers)
+                            county_code=self.draft.county_code, answers=answers)
             pdf = render_card(card)
             if address is not None:
                 mail_card(ctx.settings, card, address, pdf=pdf)
                 return f"明白卡已发送到 {address}。", pdf.warning
-            message = deliver(ctx.settings, pdf, card_file_name(card), print_it=how == "print").message
+            message = deliver(ctx.settings, pdf, card_file_name(card), print_it=how != "save").message
             return ("明白卡" + message if how == "save" else message), pdf.warning
 
         def made(done: tuple[str, str | None]) -> None:

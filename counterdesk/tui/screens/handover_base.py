@@ -1,8 +1,8 @@
 """What the hand-over screens (寄递, 签收, 出件) share: refusals as sentences, a list of rows, saved papers.
 
-Every service call runs in a thread worker. What it refuses, and what the machine refuses (a full
-disk, a read-only database), comes back as the one Chinese sentence of ``store.faults``; anything
-else is a bug and goes to the error guard. A paper (材料流转单, 领取签收单) is saved after the act it
+Every service call goes through ``run_service``: what it refuses, and what the machine refuses (a
+full disk, a read-only database), comes back as a Chinese sentence; anything else is a bug and goes
+to the error guard. A paper (材料流转单, 领取签收单) is saved after the act it
 records: when saving fails the act stands, and Ctrl+R saves the paper again.
 """
 
@@ -12,22 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import on
 from textual.widgets import DataTable, Static
 
-from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.text import shown
 from counterdesk.tui.screens.supervisor_base import DeskScreen
-
-
-def refusal(error: BaseException) -> CounterdeskError:
-    """The sentence for a service's refusal or a fault of the machine; any other error is raised again."""
-    from counterdesk.store.faults import as_refusal
-
-    refused = as_refusal(error)
-    if refused is None:
-        raise error
-    return refused
 
 
 class HandOverScreen(DeskScreen):
@@ -37,6 +26,8 @@ class HandOverScreen(DeskScreen):
     """The selector of the line that says what became of the last act."""
     EMPTY = ""
     """What the table's place says when nothing is listed."""
+    CHOSEN = ""
+    """The selector of the line that shows the row under the cursor in full (none when empty)."""
 
     def __init__(self, ctx=None) -> None:
         super().__init__(ctx)
@@ -57,19 +48,35 @@ class HandOverScreen(DeskScreen):
         """The cells of a row (override)."""
         raise NotImplementedError
 
+    def describe(self, row) -> Text:
+        """The row under the cursor in full, for the CHOSEN line (override when there is one)."""
+        return Text("")
+
     def action_reload(self) -> None:
         """Read the rows again."""
         self.load()
 
-    @work(thread=True, exclusive=True, group="handover-load")
-    def load(self) -> None:
-        try:
-            with self.ctx.session() as session:
-                rows = self.read_rows(session)
-        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
-            self.app.call_from_thread(self.show_rows, [], refusal(error).message)
+    def action_row(self, step: int) -> None:
+        """Arrow keys move between the rows while a field under the table is being typed in."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)), animate=False)
+
+    @on(DataTable.RowHighlighted)
+    def show_chosen(self) -> None:
+        """Below the table, the row under the cursor in full (names do not fit in columns at 80)."""
+        if not self.CHOSEN:
             return
-        self.app.call_from_thread(self.show_rows, rows, "")
+        row = self.chosen()
+        self.query_one(self.CHOSEN, Static).update(self.describe(row) if row is not None else "")
+
+    def load(self) -> None:
+        def read() -> list:
+            with self.ctx.session() as session:
+                return self.read_rows(session)
+
+        self.run_service(read, lambda rows: self.show_rows(rows, ""),
+                         refused=lambda error: self.show_rows([], error.message), group="handover-load", exclusive=True)
 
     def show_rows(self, rows: list, problem: str) -> None:
         """Fill the table, keeping the cursor on its row; under it, why it is empty."""
@@ -86,6 +93,7 @@ class HandOverScreen(DeskScreen):
         empty.set_class(bool(problem), "error")
         empty.update(Text(shown(problem, markup=False)) if problem else Text("" if rows else self.EMPTY))
         empty.display = bool(problem or not rows)
+        self.show_chosen()
         self.refresh_bindings()
 
     def chosen(self):
@@ -102,14 +110,11 @@ class HandOverScreen(DeskScreen):
         self.say(note)
 
     def save_paper(self, save: Callable[[], Path], paper: str, done: str) -> None:
-        """Save a paper (in the calling worker's thread), then say where, or why not and how to retry."""
-        try:
-            path = save()
-        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
-            message = f"{done}{paper}未能保存：{refusal(error).message}处理后按 Ctrl+R 重新保存。"
-            self.app.call_from_thread(self.finished, message, True)
-            return
-        self.app.call_from_thread(self.finished, f"{done}\n{paper}已保存：{path}", False)
+        """Save a paper (in a worker), then say where, or why not and how to retry."""
+        self.run_service(save, lambda path: self.finished(f"{done}\n{paper}已保存：{path}", False),
+                         refused=lambda error: self.finished(
+                             f"{done}{paper}未能保存：{error.message}处理后按 Ctrl+R 重新保存。", True),
+                         group="handover-paper")
 
     def finished(self, message: str, error: bool) -> None:
         """The act is over: say how it went."""

@@ -1,7 +1,8 @@
 """Home (首页): new application, resume a draft of this window, progress lookup, the queue.
 
-A supervisor's home also says what falls due: applications due today or overdue, and 差评 cases
-whose 整改 is overdue, which C lists (Enter on one opens its application).
+A supervisor's home also says what falls due: applications due today or overdue, 差评 cases whose
+整改 is overdue, which C lists (Enter on one opens its application), and the 告知承诺 waiting for
+their check, which H opens.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class HomeScreen(CounterScreen[None]):
         Binding("l", "lookup", "办件查询"),
         Binding("q", "queue", "今日队列"),
         Binding("c", "cases", "逾期差评"),
+        Binding("h", "checks", "告知承诺核查", show=False),
         # The hand-over keys are listed in the menu; the key bar at 80 columns has no room left for them.
         Binding("j", "open('dispatch')", "寄递", show=False),
         Binding("s", "open('signfor')", "签收", show=False),
@@ -51,6 +53,7 @@ class HomeScreen(CounterScreen[None]):
                 yield Static(self._actions(), id="home-menu")
                 yield Static(id="home-deadlines")
                 yield Static(id="home-cases")
+                yield Static(id="home-checks")
             with Vertical(id="home-drafts"):
                 yield Static("本窗口的草稿（回车继续办理）", classes="section-title")
                 yield OptionList(id="drafts")
@@ -62,6 +65,7 @@ class HomeScreen(CounterScreen[None]):
         if self.actor.is_supervisor:
             lines.append(("Q", "今日队列（审核本大厅办件）"))
             lines.append(("C", "逾期未整改的差评"))
+            lines.append(("H", "告知承诺核查"))
         lines.append(("O", "退出登录"))
         # A blank line between entries while they fit; at 24 rows a supervisor's eight lines and the
         # two counts under them would not, so they close up.
@@ -86,6 +90,7 @@ class HomeScreen(CounterScreen[None]):
         if self.ctx.actor is not None and self.ctx.actor.is_supervisor:
             self.load_deadlines()
             self.load_cases()
+            self.load_checks()
 
     def load_deadlines(self) -> None:
         from counterdesk.services.deadlines import due_counts
@@ -113,6 +118,21 @@ class HomeScreen(CounterScreen[None]):
                 self._show_cases(overdue)
 
         self.run_service(lambda: self.ctx.call(overdue_cases, actor=self.actor), show, group="cases", exclusive=True)
+
+    def load_checks(self) -> None:
+        """Count the 告知承诺 waiting for their check, and those past their 核查期限."""
+        from counterdesk.services.promises import Check, checks
+
+        def show(found: list[Check]) -> None:
+            late = sum(check.overdue for check in found)
+            line = Text(f"告知承诺待核查 {len(found)} 件")
+            if late:
+                line.append(f"，逾期 {late} 件", style="bold white on red")
+            line.append("（按 H 核查）", style="dim")
+            self.query_one("#home-checks", Static).update(line)
+
+        self.run_service(lambda: self.ctx.call(checks, actor=self.actor, catalog=self.catalog), show, group="checks",
+                         exclusive=True)
 
     def _show_cases(self, overdue: list[dict[str, Any]]) -> None:
         from counterdesk.domain.visits import SCORES
@@ -187,7 +207,7 @@ class HomeScreen(CounterScreen[None]):
             resume(self.app, int(event.option.id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("queue", "cases"):
+        if action in ("queue", "cases", "checks"):
             return self.app.ctx.actor is not None and self.app.ctx.actor.is_supervisor
         if action == "discard":
             return self.highlighted_draft() is not None or None
@@ -240,6 +260,11 @@ class HomeScreen(CounterScreen[None]):
 
     def action_cases(self) -> None:
         self.load_cases(open_list=True)
+
+    def action_checks(self) -> None:
+        from counterdesk.tui.screens.checks import ChecksScreen
+
+        self.app.push_screen(ChecksScreen())
 
     def action_queue(self) -> None:
         from counterdesk.tui.screens.queue import QueueScreen

@@ -20,7 +20,7 @@ from counterdesk.domain.clock import show
 from counterdesk.domain.text import shown
 from counterdesk.tui.screens.supervisor_base import DeskScreen
 from counterdesk.tui.widgets.keybar import KeyBar
-from counterdesk.tui.widgets.timeline import status_text, timeline_text
+from counterdesk.tui.widgets.timeline import owed_text, status_text, timeline_text
 
 if TYPE_CHECKING:
     from counterdesk.services.queue import Progress
@@ -86,6 +86,9 @@ class LookupScreen(DeskScreen):
             head.append(item.number, style="bold")
             head.append("  ")
             head.append_text(status_text(item.status))
+            if item.owed.codes:
+                head.append(" ")
+                head.append_text(owed_text(item.owed))
             head.append(f"\n{item.matter_name or item.matter_code} · {item.county_name or item.county_code}"
                         f" · 申请人 {shown(item.applicant_masked, markup=False)} · 提交于 {show(item.submitted_at)}\n",
                         style="dim")

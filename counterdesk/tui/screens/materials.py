@@ -12,7 +12,9 @@ a certificate replaced by a signed 告知承诺, and W prints the 承诺书 the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -22,17 +24,19 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from counterdesk.domain.errors import CounterdeskError
 from counterdesk.domain.text import shown
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.rowtable import RowTable
+from counterdesk.tui.widgets.timeline import precheck_text
 from counterdesk.tui.wizard import leave
+
+if TYPE_CHECKING:
+    from counterdesk.documents.inbox import InboxEntry
 
 INBOX_SECONDS = 2
 """How often the inbox listing is read again."""
-PRECHECK_SHORT = {"pending": "待预审", "passed": "通过", "failed": "未通过"}
 COLUMNS = (("序号", 4), ("材料名称", 0), ("份数", 4), ("材料\n类型", 6), ("是否\n提交", 6), ("提交\n方式", 8),
            ("是否\n必填", 4), ("预审", 6))
 """The portal's columns with their widths; 0 is the name, which takes what is left."""
@@ -66,7 +70,7 @@ class MaterialsScreen(WizardScreen):
         super().__init__(draft)
         self.rows: list = []
         """``MaterialRow``s from the services, in table order."""
-        self.entries: dict[str, object] = {}
+        self.entries: dict[str, InboxEntry] = {}
         """Inbox entries by path, as last listed."""
         self._inbox_seen: tuple | None = None
         self._listed: set[str] | None = None
@@ -98,19 +102,19 @@ class MaterialsScreen(WizardScreen):
 
     # -- the materials table -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="materials-rows")
     def load_rows(self, set_step: bool = False, advance: bool = False) -> None:
         from counterdesk.services.applications import get
         from counterdesk.services.applications import set_step as store_step
-        from counterdesk.services.attachments import material_rows
+        from counterdesk.services.attachments import MaterialRow, material_rows
 
-        ctx = self.app.ctx
-        with ctx.session() as session:
-            if set_step:
-                store_step(session, actor=ctx.actor, application_id=self.draft.application_id, step="materials")
-            application = get(session, actor=ctx.actor, application_id=self.draft.application_id)
-            rows = material_rows(session, ctx.catalog, application)
-        self.app.call_from_thread(self.show_rows, rows, advance)
+        def read() -> list[MaterialRow]:
+            with self.ctx.session() as session:
+                if set_step:
+                    store_step(session, actor=self.actor, application_id=self.draft.application_id, step="materials")
+                application = get(session, actor=self.actor, application_id=self.draft.application_id)
+                return material_rows(session, self.catalog, application)
+
+        self.run_service(read, lambda rows: self.show_rows(rows, advance), group="materials-rows", exclusive=True)
 
     def show_rows(self, rows: list, advance: bool = False) -> None:
         table = self.query_one("#materials", DataTable)
@@ -136,7 +140,6 @@ class MaterialsScreen(WizardScreen):
             table.add_column(Text(label, style="bold"), width=width or name_width)
         for row in self.rows:
             m = row.material
-            state = _precheck_state(row)
             table.add_row(
                 str(row.index),
                 Text(m.name, no_wrap=True, overflow="ellipsis"),
@@ -145,8 +148,7 @@ class MaterialsScreen(WizardScreen):
                 _submitted(row),
                 row.how or _promised_how(row),
                 Text("必填", style="bold") if m.required else "选填",
-                Text(PRECHECK_SHORT[state], style={"failed": "bold red", "passed": "green"}.get(state, "dim"))
-                if row.submitted else "—",
+                precheck_text(row.precheck, short=True) if row.submitted else "—",
                 key=m.code,
             )
 
@@ -176,8 +178,8 @@ class MaterialsScreen(WizardScreen):
             for attachment in row.attachments:
                 text.append("▸ ")
                 text.append(shown(attachment.original_name, markup=False))
-                text.append(f"  {PRECHECK_SHORT[attachment.precheck]}",
-                            style="bold red" if attachment.precheck == "failed" else "")
+                text.append("  ")
+                text.append_text(precheck_text(attachment.precheck, short=True))
                 if attachment.precheck_reason:
                     text.append(f"：{attachment.precheck_reason}", style="red")
                 text.append("\n")
@@ -211,7 +213,7 @@ class MaterialsScreen(WizardScreen):
     def show_inbox_title(self) -> None:
         """Where the scanner must put its files: relative to the working home when inside it, else
         the full path shortened from the left to fit (the empty-inbox line gives it in full)."""
-        settings = self.app.ctx.settings
+        settings = self.ctx.settings
         title = self.query_one("#inbox-title", Static)
         inbox = Path(settings.scans_dir)
         where = f"{inbox.relative_to(settings.home)}/" if inbox.is_relative_to(settings.home) else str(inbox)
@@ -230,14 +232,14 @@ class MaterialsScreen(WizardScreen):
     def refresh_inbox(self) -> None:
         from counterdesk.services.attachments import ensure_inbox, inbox
 
-        settings = self.app.ctx.settings
+        settings = self.ctx.settings
         if ensure_inbox(settings):
             self._inbox_created = True
             self.app.call_from_thread(self.show_inbox_title)
         entries = inbox(settings, wait=False)
         self.app.call_from_thread(self.show_inbox, entries)
 
-    def show_inbox(self, entries: list) -> None:
+    def show_inbox(self, entries: list[InboxEntry]) -> None:
         seen = tuple((str(e.path), e.size, e.modified, e.refusal) for e in entries)
         if seen == self._inbox_seen:
             return
@@ -254,7 +256,7 @@ class MaterialsScreen(WizardScreen):
             options.add_option(Option(_entry_label(entry, new=str(entry.path) in self._unseen), id=str(entry.path),
                                       disabled=not entry.accepted))
         if not entries:
-            options.add_option(Option(Text(f"（收件箱为空，请扫描材料到 {self.app.ctx.settings.scans_dir}）",
+            options.add_option(Option(Text(f"（收件箱为空，请扫描材料到 {self.ctx.settings.scans_dir}）",
                                            style="dim"), disabled=True))
             return
         accepted = [i for i, e in enumerate(entries) if e.accepted]
@@ -272,7 +274,7 @@ class MaterialsScreen(WizardScreen):
     def inbox_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._unseen.discard(event.option.id or "")
 
-    def selected_entry(self):
+    def selected_entry(self) -> InboxEntry | None:
         options = self.query_one("#inbox", OptionList)
         if options.highlighted is None or not options.option_count:
             return None
@@ -316,43 +318,46 @@ class MaterialsScreen(WizardScreen):
         self._inbox_seen = None
         self.show_inbox(entries)
 
-    @work(thread=True, exclusive=True, group="materials-write")
     def attach(self, material_code: str, path: Path) -> None:
         from counterdesk.services.attachments import attach_from_inbox
 
-        ctx = self.app.ctx
-        if self._run(attach_from_inbox, settings=ctx.settings, catalog=ctx.catalog,
-                     application_id=self.draft.application_id, material_code=material_code, path=path):
-            self.app.call_from_thread(self.notify, f"已附加：{shown(path.name, markup=False)}", title="材料提交", markup=False)
-            self._after_write(advance=True)
+        self.write([self.job(attach_from_inbox, settings=self.ctx.settings, catalog=self.catalog,
+                             application_id=self.draft.application_id, material_code=material_code, path=path)],
+                   f"已附加：{shown(path.name, markup=False)}", advance=True)
 
-    def _run(self, service, /, **kwargs) -> bool:
-        """Call a writing service in this worker; a refusal is shown, not raised."""
-        ctx = self.app.ctx
-        try:
-            ctx.call(service, actor=ctx.actor, **kwargs)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", title="未完成", markup=False)
-            return False
-        return True
+    def job(self, service: Callable[..., object], /, **kwargs: object) -> Callable[[], object]:
+        """A writing service's call for ``write``, made as the clerk at this window."""
+        return lambda: self.ctx.call(service, actor=self.actor, **kwargs)
 
-    def _after_write(self, advance: bool = False) -> None:
-        self.app.call_from_thread(self.load_rows, False, advance)
-        self.app.call_from_thread(self.refresh_inbox)
+    def write(self, jobs: list[Callable[[], object]], said: str = "", *, advance: bool = False) -> None:
+        """Run ``jobs`` in turn off the UI thread (a refusal stops them and is shown); then say ``said``
+        and read the table and the inbox again, the cursor moving on to the next material with
+        ``advance``."""
+
+        def done(_: object) -> None:
+            if said:
+                self.notify(said, title="材料提交", markup=False)
+            self.load_rows(False, advance)
+            self.refresh_inbox()
+
+        self.run_service(lambda: [job() for job in jobs], done, group="materials-write",
+                         refused=lambda error: self.notify(error.message, severity="error", title="未完成",
+                                                           markup=False))
 
     def action_reuse(self) -> None:
         row = self.current()
         if row is not None:
             self.offer_reuse(row.material.code, row.material.name)
 
-    @work(thread=True, exclusive=True, group="materials-read")
     def offer_reuse(self, material_code: str, material_name: str) -> None:
         from counterdesk.services.attachments import reuse_candidates
 
-        ctx = self.app.ctx
-        candidates = ctx.call(reuse_candidates, actor=ctx.actor, catalog=ctx.catalog,
-                              application_id=self.draft.application_id, material_code=material_code)
-        self.app.call_from_thread(self.pick_reuse, material_code, material_name, candidates)
+        def read() -> list:
+            return self.ctx.call(reuse_candidates, actor=self.actor, catalog=self.catalog,
+                                 application_id=self.draft.application_id, material_code=material_code)
+
+        self.run_service(read, lambda candidates: self.pick_reuse(material_code, material_name, candidates),
+                         group="materials-read", exclusive=True)
 
     def pick_reuse(self, material_code: str, material_name: str, candidates: list) -> None:
         from counterdesk.tui.dialogs.pick import PickDialog
@@ -364,14 +369,11 @@ class MaterialsScreen(WizardScreen):
         self.app.push_screen(PickDialog(f"资料复用：{material_name}", [c.label for c in candidates],
                                         empty="该申请人没有可复用的材料或电子证照"), chosen)
 
-    @work(thread=True, exclusive=True, group="materials-write")
     def reuse(self, material_code: str, candidate) -> None:
         from counterdesk.services.attachments import reuse
 
-        ctx = self.app.ctx
-        if self._run(reuse, catalog=ctx.catalog, application_id=self.draft.application_id,
-                     material_code=material_code, candidate=candidate):
-            self._after_write(advance=True)
+        self.write([self.job(reuse, catalog=self.catalog, application_id=self.draft.application_id,
+                             material_code=material_code, candidate=candidate)], advance=True)
 
     def action_detach(self) -> None:
         from counterdesk.tui.dialogs.pick import PickDialog
@@ -388,13 +390,11 @@ class MaterialsScreen(WizardScreen):
         labels = [Text(shown(a.original_name, markup=False)) for a in row.attachments]
         self.app.push_screen(PickDialog(f"移除文件：{row.material.name}", labels), chosen)
 
-    @work(thread=True, exclusive=True, group="materials-write")
     def detach(self, attachment_id: int) -> None:
         from counterdesk.services.attachments import detach
 
-        if self._run(detach, attachment_id=attachment_id, settings=self.app.ctx.settings):
-            self.app.call_from_thread(self.notify, "已移除，扫描件已退回收件箱。", title="材料提交", markup=False)
-            self._after_write()
+        self.write([self.job(detach, attachment_id=attachment_id, settings=self.ctx.settings)],
+                   "已移除，扫描件已退回收件箱。")
 
     def action_passed(self) -> None:
         row = self.current()
@@ -420,12 +420,10 @@ class MaterialsScreen(WizardScreen):
             self.notify("该材料尚未提交文件，无法预审。", severity="warning", markup=False)
         return bool(row.attachments)
 
-    @work(thread=True, exclusive=True, group="materials-write")
     def mark(self, attachment_ids: list[int], passed: bool, reason: str) -> None:
         from counterdesk.services.attachments import precheck
 
-        if all(self._run(precheck, attachment_id=i, passed=passed, reason=reason) for i in attachment_ids):
-            self._after_write()
+        self.write([self.job(precheck, attachment_id=i, passed=passed, reason=reason) for i in attachment_ids])
 
     def action_tolerate(self) -> None:
         """容缺 on the current material: take the mark off, or choose the working days and mark it."""
@@ -465,25 +463,18 @@ class MaterialsScreen(WizardScreen):
         else:
             self.promise(row.material.code, "commitment", None)
 
-    @work(thread=True, exclusive=True, group="materials-write")
     def promise(self, material_code: str, kind: str, days: int | None) -> None:
         from counterdesk.services.promises import mark
 
-        ctx = self.app.ctx
-        if self._run(mark, catalog=ctx.catalog, application_id=self.draft.application_id,
-                     material_code=material_code, kind=kind, days=days):
-            said = f"已标记容缺：{days} 个工作日内补交。" if kind == "tolerated" else "已标记告知承诺，提交后由值班长核查。"
-            self.app.call_from_thread(self.notify, said + "请打印承诺书（W）交群众签字。", title="材料提交",
-                                      markup=False)
-            self._after_write()
+        said = f"已标记容缺：{days} 个工作日内补交。" if kind == "tolerated" else "已标记告知承诺，提交后由值班长核查。"
+        self.write([self.job(mark, catalog=self.catalog, application_id=self.draft.application_id,
+                             material_code=material_code, kind=kind, days=days)],
+                   said + "请打印承诺书（W）交群众签字。")
 
-    @work(thread=True, exclusive=True, group="materials-write")
     def unpromise(self, material_code: str, said: str) -> None:
         from counterdesk.services.promises import unmark
 
-        if self._run(unmark, application_id=self.draft.application_id, material_code=material_code):
-            self.app.call_from_thread(self.notify, said, title="材料提交", markup=False)
-            self._after_write()
+        self.write([self.job(unmark, application_id=self.draft.application_id, material_code=material_code)], said)
 
     def action_commitment(self) -> None:
         from counterdesk.tui.papers import print_commitment
@@ -493,26 +484,24 @@ class MaterialsScreen(WizardScreen):
     def action_notice(self) -> None:
         self.make_notice()
 
-    @work(thread=True, exclusive=True, group="materials-paper")
     def make_notice(self) -> None:
-        from counterdesk.services.papers import deliver, notice_file_name, notice_for
+        from counterdesk.services.papers import Delivered, deliver, notice_file_name, notice_for
         from counterdesk.tui.papers import warn_of_blanks
 
-        ctx = self.app.ctx
-        try:
-            with ctx.session() as session:
-                data = notice_for(session, actor=ctx.actor, catalog=ctx.catalog,
-                                  application_id=self.draft.application_id)
+        def make() -> Delivered:
             from counterdesk.documents.pdf.notice import render_notice
 
-            delivered = deliver(ctx.settings, render_notice(data), notice_file_name(data), print_it=True)
-        except CounterdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify,
-                                  delivered.message + "\n草稿已保留，群众补齐材料后可在首页继续办理（F10 回首页）。",
-                                  title="一次性告知单", timeout=8, markup=False)
-        warn_of_blanks(self, delivered.warning)
+            with self.ctx.session() as session:
+                data = notice_for(session, actor=self.actor, catalog=self.catalog,
+                                  application_id=self.draft.application_id)
+            return deliver(self.ctx.settings, render_notice(data), notice_file_name(data), print_it=True)
+
+        def made(delivered: Delivered) -> None:
+            self.notify(delivered.message + "\n草稿已保留，群众补齐材料后可在首页继续办理（F10 回首页）。",
+                        title="一次性告知单", timeout=8, markup=False)
+            warn_of_blanks(self, delivered.warning)
+
+        self.run_service(make, made, group="materials-paper", exclusive=True)
 
     def action_next(self) -> None:
         outstanding = [row.material.name for row in self.rows if row.outstanding]
@@ -550,11 +539,6 @@ def _promised_how(row) -> str:
     if row.promise is None:
         return "—"
     return f"补交{row.promise.days}日" if row.promise.kind == "tolerated" else "告知承诺"
-
-
-def _precheck_state(row) -> str:
-    states = {a.precheck for a in row.attachments}
-    return "failed" if "failed" in states else "pending" if "pending" in states else "passed"
 
 
 def _entry_label(entry, *, new: bool = False) -> Text:

@@ -25,7 +25,7 @@ from counterdesk.domain.workflow import STATUSES, allowed_moves
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.moves import MovesBar
-from counterdesk.tui.widgets.timeline import status_text
+from counterdesk.tui.widgets.timeline import OWED_STYLES, owed_text, status_text
 
 if TYPE_CHECKING:
     from counterdesk.services.queue import QueuePage, QueueRow
@@ -82,10 +82,10 @@ def column_widths(width: int, scrollbar: int) -> dict[str, int]:
 
 SORT_CYCLE = ["submitted_at", "-submitted_at", "number", "status", "window", "clerk", "matter", "county"]
 SORT_LABELS = {"submitted_at": "提交时间", "number": "办件编号", "status": "状态", "window": "窗口",
-               "clerk": "经办人", "matter": "事项", "county": "区县", "due_date": "到期日"}
-DUE_CYCLE = [None, "overdue", "warning", "in_transit", "unsigned"]
-"""The D key's watch filters: every application of the day, then of every day 逾期, 预警, 在途 and
-超时未签收 (``services.queue.DUE_FILTERS``)."""
+               "clerk": "经办人", "matter": "事项", "county": "区县", "due_date": "到期日", "tolerated_due": "容缺补交期限"}
+DUE_CYCLE = [None, "overdue", "warning", "in_transit", "unsigned", "owed", "owed_overdue"]
+"""The D key's watch filters: every application of the day, then of every day 逾期, 预警, 在途,
+超时未签收, 容缺待补 and 容缺逾期 (``services.queue.DUE_FILTERS``)."""
 FILTERS = [("q-window", "窗口", 6), ("q-clerk", "工号", 8), ("q-matter", "事项编码", 12), ("q-county", "区县代码", 10)]
 """The second group of filters (field id, placeholder, width); the date, status and search come first."""
 
@@ -104,7 +104,7 @@ class QueueQuery:
     sort: str = "submitted_at"
     page: int = 0
     due: str | None = None
-    """``overdue`` or ``warning`` (``services.queue.DUE_FILTERS``): every day's, by the clock."""
+    """A watch filter (``services.queue.DUE_FILTERS``): every day's, by the clock or the 容缺 owed."""
 
 
 class QueueScreen(MovingScreen):
@@ -119,7 +119,7 @@ class QueueScreen(MovingScreen):
         Binding("n", "page(1)", "下页"),
         Binding("p", "page(-1)", "上页"),
         Binding("o", "sort", "排序"),
-        Binding("d", "due", "逾期/预警/在途"),
+        Binding("d", "due", "逾期/预警/在途/容缺"),
         Binding("f5", "reload", "刷新"),
         *MOVE_BINDINGS,
     ]
@@ -212,9 +212,9 @@ class QueueScreen(MovingScreen):
                      "county": Text(row.county_name or row.county_code), "window": Text(str(row.window or "")),
                      "clerk": Text(shown(row.clerk_name or row.clerk, markup=False)),
                      "received": Text(show(row.submitted_at, "%m-%d %H:%M")),
-                     "applicant": Text(shown(row.applicant_masked, markup=False)),
-                     "left": remaining_text(row.deadline)}
-            shown_cells = [fitted(self.app.console, cells[c.key], widths[c.key], LINES) for c in COLUMNS]
+                     "applicant": Text(shown(row.applicant_masked, markup=False))}
+            shown_cells = [fitted(self.app.console, cells[c.key], widths[c.key], LINES) if c.key != "left"
+                           else left_text(self.app.console, row, widths[c.key]) for c in COLUMNS]
             table.add_row(*shown_cells, height=max(len(cell.plain.split("\n")) for cell in shown_cells),
                           key=row.number)
         numbers = [row.number for row in rows]
@@ -354,13 +354,16 @@ class QueueScreen(MovingScreen):
         self.reload()
 
     def action_due(self) -> None:
-        """Cycle the watch filters: all of the day → 逾期 → 预警 → 在途 → 超时未签收 → all of the day."""
+        """Cycle the watch filters: all of the day → 逾期 → 预警 → 在途 → 超时未签收 → 容缺待补 → 容缺逾期
+        → all of the day; each lists soonest due first."""
+        from counterdesk.services.queue import DUE_SORTS
+
         following = DUE_CYCLE[(DUE_CYCLE.index(self.query_state.due) + 1) % len(DUE_CYCLE)]
-        self.requery(due=following, sort="due_date" if following in ("overdue", "warning") else "submitted_at")
+        self.requery(due=following, sort=DUE_SORTS.get(following or "", "submitted_at"))
 
 
 DUE_STYLES = {"overdue": "bold white on red", "warning": "bold black on yellow", "in_transit": "bold black on cyan",
-              "unsigned": "bold white on magenta"}
+              "unsigned": "bold white on magenta", "owed": OWED_STYLES[False], "owed_overdue": OWED_STYLES[True]}
 """Colour of 逾期 and 预警 in the remaining-days column, and of each watch filter's label."""
 
 
@@ -379,6 +382,15 @@ def fitted(console: Console, text: Text, width: int, lines: int) -> Text:
         wrapped[-1].rstrip()
         wrapped[-1].append("…")
     return Text("\n", style=text.style).join(wrapped)
+
+
+def left_text(console: Console, row: QueueRow, width: int) -> Text:
+    """The remaining-days cell: the clock, and under it 容缺待补 or 容缺逾期 while a material is owed."""
+    clock = remaining_text(row.deadline)
+    if not row.owed.codes:
+        return fitted(console, clock, width, LINES)
+    owed = fitted(console, owed_text(row.owed), width, 1)
+    return Text("\n").join([fitted(console, clock, width, LINES - 1), owed])
 
 
 def remaining_text(found) -> Text:

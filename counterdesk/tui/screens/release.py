@@ -9,8 +9,10 @@ waybill. After a yes the release is recorded and the slip saved in the output fo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,9 +20,14 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from counterdesk.domain.pickup import PICKUP_METHODS
 from counterdesk.domain.text import shown
-from counterdesk.tui.screens.handover_base import HandOverScreen, refusal
+from counterdesk.tui.screens.handover_base import HandOverScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.timeline import status_text
+
+if TYPE_CHECKING:
+    from counterdesk.documents.pdf.release_slip import ReleaseSlipData
+    from counterdesk.domain.errors import CounterdeskError
+    from counterdesk.services.release import ToRelease
 
 MANNERS = {"onsite": "窗口领取", "courier": "快递寄送"}
 """How the result leaves: the collector takes it at the window, or a courier does."""
@@ -45,11 +52,11 @@ class ReleaseScreen(HandOverScreen):
         super().__init__(ctx)
         self.initial = number
         """A number to read at once (handed over from another screen)."""
-        self.found = None
-        """The ``services.release.ToRelease`` on screen."""
+        self.found: ToRelease | None = None
+        """The application on screen."""
         self.manner = "onsite"
         """``onsite`` or ``courier``."""
-        self.slip = None
+        self.slip: ReleaseSlipData | None = None
         """The slip of the last release made here (saved again with Ctrl+R)."""
 
     def compose(self) -> ComposeResult:
@@ -93,18 +100,15 @@ class ReleaseScreen(HandOverScreen):
     def hand_over_changed(self) -> None:
         self.query_one("#release-field-msg", Static).update("")
 
-    @work(thread=True, exclusive=True, group="release-read")
     def read(self, number: str) -> None:
         from counterdesk.services.release import to_release
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                found = to_release(session, actor=ctx.actor, catalog=ctx.catalog, number=number)
-        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
-            self.app.call_from_thread(self.show_found, None, refusal(error).message)
-            return
-        self.app.call_from_thread(self.show_found, found, "")
+        def read() -> ToRelease:
+            with self.ctx.session() as session:
+                return to_release(session, actor=self.actor, catalog=self.catalog, number=number)
+
+        self.run_service(read, self.show_found, refused=lambda error: self.show_found(None, error.message),
+                         group="release-read", exclusive=True)
 
     def show_found(self, found=None, problem: str = "") -> None:
         """The application read (or why none), and the hand-over form when it may go out."""
@@ -158,7 +162,7 @@ class ReleaseScreen(HandOverScreen):
         self.query_one("#release-poa").display = open_ and self.manner == "onsite"
         self.query_one("#row-waybill").display = open_ and self.manner == "courier"
         focused = self.focused
-        if focused is not None and not (focused.display and focused.parent.display):
+        if focused is not None and not (focused.display and (focused.parent is None or focused.parent.display)):
             self.query_one("#release-number", Input).focus()  # never type into a hidden field
         self.refresh_bindings()
 
@@ -190,9 +194,9 @@ class ReleaseScreen(HandOverScreen):
         from counterdesk.services.transfer import clean_waybill
         from counterdesk.tui.dialogs.confirm import ConfirmDialog
 
-        if not self.releasable():
-            return
         found, courier = self.found, self.manner == "courier"
+        if found is None or not self.releasable():
+            return
         collector = self.query_one("#release-collector", Input).value.strip()
         power = self.query_one("#release-poa", Checkbox).value
         try:
@@ -218,24 +222,23 @@ class ReleaseScreen(HandOverScreen):
 
         self.app.push_screen(ConfirmDialog("出件", body, yes="出件", no="返回"), answered)
 
-    @work(thread=True, exclusive=True, group="release-make")
     def release(self, number: str, collector: str | None, power: bool, courier: bool, waybill: str | None) -> None:
         """出件 through the service, then save the slip."""
-        from counterdesk.services.release import release
+        from counterdesk.services.release import Released, release
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                done = release(session, actor=ctx.actor, catalog=ctx.catalog, number=number, collector_id=collector,
+        def release_it() -> Released:
+            with self.ctx.session() as session:
+                return release(session, actor=self.actor, catalog=self.catalog, number=number, collector_id=collector,
                                power_of_attorney=power, courier=courier, waybill=waybill)
-        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
-            self.app.call_from_thread(self.refused, refusal(error))
-            return
-        self.app.call_from_thread(setattr, self, "slip", done.slip)
-        self.save(done.slip, f"办件 {done.move.number} 已出件（{done.slip.manner}）。")
-        self.app.call_from_thread(self.read, number)
 
-    def refused(self, error) -> None:
+        def released(done: Released) -> None:
+            self.slip = done.slip
+            self.save(done.slip, f"办件 {done.move.number} 已出件（{done.slip.manner}）。")
+            self.read(number)
+
+        self.run_service(release_it, released, refused=self.refused, group="release-make")
+
+    def refused(self, error: CounterdeskError) -> None:
         """The service said no: under the field at fault, else on the result line."""
         if error.field in ("collector", "waybill") or error.code == "release_manner":
             super().finished("", False)
@@ -248,11 +251,7 @@ class ReleaseScreen(HandOverScreen):
         """Save the last slip again (after a full disk, or for a second copy)."""
         if self.slip is not None and not self.busy:
             self.start("正在生成领取签收单……")
-            self.save_again(self.slip)
-
-    @work(thread=True, exclusive=True, group="release-slip")
-    def save_again(self, slip) -> None:
-        self.save(slip, f"办件 {slip.application_number}：")
+            self.save(self.slip, f"办件 {self.slip.application_number}：")
 
     def save(self, slip, done: str) -> None:
         from counterdesk.services.release import save_slip

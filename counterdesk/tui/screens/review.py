@@ -6,9 +6,10 @@ the reasons, while anything ``missing_for_submit`` names is still missing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -21,8 +22,10 @@ from counterdesk.domain.pickup import PICKUP_METHODS
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
 from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.widgets.timeline import precheck_text
 
-PRECHECK_TEXT = {"pending": ("待预审", "dim"), "passed": ("预审通过", "green"), "failed": ("预审未通过", "bold red")}
+if TYPE_CHECKING:
+    from counterdesk.services.review import Review
 
 
 class ReviewScreen(WizardScreen):
@@ -46,7 +49,7 @@ class ReviewScreen(WizardScreen):
 
     def __init__(self, draft) -> None:
         super().__init__(draft)
-        self.review = None
+        self.review: Review | None = None
         """The ``services.review.Review`` on screen."""
         self._submitting = False
 
@@ -64,18 +67,23 @@ class ReviewScreen(WizardScreen):
         self.query_one("#review").focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="review-load")
     def load(self) -> None:
         from counterdesk.services.applications import set_step
+
+        def read() -> Review:
+            with self.ctx.session() as session:
+                set_step(session, actor=self.actor, application_id=self.draft.application_id, step="review")
+            return self.read_review()
+
+        self.run_service(read, self.show_review, group="review-load", exclusive=True)
+
+    def read_review(self) -> Review:
         from counterdesk.services.review import review_of
 
-        ctx = self.app.ctx
-        with ctx.session() as session:
-            set_step(session, actor=ctx.actor, application_id=self.draft.application_id, step="review")
-            review = review_of(session, actor=ctx.actor, catalog=ctx.catalog, application_id=self.draft.application_id)
-        self.app.call_from_thread(self.show_review, review)
+        with self.ctx.session() as session:
+            return review_of(session, actor=self.actor, catalog=self.catalog, application_id=self.draft.application_id)
 
-    def show_review(self, review) -> None:
+    def show_review(self, review: Review) -> None:
         self.review = review
         self.query_one("#review-missing", Static).update(_missing(review.missing))
         self.query_one("#review-missing").set_class(bool(review.missing), "blocked")
@@ -98,27 +106,22 @@ class ReviewScreen(WizardScreen):
         self._submitting = True
         self.submit()
 
-    @work(thread=True, exclusive=True, group="review-submit")
     def submit(self) -> None:
         from counterdesk.services.applications import submit
-        from counterdesk.services.review import review_of
 
-        ctx = self.app.ctx
-        try:
-            number = ctx.call(submit, actor=ctx.actor, catalog=ctx.catalog, application_id=self.draft.application_id)
-        except CounterdeskError as error:
-            with ctx.session() as session:
-                review = review_of(session, actor=ctx.actor, catalog=ctx.catalog,
-                                   application_id=self.draft.application_id)
-            self.app.call_from_thread(self.refused, error.message, review)
-            return
-        self.app.call_from_thread(self.submitted, number)
+        def refused(error: CounterdeskError) -> None:
+            """Say why, and show the review as it now stands (what is missing is listed first)."""
+            self._submitting = False
+            self.notify(error.message, title="不能提交", severity="error", timeout=8, markup=False)
+            self.run_service(self.read_review, self.reviewed_again, group="review-load", exclusive=True)
 
-    def refused(self, message: str, review) -> None:
-        self._submitting = False
+        self.run_service(lambda: self.ctx.call(submit, actor=self.actor, catalog=self.catalog,
+                                               application_id=self.draft.application_id),
+                         self.submitted, refused=refused, group="review-submit")
+
+    def reviewed_again(self, review: Review) -> None:
         self.show_review(review)
         self.query_one("#review").scroll_home()
-        self.notify(message, title="不能提交", severity="error", timeout=8, markup=False)
 
     def submitted(self, number: str) -> None:
         self.draft.number = number
@@ -167,6 +170,7 @@ def _matter(review) -> Table:
 
 def _applicant(review) -> Table:
     a, app = review.applicant, review.application
+    rows: list[tuple[str, str | Text]]
     if a is None:
         rows = [("申请人", Text("尚未确认", style="red"))]
     elif a.kind == "enterprise":
@@ -197,11 +201,10 @@ def _materials(review) -> Table:
         elif not row.attachments:
             line.append("  未提交", style="bold red" if m.required else "yellow")
         for attachment in row.attachments:
-            label, style = PRECHECK_TEXT[attachment.precheck]
             line.append("\n  ▸ ")
             line.append(attachment.original_name)
             line.append(f"  {review.pages.get(attachment.sha256, 0)} 页  ", style="dim")
-            line.append(label, style=style)
+            line.append_text(precheck_text(attachment.precheck))
             if attachment.precheck_reason:
                 line.append(f"：{attachment.precheck_reason}", style="red")
         rows.append((str(row.index), line))
@@ -210,6 +213,7 @@ def _materials(review) -> Table:
 
 def _pickup(review) -> Table:
     pickup = review.pickup
+    rows: list[tuple[str, str | Text]]
     if pickup is None:
         rows = [("取件方式", Text("尚未选择", style="red"))]
     elif pickup.method == "courier":

@@ -9,7 +9,6 @@ the list is read again. Which batches are listed and who may sign is ``services.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,7 +16,7 @@ from textual.widgets import DataTable, Static
 
 from counterdesk.domain.clock import show
 from counterdesk.domain.text import shown
-from counterdesk.tui.screens.handover_base import HandOverScreen, refusal
+from counterdesk.tui.screens.handover_base import HandOverScreen
 from counterdesk.tui.widgets.keybar import KeyBar
 
 
@@ -31,6 +30,7 @@ class SignForScreen(HandOverScreen):
 
     STEP_TITLE = "签收"
     MESSAGE = "#signfor-message"
+    CHOSEN = "#signfor-chosen"
     EMPTY = "（没有待签收的流转批次）"
     BINDINGS = [
         Binding("escape", "back", "返回"),
@@ -72,24 +72,13 @@ class SignForScreen(HandOverScreen):
         return (row.batch, row.from_hall, str(row.count), Text(shown(row.waybill or "—", markup=False)),
                 show(row.dispatched_at, "%m-%d %H:%M"))
 
-    def show_rows(self, rows: list, problem: str) -> None:
-        super().show_rows(rows, problem)
-        self.show_chosen()
-
-    @on(DataTable.RowHighlighted)
-    def show_chosen(self) -> None:
-        """The batch under the cursor in full, below the table (names do not fit in columns at 80)."""
-        batch = self.chosen()
-        line = self.query_one("#signfor-chosen", Static)
-        if batch is None:
-            line.update("")
-            return
+    def describe(self, batch) -> Text:
         text = Text()
         text.append(batch.batch, style="bold")
         text.append(f" 来自 {shown(sender(batch), markup=False)}\n{batch.count} 件 · "
                     f"运单 {shown(batch.waybill or '未填写', markup=False)} · 寄出于 {show(batch.dispatched_at)}"
                     " · 核对纸质材料后回车签收")
-        line.update(text)
+        return text
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "sign":
@@ -114,19 +103,16 @@ class SignForScreen(HandOverScreen):
 
         self.app.push_screen(ConfirmDialog("签收流转批次", body, yes="签收", no="返回"), answered)
 
-    @work(thread=True, exclusive=True, group="signfor-sign")
     def sign(self, batch: str) -> None:
         from counterdesk.services.transfer import sign_for
 
-        ctx = self.ctx
-        try:
-            with ctx.session() as session:
-                numbers = sign_for(session, actor=ctx.actor, batch=batch)
-        except Exception as error:  # noqa: BLE001 - refusal() raises again what is no refusal or machine fault
-            self.app.call_from_thread(self.signed, refusal(error).message, True)
-            return
-        done = f"已签收流转批次 {batch}，共 {len(numbers)} 件，状态改为“已签收”。"
-        self.app.call_from_thread(self.signed, done, False)
+        def sign() -> list[str]:
+            with self.ctx.session() as session:
+                return sign_for(session, actor=self.actor, batch=batch)
+
+        self.run_service(sign, lambda numbers: self.signed(
+            f"已签收流转批次 {batch}，共 {len(numbers)} 件，状态改为“已签收”。", False),
+            refused=lambda error: self.signed(error.message, True), group="signfor-sign")
 
     def signed(self, message: str, error: bool) -> None:
         self.finished(message, error)

@@ -7,11 +7,26 @@ import contextlib
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 OK_MARK = "✓"
+
+
+class FormInput(Input):
+    """An Input of a fixed-width form field whose typing does not lay the whole screen out again.
+
+    Textual's Input sets its virtual size from its text on every change, and that reactive asks for
+    a layout of the screen: on the applicant form, two thirds of a keystroke's CPU. A field whose
+    width is set by the form (``1fr``, not ``auto``) needs the new size only for its own horizontal
+    scrolling, so it is stored without the layout.
+    """
+
+    def _watch_value(self, value: str) -> None:
+        self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
 
 class FieldRow(Horizontal):
@@ -40,15 +55,28 @@ class FieldRow(Horizontal):
         """Show what is wrong, a tick when the value is fine, or nothing."""
         if self._shown == (problem, ok):
             return
+        before = self._message()
         self._shown = (problem, ok)
         message = self.query_one(".field-msg", Static)
-        if problem:
-            message.update(Text(problem, style="bold red"))
-        elif ok:
-            message.update(Text(OK_MARK, style="green"))
-        else:
-            message.update("")
+        text = self._message()
+        # The screen is laid out again only when the message takes another number of lines: the
+        # length check beside the ID number changes with every key typed into it.
+        width = message.content_size.width
+        message.update(text, layout=not width or _lines(text, width, self) != _lines(before, width, self))
         self.set_class(bool(problem), "invalid")
+
+    def _message(self) -> Text:
+        problem, ok = self._shown or (None, False)
+        if problem:
+            return Text(problem, style="bold red")
+        return Text(OK_MARK, style="green") if ok else Text("")
+
+
+
+
+def _lines(text: Text, width: int, widget: Widget) -> int:
+    """How many lines ``text`` takes at ``width`` cells (none when empty)."""
+    return len(text.wrap(widget.app.console, width)) if text.plain else 0
 
 
 def field_value(widget: Widget) -> str:

@@ -39,4 +39,4 @@ class DeskHeader(Static):
         text.append(f" {now():%H:%M:%S}")
         if ctx.hall is not None:
             text.append(f" │ {ctx.hall.name}", style="dim")
-        self.update(text)
+        self.update(text, layout=False)  # one line, cut at the edge: the screen's layout stays as it is

@@ -1,4 +1,5 @@
-"""How a status and an application's history look on screen (queue, detail, lookup).
+"""How a status, what is still owed (容缺), a file's pre-check and an application's history look on
+screen (queue, detail, lookup, materials, review).
 
 Reasons and names come from people and are shown as typed: everything is built as ``Text``,
 never as markup.
@@ -7,12 +8,18 @@ never as markup.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from counterdesk.domain.attachment import PRECHECK, PRECHECK_SHORT
 from counterdesk.domain.clock import show
+from counterdesk.domain.items import ITEM_STATUSES, item_event_text
 from counterdesk.domain.text import shown
-from counterdesk.domain.workflow import status_label
+from counterdesk.domain.workflow import EventKind, status_label
+
+if TYPE_CHECKING:
+    from counterdesk.services.promises import Owed
 
 STATUS_STYLES = {
     "received": "bold yellow",
@@ -33,11 +40,37 @@ STATUS_STYLES = {
 """The colour of each status wherever it is shown."""
 
 
+ITEM_STYLES = {"pending": "yellow", "in_progress": "cyan", "done": "green", "refused": "red"}
+"""The colour of each status of an included item (包含事项)."""
+
+
+def item_status_text(status: str) -> Text:
+    """An included item's status as its coloured Chinese label."""
+    return Text(ITEM_STATUSES.get(status, status), style=ITEM_STYLES.get(status, ""))
+
+
 def status_text(status: str | None) -> Text:
     """A status as its coloured Chinese label."""
     if not status:
         return Text("")
     return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
+
+
+PRECHECK_STYLES = {"pending": "dim", "passed": "green", "failed": "bold red"}
+
+
+def precheck_text(state: str, *, short: bool = False) -> Text:
+    """A pre-check as its coloured label (``short`` for a column headed 预审)."""
+    return Text((PRECHECK_SHORT if short else PRECHECK).get(state, state), style=PRECHECK_STYLES.get(state, ""))
+
+
+OWED_STYLES = {False: "bold black on yellow", True: "bold white on red"}
+"""容缺待补 in yellow, 容缺逾期 in red (by whether the deadline has passed), as 预警 and 逾期."""
+
+
+def owed_text(owed: Owed) -> Text:
+    """容缺待补 or 容缺逾期 as a coloured mark; empty when nothing is owed."""
+    return Text(owed.label, style=OWED_STYLES[owed.overdue]) if owed.codes else Text("")
 
 
 def staff_label(staff_id: str, names: Mapping[str, str] | None = None) -> str:
@@ -54,12 +87,16 @@ def timeline_text(events: Iterable, names: Mapping[str, str] | None = None) -> T
             text.append("\n")
         text.append(show(event.at), style="dim")
         text.append("  ")
-        if event.from_status:
-            text.append_text(status_text(event.from_status))
-            text.append(" → ")
-        text.append_text(status_text(event.to_status))
+        item = event.kind == EventKind.ITEM
+        if item:
+            text.append(shown(item_event_text(event.detail or {}), markup=False), style="cyan")
+        else:
+            if event.from_status:
+                text.append_text(status_text(event.from_status))
+                text.append(" → ")
+            text.append_text(status_text(event.to_status))
         text.append(f"  {shown(staff_label(event.by, names), markup=False)}", style="dim")
         if event.reason:
-            text.append("\n    原因：", style="dim")
+            text.append("\n    说明：" if item else "\n    原因：", style="dim")
             text.append(shown(event.reason, markup=False, newlines=True))
     return text or Text("（暂无办理记录）", style="dim")
