@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from counterdesk.domain.idnumbers import build_resident_id
 from counterdesk.services import applications, attachments
@@ -21,8 +21,16 @@ _serial = itertools.count(1)
 
 
 def resident_id(seq: int | None = None, region: str = PINGJIANG, born: date = date(1985, 6, 15)) -> str:
-    """A valid resident ID number, different for every call unless ``seq`` is given."""
-    return build_resident_id(region, born, seq if seq is not None else next(_serial) % 999 or 1)
+    """A valid resident ID number, different for every call in the process unless ``seq`` is given.
+
+    After every 999 sequence numbers of a day the birth date moves on a day: a test process makes
+    thousands, and a number met again is a returning applicant (whose second open application of a
+    matter is refused), which once failed whichever test came after the thousandth.
+    """
+    if seq is not None:
+        return build_resident_id(region, born, seq)
+    day, seq = divmod(next(_serial) - 1, 999)
+    return build_resident_id(region, born + timedelta(days=day), seq + 1)
 
 
 def applicant_form(**overrides: str) -> dict[str, str]:
