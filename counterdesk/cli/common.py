@@ -7,6 +7,7 @@ import functools
 import json
 import os
 import sys
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from counterdesk.config import Settings, load_settings
 from counterdesk.domain.errors import CounterdeskError
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from counterdesk.documents.pdf.rendered import RenderedPdf
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,8 +43,21 @@ class CliContext:
             from counterdesk.store.engine import open_database
 
             self._engine = open_database(self.settings.db_url, home=self.settings.home)
-            atexit.register(self._engine.dispose)  # connections closed on any way out (see cli.main._leave)
+            _OPEN_ENGINES.add(self._engine)
         return self._engine
+
+
+_OPEN_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""The engines commands opened, closed on any way out of the process (see ``cli.main._leave``).
+
+Held weakly: a command run in-process (the tests' CliRunner) must not keep its engine, and with it
+a pool of database connections, alive until the process ends."""
+
+
+@atexit.register
+def _dispose_engines() -> None:
+    for engine in list(_OPEN_ENGINES):
+        engine.dispose()
 
 
 def context(ctx: typer.Context) -> CliContext:

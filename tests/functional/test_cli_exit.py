@@ -52,3 +52,22 @@ def test_a_long_output_into_a_pipe_arrives_whole(settings, tmp_path) -> None:
     done = counterdesk(settings, "catalog", "search", "--json", COUNTERDESK_CATALOG=str(folder))
     assert done.returncode == 0, done.stderr
     assert len(done.stdout) > 65536 and len(json.loads(done.stdout)) == 601  # more than a pipe holds at once
+
+
+def test_commands_run_in_process_leave_no_engine_and_no_connection_behind(settings, number) -> None:
+    """CliRunner runs commands inside the test process: each one's engine, and with it its pool of
+    connections, must go with the command (once an exit handler held them all: PostgreSQL ran out of
+    connections halfway through the suite)."""
+    import gc
+
+    from typer.testing import CliRunner
+
+    from counterdesk.cli.common import _OPEN_ENGINES
+    from counterdesk.cli.main import app
+
+    for _ in range(3):
+        result = CliRunner().invoke(app, ["--home", str(settings.home), "--db", settings.db_url, "status", number])
+        assert result.exit_code == 0, result.output
+    del result  # its exception info, if any, would keep the last command's frames
+    gc.collect()
+    assert len(_OPEN_ENGINES) == 0
