@@ -308,6 +308,8 @@ def _work(requests: int, answers: int) -> None:
             size = _address_space()
             if served == FILES_PER_WORKER or size is None or start is None or size > start + GROWTH_BYTES:
                 answer["last"] = True
+            elif size < start:
+                start = size  # grown from the smallest it has been: what the fork brought may have been freed
             outgoing.write(json.dumps(answer).encode() + b"\n")
             if answer.get("last"):
                 return

@@ -121,7 +121,7 @@ def test_memory_beyond_the_cap_is_a_refusal_and_the_next_file_has_a_fresh_worker
 def test_a_worker_left_much_bigger_by_a_good_file_hands_over_to_a_fresh_one(worker) -> None:
     _, pid = ask(b"keep:1000")
     assert ask(b"ok")[1] == pid
-    answer, same = ask(b"keep:%d" % (scancheck.GROWTH_BYTES + 2**20))
+    answer, same = ask(b"keep:%d" % (scancheck.GROWTH_BYTES + 8 * 2**20))
     assert answer == {"pages": 1} and same == pid and not scancheck._worker.alive
     assert ask(b"ok")[1] != pid
 
