@@ -172,8 +172,7 @@ def _print_progress(found) -> None:
         console.print(Text(f"{found.owed.label}：{'、'.join(found.owed.codes)}，补交期限 {due}",
                            style="bold red" if found.owed.overdue else "bold yellow"))
     for promise in found.promises:
-        due = f"，{'补交' if promise.kind == 'tolerated' else '核查'}期限 {promise.due_on.isoformat()}" \
-            if promise.due_on else ""
+        due = f"，{promise.due_label} {promise.due_on.isoformat()}" if promise.due_on else ""
         console.print(Text(f"{promise.kind_label} {promise.material_name or promise.material_code}"
                            f"（{promise.material_code}）：{promise.state_label}{due}", style="dim"))
     if found.items:

@@ -241,6 +241,11 @@ class PromiseView:
         """容缺待补, 容缺逾期, 已补交, 待核查, 属实, 不属实 or 已失效."""
         return PROMISE_STATES[self.state]
 
+    @property
+    def due_label(self) -> str:
+        """What ``due_on`` is: 补交期限 of a 容缺, 核查期限 of a 告知承诺."""
+        return "补交期限" if self.kind == PromiseKind.TOLERATED else "核查期限"
+
     def to_dict(self) -> dict[str, Any]:
         """The ``promises`` rows of ``counterdesk status --json``."""
         return {"material_code": self.material_code, "material_name": self.material_name, "kind": self.kind,

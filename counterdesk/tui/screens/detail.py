@@ -67,8 +67,7 @@ def promises_text(promises: list[PromiseView]) -> Text:
         text.append(f"{promise.material_name or promise.material_code}（{promise.material_code}）", style="bold")
         text.append(f"  {promise.kind_label}")
         if promise.due_on is not None:
-            what = "补交期限" if promise.kind == "tolerated" else "核查期限"
-            text.append(f" · {what} {promise.due_on.isoformat()}", style="dim")
+            text.append(f" · {promise.due_label} {promise.due_on.isoformat()}", style="dim")
         text.append(" · ")
         text.append(promise.state_label, style=PROMISE_STYLES.get(promise.state, ""))
         if promise.note:
