@@ -6,6 +6,9 @@ wizard test takes a second or two.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -40,17 +43,39 @@ def desk_app(home: Path, catalog, *, hall_county: str = PINGJIANG,
     from counterdesk.store.engine import open_database
 
     settings = desk_settings(home, smtp)
+    shutil.copytree(_template_data(hall_county, catalog), home / "data", dirs_exist_ok=True)
     engine = open_database(settings.db_url)
-    with Session(engine) as session:
-        add_staff(session, actor=None, staff_id="sup01", name="王科长", role="supervisor", password=PASSWORD,
-                  window=1)
-        supervisor = Actor("sup01", "王科长", "supervisor", 1)
-        add_staff(session, actor=supervisor, staff_id=CLERK.id, name=CLERK.name, role="clerk", password=PASSWORD,
-                  window=CLERK.window)
-        set_hall(session, actor_id="sup01", name=HALL_NAME, county_code=hall_county, catalog=catalog)
     app = CounterdeskApp(settings, ctx=DeskContext(settings, engine=engine, catalog=catalog))
     LIVE_APPS.append(app)
     return app
+
+
+_TEMPLATES: dict[str, Path] = {}
+
+
+def _template_data(hall_county: str, catalog) -> Path:
+    """The ``data/`` folder (database, audit key and anchor) of a home set up once per process and hall.
+
+    Copying it is a tenth of what migrating a new database and hashing two passwords cost, and
+    every Pilot test (the model-based one once per example) starts from such a home.
+    """
+    from counterdesk.store.engine import open_database
+
+    if hall_county not in _TEMPLATES:
+        home = Path(tempfile.mkdtemp(prefix="counterdesk-template-"))
+        atexit.register(shutil.rmtree, home, True)
+        settings = desk_settings(home)
+        engine = open_database(settings.db_url)
+        with Session(engine) as session:
+            add_staff(session, actor=None, staff_id="sup01", name="王科长", role="supervisor", password=PASSWORD,
+                      window=1)
+            supervisor = Actor("sup01", "王科长", "supervisor", 1)
+            add_staff(session, actor=supervisor, staff_id=CLERK.id, name=CLERK.name, role="clerk",
+                      password=PASSWORD, window=CLERK.window)
+            set_hall(session, actor_id="sup01", name=HALL_NAME, county_code=hall_county, catalog=catalog)
+        engine.dispose()
+        _TEMPLATES[hall_county] = home / "data"
+    return _TEMPLATES[hall_county]
 
 
 async def logged_in(app: CounterdeskApp, pilot, actor: Actor = CLERK) -> None:
