@@ -2,7 +2,7 @@
 
 Each line is a 告知承诺 still to check (事后核查) on an application under way or decided: its 核查期限,
 the application, the applicant (masked) and the material the commitment replaced; one past its
-期限 is red. The supervisor types what the check found and records 核查属实 (F2) or 核查不实 (F3, a
+期限 is red. The supervisor types what the check found and records 核查属实 (F2) or 核查不属实 (F3, a
 note required) after a yes; the outcome is recorded once, audited, and the line leaves the list.
 Which checks are open, and what may be recorded, is ``services.promises``'s to say, exactly as for
 ``counterdesk checks`` / ``counterdesk check``; this screen lays it out.
@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from counterdesk.domain.clock import show
 from counterdesk.domain.errors import Conflict, CounterdeskError, InvalidInput
-from counterdesk.domain.promise import NOTE_MAX, CheckOutcome, clean_check
+from counterdesk.domain.promise import CHECK_OUTCOMES, NOTE_MAX, CheckOutcome, clean_check
 from counterdesk.domain.text import shown
 from counterdesk.tui.screens.handover_base import HandOverScreen
 from counterdesk.tui.widgets.keybar import KeyBar
@@ -29,9 +29,9 @@ from counterdesk.tui.widgets.keybar import KeyBar
 if TYPE_CHECKING:
     from counterdesk.services.promises import Check
 
-OUTCOME_LABELS = {CheckOutcome.TRUE: "核查属实", CheckOutcome.FALSE: "核查不实"}
+OUTCOME_LABELS = {outcome: f"核查{label}" for outcome, label in CHECK_OUTCOMES.items()}
 """The two outcomes as the keys and the question name them."""
-HINT = "↑↓ 选择，填写核查情况后按 F2 核查属实 或 F3 核查不实（不实须写明情况）。"
+HINT = "↑↓ 选择，填写核查情况后按 F2 核查属实 或 F3 核查不属实（不属实须写明情况）。"
 
 
 def material_label(check: Check) -> str:
@@ -49,7 +49,7 @@ class ChecksScreen(HandOverScreen):
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("f2", "record('true')", "核查属实", priority=True),
-        Binding("f3", "record('false')", "核查不实", priority=True),
+        Binding("f3", "record('false')", "核查不属实", priority=True),
         Binding("f5", "reload", "刷新"),
         Binding("up", "row(-1)", "上一项", show=False),
         Binding("down", "row(1)", "下一项", show=False),
@@ -66,7 +66,7 @@ class ChecksScreen(HandOverScreen):
             yield Static(id="checks-chosen", classes="handover-hint")
             with Horizontal(classes="field-row"):
                 yield Label("核查情况", classes="field-label")
-                yield Input(id="checks-note", placeholder="如 社区核实属实；核查不实时必填", max_length=NOTE_MAX,
+                yield Input(id="checks-note", placeholder="如 社区核实属实；核查不属实时必填", max_length=NOTE_MAX,
                             compact=True)
             yield Static(id="checks-message", classes="message")
         yield KeyBar()
