@@ -204,3 +204,70 @@ async def test_the_detail_names_what_is_owed_and_completion_is_refused_until_it_
         assert "已撤回" in summary and "容缺" not in summary
         assert "容缺 · 补交期限" in plain(app.screen.query_one("#detail-promises"))
         assert "已失效" in plain(app.screen.query_one("#detail-promises"))
+
+
+@pilot_test
+async def test_the_citizen_brings_the_owed_passbook_and_f6_in_the_lookup_attaches_the_newest_scan(tmp_path, catalog):
+    import os
+
+    from counterdesk.services.promises import owed_by
+    from counterdesk.store.models import Application, Attachment
+    from counterdesk.tui.screens.lookup import LookupScreen
+    from tests.conftest import write_pdf
+
+    app = desk_app(tmp_path, catalog)
+    owing = _tolerated_application(app, "欧阳娜娜")
+    other = _tolerated_application(app, "李四")
+    inbox = app.ctx.settings.scans_dir
+    older = write_pdf(inbox / "旧的扫描.pdf", "other paper")
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    write_pdf(inbox / "存折.pdf", "邮政储蓄银行活期存折")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot)
+        app.push_screen(LookupScreen(text=owing))
+        await settle(pilot)
+        lookup = app.screen
+        assert "容缺待补" in plain(lookup.query_one("#lookup-results"))
+        assert "补交容缺" in plain(lookup.query_one("KeyBar"))
+        await pilot.press("f6")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickDialog) and "补交 M05" in picker.title_text
+        assert [c.plain.split("  ")[0] for c in picker.choices] == ["存折.pdf", "旧的扫描.pdf"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is lookup
+        assert any("已补交：存折.pdf（M05）" in n.message for n in app._notifications)
+        assert "容缺待补" not in plain(lookup.query_one("#lookup-results"))
+        # The other application still owes its passbook; F6 there lists the scan left in the inbox.
+        await pilot.press("ctrl+f", *other, "enter")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert [c.plain.split("  ")[0] for c in app.screen.choices] == ["旧的扫描.pdf"]
+        await pilot.press("escape")
+        await settle(pilot)
+    with app.ctx.session() as session:
+        owing_id = session.exec(select(Application.id).where(Application.number == owing)).one()
+        assert not owed_by(session, owing_id).codes
+        names = session.exec(select(Attachment.original_name).where(Attachment.application_id == owing_id,
+                                                                    Attachment.material_code == "M05")).all()
+        assert names == ["存折.pdf"]
+    assert not (inbox / "存折.pdf").exists() and older.exists()
+
+
+@pilot_test
+async def test_f6_is_offered_only_for_an_application_that_owes_something(tmp_path, catalog):
+    from counterdesk.tui.screens.lookup import LookupScreen
+    from tests.functional.test_tui_queue import submit_some
+
+    app = desk_app(tmp_path, catalog)
+    [number] = submit_some(app, 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot)
+        app.push_screen(LookupScreen(text=number))
+        await settle(pilot)
+        assert "补交容缺" not in plain(app.screen.query_one("KeyBar"))
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, LookupScreen)

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from counterdesk.documents.inbox import InboxEntry
 from counterdesk.domain.text import shown
-from counterdesk.tui.screens.materials import _entry_label
+from counterdesk.tui.widgets.inboxline import inbox_line
 
 CLIPBOARD = "x\x1b]52;c;cm0gLXJmIH4K\x1b\\.png"
 CSI = "申请表\x1b[2J\x1b[H.pdf"
@@ -62,5 +62,5 @@ def test_no_character_that_a_terminal_acts_on_survives(text: str) -> None:
 def test_the_inbox_list_shows_a_hostile_name_escaped() -> None:
     entry = InboxEntry(path=Path(CLIPBOARD), name=CLIPBOARD, size=10, modified=datetime(2026, 11, 24), info=None,
                        refusal=f"“{CLIPBOARD}”是空文件，请重新扫描。", refusal_code="file_empty")
-    label = _entry_label(entry).plain
+    label = inbox_line(entry).plain
     assert "\x1b" not in label and "\\u001b]52" in label

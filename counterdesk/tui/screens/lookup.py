@@ -2,6 +2,10 @@
 
 A mistyped number is named as such (the check character does not match) rather than reported as
 "not found", so the clerk asks the citizen to read it again. Results are masked.
+
+An application received with a material owed (容缺待补) is where the citizen comes back with it:
+F6 picks the owed material (when more than one is), then the scan from the inbox, and attaches it
+through the same service as ``counterdesk supply``.
 """
 
 from __future__ import annotations
@@ -19,10 +23,14 @@ from textual.widgets import Input, Static
 from counterdesk.domain.clock import show
 from counterdesk.domain.text import shown
 from counterdesk.tui.screens.supervisor_base import DeskScreen
+from counterdesk.tui.widgets.inboxline import inbox_line
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.timeline import owed_text, status_text, timeline_text
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from counterdesk.documents.inbox import InboxEntry
     from counterdesk.services.queue import Progress
 
 
@@ -34,6 +42,7 @@ class LookupScreen(DeskScreen):
         Binding("escape", "back", "返回"),
         Binding("ctrl+f", "focus_query", "重新输入", priority=True),
         Binding("ctrl+o", "open", "打开详情", priority=True),
+        Binding("f6", "supply", "补交容缺", priority=True),
     ]
 
     def __init__(self, ctx=None, *, text: str = "") -> None:
@@ -99,6 +108,8 @@ class LookupScreen(DeskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
             return len(self.found) == 1
+        if action == "supply":
+            return len(self.found) == 1 and bool(self.found[0].owed.codes)
         return True
 
     def action_focus_query(self) -> None:
@@ -112,3 +123,56 @@ class LookupScreen(DeskScreen):
 
         if len(self.found) == 1:
             self.app.push_screen(DetailScreen(self.found[0].number, self._ctx))
+
+    def action_supply(self) -> None:
+        """补交: the owed material (asked when more than one is owed), then its scan from the inbox."""
+        from counterdesk.tui.dialogs.pick import PickDialog
+
+        if len(self.found) != 1 or not self.found[0].owed.codes:
+            return
+        item = self.found[0]
+        codes = list(item.owed.codes)
+        if len(codes) == 1:
+            self._pick_scan(item, codes[0])
+            return
+        matter = self.catalog.find(item.matter_code)
+        known = {material.code: material.name for material in matter.materials} if matter else {}
+        names = [f"{known[code]}（{code}）" if code in known else code for code in codes]
+        self.app.push_screen(PickDialog(f"办件 {item.number} 补交哪一项容缺材料？", names),
+                             lambda index: None if index is None else self._pick_scan(item, codes[index]))
+
+    def _pick_scan(self, item: Progress, code: str) -> None:
+        from counterdesk.services.attachments import inbox
+
+        self.run_service(lambda: inbox(self.ctx.settings), lambda entries: self._choose_scan(item, code, entries),
+                         group="supply")
+
+    def _choose_scan(self, item: Progress, code: str, entries: list[InboxEntry]) -> None:
+        from counterdesk.tui.dialogs.pick import PickDialog
+
+        usable = [entry for entry in entries if entry.accepted]
+        self.app.push_screen(
+            PickDialog(f"办件 {item.number} 补交 {code}：选择扫描件（新→旧）", [inbox_line(e) for e in usable],
+                       empty=f"（收件箱中没有可用的扫描件，请扫描材料到 {self.ctx.settings.scans_dir}）"),
+            lambda index: None if index is None else self._supply(item.number, code, usable[index].path))
+
+    def _supply(self, number: str, code: str, path: Path) -> None:
+        from counterdesk.services.attachments import supply_owed
+
+        def supply() -> str:
+            with self.ctx.session() as session:
+                attachment = supply_owed(session, actor=self.actor, settings=self.ctx.settings, catalog=self.catalog,
+                                         number_or_id=number, material_code=code, path=path)
+                return attachment.original_name
+
+        def supplied(name: str) -> None:
+            self.notify(f"已补交：{shown(name, markup=False)}（{code}）。", title=number, markup=False)
+            self.search(number)
+
+        self.run_service(supply, supplied, refused=lambda error: self.show_problem(error.message), group="supply")
+
+    def show_problem(self, message: str) -> None:
+        """A refusal under the query, the results left as they are."""
+        line = self.query_one("#lookup-message", Static)
+        line.set_class(True, "error")
+        line.update(Text(shown(message, markup=False)))

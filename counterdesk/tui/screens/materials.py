@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from counterdesk.domain.text import shown
 from counterdesk.tui.commands import ScreenKeys
 from counterdesk.tui.screens.wizard_base import WizardScreen
+from counterdesk.tui.widgets.inboxline import inbox_line
 from counterdesk.tui.widgets.keybar import KeyBar
 from counterdesk.tui.widgets.rowtable import RowTable
 from counterdesk.tui.widgets.timeline import precheck_text
@@ -253,7 +254,7 @@ class MaterialsScreen(WizardScreen):
         self.entries = {str(e.path): e for e in entries}
         options.clear_options()
         for entry in entries:
-            options.add_option(Option(_entry_label(entry, new=str(entry.path) in self._unseen), id=str(entry.path),
+            options.add_option(Option(inbox_line(entry, new=str(entry.path) in self._unseen), id=str(entry.path),
                                       disabled=not entry.accepted))
         if not entries:
             options.add_option(Option(Text(f"（收件箱为空，请扫描材料到 {self.ctx.settings.scans_dir}）",
@@ -539,26 +540,3 @@ def _promised_how(row) -> str:
     if row.promise is None:
         return "—"
     return f"补交{row.promise.days}日" if row.promise.kind == "tolerated" else "告知承诺"
-
-
-def _entry_label(entry, *, new: bool = False) -> Text:
-    """One inbox line: name, pages and size; a refused file dimmed with its reason; 新 if not yet seen."""
-    text = Text(no_wrap=True, overflow="ellipsis")
-    if new:
-        text.append("新 ", style="bold reverse")
-    if entry.accepted:
-        text.append(shown(entry.name, markup=False), style="bold")
-        text.append(f"  {entry.info.pages} 页 · {_size(entry.size)} · {entry.modified:%H:%M}", style="dim")
-    else:
-        text.append(shown(entry.name, markup=False), style="dim strike")
-        text.append(f"  不能使用：{shown(entry.refusal, markup=False)}", style="dim")
-    return text
-
-
-def _size(size: int) -> str:
-    """A file size as people read it: 820 B, 14 KB, 2.3 MB."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size // 1024} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
