@@ -75,8 +75,9 @@ class FieldRow(Horizontal):
 
 
 def _lines(text: Text, width: int, widget: Widget) -> int:
-    """How many lines ``text`` takes at ``width`` cells (none when empty)."""
-    return len(text.wrap(widget.app.console, width)) if text.plain else 0
+    """How many lines ``text`` takes at ``width`` cells: an empty Static is one line high too, so a
+    message appearing or going away beside a one-line field leaves the form as it was laid out."""
+    return max(1, len(text.wrap(widget.app.console, width))) if text.plain else 1
 
 
 def field_value(widget: Widget) -> str:

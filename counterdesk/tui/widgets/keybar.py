@@ -28,6 +28,9 @@ class KeyBar(Static):
     }
     """
 
+    _shown: str | None = None
+    """The markup on the bar now: a focus change that offers the same keys repaints nothing."""
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
         self.call_after_refresh(self.show_keys)
@@ -60,4 +63,8 @@ class KeyBar(Static):
             else:
                 shown.append(f"[dim]{key} {label}[/]")
         roomy = width + 2 * (len(shown) - 1) <= self.content_size.width
-        self.update(("  " if roomy else " ").join(shown))
+        text = ("  " if roomy else " ").join(shown)
+        if text != self._shown:
+            self._shown = text
+            # One line high whatever it says (see DEFAULT_CSS): the screen need not be laid out again.
+            self.update(text, layout=False)
