@@ -45,7 +45,7 @@ SETTLE_ROUNDS = 50
 SIZES = st.tuples(st.integers(80, 160), st.integers(24, 50))
 TEXT = st.text(st.sampled_from([*"aZ09 -.@#", *"张王李三丰䶮𠮷·", *"[]\\/{}%&<>'\"`—_＿０１"]), min_size=1, max_size=12)
 MARKUP = st.sampled_from(["[b]", "[/b]", "[red]粗体[/]", "\\[b]", "[link=x]", "${x}", "%s", "\\n"])
-KEYS = st.sampled_from(["f2", "f3", "f8", "f9", "f10", "ctrl+left", "ctrl+right", "tab", "shift+tab", "enter",
+KEYS = st.sampled_from(["f2", "f3", "f6", "f8", "f9", "f10", "ctrl+left", "ctrl+right", "tab", "shift+tab", "enter",
                         "escape", "up", "down", "home", "end", "backspace", "delete", "ctrl+u",
                         *"nrdlqoyjsc"])
 """Lone keys; the letters are home's (new, resume, discard, lookup, queue, log out, 寄递, 签收, 出件) and a
