@@ -9,6 +9,7 @@ import typer
 
 from counterdesk.cli.common import ForceOpt, context, fail, lookup_of, parse_answers, refusals, write_pdf
 from counterdesk.cli.staff import acting
+from counterdesk.domain.appno import EXAMPLE_NUMBER
 
 
 def register(app: typer.Typer) -> None:
@@ -94,7 +95,7 @@ def card(
 
 # -- receipt, one-time notice, packet and the scanner inbox -------------------------------------
 
-NumberArg = Annotated[str, typer.Argument(help="办件编号，如 430626-20261124-00017-3。")]
+NumberArg = Annotated[str, typer.Argument(help=f"办件编号，如 {EXAMPLE_NUMBER}。")]
 OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="PDF 的保存路径。")]
 StaffOpt = Annotated[str | None, typer.Option("--staff", help="汇编人的工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）。")]
 

@@ -18,6 +18,7 @@ import typer
 
 from counterdesk.cli.common import ForceOpt, catalog_of, context, emit_json, fail, lookup_of, refusals, write_pdf
 from counterdesk.cli.staff import StaffOpt, acting
+from counterdesk.domain.appno import EXAMPLE_NUMBER
 from counterdesk.domain.deadline import SIGN_FOR_DAYS
 from counterdesk.domain.text import shown, spreadsheet_row
 
@@ -135,7 +136,7 @@ def _print_queue(when: date, page, labels: dict[str, str], due: str | None = Non
 @refusals
 def status(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument(help="办件编号，如 430626-20261124-00017-3。")],
+    number: Annotated[str, typer.Argument(help=f"办件编号，如 {EXAMPLE_NUMBER}。")],
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
     """查询办件进度：当前状态和办理记录。编号格式或校验位有误时退出码为 2，查无此件为 1。"""

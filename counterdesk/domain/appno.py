@@ -34,11 +34,14 @@ SEQ_MAX = 99999
 HALL_CODE_LENGTH = 8
 """A hall code: the 6-digit county code of the hall and a two-digit site number."""
 
+EXAMPLE_NUMBER = "430626-20261202-43010201-00017-4"
+"""A valid number to show as an example wherever one is asked for (平江 as 办理地, received at 长沙芙蓉)."""
+
 _FIELD = "application_number"
 _LEGACY = re.compile(r"([0-9]{6})-?([0-9]{8})-?([0-9]{5})-?([0-9X])")
 _CURRENT = re.compile(r"([0-9]{6})-?([0-9]{8})-?([0-9]{8})-?([0-9]{5})-?([0-9X])")
 _MALFORMED = ("办件编号格式应为“6位办理地代码-8位日期-8位大厅代码-5位序号-1位校验位”，"
-              "例如 430626-20261202-43010201-00017-4（旧编号如 430626-20261124-00017-3 仍可查询）。")
+              f"例如 {EXAMPLE_NUMBER}（旧编号如 430626-20261124-00017-3 仍可查询）。")
 _CHECK_MISMATCH = "办件编号校验位不符，可能输错了某一位或颠倒了相邻两位，请核对。"
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from counterdesk.domain.appno import parse_application_number
+from counterdesk.domain.appno import EXAMPLE_NUMBER, parse_application_number
 from counterdesk.domain.errors import InvalidInput
 from counterdesk.domain.idnumbers import (
     validate_foreign_permanent,
@@ -47,7 +47,7 @@ def read_lookup_query(text: object) -> LookupQuery:
         raise InvalidInput("查询内容含有不可见的控制字符，请重新输入。", code="query_control", field=_FIELD)
     if any(ch.isalpha() and not ch.isascii() for ch in typed):
         raise InvalidInput(
-            "办件查询按办件编号（如 430626-20261124-00017-3）或申请人证件号码查找，不能按姓名查找。",
+            f"办件查询按办件编号（如 {EXAMPLE_NUMBER}）或申请人证件号码查找，不能按姓名查找。",
             code="query_not_number", field=_FIELD)
     grouped = fold_separators(typed).upper()
     if not _ALLOWED.fullmatch(grouped):

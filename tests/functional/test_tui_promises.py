@@ -232,7 +232,7 @@ async def test_the_citizen_brings_the_owed_passbook_and_f6_in_the_lookup_attache
         await pilot.press("f6")
         await settle(pilot)
         picker = app.screen
-        assert isinstance(picker, PickDialog) and "补交 M05" in picker.title_text
+        assert isinstance(picker, PickDialog) and picker.title_text == "补交 邮政储蓄银行活期存折（M05）：选择扫描件（新→旧）"
         assert [c.plain.split("  ")[0] for c in picker.choices] == ["存折.pdf", "旧的扫描.pdf"]
         await pilot.press("enter")
         await settle(pilot)

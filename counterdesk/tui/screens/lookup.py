@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
+from counterdesk.domain.appno import EXAMPLE_NUMBER
 from counterdesk.domain.clock import show
 from counterdesk.domain.text import shown
 from counterdesk.tui.screens.supervisor_base import DeskScreen
@@ -57,7 +58,7 @@ class LookupScreen(DeskScreen):
 
         yield DeskHeader(id="header")
         with VerticalScroll(id="lookup"):
-            yield Static("请输入办件编号（如 430626-20261124-00017-3）或申请人证件号码，回车查询。",
+            yield Static(f"请输入办件编号（如 {EXAMPLE_NUMBER}）或申请人证件号码，回车查询。",
                          classes="section-title")
             yield Input(self.initial, id="lookup-query", placeholder="办件编号或证件号码", max_length=40)
             yield Static(id="lookup-message", classes="message")
@@ -132,27 +133,27 @@ class LookupScreen(DeskScreen):
             return
         item = self.found[0]
         codes = list(item.owed.codes)
-        if len(codes) == 1:
-            self._pick_scan(item, codes[0])
-            return
         matter = self.catalog.find(item.matter_code)
         known = {material.code: material.name for material in matter.materials} if matter else {}
-        names = [f"{known[code]}（{code}）" if code in known else code for code in codes]
-        self.app.push_screen(PickDialog(f"办件 {item.number} 补交哪一项容缺材料？", names),
-                             lambda index: None if index is None else self._pick_scan(item, codes[index]))
+        labels = [f"{known[code]}（{code}）" if code in known else code for code in codes]
+        if len(codes) == 1:
+            self._pick_scan(item, codes[0], labels[0])
+            return
+        self.app.push_screen(PickDialog(f"办件 {item.number} 补交哪一项容缺材料？", labels),
+                             lambda index: None if index is None else self._pick_scan(item, codes[index], labels[index]))
 
-    def _pick_scan(self, item: Progress, code: str) -> None:
+    def _pick_scan(self, item: Progress, code: str, label: str) -> None:
         from counterdesk.services.attachments import inbox
 
-        self.run_service(lambda: inbox(self.ctx.settings), lambda entries: self._choose_scan(item, code, entries),
-                         group="supply")
+        self.run_service(lambda: inbox(self.ctx.settings),
+                         lambda entries: self._choose_scan(item, code, label, entries), group="supply")
 
-    def _choose_scan(self, item: Progress, code: str, entries: list[InboxEntry]) -> None:
+    def _choose_scan(self, item: Progress, code: str, label: str, entries: list[InboxEntry]) -> None:
         from counterdesk.tui.dialogs.pick import PickDialog
 
         usable = [entry for entry in entries if entry.accepted]
         self.app.push_screen(
-            PickDialog(f"办件 {item.number} 补交 {code}：选择扫描件（新→旧）", [inbox_line(e) for e in usable],
+            PickDialog(f"补交 {label}：选择扫描件（新→旧）", [inbox_line(e) for e in usable],
                        empty=f"（收件箱中没有可用的扫描件，请扫描材料到 {self.ctx.settings.scans_dir}）"),
             lambda index: None if index is None else self._supply(item.number, code, usable[index].path))
 

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
+from counterdesk.domain.appno import EXAMPLE_NUMBER
 from counterdesk.domain.pickup import PICKUP_METHODS
 from counterdesk.domain.text import shown
 from counterdesk.tui.screens.handover_base import HandOverScreen
@@ -66,7 +67,7 @@ class ReleaseScreen(HandOverScreen):
         with VerticalScroll(id="release", classes="handover"):
             with Horizontal(classes="field-row"):
                 yield Label("办件编号", classes="field-label")
-                yield Input(self.initial, id="release-number", placeholder="如 430626-20261202-43010201-00017-4",
+                yield Input(self.initial, id="release-number", placeholder=f"如 {EXAMPLE_NUMBER}",
                             max_length=40, compact=True)
             yield Static(id="release-found", classes="handover-found")
             yield Static(id="release-manner", classes="handover-hint")
