@@ -513,6 +513,17 @@ def test_rare_characters_of_a_name_print_in_an_embedded_fallback_font() -> None:
     assert_every_font_embedded(pdf)
 
 
+def test_a_clerk_with_a_rare_character_prints_whole_in_the_footer_drawn_on_every_page() -> None:
+    from counterdesk.documents.pdf.fonts import FONT, font_runs
+
+    pdf = render_packet(replace(PACKET, applicant_name="张三", compiled_by=f"{RARE_NAME}（c09）"), [])
+    # The text layer breaks a line where the font changes and has no 𠮷 (see above).
+    assert "申请材料汇编 · 王䶮（c09）" in "".join(text_of(pdf).splitlines())
+    names = {str(f.get("/BaseFont")).split("+")[-1] for f in fonts_of(pdf)}
+    assert names == {"WenQuanYiMicroHei-0", "HanaMinA"}, names
+    assert font_runs(f"{RARE_NAME}（c09）") == [(FONT, "王"), ("CounterdeskHanA", "䶮𠮷"), (FONT, "（c09）")]
+
+
 def test_a_character_no_font_has_is_named_in_a_warning() -> None:
     from counterdesk.documents.pdf.fonts import glyph_warning, missing_glyphs
 

@@ -15,13 +15,16 @@ from __future__ import annotations
 import functools
 import threading
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from counterdesk.domain import text as untrusted
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 FONT = "CounterdeskSans"
 """The registered name of the main font; every style and canvas call uses it."""
@@ -73,6 +76,20 @@ def font_for(ch: str) -> str | None:
     return None
 
 
+def font_runs(text: str) -> list[tuple[str, str]]:
+    """``text`` as ``(font, run)`` pieces, each run in the first font that draws it (the main font
+    for a character no font has: it prints blank, and ``glyph_warning`` says so)."""
+    main = _glyphs(register_fonts())
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        font = FONT if ord(ch) < 0x20 or ord(ch) in main else font_for(ch) or FONT
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + ch)
+        else:
+            runs.append((font, ch))
+    return runs
+
+
 def with_fallback_fonts(markup: str) -> str:
     """Paragraph markup with each run of characters the main font lacks wrapped in ``<font name=…>``.
 
@@ -81,20 +98,26 @@ def with_fallback_fonts(markup: str) -> str:
     main = _glyphs(register_fonts())
     if all(ord(ch) in main or ord(ch) < 0x20 for ch in markup):
         return markup
-    out: list[str] = []
-    current = FONT
-    for ch in markup:
-        font = font_for(ch) or FONT
-        if font != current:
-            if current != FONT:
-                out.append("</font>")
-            if font != FONT:
-                out.append(f'<font name="{font}">')
-            current = font
-        out.append(ch)
-    if current != FONT:
-        out.append("</font>")
-    return "".join(out)
+    return "".join(run if font == FONT else f'<font name="{font}">{run}</font>' for font, run in font_runs(markup))
+
+
+def text_width(text: str, size: float) -> float:
+    """The width of ``text`` as ``draw_text`` sets it."""
+    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in font_runs(text))
+
+
+def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, *, anchor: str = "start") -> None:
+    """A line drawn straight on a canvas (footers, stamps) in the fonts that have its characters:
+    a clerk named 王䶮 compiling a packet is printed whole in its footer. ``anchor`` says whether
+    ``x`` is where the line starts, its middle or its end."""
+    runs = font_runs(text)
+    if anchor != "start":
+        width = sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs)
+        x -= width / 2 if anchor == "middle" else width
+    for font, run in runs:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, run)
+        x += pdfmetrics.stringWidth(run, font, size)
 
 
 def missing_glyphs(*texts: str) -> list[str]:

@@ -20,11 +20,10 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from counterdesk.documents.pdf.fonts import FONT, register_fonts, with_fallback_fonts
+from counterdesk.documents.pdf.fonts import FONT, draw_text, register_fonts, text_width, with_fallback_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -249,9 +248,8 @@ def _footer_canvas(footer: str, page_numbers: bool) -> Callable[..., Canvas]:
             self.setLineWidth(0.5)
             self.line(MARGIN, top + size + 2, PAGE_WIDTH - MARGIN, top + size + 2)
             self.setFillColor(MUTED)
-            self.setFont(FONT, size)
             for n, line in enumerate(lines):
-                self.drawString(MARGIN, top - n * leading, line)
+                draw_text(self, MARGIN, top - n * leading, line, size)
             if page_numbers:
                 self.setFont(FONT, FOOTER_SIZE)
                 self.drawRightString(PAGE_WIDTH - MARGIN, FOOTER_Y, f"第 {number} / {total} 页")
@@ -274,7 +272,7 @@ def footer_lines(footer: str, width: float, size: float = 8) -> tuple[list[str],
     parts = footer.split(FOOTER_SEPARATOR)
     while True:
         lines = _pack(parts, width, size)
-        if len(lines) <= MAX_FOOTER_LINES and all(stringWidth(line, FONT, size) <= width for line in lines):
+        if len(lines) <= MAX_FOOTER_LINES and all(text_width(line, size) <= width for line in lines):
             return lines, size
         if size <= MIN_FOOTER_SIZE:
             return _pack([piece for part in parts for piece in _wrap(part, width, size)], width, size), size
@@ -285,7 +283,7 @@ def _pack(parts: list[str], width: float, size: float) -> list[str]:
     lines: list[str] = []
     for part in parts:
         joined = lines[-1] + FOOTER_SEPARATOR + part if lines else part
-        if lines and stringWidth(joined, FONT, size) <= width:
+        if lines and text_width(joined, size) <= width:
             lines[-1] = joined
         else:
             lines.append(part)
@@ -296,7 +294,7 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
     """``text`` broken between characters into pieces no wider than ``width``."""
     pieces = [""]
     for ch in text:
-        if pieces[-1] and stringWidth(pieces[-1] + ch, FONT, size) > width:
+        if pieces[-1] and text_width(pieces[-1] + ch, size) > width:
             pieces.append("")
         pieces[-1] += ch
     return pieces

@@ -35,7 +35,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Table
 
 from counterdesk.documents.inbox import PDF
-from counterdesk.documents.pdf.fonts import FONT, register_fonts
+from counterdesk.documents.pdf.fonts import FONT, draw_text, register_fonts, text_width
 from counterdesk.documents.pdf.images import image_pages
 from counterdesk.documents.pdf.layout import (
     CONTENT_WIDTH,
@@ -356,8 +356,7 @@ def _draw_stamps(canvas: Canvas, boxes: list, application_number: str, labels: l
         canvas.drawCentredString(width / 2, STAMP_Y, f"{application_number}　第 {number} / {total} 页")
         if label is not None:
             # A long name is set smaller rather than cut: the page must say whose it is.
-            size = min(STAMP_SIZE, STAMP_SIZE * (width - 24) / max(canvas.stringWidth(label, FONT, STAMP_SIZE), 1))
-            canvas.setFont(FONT, size)
-            canvas.drawCentredString(width / 2, STAMP_Y + STAMP_SIZE + 3, label)
+            size = min(STAMP_SIZE, STAMP_SIZE * (width - 24) / max(text_width(label, STAMP_SIZE), 1))
+            draw_text(canvas, width / 2, STAMP_Y + STAMP_SIZE + 3, label, size, anchor="middle")
         canvas.showPage()
     canvas.save()
