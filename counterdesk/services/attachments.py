@@ -195,6 +195,7 @@ def supply_owed(session: Session, *, actor: Actor, settings: Settings, catalog: 
                                "容缺材料无需再补交。", code="promise_void", field="material")
         raise InvalidInput(f"办件 {application.number} 没有待补交的容缺材料“{material.name}”（{material.code}）。",
                            code="not_owed", field="material")
+    _here_for_the_handling_hall(session, catalog, application)
     path = Path(path)
     try:
         return _attach_scan(session, settings, application, material, path,
@@ -204,6 +205,28 @@ def supply_owed(session: Session, *, actor: Actor, settings: Settings, catalog: 
     except CounterdeskError:
         session.rollback()
         raise
+
+
+def _here_for_the_handling_hall(session: Session, catalog: Catalog, application: Application) -> None:
+    """Refuse a 补交 at the receiving window once the application went to the 办理地 in a package.
+
+    The 办理地 then keeps its own database: a file attached here would never reach it, and the
+    window would tell the citizen 已补交 while the 办理地 still waits for the material.
+    """
+    from counterdesk.store.models import TransferLog
+
+    if application.transfer_batch is None or session.exec(select(TransferLog.id).where(
+            TransferLog.kind == "transfer", TransferLog.direction == "out",
+            TransferLog.batch == application.transfer_batch)).first() is None:
+        return
+    session.rollback()
+    try:
+        place = catalog.place_name(application.county_code)
+    except InvalidInput:
+        place = application.county_code
+    raise InvalidInput(f"办件 {application.number} 已随批次 {application.transfer_batch} 移交办理地（{place}），"
+                       "在本窗口附加的材料到不了办理地："
+                       "请将容缺材料交办理地窗口，或寄往办理地。", code="handed_over", field="material")
 
 
 def usable_licenses(session: Session, holder: str, license_type: str) -> list[ELicense]:

@@ -232,3 +232,14 @@ def test_a_tolerated_material_travels_with_the_date_promised_at_the_window(halls
     there = office.json("status", number)
     assert (there["tolerated"], there["tolerated_due"]) == (["M05"], promised)
     assert there["events"][0]["detail"] == {"tolerated": {"M05": promised}}
+    # The citizen brings the passbook back to the 长沙 window: the file would stay in 长沙's database,
+    # so the window refuses it and says where it must go; the 平江 window takes it.
+    from tests.conftest import write_pdf
+
+    scan = write_pdf(tmp_path / "存折.pdf", "邮政储蓄银行活期存折")
+    refused = window.run("supply", number, "M05", str(scan), "--staff", "sup01")
+    assert refused.exit_code == 2 and "已随批次" in refused.output and "岳阳市平江县" in refused.output
+    assert window.json("status", number)["tolerated"] == ["M05"] and scan.exists()
+    supplied = office.run("supply", number, "M05", str(scan), "--staff", "sup01")
+    assert supplied.exit_code == 0, supplied.output
+    assert office.json("status", number)["tolerated"] == []
