@@ -159,6 +159,7 @@ def _print_progress(found) -> None:
 
     from counterdesk.domain.clock import show
     from counterdesk.domain.items import item_event_text
+    from counterdesk.domain.promise import supplied_event_text
     from counterdesk.domain.workflow import EventKind, status_label
 
     console = Console()
@@ -187,6 +188,7 @@ def _print_progress(found) -> None:
     table = Table("时间", Column("状态变化", overflow="fold"), "大厅", "经办人", "说明")
     for event in found.events:
         change = (item_event_text(event.detail or {}) if event.kind == EventKind.ITEM else
+                  supplied_event_text(event.detail or {}) if event.kind == EventKind.SUPPLIED else
                   f"{status_label(event.from_status) if event.from_status else ''} → {status_label(event.to_status)}")
         table.add_row(show(event.at), change, event.hall_code or "", shown(event.by),
                       shown(event.reason or "", newlines=True))

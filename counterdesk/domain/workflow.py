@@ -121,6 +121,8 @@ class EventKind(StrEnum):
     """延期: a supervisor extended the time limit (detail: days); the status stays."""
     ITEM = "item"
     """Progress of one included item (包含事项) of a 一件事 (detail: item and its status)."""
+    SUPPLIED = "supplied"
+    """补交: a tolerated material (容缺) arrived (detail: material, name, late); the status stays."""
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,7 @@ def supply_owed(session: Session, *, actor: Actor, settings: Settings, catalog: 
         return _attach_scan(session, settings, application, material, path,
                             in_inbox=path.resolve().is_relative_to(settings.scans_dir.resolve()),
                             also=lambda: mark_supplied(session, actor=actor, application=application,
-                                                       material_code=material.code))
+                                                       material_code=material.code, material_name=material.name))
     except CounterdeskError:
         session.rollback()
         raise

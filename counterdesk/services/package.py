@@ -38,6 +38,7 @@ from counterdesk.services.attachments import MEDIA_KINDS, store_of
 from counterdesk.services.batchrows import CheckedRow, check_row, normalise
 from counterdesk.services.export import application_row, parts_of
 from counterdesk.services.hall import WorkingHall, hall_row
+from counterdesk.services.promises import settle_supplied
 from counterdesk.services.staff import Actor
 from counterdesk.services.transfer import working_hall
 from counterdesk.store.models import (
@@ -343,9 +344,11 @@ def _import_return(session: Session, actor: Actor, hall: WorkingHall, package: P
         if not _copy_event(session, id_of(application), event, origins):
             continue
         added += 1
+        at, by = datetime.fromisoformat(event["at"]), str(event.get("by") or "")[:32]
         items.follow(session, id_of(application), kind=event.get("kind") or EventKind.MOVE,
-                     detail=event.get("detail"), at=datetime.fromisoformat(event["at"]),
-                     by_staff=str(event.get("by") or "")[:32], note=event.get("reason"))
+                     detail=event.get("detail"), at=at, by_staff=by, note=event.get("reason"))
+        if event.get("kind") == EventKind.SUPPLIED:
+            settle_supplied(session, id_of(application), event.get("detail"), at=at, by_staff=by)
         if (event.get("kind") or EventKind.MOVE) == EventKind.MOVE:
             application.status, application.version, application.updated_at = (
                 event["to"], application.version + 1, moment)

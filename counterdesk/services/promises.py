@@ -44,7 +44,7 @@ from counterdesk.domain.promise import (
     promise_state,
 )
 from counterdesk.domain.workdays import WorkCalendar
-from counterdesk.domain.workflow import Status, status_label
+from counterdesk.domain.workflow import EventKind, Status, status_label
 from counterdesk.services import audit
 from counterdesk.services.access import load_draft
 from counterdesk.services.applicants import applicant_of
@@ -270,8 +270,16 @@ def promises_of(session: Session, application: Application, *, catalog: Catalog,
     return views
 
 
-def mark_supplied(session: Session, *, actor: Actor, application: Application, material_code: str) -> None:
-    """Settle a tolerated material as supplied (the caller has attached it, and commits)."""
+def mark_supplied(session: Session, *, actor: Actor, application: Application, material_code: str,
+                  material_name: str = "") -> None:
+    """Settle a tolerated material as supplied (the caller has attached it, and commits).
+
+    A history event says so too: a return package carries it to the window that received the
+    application, which then stops showing the material as owed (``settle_supplied``).
+    """
+    from counterdesk.services.hall import get_hall
+    from counterdesk.services.workflow import event_hall
+
     row = marks_of(session, id_of(application)).get(material_code)
     if row is None or row.kind != PromiseKind.TOLERATED or row.supplied_at is not None:
         raise InvalidInput(f"办件 {application.number} 没有待补交的容缺材料 {material_code}。", code="not_owed",
@@ -283,6 +291,20 @@ def mark_supplied(session: Session, *, actor: Actor, application: Application, m
     audit.record(session, "tolerated_supplied", staff_id=actor.id, target=f"application:{number_of(application)}",
                  detail=json.dumps({"material": material_code, "due_on": row.due_on.isoformat() if row.due_on else None,
                                     "late": late}, ensure_ascii=False, sort_keys=True))
+    audit.record_status(session, application_id=id_of(application), from_status=application.status,
+                        to_status=application.status, by_staff=actor.id, kind=EventKind.SUPPLIED,
+                        detail={"material": material_code, "name": material_name, "late": late},
+                        hall_code=event_hall(get_hall(session), application), at=moment)
+
+
+def settle_supplied(session: Session, application_id: int, detail: dict[str, Any] | None, *, at: datetime,
+                    by_staff: str) -> None:
+    """A 补交 made at another hall (a return package's event): the material is no longer owed here."""
+    code = (detail or {}).get("material")
+    row = marks_of(session, application_id).get(code) if isinstance(code, str) else None
+    if row is not None and row.kind == PromiseKind.TOLERATED and row.supplied_at is None:
+        row.supplied_at, row.supplied_by = at, by_staff
+        session.add(row)
 
 
 # -- 告知承诺: the supervisor's checks ----------------------------------------------------------------

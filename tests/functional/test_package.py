@@ -243,3 +243,13 @@ def test_a_tolerated_material_travels_with_the_date_promised_at_the_window(halls
     supplied = office.run("supply", number, "M05", str(scan), "--staff", "sup01")
     assert supplied.exit_code == 0, supplied.output
     assert office.json("status", number)["tolerated"] == []
+    # The return package tells the window: it no longer shows the passbook as owed.
+    back = tmp_path / "return.zip"
+    assert office.run("transfer", "return", "--to", CHANGSHA, "-o", str(back), "--staff", "sup01").exit_code == 0
+    assert window.json("transfer", "import", str(back), "--staff", "sup01")["imported"] == 2
+    here = window.json("status", number)
+    assert here["tolerated"] == [] and here["events"][-1]["kind"] == "supplied"
+    assert here["events"][-1]["detail"] == {"material": "M05", "name": "邮政储蓄银行活期存折", "late": False}
+    shown = window.run("status", number).output
+    assert "容缺 邮政储蓄银行活期存折（M05）：已补交" in shown and "补交容缺材料“邮政储蓄银行" in shown
+    assert window.run("audit", "verify").exit_code == 0 and office.run("audit", "verify").exit_code == 0

@@ -15,6 +15,7 @@ from rich.text import Text
 from counterdesk.domain.attachment import PRECHECK, PRECHECK_SHORT
 from counterdesk.domain.clock import show
 from counterdesk.domain.items import ITEM_STATUSES, item_event_text
+from counterdesk.domain.promise import supplied_event_text
 from counterdesk.domain.text import shown
 from counterdesk.domain.workflow import EventKind, status_label
 
@@ -87,9 +88,10 @@ def timeline_text(events: Iterable, names: Mapping[str, str] | None = None) -> T
             text.append("\n")
         text.append(show(event.at), style="dim")
         text.append("  ")
-        item = event.kind == EventKind.ITEM
+        item = event.kind in (EventKind.ITEM, EventKind.SUPPLIED)
         if item:
-            text.append(shown(item_event_text(event.detail or {}), markup=False), style="cyan")
+            line = (item_event_text if event.kind == EventKind.ITEM else supplied_event_text)(event.detail or {})
+            text.append(shown(line, markup=False), style="cyan")
         else:
             if event.from_status:
                 text.append_text(status_text(event.from_status))
