@@ -200,7 +200,7 @@ def check_deadline(received_on: date, calendar: WorkCalendar) -> date:
 
 
 def supplied_event_text(detail: Mapping[str, object]) -> str:
-    """A 补交 event as one line of a history: 补交容缺材料“邮政储蓄银行活期存折”（M05）, 逾期 when late."""
+    """A 补交 event as one line of a history: 补交容缺材料“邮政储蓄银行活期存折”（M05）, and 已过补交期限 when late."""
     name, code = detail.get("name"), detail.get("material", "?")
     text = f"补交容缺材料“{name}”（{code}）" if name else f"补交容缺材料 {code}"
     return text + "，已过补交期限" if detail.get("late") else text

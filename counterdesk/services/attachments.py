@@ -195,7 +195,7 @@ def supply_owed(session: Session, *, actor: Actor, settings: Settings, catalog: 
                                "容缺材料无需再补交。", code="promise_void", field="material")
         raise InvalidInput(f"办件 {application.number} 没有待补交的容缺材料“{material.name}”（{material.code}）。",
                            code="not_owed", field="material")
-    _here_for_the_handling_hall(session, catalog, application)
+    _refuse_after_hand_over(session, catalog, application)
     path = Path(path)
     try:
         return _attach_scan(session, settings, application, material, path,
@@ -207,7 +207,7 @@ def supply_owed(session: Session, *, actor: Actor, settings: Settings, catalog: 
         raise
 
 
-def _here_for_the_handling_hall(session: Session, catalog: Catalog, application: Application) -> None:
+def _refuse_after_hand_over(session: Session, catalog: Catalog, application: Application) -> None:
     """Refuse a 补交 at the receiving window once the application went to the 办理地 in a package.
 
     The 办理地 then keeps its own database: a file attached here would never reach it, and the
