@@ -229,7 +229,7 @@ class ApplicantScreen(WizardScreen):
         if self._shown_extras.get("derived", ()) == person:
             return
         self._shown_extras["derived"] = person
-        text = Text(" 性别、出生日期：", style="bold")
+        text = Text("性别、出生日期：", style="bold")
         if person is not None:
             text.append(f"{SEXES[person.sex]}，{person.birth_date:%Y年%m月%d日}")
             text.append("（由身份证号码得出）", style="dim")
