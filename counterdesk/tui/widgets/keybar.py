@@ -13,7 +13,22 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 
-class KeyBar(Static):
+class OneLineBar(Static):
+    """A bar one line high (its CSS says so) whose text is replaced in place.
+
+    Replacing it never changes its size, so it asks for no layout of the screen, and the same text
+    again repaints nothing: the key bar changes with every focus move, the moves bar with every row.
+    """
+
+    _shown: str | None = None
+
+    def show_text(self, text: str) -> None:
+        if text != self._shown:
+            self._shown = text
+            self.update(text, layout=False)
+
+
+class KeyBar(OneLineBar):
     """The keys of the active bindings that are shown, enabled ones clickable, disabled ones dimmed."""
 
     DEFAULT_CSS = """
@@ -27,9 +42,6 @@ class KeyBar(Static):
         text-overflow: ellipsis;
     }
     """
-
-    _shown: str | None = None
-    """The markup on the bar now: a focus change that offers the same keys repaints nothing."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -63,8 +75,4 @@ class KeyBar(Static):
             else:
                 shown.append(f"[dim]{key} {label}[/]")
         roomy = width + 2 * (len(shown) - 1) <= self.content_size.width
-        text = ("  " if roomy else " ").join(shown)
-        if text != self._shown:
-            self._shown = text
-            # One line high whatever it says (see DEFAULT_CSS): the screen need not be laid out again.
-            self.update(text, layout=False)
+        self.show_text(("  " if roomy else " ").join(shown))

@@ -7,10 +7,10 @@ made each cursor move and the first page noticeably slower. This line is updated
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from counterdesk.tui.widgets.keybar import OneLineBar
 
 
-class MovesBar(Static):
+class MovesBar(OneLineBar):
     """``办件操作：A 受理  S 补正 …`` for the moves given; each label runs the move when clicked."""
 
     DEFAULT_CSS = """
@@ -24,10 +24,10 @@ class MovesBar(Static):
     def show_moves(self, moves: tuple[str, ...], keys: dict[str, tuple[str, str]], *, focused: bool) -> None:
         """Show the keys of ``moves`` (target statuses), in ``keys`` order."""
         if not focused:
-            self.update("[dim]办件操作：未选中办件[/]")
+            self.show_text("[dim]办件操作：未选中办件[/]")
         elif not moves:
-            self.update("[dim]办件操作：当前状态下没有您可以执行的变更[/]")
+            self.show_text("[dim]办件操作：当前状态下没有您可以执行的变更[/]")
         else:
             offered = "  ".join(f"[b]{key.upper()}[/b] [@click=screen.move('{status}')]{label}[/]"
                                 for status, (key, label) in keys.items() if status in moves)
-            self.update(f"办件操作：{offered}")
+            self.show_text(f"办件操作：{offered}")
