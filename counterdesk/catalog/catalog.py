@@ -121,6 +121,12 @@ class Catalog:
         """The matter with this code, or None when the catalog does not have it (any more)."""
         return self._guide(code) if code in self.matters else None
 
+    def material_names(self, matter_code: str) -> dict[str, str]:
+        """Each material's name by its code; empty for a matter the catalog no longer has (records
+        name a material by its code, and a stored code outlives a catalog edit)."""
+        matter = self.find(matter_code)
+        return {material.code: material.name for material in matter.materials} if matter else {}
+
     def prepare_search(self) -> MatterIndex:
         """Build the search index now (pinyin of every name), e.g. in a worker at start-up."""
         from counterdesk.catalog.search import MatterIndex

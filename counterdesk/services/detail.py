@@ -202,8 +202,7 @@ def _situation(session: Session, application: Application, catalog: Catalog | No
 
 
 def _attachments(session: Session, application: Application, catalog: Catalog | None) -> list[AttachmentView]:
-    matter = catalog.find(application.matter_code) if catalog else None
-    names = {m.code: m.name for m in matter.materials} if matter else {}
+    names = catalog.material_names(application.matter_code) if catalog else {}
     rows = session.exec(select(Attachment, StoredFile.pages).join(StoredFile)
                         .where(Attachment.application_id == application.id)
                         .order_by(col(Attachment.material_code), col(Attachment.id))).all()

@@ -207,8 +207,7 @@ def refuse_completion_while_owed(session: Session, application: Application, cat
     found = owed_by(session, id_of(application))
     if not found.codes:
         return
-    matter = catalog.find(application.matter_code)
-    names = {m.code: m.name for m in matter.materials} if matter else {}
+    names = catalog.material_names(application.matter_code)
     listed = "、".join(f"“{names.get(code, code)}”（{code}）" for code in found.codes)
     due = f"补交期限 {found.due_on.isoformat()}" if found.due_on else "尚未补交"
     raise Conflict(f"容缺材料{listed}尚未补交（{due}{'，已逾期' if found.overdue else ''}），不能办结；请先补交。",
@@ -257,8 +256,7 @@ def promises_of(session: Session, application: Application, *, catalog: Catalog,
                 as_of: date | None = None) -> list[PromiseView]:
     """Every promise of an application, kind by kind and in material order, each with its state."""
     day = as_of or today()
-    matter = catalog.find(application.matter_code)
-    names = {m.code: m.name for m in matter.materials} if matter else {}
+    names = catalog.material_names(application.matter_code)
     received = local(application.submitted_at).date() if application.submitted_at else None
     views = []
     for code, row in sorted(marks_of(session, id_of(application)).items(), key=lambda pair: (pair[1].kind, pair[0])):
@@ -348,8 +346,7 @@ class Check:
 
 def _as_check(session: Session, row: MaterialPromise, application: Application, catalog: Catalog | None,
               calendar: WorkCalendar) -> Check:
-    matter = catalog.find(application.matter_code) if catalog is not None else None
-    name = next((m.name for m in matter.materials if m.code == row.material_code), "") if matter else ""
+    name = catalog.material_names(application.matter_code).get(row.material_code, "") if catalog else ""
     applicant = applicant_of(session, application)
     received = local(application.submitted_at).date() if application.submitted_at else None
     state = promise_state(row.kind, application.status, due_on=None, supplied=False, outcome=row.outcome,

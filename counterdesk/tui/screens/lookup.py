@@ -133,8 +133,7 @@ class LookupScreen(DeskScreen):
             return
         item = self.found[0]
         codes = list(item.owed.codes)
-        matter = self.catalog.find(item.matter_code)
-        known = {material.code: material.name for material in matter.materials} if matter else {}
+        known = self.catalog.material_names(item.matter_code)
         labels = [f"{known[code]}（{code}）" if code in known else code for code in codes]
         if len(codes) == 1:
             self._pick_scan(item, codes[0], labels[0])
