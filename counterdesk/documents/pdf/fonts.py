@@ -106,14 +106,13 @@ def text_width(text: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(run, font, size) for font, run in font_runs(text))
 
 
-def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, *, anchor: str = "start") -> None:
+def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, *, centred: bool = False) -> None:
     """A line drawn straight on a canvas (footers, stamps) in the fonts that have its characters:
-    a clerk named 王䶮 compiling a packet is printed whole in its footer. ``anchor`` says whether
-    ``x`` is where the line starts, its middle or its end."""
+    a clerk named 王䶮 compiling a packet is printed whole in its footer. ``x`` is where the line
+    starts, or its middle when ``centred``."""
     runs = font_runs(text)
-    if anchor != "start":
-        width = sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs)
-        x -= width / 2 if anchor == "middle" else width
+    if centred:
+        x -= sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs) / 2
     for font, run in runs:
         canvas.setFont(font, size)
         canvas.drawString(x, y, run)

@@ -357,6 +357,6 @@ def _draw_stamps(canvas: Canvas, boxes: list, application_number: str, labels: l
         if label is not None:
             # A long name is set smaller rather than cut: the page must say whose it is.
             size = min(STAMP_SIZE, STAMP_SIZE * (width - 24) / max(text_width(label, STAMP_SIZE), 1))
-            draw_text(canvas, width / 2, STAMP_Y + STAMP_SIZE + 3, label, size, anchor="middle")
+            draw_text(canvas, width / 2, STAMP_Y + STAMP_SIZE + 3, label, size, centred=True)
         canvas.showPage()
     canvas.save()
