@@ -36,7 +36,7 @@ from counterdesk.domain.workflow import EventKind, Status
 from counterdesk.services import audit, chain, numbers
 from counterdesk.services.applicants import APPLICANT_SAVED, applicant_digest, applicant_snapshot, applicant_target
 from counterdesk.services.staff import Actor
-from counterdesk.store.engine import bulk_insert, insert_ids
+from counterdesk.store.engine import insert_ids, insert_rows
 from counterdesk.store.models import (
     Applicant,
     Application,
@@ -236,13 +236,13 @@ def _insert(session: Session, actor: Actor, new: Sequence[Submission], stamps: l
                             "precheck": Precheck.PENDING, "created_at": moment}
                            for f in item.files)
     if answers:
-        session.execute(bulk_insert(GuidanceAnswer), answers)
-    session.execute(bulk_insert(Pickup), pickups)
+        insert_rows(session, GuidanceAnswer, answers)
+    insert_rows(session, Pickup, pickups)
     _record_files(session, new, moment)
     if attachments:
-        session.execute(bulk_insert(Attachment), attachments)
+        insert_rows(session, Attachment, attachments)
     if promises:
-        session.execute(bulk_insert(MaterialPromise), promises)
+        insert_rows(session, MaterialPromise, promises)
     return application_ids
 
 
@@ -293,7 +293,7 @@ def _record_files(session: Session, new: Sequence[Submission], moment: datetime)
     fresh = [{"sha256": sha, "size": info.size, "pages": info.pages, "media_type": info.media_type,
               "created_at": moment} for sha, info in blobs.items() if sha not in known]
     if fresh:
-        session.execute(bulk_insert(StoredFile), fresh)
+        insert_rows(session, StoredFile, fresh)
 
 
 def _record_events(session: Session, actor: Actor, application_ids: list[int], moment: datetime,
