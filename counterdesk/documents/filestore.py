@@ -102,6 +102,8 @@ class FileStore:
         try:
             yield
             staged = self._staged
+            if not staged:  # nothing written (rows without files): nothing to sync
+                return
             _sync_files(self.root, [tmp for tmp, _ in staged])
             folders = {self.root}
             for tmp, target in staged:

@@ -164,16 +164,19 @@ def _personal(c: _Collector, today: date | None) -> ApplicantData | None:
     if id_type not in ID_TYPES:
         c.errors["id_type"] = "请选择有效的证件类型。"
         return None
-    number = c.run("id_number", lambda v: validate_id_number(id_type, v, today=today))
     sex = _text(c.form, "sex").upper() or None
     birth = None
-    if number and id_type == IdType.RESIDENT_ID:
-        parsed = parse_resident_id(number, today=today)
-        birth = parsed.birth_date
-        if sex and sex != parsed.sex:
-            c.errors["sex"] = "性别与身份证号码不符（身份证号码第 17 位决定性别）。"
-        sex = parsed.sex
-    elif id_type != IdType.RESIDENT_ID and sex not in SEXES:
+    if id_type == IdType.RESIDENT_ID:
+        parsed = c.run("id_number", lambda v: parse_resident_id(v, today=today))
+        number = parsed.number if parsed else None
+        if parsed is not None:
+            birth = parsed.birth_date
+            if sex and sex != parsed.sex:
+                c.errors["sex"] = "性别与身份证号码不符（身份证号码第 17 位决定性别）。"
+            sex = parsed.sex
+    else:
+        number = c.run("id_number", lambda v: validate_id_number(id_type, v, today=today))
+    if id_type != IdType.RESIDENT_ID and sex not in SEXES:
         c.errors["sex"] = "请选择性别。"
     name = c.run("name", validate_name)
     mobile = c.run("mobile", validate_mobile)
