@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 
 from textual import events, messages
 from textual.keys import _character_to_key
@@ -70,6 +71,21 @@ class KeyGate:
         self.idle.set()
         self._task: asyncio.Task | None = None
         self._releasing = False
+        self._after: list[Callable[[], object]] = []
+
+    def after_keys(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once every key received so far has been applied (at once when none waits).
+
+        For what a worker brings back in the middle of a burst: a returning applicant's stored
+        data and the question about their open application would otherwise meet the reader's
+        next keys — Enter answering the question, the stored name filled in before the typed one.
+        """
+        if self.busy or self.held:
+            self._after.append(callback)
+        elif any(isinstance(message, events.Key) for message in self.app._message_queue.values):
+            self.app.call_later(self.after_keys, callback)  # keys not yet seen: look again after them
+        else:
+            callback()
 
     def admit(self, key: events.Key) -> bool:
         """True when ``key`` may be handled now; otherwise it is held for its turn."""
@@ -119,6 +135,9 @@ class KeyGate:
             self._releasing = False
             self.busy = False
             self.idle.set()
+            after, self._after = self._after, []
+            for callback in after:
+                self.app.call_later(self.after_keys, callback)
 
     async def _settled(self) -> None:
         """Wait until the queues a key travels through hold nothing from before this call."""

@@ -80,3 +80,36 @@ async def test_first_set_up_typed_in_one_burst_keeps_every_field_apart(tmp_path,
         value = lambda key: screen.query_one(f"#{key}", Input).value  # noqa: E731
         assert [value(k) for k in ("staff-id", "staff-name", "window", "password", "password2")] == [
             "sup01", "王科长", "1", PASSWORD, PASSWORD]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pilot_test
+async def test_a_reader_burst_for_a_returning_applicant_reaches_the_form_not_the_warning(tmp_path, catalog, size):
+    """The lookup of a returning applicant answers mid-burst: its prefill and its 已有办件 question wait
+    until the reader's keys are in the fields, so Tab or Enter never answers the question (返回首页)
+    and the name typed is not doubled by the stored one."""
+    from counterdesk.tui.dialogs.confirm import ConfirmDialog
+    from counterdesk.tui.screens.applicant import ApplicantScreen
+    from tests.factories import applicant_form, submitted_application
+    from tests.functional.tui_helpers import CLERK
+
+    app = desk_app(tmp_path, catalog)
+    number = resident_id(63)
+    async with app.run_test(size=size) as pilot:
+        await logged_in(app, pilot)
+        with app.ctx.session() as session:
+            earlier = submitted_application(session, CLERK, catalog, app.ctx.settings,
+                                            form=applicant_form(id_number=number, name="李四", mobile="13812347777"))
+        await open_step(app, pilot, "applicant", new_draft(app))
+        burst(app, f"{number}\t李四\t13900001111\r")
+        await typed(pilot)
+        assert isinstance(app.screen, ConfirmDialog), type(app.screen).__name__
+        assert earlier.number in str(app.screen.query_one("#confirm-body").render())
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApplicantScreen)
+        value = lambda key: screen.query_one(f"#f-{key}", Input).value  # noqa: E731
+        assert (value("id_number"), value("name"), value("mobile")) == (number, "李四", "13900001111")
+        assert value("household_address") == "湖南省岳阳市平江县城关镇天岳大道1号"
+        assert app.focused.id == "f-email"

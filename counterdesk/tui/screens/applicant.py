@@ -414,8 +414,15 @@ class ApplicantScreen(WizardScreen):
         self.run_service(find, self.prefill, group="applicant-lookup", exclusive=True)
 
     def prefill(self, found: Returning | None) -> None:
-        """Fill the empty fields from the stored applicant; what the clerk typed is kept."""
-        if found is None or found.key != self._looked_up or not self.is_attached:
+        """Fill the empty fields from the stored applicant; what the clerk typed is kept.
+
+        Waits for the keys already on their way (a card reader's burst) to reach their fields.
+        """
+        if found is not None:
+            self.app.keys.after_keys(lambda: self._prefill(found))
+
+    def _prefill(self, found: Returning) -> None:
+        if found.key != self._looked_up or not self.is_attached:
             return
         filled = []
         with self.prevent(*_WATCHED):
