@@ -18,6 +18,7 @@ from tests.functional.tui_helpers import CLERK, FROZEN, still_cursors
 def pad(tmp_path, catalog, monkeypatch):
     """Window 3's pad with the guide's example waiting for its rating (the number of a frozen day)."""
     monkeypatch.setattr("counterdesk.services.applications.now", lambda: FROZEN)
+    monkeypatch.setattr("counterdesk.services.submit.now", lambda: FROZEN)  # the number carries the day
     settings, engine = hall(tmp_path, catalog)
     with Session(engine) as session:
         application = submitted_application(session, CLERK, catalog, settings)
