@@ -235,7 +235,7 @@ class ApplicantScreen(WizardScreen):
             text.append("（由身份证号码得出）", style="dim")
         else:
             text.append("由身份证号码自动得出", style="dim")
-        self.query_one("#derived", Static).update(text)
+        self.query_one("#derived", Static).update(text, layout=False)  # one line, as wide as the form
 
     def show_remark_count(self, remark: str) -> None:
         count = len(remark.replace("\r\n", "\n"))
