@@ -52,7 +52,10 @@ def make_engine(url: str, *, home: Path | None = None) -> Engine:
         engine = _sqlite_engine(parsed)
     else:
         try:
-            engine = create_engine(parsed, pool_pre_ping=True)
+            # No server-side prepared statements: psycopg prepares a query after five runs, and the
+            # generic plan PostgreSQL then keeps was made for the table's size at that moment. A
+            # batch import into a new hall's tables went on scanning them whole as they grew.
+            engine = create_engine(parsed, pool_pre_ping=True, connect_args={"prepare_threshold": None})
         except (ImportError, SQLAlchemyError) as error:
             raise StorageError(f"无法使用数据库地址 {url}：{error}", code="db_url") from error
     auditkey.register(engine, home)
