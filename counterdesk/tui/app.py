@@ -218,6 +218,10 @@ class CounterdeskApp(ChineseTexts, App[int]):
             return
         if screen not in self.screen_stack:
             return
+        from counterdesk.tui.screens.lock import LockScreen
+
+        # The screens above go too; an idle lock among them is put back over what is left.
+        locked = any(isinstance(above, LockScreen) for above in self.screen_stack)
         while len(self.screen_stack) > 1 and screen in self.screen_stack:
             self.pop_screen()
         if screen in self.screen_stack:
@@ -225,6 +229,8 @@ class CounterdeskApp(ChineseTexts, App[int]):
                 self.logged_in()
             else:
                 self.switch_screen(LoginScreen())
+        if locked:
+            self.action_lock()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

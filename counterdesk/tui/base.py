@@ -62,6 +62,9 @@ class _WorkerHost(Protocol):
 
     def post_message(self, message: Message) -> bool: ...
 
+    @property
+    def is_attached(self) -> bool: ...
+
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None: ...
 
@@ -99,11 +102,15 @@ class ServiceCalls:
 
         return self.run_worker(work, group=group, exclusive=exclusive, thread=True)
 
-    def on_service_returned(self, message: ServiceReturned[Any]) -> None:
-        if message.then is not None:
+    def on_service_returned(self: _WorkerHost, message: ServiceReturned[Any]) -> None:
+        # A screen closed while its work ran (F10, a failure, the idle lock's reset) has no one
+        # to show the answer to; what the service stored is stored.
+        if message.then is not None and self.is_attached:
             message.then(message.result)
 
     def on_service_refused(self: _WorkerHost, message: ServiceRefused) -> None:
+        if not self.is_attached:
+            return
         if message.refused is not None:
             message.refused(message.error)
         else:

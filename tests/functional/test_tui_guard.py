@@ -78,3 +78,27 @@ async def test_a_failing_handler_on_the_form_closes_it_and_the_draft_opens_again
         assert app.screen.query_one("#f-id_number").value.endswith("3")
     assert app.return_code in (None, 0)
     assert SECRET_ID not in _logged(tmp_path)
+
+
+@pilot_test
+async def test_a_failure_behind_the_idle_lock_leaves_the_screen_locked(
+        tmp_path, catalog, expect_unexpected_errors):
+    """A worker's answer that fails on the form while the screen is locked closes the form, not
+    the lock: the citizen's data stays hidden until the clerk's password is given."""
+    from counterdesk.tui.base import ServiceReturned
+    from counterdesk.tui.screens.lock import LockScreen
+
+    app = desk_app(tmp_path, catalog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in(app, pilot)
+        await open_step(app, pilot, "applicant", new_draft(app))
+        form = app.screen
+        app.action_lock()
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        form.post_message(ServiceReturned(None, _broken))
+        await settle(pilot)
+        assert [type(e) for e in app.unexpected_errors] == [BrokenStore]
+        assert isinstance(app.screen, LockScreen)
+        assert not any(isinstance(screen, ApplicantScreen) for screen in app.screen_stack)
+        assert app.focused is app.screen.query_one("#lock-password")

@@ -16,6 +16,7 @@ class LockScreen(CounterDialog[None]):
     """An opaque screen over everything; only the logged-in clerk's password opens it."""
 
     BINDINGS = [Binding("escape", "noop", show=False, priority=True)]
+    AUTO_FOCUS = "#lock-password"
 
     def compose(self) -> ComposeResult:
         actor = self.actor
@@ -24,9 +25,6 @@ class LockScreen(CounterDialog[None]):
             yield Static(f"{actor.name}（{actor.id}），请输入密码解锁。", id="lock-who")
             yield Input(id="lock-password", password=True, placeholder="密码")
             yield Static("", id="lock-message", classes="message error")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     def action_noop(self) -> None:
         """Escape does not unlock."""
