@@ -46,10 +46,10 @@ SIZES = st.tuples(st.integers(80, 160), st.integers(24, 50))
 TEXT = st.text(st.sampled_from([*"aZ09 -.@#", *"张王李三丰䶮𠮷·", *"[]\\/{}%&<>'\"`—_＿０１"]), min_size=1, max_size=12)
 MARKUP = st.sampled_from(["[b]", "[/b]", "[red]粗体[/]", "\\[b]", "[link=x]", "${x}", "%s", "\\n"])
 KEYS = st.sampled_from(["f2", "f3", "f6", "f8", "f9", "f10", "ctrl+left", "ctrl+right", "tab", "shift+tab", "enter",
-                        "escape", "up", "down", "home", "end", "backspace", "delete", "ctrl+u",
+                        "escape", "up", "down", "home", "end", "backspace", "delete", "ctrl+u", "ctrl+l",
                         *"nrdlqoyjsc"])
 """Lone keys; the letters are home's (new, resume, discard, lookup, queue, log out, 寄递, 签收, 出件) and a
-dialog's yes."""
+dialog's yes; Ctrl+L locks the screen (what is typed next is a wrong password)."""
 CREDIT_CODES = ["91350100M000100Y43", "91350100M000100Y44", "9135010AM000100Y43", "12345", "统一代码"]
 
 
