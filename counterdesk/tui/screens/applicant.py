@@ -116,7 +116,7 @@ class ApplicantScreen(WizardScreen):
             id_types = [(label, code) for code, label in ID_TYPES.items()]
             yield FieldRow("id_type", LABELS["id_type"], Select(id_types, value="resident_id", allow_blank=False,
                                                      compact=True, id="f-id_type"))
-            yield FieldRow("id_number", LABELS["id_number"], self._input("id_number", "先录入证件号码，老用户自动调出"))
+            yield FieldRow("id_number", LABELS["id_number"], self._input("id_number", "先录此项，老用户自动调出"))
             yield FieldRow("credit_code", LABELS["credit_code"], self._input("credit_code", "18 位代码"))
             yield FieldRow("name", LABELS["name"], self._input("name"))
             yield FieldRow("sex", LABELS["sex"], Select([(label, code) for code, label in SEXES.items()], prompt="请选择",
@@ -182,7 +182,7 @@ class ApplicantScreen(WizardScreen):
         self.query_one("#derived").display = not enterprise and self.id_type == "resident_id"
         for key, label in ENTERPRISE_LABELS.items():
             self.row(key).relabel(label if enterprise else LABELS[key])
-        self.widget("mobile").placeholder = "手机或固定电话，如 0730-1234567" if enterprise else "11 位手机号码"
+        self.widget("mobile").placeholder = "手机或固话 0730-1234567" if enterprise else "11 位手机号码"
         line = Text(" 申请人类型：", style="bold")
         line.append("企业" if enterprise else "个人", style="bold reverse")
         line.append("   F2 切换为" + ("个人" if enterprise else "企业"), style="dim")
