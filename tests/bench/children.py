@@ -69,7 +69,8 @@ def desk_app(kind: str) -> None:
         CSS_PATH = [str(Path(app_module.__file__).parent / path) for path in CounterdeskApp.CSS_PATH]
 
         def on_mount(self) -> None:
-            super().on_mount()
+            # Textual runs CounterdeskApp.on_mount too (handlers of every class in the MRO are
+            # called): calling it here again pushed a second login screen and read the CSS twice.
             self.set_interval(0.002, self.check)
 
         def check(self) -> None:
@@ -110,8 +111,7 @@ def inbox_app(kind: str) -> None:
         last = 0.0
         stall = 0.0
 
-        def on_mount(self) -> None:
-            super().on_mount()
+        def on_mount(self) -> None:  # after CounterdeskApp.on_mount, which Textual runs itself
             self.set_interval(0.02, self.tick)
 
         def tick(self) -> None:

@@ -163,8 +163,7 @@ class QueueScreen(MovingScreen):
         self.reload()
         self.set_interval(self.refresh_seconds, self.reload)
 
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+    def on_screen_resume(self) -> None:  # the base screen's handler runs too (Textual calls each class's)
         self.reload()
 
     def reload(self) -> None:
