@@ -194,6 +194,35 @@ async def test_queue_refreshes_by_itself_when_another_window_submits(tmp_path, c
 
 
 @pilot_test
+async def test_a_poll_that_finds_nothing_new_lays_nothing_out(tmp_path, catalog, monkeypatch):
+    """The queue reads itself again every few seconds all day: an unchanged page asks no widget for
+    a layout of the screen (a layout of the queue screen costs tens of milliseconds)."""
+    from textual.widget import Widget
+
+    app = desk_app(tmp_path, catalog)
+    submit_some(app, 2)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await open_queue(app, pilot)
+        asked: list[str] = []
+        refresh = Widget.refresh
+
+        def spy(widget, *regions, layout=False, **kwargs):
+            if layout and widget.screen is queue:
+                asked.append(widget.id or type(widget).__name__)
+            return refresh(widget, *regions, layout=layout, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", spy)
+        for _ in range(3):
+            queue.reload()
+            await settle(pilot)
+        assert asked == []
+        submit_some(app, 1, name="李四")
+        queue.reload()
+        await settle(pilot)
+        assert "queue-counts" in asked and len(table_numbers(queue)) == 3
+
+
+@pilot_test
 async def test_filters_pages_and_search(tmp_path, catalog):
     app = desk_app(tmp_path, catalog)
     numbers = submit_some(app, 2) + submit_some(app, 1, name="李四")

@@ -23,7 +23,7 @@ from counterdesk.domain.clock import show, today
 from counterdesk.domain.text import shown
 from counterdesk.domain.workflow import STATUSES, allowed_moves
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
-from counterdesk.tui.widgets.keybar import KeyBar
+from counterdesk.tui.widgets.keybar import KeyBar, OneLineBar
 from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import OWED_STYLES, owed_text, status_text
 
@@ -130,6 +130,7 @@ class QueueScreen(MovingScreen):
         """The filters, sort and page in use."""
         self.page: QueuePage | None = None
         """The page on screen."""
+        self._shown_counts: Text | None = None
         self.refresh_seconds = refresh_seconds
         self.page_size = page_size
 
@@ -151,7 +152,7 @@ class QueueScreen(MovingScreen):
                     field.styles.width = width
                     yield field
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True, cell_padding=0)
-        yield Static(id="queue-pager")
+        yield OneLineBar(id="queue-pager")
         yield MovesBar()
         yield KeyBar()
 
@@ -193,11 +194,14 @@ class QueueScreen(MovingScreen):
             self.query_state = replace(query, page=page.pages - 1)
             self.reload()
             return
-        self.query_one("#queue-counts", Static).update(self._counts(page))
+        counts = self._counts(page)
+        if counts != self._shown_counts:  # a poll that found nothing new lays nothing out
+            self._shown_counts = counts
+            self.query_one("#queue-counts", Static).update(counts)
         if self.page is None or page.rows != self.page.rows:
             self._fill(page.rows)
         self.page = page
-        self.query_one("#queue-pager", Static).update(self._pager(page))
+        self.query_one("#queue-pager", OneLineBar).show_text(self._pager(page))
         self.refresh_moves()
 
     def _fill(self, rows: list[QueueRow]) -> None:
@@ -267,7 +271,7 @@ class QueueScreen(MovingScreen):
 
     def show_problem(self, message: str) -> None:
         """A filter the service refused: say why under the table."""
-        self.query_one("#queue-pager", Static).update(Text(message, style="bold red"))
+        self.query_one("#queue-pager", OneLineBar).show_text(Text(message, style="bold red"))
 
     def requery(self, **changes) -> None:
         """Change filters (back to the first page) and read again."""

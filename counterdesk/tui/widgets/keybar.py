@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Static
@@ -20,9 +21,9 @@ class OneLineBar(Static):
     again repaints nothing: the key bar changes with every focus move, the moves bar with every row.
     """
 
-    _shown: str | None = None
+    _shown: str | Text | None = None
 
-    def show_text(self, text: str) -> None:
+    def show_text(self, text: str | Text) -> None:
         if text != self._shown:
             self._shown = text
             self.update(text, layout=False)
