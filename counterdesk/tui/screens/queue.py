@@ -23,6 +23,7 @@ from counterdesk.domain.clock import show, today
 from counterdesk.domain.text import shown
 from counterdesk.domain.workflow import STATUSES, allowed_moves
 from counterdesk.tui.screens.supervisor_base import MOVE_BINDINGS, MoveTarget, MovingScreen
+from counterdesk.tui.widgets.fields import FormInput
 from counterdesk.tui.widgets.keybar import KeyBar, OneLineBar
 from counterdesk.tui.widgets.moves import MovesBar
 from counterdesk.tui.widgets.timeline import OWED_STYLES, owed_text, status_text
@@ -141,14 +142,14 @@ class QueueScreen(MovingScreen):
         yield Static(id="queue-counts")
         with Horizontal(id="queue-filters"):
             with Horizontal(classes="filter-group"):
-                yield Input(self.query_state.day.isoformat(), id="q-date", placeholder="日期", max_length=10,
+                yield FormInput(self.query_state.day.isoformat(), id="q-date", placeholder="日期", max_length=10,
                             compact=True)
                 yield Select([(label, code) for code, label in STATUSES.items() if code != "draft"],
                              prompt="全部状态", id="q-status", compact=True)
-                yield Input(id="q-search", placeholder="编号或姓名（张**）", max_length=40, compact=True)
+                yield FormInput(id="q-search", placeholder="编号或姓名（张**）", max_length=40, compact=True)
             with Horizontal(classes="filter-group"):
                 for field_id, placeholder, width in FILTERS:
-                    field = Input(id=field_id, placeholder=placeholder, max_length=40, compact=True)
+                    field = FormInput(id=field_id, placeholder=placeholder, max_length=40, compact=True)
                     field.styles.width = width
                     yield field
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True, cell_padding=0)
