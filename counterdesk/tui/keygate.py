@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from textual import events, messages
 from textual.keys import _character_to_key
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 SETTLE_TIMEOUT = 5.0
 """Longest wait for one key's effects: a screen stopped by an error must not hold the keyboard.
@@ -108,6 +108,8 @@ class KeyGate:
             self._wait_then_release()
 
     def _may_move_focus(self, key: events.Key) -> bool:
+        from textual.widgets import TextArea  # not at start-up: the login screen has none (12 ms of imports)
+
         return not (key.is_printable and isinstance(self.app.focused, (Input, TextArea)))
 
     def _wait_then_release(self) -> None:
