@@ -87,7 +87,7 @@ async def test_first_set_up_typed_in_one_burst_keeps_every_field_apart(tmp_path,
 async def test_a_reader_burst_for_a_returning_applicant_reaches_the_form_not_the_warning(tmp_path, catalog, size):
     """The lookup of a returning applicant answers mid-burst: its prefill and its 已有办件 question wait
     until the reader's keys are in the fields, so Tab or Enter never answers the question (返回首页)
-    and the name typed is not doubled by the stored one."""
+    and the phone typed is not lost under the stored one."""
     from counterdesk.tui.dialogs.confirm import ConfirmDialog
     from counterdesk.tui.screens.applicant import ApplicantScreen
     from tests.factories import applicant_form, submitted_application
