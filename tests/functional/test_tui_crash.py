@@ -129,7 +129,7 @@ async def test_a_killed_counter_loses_nothing_typed_on_the_applicant_form(tmp_pa
         _wait_for(engine, lambda s: _draft(s).step == "guide", "the guide")
         terminal.type("\r")
         _wait_for(engine, lambda s: _draft(s).step == "applicant", "the applicant form")
-        terminal.wait_for_text("先录入证件号码")
+        terminal.wait_for_text("先录此项，老用户自动调出")
         terminal.type(id_number + "\r")
         terminal.type("张三\r")
         terminal.type("1381234")
